@@ -1,0 +1,1 @@
+"""Crawler: Scrapy spiders and parsers that turn public tender notices into notice records."""

@@ -1,0 +1,1 @@
+"""Jobs: the ``kansenradar`` command line, scheduled runs, digests and reports."""

@@ -1,0 +1,159 @@
+"""Read company profiles from YAML or CSV, validating each row and remembering its line number."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from storage.records import CompanyProfile
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+LIST_FIELDS = frozenset({"cpv", "regions", "certifications"})
+NESTED_FIELDS = {"capacity": {"max_contract_value", "staff"}, "digest": {"min_score", "max_items"}}
+TOP_FIELDS = frozenset(CompanyProfile.model_fields) - set(NESTED_FIELDS)
+BOOLEAN_WORDS = {"ja": True, "nee": False, "j": True, "n": False}
+
+
+class CompanyFileError(Exception):
+    """Raised when a company file as a whole cannot be read, from ``load_company_file``."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A row that was not imported, and why."""
+
+    line: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class CompanyFile:
+    """The valid profiles of a file (with their line numbers) and the rows that were refused."""
+
+    profiles: list[tuple[int, CompanyProfile]] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+
+def describe(error: ValidationError) -> str:
+    """Return a pydantic error as one readable line: ``field: message; field: message``."""
+    parts = []
+    for item in error.errors():
+        where = ".".join(str(p) for p in item["loc"]) or "row"
+        message = item["msg"].removeprefix("Value error, ")
+        parts.append(f"{where}: {message}")
+    return "; ".join(parts)
+
+
+def _yaml_rows(text: str) -> list[tuple[int, Any]]:
+    loader = yaml.SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return []
+        if isinstance(root, yaml.MappingNode):
+            for key, value in root.value:
+                if isinstance(key, yaml.ScalarNode) and key.value == "companies":
+                    root = value
+                    break
+            else:
+                raise CompanyFileError("expected a list of companies, or a mapping with a 'companies:' list")
+        if not isinstance(root, yaml.SequenceNode):
+            raise CompanyFileError(f"line {root.start_mark.line + 1}: expected a list of companies")
+        return [(node.start_mark.line + 1, loader.construct_document(node)) for node in root.value]
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        raise CompanyFileError(f"{where}not valid YAML ({getattr(exc, 'problem', None) or exc})") from None
+    finally:
+        loader.dispose()
+
+
+def _csv_value(column: str, value: str) -> Any:
+    if column in LIST_FIELDS:
+        return [part.strip() for part in value.split(";") if part.strip()]
+    if column == "partner" and value.strip().lower() in BOOLEAN_WORDS:
+        return BOOLEAN_WORDS[value.strip().lower()]
+    return value
+
+
+def _csv_rows(text: str) -> list[tuple[int, Any]]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [name.strip() for name in next(reader)]
+    except StopIteration:
+        return []
+    except csv.Error as exc:
+        raise CompanyFileError(f"line 1: not valid CSV ({exc})") from None
+    known = set(TOP_FIELDS) | {f"{outer}.{inner}" for outer, inners in NESTED_FIELDS.items() for inner in inners}
+    unknown = [name for name in header if name not in known]
+    if unknown:
+        raise CompanyFileError(f"line 1: unknown column(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    rows: list[tuple[int, Any]] = []
+    while True:
+        line = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            rows.append((line, ValueError(f"not valid CSV ({exc})")))
+            continue
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) != len(header):
+            rows.append((line, ValueError(f"{len(cells)} cells, header has {len(header)}")))
+            continue
+        row: dict[str, Any] = {}
+        for column, cell in zip(header, cells, strict=True):
+            if not cell.strip():
+                continue
+            outer, _, inner = column.partition(".")
+            if inner:
+                row.setdefault(outer, {})[inner] = cell
+            else:
+                row[column] = _csv_value(column, cell)
+        rows.append((line, row))
+    return rows
+
+
+def load_company_file(path: Path) -> CompanyFile:
+    """Read ``path`` (``.yaml``/``.yml`` or ``.csv``) and validate every row on its own."""
+    suffix = path.suffix.lower()
+    if suffix not in (".yaml", ".yml", ".csv"):
+        raise CompanyFileError(f"unsupported file type {suffix or '(none)'}: use .yaml, .yml or .csv")
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise CompanyFileError(f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CompanyFileError(f"not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise CompanyFileError(exc.strerror or str(exc)) from None
+    rows = _csv_rows(text) if suffix == ".csv" else _yaml_rows(text)
+    result = CompanyFile()
+    first_line: dict[str, int] = {}
+    for line, row in rows:
+        if isinstance(row, Exception):
+            result.errors.append(RowError(line, str(row)))
+            continue
+        if not isinstance(row, dict):
+            result.errors.append(RowError(line, f"expected a mapping of fields, got {type(row).__name__}"))
+            continue
+        try:
+            profile = CompanyProfile.model_validate(row)
+        except ValidationError as exc:
+            result.errors.append(RowError(line, describe(exc)))
+            continue
+        if profile.id in first_line:
+            reason = f"duplicate id {profile.id!r} (first on line {first_line[profile.id]})"
+            result.errors.append(RowError(line, reason))
+            continue
+        first_line[profile.id] = line
+        result.profiles.append((line, profile))
+    return result

@@ -1,0 +1,31 @@
+"""Small helpers for what commands print: aligned tables and JSON lines."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import click
+
+
+def shorten(value: object, width: int) -> str:
+    """Return ``value`` as one line of at most ``width`` characters."""
+    text = " ".join(str("" if value is None else value).split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def echo_table(headers: Sequence[str], rows: Iterable[Sequence[object]], *, widths: Sequence[int]) -> None:
+    """Print rows as a plain aligned table with a header line."""
+    cells = [[shorten(value, width) for value, width in zip(row, widths, strict=True)] for row in rows]
+    sizes = [max([len(h)] + [len(row[i]) for row in cells]) for i, h in enumerate(headers)]
+    click.echo("  ".join(h.ljust(size) for h, size in zip(headers, sizes, strict=True)).rstrip())
+    click.echo("  ".join("-" * size for size in sizes))
+    for row in cells:
+        click.echo("  ".join(value.ljust(size) for value, size in zip(row, sizes, strict=True)).rstrip())
+
+
+def echo_jsonl(objects: Iterable[Any]) -> None:
+    """Print one compact JSON object per line (UTF-8, not ASCII-escaped)."""
+    for obj in objects:
+        click.echo(json.dumps(obj, ensure_ascii=False, sort_keys=False))

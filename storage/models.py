@@ -1,0 +1,168 @@
+"""SQLModel tables: notices, lots, companies, clause findings, matches, deliveries and job runs.
+
+The schema is owned by the Alembic migrations in ``storage/migrations``; a test checks that the migrations and
+these models describe the same schema.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime, utcnow
+
+
+def _json(*, nullable: bool = False) -> Any:
+    return Field(default_factory=list, sa_column=Column(JSON, nullable=nullable))
+
+
+def _when(*, nullable: bool = False, index: bool = False) -> Any:
+    return Field(
+        default_factory=utcnow if not nullable else None,
+        sa_column=Column(UTCDateTime(), nullable=nullable, index=index),
+    )
+
+
+# One row per notice publication; a later version of the same notice replaces the row's content.
+class Notice(SQLModel, table=True):
+    __tablename__ = "notice"
+    __table_args__ = (UniqueConstraint("source", "notice_id", name="uq_notice_source_notice_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(sa_type=String(16))
+    notice_id: str = Field(sa_type=String(128))
+    format: str = Field(sa_type=String(16))
+    publication_number: str | None = Field(default=None, sa_type=String(32), index=True)
+    procedure_id: str | None = Field(default=None, sa_type=String(128), index=True)
+    version: str | None = Field(default=None, sa_type=String(16))
+    notice_type: str | None = Field(default=None, sa_type=String(32))
+    language: str | None = Field(default=None, sa_type=String(8))
+    title: str | None = Field(default=None, sa_type=Text)
+    buyer_name: str | None = Field(default=None, sa_type=Text)
+    buyer_country: str | None = Field(default=None, sa_type=String(8))
+    cpv_main: str | None = Field(default=None, sa_type=String(8), index=True)
+    publication_date: date | None = Field(default=None, index=True)
+    deadline: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True, index=True))
+    estimated_amount: float | None = None
+    currency: str | None = Field(default=None, sa_type=String(3))
+    url: str | None = Field(default=None, sa_type=Text)
+    record: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    content_hash: str = Field(sa_type=String(64))
+    first_seen_at: datetime = _when()
+    updated_at: datetime = _when()
+
+
+# A lot of a notice, with the fields the matcher filters on; the full lot stays in ``Notice.record``.
+class Lot(SQLModel, table=True):
+    __tablename__ = "lot"
+    __table_args__ = (UniqueConstraint("notice_pk", "lot_id", name="uq_lot_notice_lot"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    notice_pk: int = Field(sa_column=Column(Integer, ForeignKey("notice.id", ondelete="CASCADE"), nullable=False))
+    lot_id: str = Field(sa_type=String(64))
+    title: str | None = Field(default=None, sa_type=Text)
+    cpv_main: str | None = Field(default=None, sa_type=String(8))
+    estimated_amount: float | None = None
+    currency: str | None = Field(default=None, sa_type=String(3))
+    deadline: datetime | None = _when(nullable=True)
+    nuts: list[str] = _json()
+    reserved_participation: list[str] = _json()
+    reserved_execution: str | None = Field(default=None, sa_type=String(16))
+    strategic_procurement: list[str] = _json()
+    social_objective: list[str] = _json()
+
+
+# A resident company's profile, keyed by the stable id from its import file.
+class Company(SQLModel, table=True):
+    __tablename__ = "company"
+
+    id: str = Field(primary_key=True, sa_type=String(100))
+    name: str = Field(sa_type=Text)
+    email: str | None = Field(default=None, sa_type=Text)
+    language: str = Field(default="nl", sa_type=String(8))
+    description: str = Field(sa_type=Text)
+    cpv: list[str] = _json()
+    regions: list[str] = _json()
+    max_contract_value: float | None = None
+    staff: int | None = None
+    certifications: list[str] = _json()
+    preparation_days: int = 10
+    partner: bool = True
+    min_score: float = 0.3
+    max_items: int = 10
+    created_at: datetime = _when()
+    updated_at: datetime = _when()
+
+
+# An inclusive clause found in a notice's text or codes, with its evidence.
+class ClauseFinding(SQLModel, table=True):
+    __tablename__ = "clause_finding"
+
+    id: int | None = Field(default=None, primary_key=True)
+    notice_pk: int = Field(
+        sa_column=Column(Integer, ForeignKey("notice.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    lot_id: str | None = Field(default=None, sa_type=String(64))
+    label: str = Field(sa_type=String(48), index=True)
+    evidence: str = Field(sa_type=Text)
+    start_char: int | None = None
+    end_char: int | None = None
+    field: str = Field(sa_type=String(64))
+    origin: str = Field(sa_type=String(8))
+    negated: bool = False
+    detector_version: str = Field(sa_type=String(32))
+    created_at: datetime = _when()
+
+
+# A scored pairing of a company with a notice (lot_id "") or one of its lots.
+class Match(SQLModel, table=True):
+    __tablename__ = "match"
+    __table_args__ = (UniqueConstraint("company_id", "notice_pk", "lot_id", name="uq_match_company_notice_lot"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    company_id: str = Field(
+        sa_column=Column(String(100), ForeignKey("company.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    notice_pk: int = Field(sa_column=Column(Integer, ForeignKey("notice.id", ondelete="CASCADE"), nullable=False))
+    # "" rather than NULL for a whole-notice match: NULLs never collide in a unique constraint.
+    lot_id: str = Field(default="", sa_type=String(64))
+    kind: str = Field(sa_type=String(8))
+    score: float
+    parts: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    reasons: list[str] = _json()
+    computed_at: datetime = _when()
+
+
+# One weekly digest for one company; the unique key makes "delivered once per week" a database fact.
+class Delivery(SQLModel, table=True):
+    __tablename__ = "delivery"
+    __table_args__ = (UniqueConstraint("company_id", "iso_week", name="uq_delivery_company_week"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    company_id: str = Field(
+        sa_column=Column(String(100), ForeignKey("company.id", ondelete="CASCADE"), nullable=False)
+    )
+    iso_week: str = Field(sa_type=String(8))
+    status: str = Field(default="pending", sa_type=String(16))
+    message_id: str | None = Field(default=None, sa_type=Text)
+    attempts: int = 0
+    error: str | None = Field(default=None, sa_type=Text)
+    created_at: datetime = _when()
+    sent_at: datetime | None = _when(nullable=True)
+
+
+# One execution of a job step (crawl, analyse, match, digest, ...), for operators and incremental crawls.
+class JobRun(SQLModel, table=True):
+    __tablename__ = "job_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_type=String(64), index=True)
+    started_at: datetime = _when()
+    finished_at: datetime | None = _when(nullable=True)
+    status: str = Field(default="running", sa_type=String(16))
+    counts: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    watermark: str | None = Field(default=None, sa_type=String(64))
+    error: str | None = Field(default=None, sa_type=Text)

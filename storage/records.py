@@ -1,0 +1,192 @@
+"""Strict record types: the only contracts between the crawler, the CLI and storage.
+
+``NoticeRecord`` is the notice record of ``DESIGN.md`` (what ``kansenradar parse`` prints and what the crawler's
+pipeline hands to storage); ``CompanyProfile`` is one resident company as imported from YAML or CSV.
+Both forbid unknown keys so a typo in a parser or a profile file is an error, not silently lost data.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+CPV_RE = re.compile(r"^\d{2,8}$")
+NUTS_RE = re.compile(r"^[A-Z]{2}[A-Z0-9]{0,3}$")
+EMAIL_RE = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[A-Za-z0-9-]{2,}$")
+COMPANY_ID_RE = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
+
+NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+def normalise_cpv(value: str, *, allow_prefix: bool) -> str:
+    """Return a CPV code without its check digit ("77310000-6" -> "77310000"), or raise ``ValueError``."""
+    code = str(value).strip().split("-", 1)[0]
+    if not CPV_RE.match(code) or (not allow_prefix and len(code) != 8):
+        raise ValueError(f"not a CPV code{' or prefix' if allow_prefix else ''}: {value!r}")
+    return code
+
+
+def normalise_nuts(value: str) -> str:
+    """Return an upper-case NUTS code or prefix ("nl329" -> "NL329"), or raise ``ValueError``."""
+    code = str(value).strip().upper()
+    if not NUTS_RE.match(code):
+        raise ValueError(f"not a NUTS code or prefix: {value!r}")
+    return code
+
+
+# Notice record (DESIGN.md, "The notice record")
+
+
+class Money(_Strict):
+    """An amount with its ISO 4217 currency."""
+
+    amount: float = Field(ge=0)
+    currency: str | None = None
+
+
+class Buyer(_Strict):
+    """The contracting authority, as far as the notice names it."""
+
+    name: str | None = None
+    country: str | None = None
+    city: str | None = None
+    nuts: str | None = None
+
+
+class AwardCriterion(_Strict):
+    """One award criterion (eForms BT-539 type, BT-734 name, BT-540 description, BT-541 weight)."""
+
+    type: str | None = None
+    name: str | None = None
+    description: str | None = None
+    weight: float | None = None
+
+
+class LotRecord(_Strict):
+    """One lot of a notice; notices without lots have an empty list."""
+
+    lot_id: NonEmpty
+    title: str | None = None
+    description: str | None = None
+    cpv_main: str | None = None
+    cpv_additional: list[str] = []
+    estimated_value: Money | None = None
+    deadline: datetime | None = None
+    nuts: list[str] = []
+    reserved_participation: list[str] = []
+    reserved_execution: str | None = None
+    strategic_procurement: list[str] = []
+    strategic_procurement_description: str | None = None
+    social_objective: list[str] = []
+    performance_terms: str | None = None
+    award_criteria: list[AwardCriterion] = []
+    selection_criteria: str | None = None
+
+
+class SocialCodes(_Strict):
+    """Union over lots of the structured social codes, with "none"/"no" left out."""
+
+    reserved_participation: list[str] = []
+    reserved_execution: list[str] = []
+    strategic_procurement: list[str] = []
+    social_objective: list[str] = []
+
+
+class NoticeRecord(_Strict):
+    """One public tender notice in the shape every parser produces and storage keeps."""
+
+    source: Literal["ted", "tenderned", "ocds", "file"]
+    format: Literal["eforms", "ted-xml", "ocds", "tenderned"]
+    notice_id: NonEmpty
+    publication_number: str | None = None
+    procedure_id: str | None = None
+    version: str | None = None
+    notice_type: str | None = None
+    language: str | None = None
+    title: str | None = None
+    description: str | None = None
+    buyer: Buyer = Buyer()
+    cpv_main: str | None = None
+    cpv_additional: list[str] = []
+    nuts: list[str] = []
+    estimated_value: Money | None = None
+    publication_date: date | None = None
+    deadline: datetime | None = None
+    url: str | None = None
+    lots: list[LotRecord] = []
+    social: SocialCodes = SocialCodes()
+
+    @field_validator("cpv_main")
+    @classmethod
+    def _cpv(cls, value: str | None) -> str | None:
+        return None if value is None else normalise_cpv(value, allow_prefix=False)
+
+    @field_validator("cpv_additional")
+    @classmethod
+    def _cpv_list(cls, value: list[str]) -> list[str]:
+        return [normalise_cpv(v, allow_prefix=False) for v in value]
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str | None) -> str | None:
+        return None if value is None else value.lower()
+
+
+# Company profile (DESIGN.md, "Readiness and matching")
+
+
+class Capacity(_Strict):
+    """What a company can carry: the largest contract value and its staff."""
+
+    max_contract_value: float | None = Field(default=None, ge=0)
+    staff: int | None = Field(default=None, ge=0)
+
+
+class DigestPreferences(_Strict):
+    """How much a company wants in its weekly digest."""
+
+    min_score: float = Field(default=0.3, ge=0, le=1)
+    max_items: int = Field(default=10, ge=1, le=100)
+
+
+class CompanyProfile(_Strict):
+    """A resident company's profile; only ``id``, ``name`` and ``description`` are required."""
+
+    id: Annotated[str, StringConstraints(strip_whitespace=True, pattern=COMPANY_ID_RE)]
+    name: NonEmpty
+    description: NonEmpty
+    email: str | None = None
+    language: Literal["nl", "en"] = "nl"
+    cpv: list[str] = []
+    regions: list[str] = []
+    capacity: Capacity = Capacity()
+    certifications: list[NonEmpty] = []
+    preparation_days: int = Field(default=10, ge=0, le=365)
+    partner: bool = True
+    digest: DigestPreferences = DigestPreferences()
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        if not EMAIL_RE.match(value):
+            raise ValueError(f"not an e-mail address: {value!r}")
+        return value
+
+    @field_validator("cpv")
+    @classmethod
+    def _cpv(cls, value: list[str]) -> list[str]:
+        return [normalise_cpv(v, allow_prefix=True) for v in value]
+
+    @field_validator("regions")
+    @classmethod
+    def _regions(cls, value: list[str]) -> list[str]:
+        return [normalise_nuts(v) for v in value]

@@ -1,0 +1,280 @@
+"""Repository functions: keyword-only, given a session, never committing (``session_scope`` does)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Sequence
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
+
+from storage.models import ClauseFinding, Company, Delivery, JobRun, Lot, Notice
+from storage.records import CompanyProfile, NoticeRecord
+from storage.types import utcnow
+
+logger = logging.getLogger(__name__)
+
+
+class Outcome(StrEnum):
+    """What an upsert did."""
+
+    NEW = "new"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    # An older version arriving after a newer one (a re-crawl of an old page): kept out.
+    STALE = "stale"
+
+
+def record_hash(record: NoticeRecord) -> str:
+    """Return the SHA-256 of a record's canonical JSON, for when no raw-document hash is at hand."""
+    canonical = json.dumps(record.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _version_key(version: str | None) -> tuple[int, str]:
+    if version is None:
+        return (-1, "")
+    return (int(version), "") if version.isdigit() else (0, version)
+
+
+def _notice_columns(record: NoticeRecord) -> dict[str, Any]:
+    value = record.estimated_value
+    return {
+        "format": record.format,
+        "publication_number": record.publication_number,
+        "procedure_id": record.procedure_id,
+        "version": record.version,
+        "notice_type": record.notice_type,
+        "language": record.language,
+        "title": record.title,
+        "buyer_name": record.buyer.name,
+        "buyer_country": record.buyer.country,
+        "cpv_main": record.cpv_main,
+        "publication_date": record.publication_date,
+        "deadline": record.deadline,
+        "estimated_amount": value.amount if value else None,
+        "currency": value.currency if value else None,
+        "url": record.url,
+        "record": record.model_dump(mode="json"),
+    }
+
+
+def _lots(record: NoticeRecord, notice_pk: int) -> list[Lot]:
+    return [
+        Lot(
+            notice_pk=notice_pk,
+            lot_id=lot.lot_id,
+            title=lot.title,
+            cpv_main=lot.cpv_main,
+            estimated_amount=lot.estimated_value.amount if lot.estimated_value else None,
+            currency=lot.estimated_value.currency if lot.estimated_value else None,
+            deadline=lot.deadline,
+            nuts=list(lot.nuts),
+            reserved_participation=list(lot.reserved_participation),
+            reserved_execution=lot.reserved_execution,
+            strategic_procurement=list(lot.strategic_procurement),
+            social_objective=list(lot.social_objective),
+        )
+        for lot in record.lots
+    ]
+
+
+def get_notice(*, session: Session, source: str, notice_id: str) -> Notice | None:
+    """Return the stored notice with this identity, or ``None``."""
+    statement = select(Notice).where(Notice.source == source, Notice.notice_id == notice_id)
+    return session.exec(statement).first()
+
+
+def upsert_notice(*, session: Session, record: NoticeRecord, content_hash: str | None = None) -> Outcome:
+    """Store a notice record keyed by ``(source, notice_id)``.
+
+    ``content_hash`` is the hash of the raw document when the caller has it; an unchanged hash is a no-op. A new
+    version replaces the stored content and lots, and drops clause findings made from the old text so that they
+    are analysed again.
+    """
+    digest = content_hash or record_hash(record)
+    existing = get_notice(session=session, source=record.source, notice_id=record.notice_id)
+    if existing is None:
+        notice = Notice(
+            source=record.source, notice_id=record.notice_id, content_hash=digest, **_notice_columns(record)
+        )
+        session.add(notice)
+        session.flush()
+        assert notice.id is not None
+        session.add_all(_lots(record, notice.id))
+        session.flush()
+        return Outcome.NEW
+    if existing.content_hash == digest:
+        return Outcome.UNCHANGED
+    if _version_key(record.version) < _version_key(existing.version):
+        logger.info(
+            "Kept version %s of %s/%s over older %s", existing.version, record.source, record.notice_id, record.version
+        )
+        return Outcome.STALE
+    for name, value in _notice_columns(record).items():
+        setattr(existing, name, value)
+    existing.content_hash = digest
+    existing.updated_at = utcnow()
+    assert existing.id is not None
+    session.exec(delete(Lot).where(col(Lot.notice_pk) == existing.id))  # type: ignore[call-overload]
+    session.exec(delete(ClauseFinding).where(col(ClauseFinding.notice_pk) == existing.id))  # type: ignore[call-overload]
+    session.add(existing)
+    session.add_all(_lots(record, existing.id))
+    session.flush()
+    return Outcome.UPDATED
+
+
+def list_notices(*, session: Session, since: date | None = None, limit: int | None = None) -> Sequence[Notice]:
+    """Return stored notices, newest publication first, optionally published on or after ``since``."""
+    statement = select(Notice)
+    if since is not None:
+        statement = statement.where(col(Notice.publication_date) >= since)
+    statement = statement.order_by(col(Notice.publication_date).desc(), col(Notice.id).desc())
+    if limit is not None:
+        statement = statement.limit(limit)
+    return session.exec(statement).all()
+
+
+def lots_of(*, session: Session, notice_pk: int) -> Sequence[Lot]:
+    """Return a stored notice's lots in lot-id order."""
+    return session.exec(select(Lot).where(Lot.notice_pk == notice_pk).order_by(col(Lot.lot_id))).all()
+
+
+def to_record(notice: Notice) -> NoticeRecord:
+    """Return the notice record a stored notice was made from."""
+    return NoticeRecord.model_validate(notice.record)
+
+
+# Companies
+
+
+def _company_columns(profile: CompanyProfile) -> dict[str, Any]:
+    return {
+        "name": profile.name,
+        "email": profile.email,
+        "language": profile.language,
+        "description": profile.description,
+        "cpv": list(profile.cpv),
+        "regions": list(profile.regions),
+        "max_contract_value": profile.capacity.max_contract_value,
+        "staff": profile.capacity.staff,
+        "certifications": list(profile.certifications),
+        "preparation_days": profile.preparation_days,
+        "partner": profile.partner,
+        "min_score": profile.digest.min_score,
+        "max_items": profile.digest.max_items,
+    }
+
+
+def upsert_company(*, session: Session, profile: CompanyProfile) -> Outcome:
+    """Insert a company or update the one with the same id."""
+    columns = _company_columns(profile)
+    existing = session.get(Company, profile.id)
+    if existing is None:
+        session.add(Company(id=profile.id, **columns))
+        session.flush()
+        return Outcome.NEW
+    if all(getattr(existing, name) == value for name, value in columns.items()):
+        return Outcome.UNCHANGED
+    for name, value in columns.items():
+        setattr(existing, name, value)
+    existing.updated_at = utcnow()
+    session.add(existing)
+    session.flush()
+    return Outcome.UPDATED
+
+
+def list_companies(*, session: Session) -> Sequence[Company]:
+    """Return all companies ordered by id."""
+    return session.exec(select(Company).order_by(col(Company.id))).all()
+
+
+def to_profile(company: Company) -> CompanyProfile:
+    """Return the profile a stored company was made from."""
+    return CompanyProfile.model_validate(
+        {
+            "id": company.id,
+            "name": company.name,
+            "description": company.description,
+            "email": company.email,
+            "language": company.language,
+            "cpv": company.cpv,
+            "regions": company.regions,
+            "capacity": {"max_contract_value": company.max_contract_value, "staff": company.staff},
+            "certifications": company.certifications,
+            "preparation_days": company.preparation_days,
+            "partner": company.partner,
+            "digest": {"min_score": company.min_score, "max_items": company.max_items},
+        }
+    )
+
+
+# Deliveries
+
+
+def get_delivery(*, session: Session, company_id: str, iso_week: str) -> Delivery | None:
+    """Return the digest delivery of a company for an ISO week (``2026-W48``), or ``None``."""
+    statement = select(Delivery).where(Delivery.company_id == company_id, Delivery.iso_week == iso_week)
+    return session.exec(statement).first()
+
+
+def add_delivery(*, session: Session, company_id: str, iso_week: str) -> Delivery:
+    """Record a pending delivery; the database refuses a second one for the same company and week."""
+    delivery = Delivery(company_id=company_id, iso_week=iso_week)
+    session.add(delivery)
+    session.flush()
+    return delivery
+
+
+# Job runs
+
+
+def start_job_run(*, session: Session, name: str) -> JobRun:
+    """Record that a job step started."""
+    run = JobRun(name=name)
+    session.add(run)
+    session.flush()
+    return run
+
+
+def finish_job_run(
+    *,
+    session: Session,
+    run: JobRun,
+    status: str,
+    counts: dict[str, int] | None = None,
+    watermark: str | None = None,
+    error: str | None = None,
+) -> JobRun:
+    """Record how a job step ended."""
+    run.status = status
+    run.finished_at = utcnow()
+    run.counts = dict(counts or {})
+    run.watermark = watermark
+    run.error = error
+    session.add(run)
+    session.flush()
+    return run
+
+
+def last_successful_run(*, session: Session, name: str) -> JobRun | None:
+    """Return the newest finished run of ``name`` that succeeded, for incremental work."""
+    statement = (
+        select(JobRun)
+        .where(JobRun.name == name, JobRun.status == "success")
+        .order_by(col(JobRun.started_at).desc(), col(JobRun.id).desc())
+    )
+    return session.exec(statement).first()
+
+
+def job_runs(*, session: Session, limit: int = 20, since: datetime | None = None) -> Sequence[JobRun]:
+    """Return recent job runs, newest first."""
+    statement = select(JobRun)
+    if since is not None:
+        statement = statement.where(col(JobRun.started_at) >= since)
+    return session.exec(statement.order_by(col(JobRun.id).desc()).limit(limit)).all()

@@ -1,0 +1,1 @@
+"""Benchmarks (`make bench`): speed and memory as ratios against a named floor, never asserted in tests."""

@@ -1,0 +1,14 @@
+"""Run every benchmark and print its figures: ``python -m tests.benchmarks``."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from tests.benchmarks import bench_storage
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.WARNING)
+    for bench in (bench_storage,):
+        for line in bench.run():
+            sys.stdout.write(line + "\n")

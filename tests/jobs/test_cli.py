@@ -1,0 +1,152 @@
+"""The command line as a user meets it: help everywhere, databases created on first use, notices out."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from jobs.cli import cli
+from storage import repository
+from storage.db import get_engine, session_scope, upgrade
+from tests.factories import make_record
+
+
+def _command_paths(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    paths = [prefix]
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            paths += _command_paths(command, (*prefix, name))
+        else:
+            paths.append((*prefix, name))
+    return paths
+
+
+@pytest.mark.parametrize("path", _command_paths(cli), ids=lambda p: " ".join(p) or "kansenradar")
+@pytest.mark.parametrize("flag", ["-h", "--help"])
+def test_every_command_has_help(path: tuple[str, ...], flag: str) -> None:
+    result = CliRunner().invoke(cli, [*path, flag])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Usage: kansenradar")
+
+
+def test_version() -> None:
+    result = CliRunner().invoke(cli, ["--version"])
+    assert result.exit_code == 0
+    assert "0.1.0" in result.stdout
+
+
+def test_first_command_creates_the_default_database(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["notices"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "kansenradar.db").is_file()
+    assert result.stdout.startswith("published")
+
+
+def test_db_upgrade_reports_the_revision(sqlite_url: str) -> None:
+    result = CliRunner().invoke(cli, ["--database-url", sqlite_url, "db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert "revision 0001 (was empty" in result.stdout
+    again = CliRunner().invoke(cli, ["--database-url", sqlite_url, "db", "upgrade"])
+    assert "(was 0001" in again.stdout
+    current = CliRunner().invoke(cli, ["--database-url", sqlite_url, "db", "current"])
+    assert current.stdout.strip() == "0001"
+
+
+def test_database_url_from_environment(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'from-env.db'}"
+    result = CliRunner().invoke(cli, ["db", "upgrade"], env={"KANSENRADAR_DATABASE_URL": url})
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "from-env.db").is_file()
+
+
+def test_database_url_from_dotenv(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text(f"KANSENRADAR_DATABASE_URL=sqlite:///{tmp_path / 'dotenv.db'}\n")
+    result = CliRunner().invoke(cli, ["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "dotenv.db").is_file()
+
+
+def test_bad_setting_is_a_usage_error() -> None:
+    result = CliRunner().invoke(cli, ["notices"], env={"KANSENRADAR_LOG_FORMAT": "xml"})
+    assert result.exit_code == 2
+    assert "log_format" in result.stderr
+
+
+def test_bad_database_url_is_reported() -> None:
+    result = CliRunner().invoke(cli, ["--database-url", "nonsense", "db", "upgrade"])
+    assert result.exit_code == 1
+    assert "not a database URL" in result.stderr
+
+
+def _store(url: str, *records: object) -> None:
+    engine = get_engine(url)
+    upgrade(engine)
+    with session_scope(engine) as session:
+        for record in records:
+            repository.upsert_notice(session=session, record=record)  # type: ignore[arg-type]
+    engine.dispose()
+
+
+def test_notices_jsonl_prints_the_stored_records(sqlite_url: str) -> None:
+    old = make_record(notice_id="1-2026", publication_date="2026-10-01")
+    new = make_record(notice_id="2-2026", publication_date="2026-11-20")
+    _store(sqlite_url, old, new)
+    result = CliRunner().invoke(cli, ["--database-url", sqlite_url, "notices", "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["notice_id"] for line in lines] == ["2-2026", "1-2026"]
+    assert lines[0] == new.model_dump(mode="json")
+    assert set(lines[0]) >= {
+        "source",
+        "format",
+        "notice_id",
+        "publication_number",
+        "procedure_id",
+        "version",
+        "notice_type",
+        "language",
+        "title",
+        "description",
+        "buyer",
+        "cpv_main",
+        "cpv_additional",
+        "nuts",
+        "estimated_value",
+        "publication_date",
+        "deadline",
+        "url",
+        "lots",
+        "social",
+    }
+    since = CliRunner().invoke(
+        cli, ["--database-url", sqlite_url, "notices", "--since", "2026-11-01", "--format", "jsonl"]
+    )
+    assert [json.loads(line)["notice_id"] for line in since.stdout.splitlines()] == ["2-2026"]
+
+
+def test_notices_table(sqlite_url: str) -> None:
+    _store(sqlite_url, make_record())
+    result = CliRunner().invoke(cli, ["--database-url", sqlite_url, "notices"])
+    assert result.exit_code == 0, result.output
+    assert "Gemeente Amsterdam" in result.stdout
+    assert "2026-12-10 12:00" in result.stdout
+
+
+def test_notices_since_must_be_a_date(sqlite_url: str) -> None:
+    result = CliRunner().invoke(cli, ["--database-url", sqlite_url, "notices", "--since", "last week"])
+    assert result.exit_code == 2
+    assert "YYYY-MM-DD" in result.stderr
+
+
+def test_demo_imports_and_shows_the_example_companies(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["demo", "--output", str(tmp_path / "demo")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "demo" / "kansenradar.db").is_file()
+    for company in ("groen-noord", "schoon-zuid", "buurtkeuken-oost", "klusbedrijf-west", "werkt-samen"):
+        assert company in result.stdout
+    again = CliRunner().invoke(cli, ["demo", "--output", str(tmp_path / "demo")])
+    assert again.exit_code == 0

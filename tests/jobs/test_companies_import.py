@@ -1,0 +1,159 @@
+"""`kansenradar companies import`: good rows stored, bad rows reported by line and left out."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from jobs.cli import cli
+
+GOOD_AND_BAD_YAML = """\
+companies:
+  - id: groen-noord
+    name: Groen Noord
+    description: Groenonderhoud en zwerfvuil ruimen.
+    cpv: ["7731", "77310000-6"]
+    regions: [nl329]
+    capacity: {max_contract_value: 250000, staff: 12}
+    certifications: [VCA, PSO trede 2]
+  - id: kapot
+    name: Kapot BV
+    description: Heeft een foute CPV-code.
+    cpv: ["77A"]
+  - id: schoon-zuid
+    name: Schoon Zuid
+    description: Schoonmaak van buurthuizen.
+    email: contact@schoon-zuid.example
+    digest: {min_score: 0.5, max_items: 5}
+  - name: Zonder id
+    description: Mist het verplichte id.
+  - id: groen-noord
+    name: Dubbel
+    description: Zelfde id als regel 2.
+  - id: typfout
+    name: Typfout
+    description: Onbekende sleutel.
+    regoins: [NL329]
+  - just a string
+  - id: te-groot
+    name: Te groot
+    description: Negatieve capaciteit.
+    capacity: {max_contract_value: -5}
+"""
+
+
+def _import(path: Path, db: str) -> object:
+    return CliRunner().invoke(cli, ["--database-url", db, "companies", "import", str(path)])
+
+
+def _stored(db: str) -> dict[str, dict]:
+    result = CliRunner().invoke(cli, ["--database-url", db, "companies", "list", "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    return {row["id"]: row for row in map(json.loads, result.stdout.splitlines())}
+
+
+def test_yaml_with_good_and_bad_rows(tmp_path: Path, sqlite_url: str) -> None:
+    path = tmp_path / "companies.yaml"
+    path.write_text(GOOD_AND_BAD_YAML, encoding="utf-8")
+    result = _import(path, sqlite_url)
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith(str(path))]
+    assert f"{path}:9: cpv: not a CPV code or prefix: '77A'" in errors
+    assert any(line.startswith(f"{path}:18: id: Field required") for line in errors)
+    assert f"{path}:20: duplicate id 'groen-noord' (first on line 2)" in errors
+    assert any(line.startswith(f"{path}:23: regoins: Extra inputs are not permitted") for line in errors)
+    assert f"{path}:27: expected a mapping of fields, got str" in errors
+    assert any(line.startswith(f"{path}:28: capacity.max_contract_value:") for line in errors)
+    assert len(errors) == 6
+    assert "2 new, 0 updated, 0 unchanged, 6 refused." in result.stdout
+    stored = _stored(sqlite_url)
+    assert set(stored) == {"groen-noord", "schoon-zuid"}
+    assert stored["groen-noord"]["name"] == "Groen Noord"
+    assert stored["groen-noord"]["cpv"] == ["7731", "77310000"]
+    assert stored["groen-noord"]["regions"] == ["NL329"]
+    assert stored["schoon-zuid"]["digest"] == {"min_score": 0.5, "max_items": 5}
+
+
+def test_reimport_updates_by_id(tmp_path: Path, sqlite_url: str) -> None:
+    path = tmp_path / "companies.yml"
+    path.write_text("- {id: a, name: A, description: Groen}\n- {id: b, name: B, description: Schoon}\n")
+    assert _import(path, sqlite_url).exit_code == 0
+    path.write_text("- {id: a, name: A nieuw, description: Groen}\n- {id: b, name: B, description: Schoon}\n")
+    result = _import(path, sqlite_url)
+    assert result.exit_code == 0
+    assert "0 new, 1 updated, 1 unchanged, 0 refused." in result.stdout
+    assert _stored(sqlite_url)["a"]["name"] == "A nieuw"
+
+
+def test_csv_with_lists_nested_columns_and_bad_rows(tmp_path: Path, sqlite_url: str) -> None:
+    path = tmp_path / "companies.csv"
+    path.write_text(
+        "\ufeffid,name,description,cpv,regions,capacity.max_contract_value,partner,digest.max_items\n"
+        'groen-noord,Groen Noord,"Groenonderhoud, snoeien",7731;77310000,NL329,250000,ja,5\n'
+        "kapot,Kapot,Foute regio,7731,Amsterdam,100,nee,5\n"
+        "\n"
+        'zorg,Zorg om de Hoek,"Buurtzorg\nen dagbesteding",8531,NL41;NL42,,nee,\n'
+        "leeg,,Naam ontbreekt,,,,,\n"
+        "kort,Kort\n",
+        encoding="utf-8",
+    )
+    result = _import(path, sqlite_url)
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith(str(path))]
+    assert f"{path}:3: regions: not a NUTS code or prefix: 'Amsterdam'" in errors
+    assert f"{path}:7: name: Field required" in errors
+    assert f"{path}:8: 2 cells, header has 8" in errors
+    assert len(errors) == 3
+    stored = _stored(sqlite_url)
+    assert set(stored) == {"groen-noord", "zorg"}
+    assert stored["groen-noord"]["capacity"]["max_contract_value"] == 250000
+    assert stored["groen-noord"]["partner"] is True
+    assert stored["groen-noord"]["digest"]["max_items"] == 5
+    assert stored["zorg"]["regions"] == ["NL41", "NL42"]
+    assert stored["zorg"]["partner"] is False
+    assert stored["zorg"]["description"] == "Buurtzorg\nen dagbesteding"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("broken.yaml", "- id: a\n  name: [unclosed\n", "broken.yaml: line 3: not valid YAML"),
+        ("scalar.yaml", "just text\n", "expected a list of companies"),
+        ("mapping.yaml", "firms: []\n", "a mapping with a 'companies:' list"),
+        ("columns.csv", "id,name,description,colour\n", "line 1: unknown column(s) colour"),
+        ("latin1.csv", "id,name,description\nx,Caf\xe9,y\n".encode("latin-1"), "not UTF-8 text"),
+        ("companies.json", "[]", "unsupported file type .json"),
+    ],
+)
+def test_unreadable_files_are_refused_whole(
+    tmp_path: Path, sqlite_url: str, name: str, content: str | bytes, message: str
+) -> None:
+    path = tmp_path / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    result = _import(path, sqlite_url)
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert _stored(sqlite_url) == {}
+
+
+def test_empty_file_imports_nothing(tmp_path: Path, sqlite_url: str) -> None:
+    path = tmp_path / "empty.yaml"
+    path.write_text("")
+    result = _import(path, sqlite_url)
+    assert result.exit_code == 0
+    assert "0 new" in result.stdout
+
+
+def test_yaml_cannot_build_python_objects(tmp_path: Path, sqlite_url: str) -> None:
+    path = tmp_path / "evil.yaml"
+    path.write_text("- !!python/object/apply:os.system ['touch pwned']\n")
+    result = _import(path, sqlite_url)
+    assert result.exit_code == 1
+    assert "not valid YAML" in result.stderr
+    assert not (tmp_path / "pwned").exists()
