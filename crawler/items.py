@@ -1,9 +1,26 @@
-"""The crawler's one item type.
+"""The crawler's one item type: a notice record plus the hash of the document it came from.
 
-The record is defined in ``storage.records`` so that storage, which must not import the crawler, validates
+The record type is defined in ``storage.records`` so that storage, which must not import the crawler, validates
 exactly what the spiders yield.
 """
 
+from __future__ import annotations
+
+from dataclasses import dataclass
+
 from storage.records import NoticeRecord
 
-__all__ = ["NoticeRecord"]
+__all__ = ["NoticeItem", "NoticeRecord"]
+
+
+@dataclass(frozen=True)
+class NoticeItem:
+    """One notice as a spider yields it.
+
+    ``content_hash`` is the SHA-256 of the raw notice document when the document holds exactly one notice, so an
+    unchanged re-crawl is recognised without comparing fields; ``None`` lets storage hash the record instead.
+    """
+
+    record: NoticeRecord
+    content_hash: str | None
+    document: str

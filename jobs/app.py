@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from functools import cached_property
 
+import click
 from sqlalchemy.engine import Engine
 
 from jobs.settings import Settings
@@ -30,3 +31,11 @@ class App:
         """Release the engine's connections."""
         if "engine" in self.__dict__:
             self.engine.dispose()
+
+
+def app_from(ctx: click.Context) -> App:
+    """Return the App the ``kansenradar`` group put on the context."""
+    app = ctx.find_object(App)
+    if app is None:
+        raise click.UsageError("run this command through the kansenradar group")
+    return app

@@ -11,7 +11,8 @@ from pathlib import Path
 import click
 from pydantic import ValidationError
 
-from jobs.app import App
+from jobs.app import App, app_from
+from jobs.cli_crawl import crawl_command, parse
 from jobs.companies import CompanyFileError, load_company_file
 from jobs.logs import configure_logging
 from jobs.output import echo_jsonl, echo_table
@@ -61,8 +62,8 @@ def cli(ctx: click.Context, database_url: str | None, log_level: str | None, log
     ctx.call_on_close(app.close)
 
 
-def _app(ctx: click.Context) -> App:
-    return ctx.find_object(App)  # type: ignore[return-value]
+cli.add_command(parse)
+cli.add_command(crawl_command)
 
 
 @cli.group(context_settings=CONTEXT_SETTINGS)
@@ -80,7 +81,7 @@ def db_upgrade(ctx: click.Context, revision: str) -> None:
     Example:
         kansenradar db upgrade
     """
-    settings: Settings = _app(ctx).settings
+    settings: Settings = app_from(ctx).settings
     try:
         engine = get_engine(settings.database_url)
         try:
@@ -97,7 +98,7 @@ def db_upgrade(ctx: click.Context, revision: str) -> None:
 @click.pass_context
 def db_current(ctx: click.Context) -> None:
     """Show the schema revision of the database without changing it."""
-    engine = get_engine(_app(ctx).settings.database_url)
+    engine = get_engine(app_from(ctx).settings.database_url)
     try:
         click.echo(current_revision(engine) or "empty")
     finally:
@@ -137,7 +138,7 @@ def companies_import(ctx: click.Context, file: Path) -> None:
     Example:
         kansenradar companies import companies.yaml
     """
-    counts, refused = import_companies(_app(ctx), file)
+    counts, refused = import_companies(app_from(ctx), file)
     click.echo(
         f"{counts[Outcome.NEW]} new, {counts[Outcome.UPDATED]} updated, {counts[Outcome.UNCHANGED]} unchanged, "
         f"{refused} refused."
@@ -177,7 +178,7 @@ def echo_companies(app: App, output_format: str) -> None:
 @click.pass_context
 def companies_list(ctx: click.Context, output_format: str) -> None:
     """List the stored company profiles."""
-    echo_companies(_app(ctx), output_format)
+    echo_companies(app_from(ctx), output_format)
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS)
@@ -192,7 +193,7 @@ def notices(ctx: click.Context, since: date | None, limit: int | None, output_fo
     Example:
         kansenradar notices --since 2026-11-01 --format jsonl
     """
-    with session_scope(_app(ctx).engine) as session:
+    with session_scope(app_from(ctx).engine) as session:
         rows = repository.list_notices(session=session, since=since, limit=limit)
     if output_format == "jsonl":
         echo_jsonl(row.record for row in rows)
@@ -226,7 +227,7 @@ def notices(ctx: click.Context, since: date | None, limit: int | None, output_fo
 def demo(ctx: click.Context, output: Path) -> None:
     """Run Kansenradar offline on the example data it ships, in its own database under --output."""
     output.mkdir(parents=True, exist_ok=True)
-    settings = _app(ctx).settings.model_copy(
+    settings = app_from(ctx).settings.model_copy(
         update={"database_url": f"sqlite:///{(output / 'kansenradar.db').resolve()}"}
     )
     app = App(settings)

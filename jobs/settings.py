@@ -6,10 +6,12 @@ Built once by the CLI and passed down as plain values; library packages never re
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+CommaList = Annotated[list[str], NoDecode]
 
 
 class Settings(BaseSettings):
@@ -28,6 +30,35 @@ class Settings(BaseSettings):
     )
     log_format: Literal["text", "json"] = Field(default="text", description="Log line format.")
     outbox: Path = Field(default=Path("outbox"), description="Folder for .eml files when mail is not sent by SMTP.")
+
+    ted_api_url: str = Field(default="https://api.ted.europa.eu/v3", description="TED Search API v3 base URL.")
+    ted_packages_url: str = Field(default="https://ted.europa.eu/packages", description="TED bulk packages base URL.")
+    ted_countries: CommaList = Field(
+        default=["NLD"], description="Buyer or performance countries (ISO alpha-3) the ted spider asks for."
+    )
+    ted_cpv: CommaList = Field(default=[], description="CPV prefixes the ted spider asks for; empty = all.")
+    ted_notice_types: CommaList = Field(
+        default=["cn-standard", "cn-social", "pin-cfc-standard", "pin-cfc-social", "pin-rtl", "subco"],
+        description="eForms notice types the ted spider asks for.",
+    )
+    tenderned_api_url: str = Field(
+        default="https://www.tenderned.nl/papi/tenderned-rs-tns/v2", description="TenderNed publication API base URL."
+    )
+    tenderned_user: str | None = Field(default=None, description="TenderNed API user (HTTP Basic), if you have one.")
+    tenderned_password: str | None = Field(default=None, description="TenderNed API password.")
+    ocds_url: str | None = Field(default=None, description="OCDS release-package endpoint for the ocds spider.")
+    crawl_first_days: int = Field(
+        default=14, ge=1, description="How far back the first crawl of a source goes, in days."
+    )
+    crawl_delay: float = Field(default=0.5, ge=0, description="Seconds between requests to one site (AutoThrottle).")
+    retry_backoff: float = Field(default=2.0, ge=0, description="First retry wait in seconds; doubles per retry.")
+
+    @field_validator("ted_countries", "ted_cpv", "ted_notice_types", mode="before")
+    @classmethod
+    def _comma_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -51,6 +51,16 @@ class Notice(SQLModel, table=True):
     url: str | None = Field(default=None, sa_type=Text)
     record: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     content_hash: str = Field(sa_type=String(64))
+    # The newer notice of the same procedure (a change notice, an award) that replaces this one, if any.
+    superseded_by: int | None = Field(
+        default=None,
+        sa_column=Column(
+            Integer,
+            ForeignKey("notice.id", ondelete="SET NULL", name="fk_notice_superseded_by_notice"),
+            nullable=True,
+            index=True,
+        ),
+    )
     first_seen_at: datetime = _when()
     updated_at: datetime = _when()
 

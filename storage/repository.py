@@ -90,6 +90,26 @@ def get_notice(*, session: Session, source: str, notice_id: str) -> Notice | Non
     return session.exec(statement).first()
 
 
+def _link_procedure(session: Session, notice: Notice) -> None:
+    """Mark every notice of the procedure but the newest as superseded by the newest.
+
+    Only eForms procedure identifiers (BT-04, a UUID) are trusted to be unique; TED XML reference numbers are the
+    buyer's own and collide across buyers.
+    """
+    if notice.format != "eforms" or not notice.procedure_id:
+        return
+    siblings = session.exec(
+        select(Notice).where(Notice.source == notice.source, Notice.procedure_id == notice.procedure_id)
+    ).all()
+    newest = max(siblings, key=lambda n: (n.publication_date or date.min, _version_key(n.version), n.id or 0))
+    for sibling in siblings:
+        wanted = None if sibling.id == newest.id else newest.id
+        if sibling.superseded_by != wanted:
+            sibling.superseded_by = wanted
+            session.add(sibling)
+    session.flush()
+
+
 def upsert_notice(*, session: Session, record: NoticeRecord, content_hash: str | None = None) -> Outcome:
     """Store a notice record keyed by ``(source, notice_id)``.
 
@@ -108,6 +128,7 @@ def upsert_notice(*, session: Session, record: NoticeRecord, content_hash: str |
         assert notice.id is not None
         session.add_all(_lots(record, notice.id))
         session.flush()
+        _link_procedure(session, notice)
         return Outcome.NEW
     if existing.content_hash == digest:
         return Outcome.UNCHANGED
@@ -126,12 +147,17 @@ def upsert_notice(*, session: Session, record: NoticeRecord, content_hash: str |
     session.add(existing)
     session.add_all(_lots(record, existing.id))
     session.flush()
+    _link_procedure(session, existing)
     return Outcome.UPDATED
 
 
-def list_notices(*, session: Session, since: date | None = None, limit: int | None = None) -> Sequence[Notice]:
-    """Return stored notices, newest publication first, optionally published on or after ``since``."""
+def list_notices(
+    *, session: Session, since: date | None = None, limit: int | None = None, current_only: bool = False
+) -> Sequence[Notice]:
+    """Return stored notices, newest publication first; ``current_only`` leaves out superseded ones."""
     statement = select(Notice)
+    if current_only:
+        statement = statement.where(col(Notice.superseded_by).is_(None))
     if since is not None:
         statement = statement.where(col(Notice.publication_date) >= since)
     statement = statement.order_by(col(Notice.publication_date).desc(), col(Notice.id).desc())
@@ -272,9 +298,13 @@ def last_successful_run(*, session: Session, name: str) -> JobRun | None:
     return session.exec(statement).first()
 
 
-def job_runs(*, session: Session, limit: int = 20, since: datetime | None = None) -> Sequence[JobRun]:
-    """Return recent job runs, newest first."""
+def job_runs(
+    *, session: Session, limit: int = 20, since: datetime | None = None, name: str | None = None
+) -> Sequence[JobRun]:
+    """Return recent job runs, newest first, optionally only those of one job."""
     statement = select(JobRun)
+    if name is not None:
+        statement = statement.where(JobRun.name == name)
     if since is not None:
         statement = statement.where(col(JobRun.started_at) >= since)
     return session.exec(statement.order_by(col(JobRun.id).desc()).limit(limit)).all()

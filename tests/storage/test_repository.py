@@ -182,3 +182,34 @@ def test_last_successful_run(engine: Engine) -> None:
         runs = repository.job_runs(session=session)
         assert [r.name for r in runs] == ["crawl:ocds", "crawl:ted", "crawl:ted"]
         assert session.exec(select(JobRun).where(JobRun.status == "running")).one().finished_at is None
+
+
+def test_change_notice_supersedes_the_earlier_notice_of_its_procedure(engine: Engine) -> None:
+    original = make_record(notice_id="100-2026", publication_date="2026-11-02")
+    change = make_record(notice_id="200-2026", publication_date="2026-11-09", title="Gewijzigd")
+    other = make_record(notice_id="300-2026", procedure_id="another-procedure")
+    with session_scope(engine) as session:
+        repository.upsert_notice(session=session, record=original)
+        repository.upsert_notice(session=session, record=other)
+    with session_scope(engine) as session:
+        assert [n.notice_id for n in repository.list_notices(session=session, current_only=True)] == [
+            "300-2026",
+            "100-2026",
+        ]
+        repository.upsert_notice(session=session, record=change)
+    with session_scope(engine) as session:
+        current = repository.list_notices(session=session, current_only=True)
+        assert sorted(n.notice_id for n in current) == ["200-2026", "300-2026"]
+        old = repository.get_notice(session=session, source="ted", notice_id="100-2026")
+        new = repository.get_notice(session=session, source="ted", notice_id="200-2026")
+        assert old is not None and new is not None and old.superseded_by == new.id
+        assert len(repository.list_notices(session=session)) == 3
+
+
+def test_ted_xml_reference_numbers_do_not_link_notices(engine: Engine) -> None:
+    first = make_record(notice_id="1-2021", format="ted-xml", procedure_id="2021/01", version=None)
+    second = make_record(notice_id="2-2021", format="ted-xml", procedure_id="2021/01", version=None)
+    with session_scope(engine) as session:
+        repository.upsert_notice(session=session, record=first)
+        repository.upsert_notice(session=session, record=second)
+        assert len(repository.list_notices(session=session, current_only=True)) == 2

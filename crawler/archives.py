@@ -1,0 +1,83 @@
+"""Read notice documents out of files, folders and archives (.zip, .tar, .tar.gz) without unpacking to disk."""
+
+from __future__ import annotations
+
+import io
+import tarfile
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from crawler.exceptions import ParseError
+
+NOTICE_SUFFIXES = (".xml", ".json")
+ARCHIVE_SUFFIXES = (".zip", ".tar", ".tar.gz", ".tgz")
+MAX_MEMBER_BYTES = 64 * 1024 * 1024  # larger than any notice; stops decompression bombs
+MAX_MEMBERS = 200_000
+
+
+def is_archive(name: str) -> bool:
+    """Return whether a file name looks like an archive Kansenradar reads."""
+    return name.lower().endswith(ARCHIVE_SUFFIXES)
+
+
+def is_notice_file(name: str) -> bool:
+    """Return whether a file name looks like a notice document."""
+    return name.lower().endswith(NOTICE_SUFFIXES)
+
+
+Document = tuple[str, bytes | ParseError]
+
+
+def _read_capped(handle: io.BufferedIOBase | object, name: str) -> bytes | ParseError:
+    data = handle.read(MAX_MEMBER_BYTES + 1)  # type: ignore[attr-defined]
+    if len(data) > MAX_MEMBER_BYTES:
+        return ParseError(name, f"archive member larger than {MAX_MEMBER_BYTES // 2**20} MiB refused")
+    return data
+
+
+def iter_archive(data: bytes, *, name: str) -> Iterator[Document]:
+    """Yield ``(member name, bytes or error)`` for each notice document inside an archive's bytes."""
+    try:
+        if name.lower().endswith(".zip") or data[:4] == b"PK\x03\x04":
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                members = [m for m in archive.infolist() if not m.is_dir() and is_notice_file(m.filename)]
+                for member in members[:MAX_MEMBERS]:
+                    label = f"{name}/{member.filename}"
+                    try:
+                        with archive.open(member) as handle:
+                            yield label, _read_capped(handle, label)
+                    except (zipfile.BadZipFile, OSError, RuntimeError) as exc:
+                        yield label, ParseError(label, f"cannot read archive member ({exc})")
+            return
+        with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as archive:
+            count = 0
+            for member in archive:
+                if not member.isfile() or not is_notice_file(member.name):
+                    continue
+                count += 1
+                if count > MAX_MEMBERS:
+                    break
+                label = f"{name}/{member.name}"
+                handle = archive.extractfile(member)
+                yield label, _read_capped(handle, label) if handle else ParseError(label, "unreadable member")
+    except (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError) as exc:
+        yield name, ParseError(name, f"not a readable archive ({exc.__class__.__name__}: {exc})")
+
+
+def iter_path(path: Path) -> Iterator[Document]:
+    """Yield the notice documents in a file, an archive or a folder (recursively, in name order)."""
+    if path.is_dir():
+        for child in sorted(p for p in path.rglob("*") if p.is_file()):
+            if is_notice_file(child.name) or is_archive(child.name):
+                yield from iter_path(child)
+        return
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        yield str(path), ParseError(str(path), exc.strerror or str(exc))
+        return
+    if is_archive(path.name):
+        yield from iter_archive(data, name=str(path))
+    else:
+        yield str(path), data

@@ -1,0 +1,111 @@
+"""Helpers shared by the parsers: dates, deadlines, numbers, publication numbers, de-duplication."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+# TED XML gives local times without an offset; TED's own pages show them as Brussels time.
+BRUSSELS = ZoneInfo("Europe/Brussels")
+_OFFSET_RE = re.compile(r"(Z|[+-]\d{2}:\d{2})$")
+
+
+def unique(values: Iterable[str | None]) -> list[str]:
+    """Return the non-empty values once each, in first-seen order."""
+    seen: dict[str, None] = {}
+    for value in values:
+        if value:
+            seen.setdefault(value, None)
+    return list(seen)
+
+
+def publication_number(value: str | None) -> str | None:
+    """Return a TED publication number without leading zeros: "00127505-2024" -> "127505-2024"."""
+    if not value:
+        return None
+    number, _, year = value.strip().partition("-")
+    if not number.isdigit() or not year.isdigit():
+        return value.strip()
+    return f"{int(number)}-{year}"
+
+
+def _split_offset(value: str) -> tuple[str, timezone | None]:
+    match = _OFFSET_RE.search(value)
+    if not match:
+        return value, None
+    text = match.group(1)
+    if text == "Z":
+        return value[: match.start()], UTC
+    sign = 1 if text[0] == "+" else -1
+    hours, minutes = int(text[1:3]), int(text[4:6])
+    return value[: match.start()], timezone(sign * timedelta(hours=hours, minutes=minutes))
+
+
+def parse_date(value: str | None) -> date | None:
+    """Return the calendar date of an ISO date or datetime ("2024-03-29+01:00", "20240329"), or ``None``."""
+    if not value:
+        return None
+    text = value.strip()
+    if len(text) >= 8 and text[:8].isdigit():
+        text = f"{text[:4]}-{text[4:6]}-{text[6:8]}"
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+
+
+def parse_datetime(value: str | None) -> datetime | None:
+    """Return an aware datetime from an ISO datetime; a value without offset is taken as UTC."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        day = parse_date(value)
+        return datetime.combine(day, time(23, 59, 59), tzinfo=UTC) if day else None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def combine_deadline(day: str | None, clock: str | None, *, default_tz: timezone | ZoneInfo = UTC) -> datetime | None:
+    """Combine an eForms date ("2024-04-02+02:00") and time ("12:00:00+02:00") into an aware datetime.
+
+    Without a time, the deadline is the end of that day: submission is open for the whole date.
+    """
+    if not day:
+        return None
+    day_text, day_tz = _split_offset(day.strip())
+    parsed_day = parse_date(day_text)
+    if parsed_day is None:
+        return None
+    tz: timezone | ZoneInfo = day_tz or default_tz
+    parsed_time = time(23, 59, 59)
+    if clock:
+        clock_text, clock_tz = _split_offset(clock.strip())
+        try:
+            parsed_time = time.fromisoformat(clock_text)
+        except ValueError:
+            parsed_time = time(23, 59, 59)
+        tz = clock_tz or tz
+    return datetime.combine(parsed_day, parsed_time.replace(tzinfo=None), tzinfo=tz).astimezone(UTC)
+
+
+def parse_amount(value: str | None) -> float | None:
+    """Return a non-negative amount from "3887000.00" or "3 887 000,00", or ``None``."""
+    if value is None:
+        return None
+    text = str(value).strip().replace("\u00a0", "").replace(" ", "")
+    if "," in text and "." not in text:
+        text = text.replace(",", ".")
+    try:
+        amount = float(text)
+    except ValueError:
+        return None
+    return amount if amount >= 0 else None
+
+
+def clean_text(parts: Iterable[str | None], *, separator: str = "\n") -> str | None:
+    """Join text parts, collapsing runs of whitespace inside each; ``None`` when nothing is left."""
+    cleaned = [" ".join(part.split()) for part in parts if part and part.strip()]
+    return separator.join(cleaned) or None

@@ -1,0 +1,208 @@
+"""TED XML R2.0.8/R2.0.9 (``TED_EXPORT``, forms F01-F25) -> notice records.
+
+The original-language form is read. ``LEFTI`` social elements map onto the eForms social codes as the Publications
+Office's own converter (OP-TED/ted-xml-data-converter, ``lot.xslt``) does. ``PARTICULAR_PROFESSION`` is left out on
+purpose: a contract restricted to a profession is not a social reservation.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lxml import etree
+
+from crawler.exceptions import ParseError
+from crawler.parsers.codes import country_alpha2, language_alpha2
+from crawler.parsers.common import (
+    BRUSSELS,
+    clean_text,
+    combine_deadline,
+    parse_amount,
+    parse_date,
+    publication_number,
+    unique,
+)
+from storage.records import NoticeRecord
+
+# Form -> eForms notice type; forms with a NOTICE/@TYPE choice are resolved in _notice_type.
+FORM_TYPES = {
+    "F02": "cn-standard", "F03": "can-standard", "F05": "cn-standard", "F06": "can-standard", "F07": "qu-sy",
+    "F08": "pin-buyer", "F12": "cn-desg", "F13": "can-desg", "F14": "corr", "F15": "veat", "F16": "pin-only",
+    "F17": "cn-standard", "F18": "can-standard", "F19": "subco", "F20": "can-modif", "F24": "cn-standard",
+    "F25": "can-standard",
+}  # fmt: skip
+NOTICE_TYPES = {
+    "PRI_ONLY": "pin-only", "PER_ONLY": "pin-only", "PRI_REDUCING_TIME_LIMITS": "pin-rtl",
+    "PER_REDUCING_TIME_LIMITS": "pin-rtl", "PRI_CALL_COMPETITION": "pin-cfc-standard",
+    "PER_CALL_COMPETITION": "pin-cfc-standard", "CONTRACT": "cn-standard", "AWARD_CONTRACT": "can-standard",
+    "CONCESSION": "cn-standard", "CONCESSION_AWARD": "can-standard",
+}  # fmt: skip
+SOCIAL_FORMS = frozenset({"F21", "F22", "F23"})
+
+
+def _find(element: etree._Element | None, path: str) -> etree._Element | None:
+    return None if element is None else element.find(path)
+
+
+def _all(element: etree._Element | None, path: str) -> list[etree._Element]:
+    return [] if element is None else element.findall(path)
+
+
+def _text(element: etree._Element | None) -> str | None:
+    """Return an element's text including its <P> paragraphs, one paragraph per line."""
+    if element is None:
+        return None
+    paragraphs = element.findall("{*}P")
+    if paragraphs:
+        return clean_text("".join(p.itertext()) for p in paragraphs)
+    return clean_text(["".join(element.itertext())])
+
+
+def _attr(element: etree._Element | None, path: str, name: str) -> str | None:
+    found = _find(element, path)
+    return None if found is None else found.get(name)
+
+
+def _original_form(root: etree._Element) -> etree._Element:
+    forms = [form for form in _all(_find(root, "{*}FORM_SECTION"), "*") if isinstance(form.tag, str)]
+    if not forms:
+        raise ParseError("", "TED XML without a form in FORM_SECTION")
+    original = _text(_find(root, "{*}CODED_DATA_SECTION/{*}NOTICE_DATA/{*}LG_ORIG"))
+    return next(
+        (f for f in forms if f.get("CATEGORY") == "ORIGINAL"),
+        next((f for f in forms if original and f.get("LG") == original), forms[0]),
+    )
+
+
+def _notice_type(form: etree._Element) -> str | None:
+    code = etree.QName(form).localname[:3]
+    notice_kind = _attr(form, "{*}NOTICE", "TYPE")
+    if code in ("F01", "F04"):
+        return NOTICE_TYPES.get(notice_kind or "", "pin-only")
+    if code in SOCIAL_FORMS:
+        social = {"cn-standard": "cn-social", "can-standard": "can-social", "pin-cfc-standard": "pin-cfc-social"}
+        general = NOTICE_TYPES.get(notice_kind or "", "cn-standard")
+        return social.get(general, general)
+    return FORM_TYPES.get(code)
+
+
+def _money(element: etree._Element | None) -> dict[str, Any] | None:
+    amount = parse_amount(element.text if element is not None else None)
+    return None if amount is None else {"amount": amount, "currency": element.get("CURRENCY")}  # type: ignore[union-attr]
+
+
+def _criteria(lot: etree._Element) -> list[dict[str, Any]]:
+    criteria = []
+    for kind, path in (
+        ("quality", "{*}AC/{*}AC_QUALITY"),
+        ("cost", "{*}AC/{*}AC_COST"),
+        ("price", "{*}AC/{*}AC_PRICE"),
+    ):
+        for criterion in _all(lot, path):
+            name = _text(_find(criterion, "{*}AC_CRITERION"))
+            weight = _text(_find(criterion, "{*}AC_WEIGHTING"))
+            criteria.append(
+                {
+                    "type": kind,
+                    "name": name or ("Prijs" if kind == "price" else None),
+                    "description": None,
+                    "weight": parse_amount((weight or "").rstrip("%").strip()) if weight else None,
+                }
+            )
+    return criteria
+
+
+def _social(form: etree._Element) -> tuple[list[str], str | None]:
+    reserved = []
+    if form.find(".//{*}RESTRICTED_SHELTERED_WORKSHOP") is not None:
+        reserved.append("res-ws")
+    if form.find(".//{*}RESERVED_ORGANISATIONS_SERVICE_MISSION") is not None:
+        reserved.append("res-pub-ser")
+    execution = "yes" if form.find(".//{*}RESTRICTED_SHELTERED_PROGRAM") is not None else None
+    return reserved, execution
+
+
+def parse_ted_xml(root: etree._Element, *, name: str, source: str) -> NoticeRecord:
+    """Return the notice record of a TED XML (``TED_EXPORT``) notice."""
+    doc_id = root.get("DOC_ID")
+    if not doc_id:
+        raise ParseError(name, "TED XML without DOC_ID")
+    try:
+        form = _original_form(root)
+    except ParseError as exc:
+        raise ParseError(name, exc.reason) from None
+    coded = _find(root, "{*}CODED_DATA_SECTION")
+    contract = _find(form, "{*}OBJECT_CONTRACT")
+    body = _find(form, "{*}CONTRACTING_BODY/{*}ADDRESS_CONTRACTING_BODY")
+    procedure = _find(form, "{*}PROCEDURE")
+    lefti = _find(form, "{*}LEFTI")
+    lang = (form.get("LG") or _text(_find(coded, "{*}NOTICE_DATA/{*}LG_ORIG")) or "").lower() or None
+    deadline = combine_deadline(
+        _text(_find(procedure, "{*}DATE_RECEIPT_TENDERS")),
+        _text(_find(procedure, "{*}TIME_RECEIPT_TENDERS")),
+        default_tz=BRUSSELS,
+    )
+    reserved, execution = _social(form)
+    performance = _text(_find(lefti, "{*}PERFORMANCE_CONDITIONS"))
+    selection = clean_text(
+        _text(_find(lefti, path))
+        for path in ("{*}SUITABILITY", "{*}ECONOMIC_FINANCIAL_INFO", "{*}TECHNICAL_PROFESSIONAL_INFO")
+    )
+    cpv_main = _attr(contract, "{*}CPV_MAIN/{*}CPV_CODE", "CODE")
+    lots = []
+    for number, item in enumerate(_all(contract, "{*}OBJECT_DESCR"), start=1):
+        lot_no = _text(_find(item, "{*}LOT_NO"))
+        lots.append(
+            {
+                "lot_id": lot_no or f"ITEM-{item.get('ITEM') or number}",
+                "title": _text(_find(item, "{*}TITLE")),
+                "description": _text(_find(item, "{*}SHORT_DESCR")),
+                "cpv_main": _attr(item, "{*}CPV_MAIN/{*}CPV_CODE", "CODE") or cpv_main,
+                "cpv_additional": unique(c.get("CODE") for c in _all(item, "{*}CPV_ADDITIONAL/{*}CPV_CODE")),
+                "estimated_value": _money(_find(item, "{*}VAL_OBJECT")),
+                "deadline": deadline,
+                "nuts": unique(n.get("CODE") for n in _all(item, "{*}NUTS")),
+                "reserved_participation": reserved,
+                "reserved_execution": execution,
+                "performance_terms": performance,
+                "award_criteria": _criteria(item),
+                "selection_criteria": selection,
+            }
+        )
+    nuts = unique(n for lot in lots for n in lot["nuts"]) or unique(
+        n.get("CODE") for n in _all(_find(coded, "{*}NOTICE_DATA"), "{*}PERFORMANCE_NUTS")
+    )
+    pub_number = publication_number(doc_id)
+    uri = next((u.text for u in _all(coded, "{*}NOTICE_DATA/{*}URI_LIST/{*}URI_DOC") if u.get("LG") == "EN"), None)
+    data = {
+        "source": source,
+        "format": "ted-xml",
+        "notice_id": pub_number,
+        "publication_number": pub_number,
+        "procedure_id": _text(_find(contract, "{*}REFERENCE_NUMBER")),
+        "version": None,
+        "notice_type": _notice_type(form),
+        "language": language_alpha2(lang),
+        "title": _text(_find(contract, "{*}TITLE")),
+        "description": _text(_find(contract, "{*}SHORT_DESCR")),
+        "buyer": {
+            "name": _text(_find(body, "{*}OFFICIALNAME")),
+            "country": country_alpha2(_attr(body, "{*}COUNTRY", "VALUE")),
+            "city": _text(_find(body, "{*}TOWN")),
+            "nuts": _attr(body, "{*}NUTS", "CODE"),
+        },
+        "cpv_main": cpv_main,
+        "cpv_additional": [c for c in unique(c for lot in lots for c in lot["cpv_additional"]) if c != cpv_main],
+        "nuts": nuts,
+        "estimated_value": _money(_find(contract, "{*}VAL_ESTIMATED_TOTAL"))
+        or _money(_find(contract, "{*}VAL_TOTAL")),
+        "publication_date": parse_date(_text(_find(coded, "{*}REF_OJS/{*}DATE_PUB"))),
+        "deadline": deadline,
+        "url": (uri or "").strip() or f"https://ted.europa.eu/en/notice/-/detail/{pub_number}",
+        "lots": lots,
+        "social": {
+            "reserved_participation": reserved,
+            "reserved_execution": ["yes"] if execution == "yes" else [],
+        },
+    }
+    return NoticeRecord.model_validate(data)

@@ -1,0 +1,1 @@
+"""One module per source; each spider is a thin subclass of ``crawler.base.TenderSpider``."""

@@ -1,0 +1,115 @@
+"""``kansenradar parse`` and ``kansenradar crawl``: notices from files and sources into JSON lines or storage."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from crawler.archives import iter_path
+from crawler.exceptions import ParseError, SpiderArgumentError
+from crawler.parsers import parse_document
+from jobs.app import app_from
+from jobs.crawl import SPIDERS, crawl, resolve_since, spider_arguments
+from jobs.output import echo_jsonl
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
+
+
+def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
+
+
+@click.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, allow_dash=True))
+@click.option("--source", default="file", show_default=True, type=click.Choice(["file", "ted", "tenderned", "ocds"]),
+              help="Source written into the records.")  # fmt: skip
+def parse(files: tuple[Path, ...], source: str) -> None:
+    """Print the notice records in FILES as JSON lines (eForms, TED XML, OCDS, TenderNed JSON).
+
+    FILES may be notice files, folders, .zip/.tar.gz archives, or - for standard input. A file that cannot be
+    parsed is reported on stderr with its name and reason; the others still print, and the exit code is 1.
+
+    \b
+    Example:
+        kansenradar parse notices/*.xml > notices.jsonl
+    """
+    failed = 0
+    for path in files:
+        documents = [("<stdin>", sys.stdin.buffer.read())] if str(path) == "-" else iter_path(path)
+        if str(path) != "-" and not path.exists():
+            documents = [(str(path), ParseError(str(path), "no such file or folder"))]
+        for name, body in documents:
+            try:
+                if isinstance(body, ParseError):
+                    raise body
+                records = parse_document(body, name=name, source=source)
+            except ParseError as exc:
+                failed += 1
+                click.echo(str(exc), err=True)
+                continue
+            echo_jsonl(record.model_dump(mode="json") for record in records)
+    if failed:
+        click.echo(f"{failed} document(s) could not be parsed", err=True)
+        sys.exit(1)
+
+
+@click.command("crawl", context_settings=CONTEXT_SETTINGS)
+@click.argument("source", type=click.Choice(sorted(SPIDERS)))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--since",
+    callback=_date,
+    metavar="DATE",
+    help="Published on or after DATE (default: where the last successful crawl stopped).",
+)
+@click.option("--until", callback=_date, metavar="DATE", help="Published on or before DATE.")
+@click.option(
+    "--country", "countries", multiple=True, help="ted: buyer/performance country, ISO alpha-3 (repeatable)."
+)
+@click.option("--cpv", multiple=True, help="ted: CPV code or prefix (repeatable).")
+@click.option("--notice-type", "notice_types", multiple=True, help="ted: eForms notice type (repeatable).")
+@click.option("--max-notices", type=click.IntRange(min=1), help="ted: stop after this many notices.")
+@click.option("--page-size", type=click.IntRange(1, 250), help="ted: notices per search page.")
+@click.option("--issue", "issues", multiple=True, help="ted_packages: OJ S issue (202600173) or range (repeatable).")
+@click.option("--month", "months", multiple=True, help="ted_packages: monthly package, YYYY-MM (repeatable).")
+@click.option("--url", help="ocds: release-package endpoint or file.")
+@click.option("--since-param", help="ocds: the endpoint's query parameter for --since (e.g. updatedFrom).")
+@click.pass_context
+def crawl_command(ctx: click.Context, source: str, paths: tuple[Path, ...], since: date | None, until: date | None,
+                  **options: object) -> None:  # fmt: skip
+    """Crawl SOURCE into the database and record the run (ted, ted_packages, tenderned, ocds, files).
+
+    Incremental: without --since a crawl starts from where the last successful crawl of SOURCE stopped. The exit
+    code is 0 when every document was stored or skipped, 1 when something failed (the rest is stored).
+
+    \b
+    Examples:
+        kansenradar crawl ted --cpv 7731 --cpv 9091
+        kansenradar crawl files notices/ archive.tar.gz
+        kansenradar crawl ocds --url https://www.find-tender.service.gov.uk/api/1.0/ocdsReleasePackages
+    """
+    app = app_from(ctx)
+    if source == "files":
+        if not paths:
+            raise click.UsageError("crawl files needs at least one PATH")
+        options["paths"] = "\n".join(str(p.resolve()) for p in paths)
+    elif paths:
+        raise click.UsageError(f"crawl {source} takes no PATH arguments")
+    start = resolve_since(engine=app.engine, settings=app.settings, source=source, explicit=since, today=date.today())
+    arguments = spider_arguments(app.settings, source, since=start, until=until, **options)
+    try:
+        SPIDERS[source](**arguments)  # validate the arguments before Scrapy starts
+    except SpiderArgumentError as exc:
+        raise click.UsageError(str(exc)) from None
+    outcome = crawl(settings=app.settings, engine=app.engine, source=source, arguments=arguments)
+    click.echo(outcome.summary())
+    if not outcome.ok:
+        ctx.exit(1)

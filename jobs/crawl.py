@@ -1,0 +1,127 @@
+"""Run one spider: in this process for the CLI, or in a subprocess for long-lived callers.
+
+Twisted's reactor cannot be restarted, so a process that crawls more than once (the scheduler, ``run``) starts
+``python -m jobs crawl`` for each crawl instead of calling ``crawl`` itself.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings as ScrapySettings
+from sqlalchemy.engine import Engine
+
+from crawler.spiders.files import Files
+from crawler.spiders.ocds import Ocds
+from crawler.spiders.ted import Ted
+from crawler.spiders.ted_packages import TedPackages
+from crawler.spiders.tenderned import Tenderned
+from jobs.settings import Settings
+from storage import repository
+from storage.db import session_scope
+
+logger = logging.getLogger(__name__)
+
+SPIDERS = {spider.name: spider for spider in (Ted, TedPackages, Tenderned, Ocds, Files)}
+
+
+@dataclass(frozen=True)
+class CrawlOutcome:
+    """How a crawl ended, as its job run recorded it."""
+
+    source: str
+    status: str
+    counts: dict[str, int] = field(default_factory=dict)
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Return whether the crawl finished with every document stored or skipped."""
+        return self.status == "success" and not self.counts.get("failed")
+
+    def summary(self) -> str:
+        """Return a one-line summary for people and logs."""
+        counts = ", ".join(f"{name} {value}" for name, value in self.counts.items() if value or name == "new")
+        return f"crawl {self.source}: {self.status}; {counts}" + (f" ({self.error})" if self.error else "")
+
+
+def resolve_since(
+    *, engine: Engine, settings: Settings, source: str, explicit: date | None, today: date
+) -> date | None:
+    """Return where a crawl starts: the explicit date, else the last successful crawl's watermark, else a default."""
+    if explicit is not None or source == "files":
+        return explicit
+    with session_scope(engine) as session:
+        last = repository.last_successful_run(session=session, name=f"crawl:{source}")
+    if last is not None and last.watermark:
+        return date.fromisoformat(last.watermark)
+    return today - timedelta(days=settings.crawl_first_days)
+
+
+def spider_arguments(
+    settings: Settings, source: str, *, since: date | None, until: date | None, **options: object
+) -> dict[str, str]:
+    """Return the spider arguments for a crawl, with source defaults taken from the settings."""
+    args: dict[str, object] = {"since": since, "until": until}
+    if source == "ted":
+        args |= {
+            "countries": settings.ted_countries,
+            "cpv": settings.ted_cpv,
+            "notice_types": settings.ted_notice_types,
+        }
+    if source == "ocds":
+        args["url"] = settings.ocds_url
+    args |= {key: value for key, value in options.items() if value not in (None, (), [])}
+    return {key: ",".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
+            for key, value in args.items() if value not in (None, "", [], ())}  # fmt: skip
+
+
+def scrapy_settings(settings: Settings) -> ScrapySettings:
+    """Return Scrapy settings: the crawler's polite defaults plus this installation's values."""
+    result = ScrapySettings()
+    result.setmodule("crawler.settings", priority="project")
+    result.setdict(
+        {
+            "KANSENRADAR_DATABASE_URL": settings.database_url,
+            "KANSENRADAR_TED_API_URL": settings.ted_api_url,
+            "KANSENRADAR_TED_PACKAGES_URL": settings.ted_packages_url,
+            "KANSENRADAR_TENDERNED_API_URL": settings.tenderned_api_url,
+            "KANSENRADAR_TENDERNED_USER": settings.tenderned_user,
+            "KANSENRADAR_TENDERNED_PASSWORD": settings.tenderned_password,
+            "KANSENRADAR_RETRY_BACKOFF_BASE": settings.retry_backoff,
+            "DOWNLOAD_DELAY": settings.crawl_delay,
+            "AUTOTHROTTLE_START_DELAY": settings.crawl_delay,
+            "LOG_LEVEL": settings.log_level,
+        },
+        priority="cmdline",
+    )
+    return result
+
+
+def crawl(*, settings: Settings, engine: Engine, source: str, arguments: dict[str, str]) -> CrawlOutcome:
+    """Run one spider to the end in this process (once per process) and return its recorded outcome."""
+    with session_scope(engine) as session:
+        before = repository.job_runs(session=session, limit=1, name=f"crawl:{source}")
+    before_id = before[0].id if before else 0
+    process = CrawlerProcess(scrapy_settings(settings), install_root_handler=False)
+    process.crawl(SPIDERS[source], **arguments)
+    process.start()
+    with session_scope(engine) as session:
+        runs = repository.job_runs(session=session, limit=1, name=f"crawl:{source}")
+    if not runs or (runs[0].id or 0) <= (before_id or 0):
+        return CrawlOutcome(source=source, status="failed", error="the spider did not start (see the log)")
+    run = runs[0]
+    return CrawlOutcome(source=source, status=run.status, counts=dict(run.counts), error=run.error)
+
+
+def crawl_in_subprocess(source: str, options: list[str], *, env: dict[str, str] | None = None) -> int:
+    """Run ``kansenradar crawl SOURCE OPTIONS`` in a child process and return its exit code."""
+    command = [sys.executable, "-m", "jobs", "crawl", source, *options]
+    logger.info("Starting %s", " ".join(command))
+    return subprocess.run(command, env={**os.environ, **(env or {})}, check=False).returncode
