@@ -103,7 +103,12 @@ def crawl_command(ctx: click.Context, source: str, paths: tuple[Path, ...], sinc
         options["paths"] = "\n".join(str(p.resolve()) for p in paths)
     elif paths:
         raise click.UsageError(f"crawl {source} takes no PATH arguments")
-    start = resolve_since(engine=app.engine, settings=app.settings, source=source, explicit=since, today=date.today())
+    if source == "ted_packages" and (options.get("issues") or options.get("months")):
+        start = since  # named packages are read whole unless --since narrows them
+    else:
+        start = resolve_since(
+            engine=app.engine, settings=app.settings, source=source, explicit=since, today=date.today()
+        )
     arguments = spider_arguments(app.settings, source, since=start, until=until, **options)
     try:
         SPIDERS[source](**arguments)  # validate the arguments before Scrapy starts

@@ -12,6 +12,7 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from urllib.parse import urlparse
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings as ScrapySettings
@@ -98,9 +99,23 @@ def scrapy_settings(settings: Settings) -> ScrapySettings:
             "DOWNLOAD_DELAY": settings.crawl_delay,
             "AUTOTHROTTLE_START_DELAY": settings.crawl_delay,
             "LOG_LEVEL": settings.log_level,
+            # Kansenradar's own handler (jobs.logs) stays in charge of where and how lines are written.
+            "LOG_INSTALL_ROOT_HANDLER": False,
         },
         priority="cmdline",
     )
+    if settings.tenderned_user:
+        # Scrapy sends these only to HTTPAUTH_DOMAIN, so other sources in the same process never see them.
+        result.setdict(
+            {
+                "HTTPAUTH_USER": settings.tenderned_user,
+                "HTTPAUTH_PASS": settings.tenderned_password or "",
+                "HTTPAUTH_DOMAIN": urlparse(
+                    settings.tenderned_api_url
+                ).netloc.lower(),  # host[:port], as Scrapy compares
+            },
+            priority="cmdline",
+        )
     return result
 
 
@@ -109,7 +124,9 @@ def crawl(*, settings: Settings, engine: Engine, source: str, arguments: dict[st
     with session_scope(engine) as session:
         before = repository.job_runs(session=session, limit=1, name=f"crawl:{source}")
     before_id = before[0].id if before else 0
-    process = CrawlerProcess(scrapy_settings(settings), install_root_handler=False)
+    process = CrawlerProcess(scrapy_settings(settings))
+    # Scrapy resets its loggers to DEBUG; keep its routine chatter (stats dumps, enabled middlewares) out of cron mail.
+    logging.getLogger("scrapy").setLevel(logging.DEBUG if settings.log_level == "DEBUG" else logging.WARNING)
     process.crawl(SPIDERS[source], **arguments)
     process.start()
     with session_scope(engine) as session:

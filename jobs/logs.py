@@ -23,9 +23,20 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(payload, ensure_ascii=False)
 
 
+class QuietLibraries(logging.Filter):
+    """Drop the libraries' routine lines below WARNING; Scrapy re-enables its own DEBUG loggers when it starts."""
+
+    PREFIXES = ("scrapy", "twisted", "alembic", "sqlalchemy", "apscheduler", "py.warnings")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING or not record.name.startswith(self.PREFIXES)
+
+
 def configure_logging(*, level: str, log_format: str) -> None:
     """Send logs to stderr in the chosen format; quiet the chatty libraries below WARNING."""
     handler = logging.StreamHandler(sys.stderr)
+    if level != "DEBUG":
+        handler.addFilter(QuietLibraries())
     if log_format == "json":
         handler.setFormatter(JsonFormatter())
     else:

@@ -74,6 +74,18 @@ def _original_form(root: etree._Element) -> etree._Element:
     )
 
 
+def _ml(root: etree._Element, kind: str, lang: str | None) -> str | None:
+    """Return a title (``TI_DOC``) or authority name (``AA_NAME``) from the translation section."""
+    section = _find(root, "{*}TRANSLATION_SECTION")
+    if kind == "TI_DOC":
+        entries = _all(section, "{*}ML_TITLES/{*}ML_TI_DOC")
+        chosen = next((e for e in entries if (e.get("LG") or "").lower() == lang), entries[0] if entries else None)
+        return _text(_find(chosen, "{*}TI_TEXT"))
+    names = _all(section, "{*}ML_AA_NAMES/{*}AA_NAME")
+    chosen = next((e for e in names if (e.get("LG") or "").lower() == lang), names[0] if names else None)
+    return _text(chosen)
+
+
 def _notice_type(form: etree._Element) -> str | None:
     code = etree.QName(form).localname[:3]
     notice_kind = _attr(form, "{*}NOTICE", "TYPE")
@@ -183,12 +195,18 @@ def parse_ted_xml(root: etree._Element, *, name: str, source: str) -> NoticeReco
         "version": None,
         "notice_type": _notice_type(form),
         "language": language_alpha2(lang),
-        "title": _text(_find(contract, "{*}TITLE")),
-        "description": _text(_find(contract, "{*}SHORT_DESCR")),
+        # Forms without OBJECT_CONTRACT (OTH_NOT, older defence forms) fall back on their free text and the
+        # translation section's titles and authority names.
+        "title": _text(_find(contract, "{*}TITLE")) or _text(form.find(".//{*}TI_DOC")) or _ml(root, "TI_DOC", lang),
+        "description": _text(_find(contract, "{*}SHORT_DESCR")) or _text(form.find(".//{*}CONTENTS")),
         "buyer": {
-            "name": _text(_find(body, "{*}OFFICIALNAME")),
-            "country": country_alpha2(_attr(body, "{*}COUNTRY", "VALUE")),
-            "city": _text(_find(body, "{*}TOWN")),
+            "name": _text(_find(body, "{*}OFFICIALNAME"))
+            or _text(form.find(".//{*}ADDRESS_NOT_STRUCT/{*}ORGANISATION"))
+            or _ml(root, "AA_NAME", lang),
+            "country": country_alpha2(
+                _attr(body, "{*}COUNTRY", "VALUE") or _attr(coded, "{*}NOTICE_DATA/{*}ISO_COUNTRY", "VALUE")
+            ),
+            "city": _text(_find(body, "{*}TOWN")) or _text(form.find(".//{*}ADDRESS_NOT_STRUCT/{*}TOWN")),
             "nuts": _attr(body, "{*}NUTS", "CODE"),
         },
         "cpv_main": cpv_main,

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
-from urllib.parse import urlencode, urlparse
+from urllib.parse import urlencode
 
 import scrapy
-from scrapy.crawler import Crawler
 from scrapy.http import Response
 
 from crawler.base import TenderSpider
@@ -25,8 +24,8 @@ class Tenderned(TenderSpider):
     Spider arguments
         ``since``/``until`` (YYYY-MM-DD), ``size`` (page size, default 100).
     Caveats
-        HTTP Basic credentials (``KANSENRADAR_TENDERNED_USER``/``_PASSWORD``) are sent when configured: public
-        sources disagree on whether the API needs them.
+        HTTP Basic credentials (``KANSENRADAR_TENDERNED_USER``/``_PASSWORD``) are sent to the API's host when
+        configured (``jobs.crawl`` sets Scrapy's ``HTTPAUTH_*``): public sources disagree on whether they are needed.
     """
 
     name = "tenderned"
@@ -39,17 +38,6 @@ class Tenderned(TenderSpider):
             self.size = min(100, max(1, int(size)))
         except ValueError:
             raise SpiderArgumentError(f"size: {size!r} is not a whole number") from None
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Tenderned:
-        spider = super().from_crawler(crawler, *args, **kwargs)
-        user = crawler.settings.get("KANSENRADAR_TENDERNED_USER")
-        if user:
-            # Scrapy's HttpAuthMiddleware sends these only to http_auth_domain.
-            spider.http_user = user
-            spider.http_pass = crawler.settings.get("KANSENRADAR_TENDERNED_PASSWORD") or ""
-            spider.http_auth_domain = urlparse(spider.api_url).hostname
-        return spider
 
     @property
     def api_url(self) -> str:

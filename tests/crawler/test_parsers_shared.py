@@ -1,0 +1,157 @@
+"""Every shared real notice parses; field values checked against what the files say."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from crawler.exceptions import NotATenderError, ParseError
+from crawler.parsers import parse_document
+from storage.records import NoticeRecord
+from tests.shared import SKIP_REASON, shared, shared_files
+
+NOTICE_FILES = [
+    *shared_files("notices/eforms-real"),
+    *shared_files("notices/ted-xml"),
+    *shared_files("notices/eforms-sdk-examples"),
+]
+
+
+def _one(*parts: str) -> NoticeRecord:
+    path = shared(*parts)
+    (record,) = parse_document(path.read_bytes(), name=path.name)
+    return record
+
+
+@pytest.mark.skipif(not NOTICE_FILES, reason=SKIP_REASON)
+@pytest.mark.parametrize("path", NOTICE_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_shared_notice_parses(path: Path) -> None:
+    expected_failure = path.name.startswith("INVALID_") or path.name.startswith(("X01", "X02"))
+    try:
+        records = parse_document(path.read_bytes(), name=path.name)
+    except ParseError as exc:
+        assert expected_failure, f"unexpected failure: {exc}"
+        assert str(exc).startswith(path.name + ": ")
+        if path.name.startswith("X0"):
+            assert isinstance(exc, NotATenderError)
+        return
+    assert len(records) == 1
+    record = records[0]
+    assert record.notice_id
+    assert record.format in ("eforms", "ted-xml")
+    # The record survives the JSON round trip `kansenradar parse` and storage rely on.
+    assert NoticeRecord.model_validate(json.loads(record.model_dump_json())) == record
+    if not expected_failure and path.parent.name != "eforms-sdk-examples":
+        assert record.title and record.buyer.name and record.publication_date
+
+
+def test_dutch_award_notice_with_social_return_criterion() -> None:
+    record = _one("notices", "eforms-real", "2024-OJS065-00191536.xml")
+    assert (record.notice_id, record.publication_number) == ("191536-2024", "191536-2024")
+    assert record.procedure_id == "9974ccf1-1d0a-4393-9198-33b67d6e2cb7"
+    assert (record.notice_type, record.language, record.version) == ("can-standard", "nl", "01")
+    assert record.title is not None and record.title.startswith("Reparatie vloeren en optimaliseren technische")
+    assert record.buyer.model_dump() == {"name": "Waterschap Rivierenland", "country": "NL", "city": "Tiel",
+                                         "nuts": "NL224"}  # fmt: skip
+    assert record.cpv_main == "45000000"
+    assert record.cpv_additional == ["45200000", "45300000", "45400000", "50700000"]
+    assert record.publication_date == date(2024, 4, 2)
+    assert record.estimated_value is not None and record.estimated_value.amount == 7_000_000
+    assert [lot.lot_id for lot in record.lots] == ["LOT-0000"]
+    names = [c.name for c in record.lots[0].award_criteria]
+    assert "Social Return (criterium 5)" in names
+    assert record.lots[0].award_criteria[-1].type == "price"
+    assert record.social.model_dump() == {
+        "reserved_participation": [], "reserved_execution": [], "strategic_procurement": [], "social_objective": []
+    }  # fmt: skip
+    assert record.url == "https://ted.europa.eu/en/notice/-/detail/191536-2024"
+
+
+def test_dutch_social_regime_notice_uses_the_participation_deadline() -> None:
+    record = _one("notices", "eforms-real", "2024-OJS056-00163529.xml")
+    assert (record.notice_type, record.language) == ("cn-social", "nl")
+    assert record.title == "Raamovereenkomst beveiliging Cruiseterminal"
+    assert (record.buyer.name, record.buyer.country) == ("Haven van Antwerpen-Brugge, NV van publiek recht", "BE")
+    assert (record.cpv_main, record.nuts) == ("79710000", ["BE211"])
+    assert record.deadline == datetime(2024, 4, 15, 12, 0, tzinfo=UTC)  # 14:00+02:00
+
+
+def test_dutch_prior_information_notice() -> None:
+    record = _one("notices", "eforms-real", "2024-OJS044-00127505.xml")
+    assert (record.notice_type, record.language) == ("pin-cfc-standard", "nl")
+    assert record.buyer.name == "Ministerie van Defensie"
+    assert record.cpv_main == "79610000"
+    assert record.estimated_value is not None and record.estimated_value.amount == 1_000_000
+
+
+def test_social_objective_codes_and_earliest_lot_deadline() -> None:
+    record = _one("notices", "eforms-real", "583624-2023.xml")
+    assert record.notice_type == "cn-social" and record.language == "fi"
+    assert len(record.lots) == 4
+    assert record.social.social_objective == ["opp", "work-cond"]
+    assert record.deadline == min(lot.deadline for lot in record.lots if lot.deadline)
+    assert record.deadline == datetime(2023, 10, 19, 9, 0, tzinfo=UTC)
+
+
+def test_reserved_codes_from_sdk_examples() -> None:
+    maximal = _one("notices", "eforms-sdk-examples", "cn_24_maximal.xml")
+    assert maximal.social.reserved_participation == ["res-pub-ser"]
+    assert maximal.social.reserved_execution == ["yes"]
+    assert maximal.social.strategic_procurement == ["env-imp"]
+    assert maximal.social.social_objective == ["acc-all"]
+    assert maximal.version == "03"
+    assert maximal.lots[0].performance_terms
+    workshop = _one("notices", "eforms-sdk-examples", "pin-cfc-social_24.xml")
+    assert (workshop.notice_type, workshop.social.reserved_participation) == ("pin-cfc-social", ["res-ws"])
+    social = _one("notices", "eforms-sdk-examples", "cn-social_25.xml")
+    assert social.social.reserved_execution == ["yes"] and social.social.social_objective == ["opp", "acc-all"]
+
+
+def test_hundred_lots() -> None:
+    record = _one("notices", "eforms-sdk-examples", "cn_24_maximal_100_lots.xml")
+    assert len(record.lots) == 100
+    assert len({lot.lot_id for lot in record.lots}) == 100
+
+
+def test_multilingual_notice_keeps_its_own_language() -> None:
+    record = _one("notices", "eforms-sdk-examples", "cn_24_multilingual.xml")
+    assert record.language == "en"
+    assert record.title is not None and record.title.startswith("Provision of IT Services Related to OP IT Systems")
+    assert record.deadline == datetime(2020, 2, 3, 13, 0, tzinfo=UTC)
+
+
+def test_ted_xml_dutch_award() -> None:
+    record = _one("notices", "ted-xml", "008380-2021.xml")
+    assert (record.format, record.notice_id, record.notice_type, record.language) == (
+        "ted-xml", "8380-2021", "can-standard", "nl"
+    )  # fmt: skip
+    assert record.title == "Dienstverlening Walstroom binnenvaart en riviercruise."
+    assert (record.buyer.name, record.buyer.city, record.buyer.nuts) == ("Havenbedrijf Rotterdam nv", "Rotterdam",
+                                                                         "NL33C")  # fmt: skip
+    assert record.cpv_main == "65320000" and record.publication_date == date(2021, 1, 8)
+
+
+def test_ted_xml_social_form_and_deadline() -> None:
+    record = _one("notices", "ted-xml", "20-295737-001-EXP.xml")
+    assert record.notice_type == "cn-social"
+    assert record.buyer.name == "Donegal County Council" and record.buyer.country == "IE"
+    assert record.deadline == datetime(2020, 7, 31, 14, 0, tzinfo=UTC)  # 15:00 Irish summer time... as Brussels local
+    assert record.estimated_value is not None and record.estimated_value.amount == 6000433
+
+
+def test_ocds_packages() -> None:
+    tender = shared("ocds", "ocds-213czf-000-00001-02-tender.json")
+    (record,) = parse_document(tender.read_bytes(), name=tender.name, source="ocds")
+    assert (record.source, record.format, record.notice_id) == ("ocds", "ocds", "ocds-213czf-000-00001")
+    assert record.title == "Planned cycle lane improvements"
+    assert (record.buyer.name, record.buyer.country) == ("London Borough of Barnet", "GB")
+    assert record.cpv_main == "45233162" and record.notice_type == "cn-standard"
+    assert record.estimated_value is not None and record.estimated_value.currency == "GBP"
+    record_package = shared("ocds", "record-package-1.json")
+    records = parse_document(record_package.read_bytes(), name=record_package.name, source="ocds")
+    assert records and all(r.procedure_id == r.notice_id for r in records)
+    release_package = shared("ocds", "release-package_1.1-2.json")
+    assert parse_document(release_package.read_bytes(), name=release_package.name, source="ocds")
