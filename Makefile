@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench lint clean
+.PHONY: demo test bench eval lint clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Kansenradar needs Python 3.11 or newer: make PYTHON=python3.11 ...")'
@@ -31,6 +31,9 @@ test: lint
 
 bench: $(STAMP)-test
 	$(BIN)/python -m tests.benchmarks
+
+eval: $(STAMP)-app
+	$(BIN)/kansenradar eval clauses tests/data/clauses_dev.jsonl
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache .ruff_cache

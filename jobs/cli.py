@@ -12,6 +12,7 @@ import click
 from pydantic import ValidationError
 
 from jobs.app import App, app_from
+from jobs.cli_clauses import analyse, clauses, eval_group
 from jobs.cli_crawl import crawl_command, parse
 from jobs.companies import CompanyFileError, load_company_file
 from jobs.logs import configure_logging
@@ -64,6 +65,9 @@ def cli(ctx: click.Context, database_url: str | None, log_level: str | None, log
 
 cli.add_command(parse)
 cli.add_command(crawl_command)
+cli.add_command(clauses)
+cli.add_command(analyse)
+cli.add_command(eval_group)
 
 
 @cli.group(context_settings=CONTEXT_SETTINGS)

@@ -26,7 +26,7 @@ class JsonFormatter(logging.Formatter):
 class QuietLibraries(logging.Filter):
     """Drop the libraries' routine lines below WARNING; Scrapy re-enables its own DEBUG loggers when it starts."""
 
-    PREFIXES = ("scrapy", "twisted", "alembic", "sqlalchemy", "apscheduler", "py.warnings")
+    PREFIXES = ("scrapy", "twisted", "alembic", "sqlalchemy", "apscheduler", "py.warnings", "spacy")
 
     def filter(self, record: logging.LogRecord) -> bool:
         return record.levelno >= logging.WARNING or not record.name.startswith(self.PREFIXES)
@@ -44,5 +44,6 @@ def configure_logging(*, level: str, log_format: str) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("alembic", "sqlalchemy", "scrapy", "apscheduler"):
+    # spaCy logs pipeline set-up at INFO through a handler of its own.
+    for noisy in ("alembic", "sqlalchemy", "scrapy", "apscheduler", "spacy"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))

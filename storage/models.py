@@ -61,6 +61,8 @@ class Notice(SQLModel, table=True):
             index=True,
         ),
     )
+    # Detector version that produced this notice's clause findings; NULL until analysed (or after a change).
+    clauses_version: str | None = Field(default=None, sa_type=String(32))
     first_seen_at: datetime = _when()
     updated_at: datetime = _when()
 

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, func, insert, or_, update
 from sqlmodel import Session, col, select
 
 from storage.models import ClauseFinding, Company, Delivery, JobRun, Lot, Notice
@@ -64,24 +64,31 @@ def _notice_columns(record: NoticeRecord) -> dict[str, Any]:
     }
 
 
-def _lots(record: NoticeRecord, notice_pk: int) -> list[Lot]:
+def _lots(record: NoticeRecord, notice_pk: int) -> list[dict[str, Any]]:
+    # Plain rows for one executemany: a notice can have hundreds of lots, and ORM objects cost ~10x more.
     return [
-        Lot(
-            notice_pk=notice_pk,
-            lot_id=lot.lot_id,
-            title=lot.title,
-            cpv_main=lot.cpv_main,
-            estimated_amount=lot.estimated_value.amount if lot.estimated_value else None,
-            currency=lot.estimated_value.currency if lot.estimated_value else None,
-            deadline=lot.deadline,
-            nuts=list(lot.nuts),
-            reserved_participation=list(lot.reserved_participation),
-            reserved_execution=lot.reserved_execution,
-            strategic_procurement=list(lot.strategic_procurement),
-            social_objective=list(lot.social_objective),
-        )
+        {
+            "notice_pk": notice_pk,
+            "lot_id": lot.lot_id,
+            "title": lot.title,
+            "cpv_main": lot.cpv_main,
+            "estimated_amount": lot.estimated_value.amount if lot.estimated_value else None,
+            "currency": lot.estimated_value.currency if lot.estimated_value else None,
+            "deadline": lot.deadline,
+            "nuts": list(lot.nuts),
+            "reserved_participation": list(lot.reserved_participation),
+            "reserved_execution": lot.reserved_execution,
+            "strategic_procurement": list(lot.strategic_procurement),
+            "social_objective": list(lot.social_objective),
+        }
         for lot in record.lots
     ]
+
+
+def _insert_lots(session: Session, record: NoticeRecord, notice_pk: int) -> None:
+    rows = _lots(record, notice_pk)
+    if rows:
+        session.execute(insert(Lot), rows)
 
 
 def get_notice(*, session: Session, source: str, notice_id: str) -> Notice | None:
@@ -98,16 +105,18 @@ def _link_procedure(session: Session, notice: Notice) -> None:
     """
     if notice.format != "eforms" or not notice.procedure_id:
         return
-    siblings = session.exec(
-        select(Notice).where(Notice.source == notice.source, Notice.procedure_id == notice.procedure_id)
+    columns = (Notice.id, Notice.publication_date, Notice.version, Notice.superseded_by)
+    siblings = session.execute(
+        select(*columns).where(Notice.source == notice.source, Notice.procedure_id == notice.procedure_id)
     ).all()
+    if len(siblings) < 2 and notice.superseded_by is None:
+        return
     newest = max(siblings, key=lambda n: (n.publication_date or date.min, _version_key(n.version), n.id or 0))
     for sibling in siblings:
         wanted = None if sibling.id == newest.id else newest.id
         if sibling.superseded_by != wanted:
-            sibling.superseded_by = wanted
-            session.add(sibling)
-    session.flush()
+            session.execute(update(Notice).where(col(Notice.id) == sibling.id).values(superseded_by=wanted))
+    session.expire_all()
 
 
 def upsert_notice(*, session: Session, record: NoticeRecord, content_hash: str | None = None) -> Outcome:
@@ -126,8 +135,7 @@ def upsert_notice(*, session: Session, record: NoticeRecord, content_hash: str |
         session.add(notice)
         session.flush()
         assert notice.id is not None
-        session.add_all(_lots(record, notice.id))
-        session.flush()
+        _insert_lots(session, record, notice.id)
         _link_procedure(session, notice)
         return Outcome.NEW
     if existing.content_hash == digest:
@@ -140,13 +148,14 @@ def upsert_notice(*, session: Session, record: NoticeRecord, content_hash: str |
     for name, value in _notice_columns(record).items():
         setattr(existing, name, value)
     existing.content_hash = digest
+    existing.clauses_version = None
     existing.updated_at = utcnow()
     assert existing.id is not None
     session.exec(delete(Lot).where(col(Lot.notice_pk) == existing.id))  # type: ignore[call-overload]
     session.exec(delete(ClauseFinding).where(col(ClauseFinding.notice_pk) == existing.id))  # type: ignore[call-overload]
     session.add(existing)
-    session.add_all(_lots(record, existing.id))
     session.flush()
+    _insert_lots(session, record, existing.id)
     _link_procedure(session, existing)
     return Outcome.UPDATED
 
@@ -164,6 +173,60 @@ def list_notices(
     if limit is not None:
         statement = statement.limit(limit)
     return session.exec(statement).all()
+
+
+def notices_to_analyse(*, session: Session, version: str, limit: int, after_id: int = 0) -> Sequence[Notice]:
+    """Return notices never analysed, or analysed by another detector version, in id order after ``after_id``."""
+    statement = (
+        select(Notice)
+        .where(or_(col(Notice.clauses_version).is_(None), col(Notice.clauses_version) != version))
+        .where(col(Notice.id) > after_id)
+        .order_by(col(Notice.id))
+        .limit(limit)
+    )
+    return session.exec(statement).all()
+
+
+def count_to_analyse(*, session: Session, version: str) -> int:
+    """Return how many notices ``notices_to_analyse`` would go through."""
+    statement = (
+        select(func.count())
+        .select_from(Notice)
+        .where(or_(col(Notice.clauses_version).is_(None), col(Notice.clauses_version) != version))
+    )
+    return int(session.exec(statement).one())
+
+
+def replace_findings(*, session: Session, notice: Notice, findings: Sequence[dict[str, Any]], version: str) -> None:
+    """Replace a notice's clause findings with ``findings`` (dicts in the finding shape) made by ``version``."""
+    assert notice.id is not None
+    session.exec(delete(ClauseFinding).where(col(ClauseFinding.notice_pk) == notice.id))  # type: ignore[call-overload]
+    session.add_all(
+        ClauseFinding(
+            notice_pk=notice.id,
+            lot_id=finding.get("lot_id"),
+            label=finding["label"],
+            evidence=finding["evidence"],
+            start_char=finding.get("start"),
+            end_char=finding.get("end"),
+            field=finding.get("field") or "text",
+            origin=finding.get("origin") or "text",
+            negated=bool(finding.get("negated")),
+            detector_version=version,
+        )
+        for finding in findings
+    )
+    notice.clauses_version = version
+    session.add(notice)
+    session.flush()
+
+
+def findings_of(*, session: Session, notice_pk: int, include_negated: bool = False) -> Sequence[ClauseFinding]:
+    """Return a notice's stored clause findings."""
+    statement = select(ClauseFinding).where(ClauseFinding.notice_pk == notice_pk)
+    if not include_negated:
+        statement = statement.where(col(ClauseFinding.negated).is_(False))
+    return session.exec(statement.order_by(col(ClauseFinding.id))).all()
 
 
 def lots_of(*, session: Session, notice_pk: int) -> Sequence[Lot]:

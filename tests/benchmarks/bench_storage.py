@@ -10,7 +10,6 @@ import json
 import sqlite3
 import tempfile
 import time
-import tracemalloc
 from pathlib import Path
 
 from storage import repository
@@ -21,7 +20,10 @@ COUNT = 2000
 
 
 def _records() -> list:
-    return [make_record(notice_id=f"{n}-2026", publication_number=f"{n}-2026") for n in range(COUNT)]
+    return [
+        make_record(notice_id=f"{n}-2026", publication_number=f"{n}-2026", procedure_id=f"proc-{n}")
+        for n in range(COUNT)
+    ]
 
 
 def _floor(path: Path, docs: list[str]) -> float:
@@ -56,18 +58,9 @@ def run() -> list[str]:
         first = _upsert_all(engine, records)
         again = _upsert_all(engine, records)
         engine.dispose()
-        # Memory in a separate pass: tracemalloc slows allocation-heavy code several times over.
-        engine = get_engine(f"sqlite:///{Path(tmp) / 'memory.db'}")
-        upgrade(engine)
-        tracemalloc.start()
-        _upsert_all(engine, records)
-        _, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
-        engine.dispose()
     return [
         f"storage: {COUNT} notices (2 lots each) into SQLite files",
         f"  floor, raw sqlite3 executemany: {COUNT / floor:10.0f} notices/s",
         f"  upsert_notice, new:            {COUNT / first:10.0f} notices/s  ({first / floor:.1f}x floor)",
         f"  upsert_notice, unchanged:      {COUNT / again:10.0f} notices/s  ({again / floor:.1f}x floor)",
-        f"  peak Python memory while storing new notices: {peak / 2**20:.1f} MiB",
     ]

@@ -1,0 +1,73 @@
+"""Scores for a labelled clause set: per-label precision, recall and F1, macro-F1, false positives on negatives."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from matcher.types import LABELS
+
+
+@dataclass(frozen=True)
+class LabelScore:
+    """Counts and scores for one label."""
+
+    label: str
+    true_positives: int
+    false_positives: int
+    false_negatives: int
+
+    @property
+    def precision(self) -> float:
+        predicted = self.true_positives + self.false_positives
+        return self.true_positives / predicted if predicted else 1.0
+
+    @property
+    def recall(self) -> float:
+        actual = self.true_positives + self.false_negatives
+        return self.true_positives / actual if actual else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def support(self) -> int:
+        return self.true_positives + self.false_negatives
+
+
+@dataclass(frozen=True)
+class Report:
+    """The evaluation of a whole set."""
+
+    labels: tuple[LabelScore, ...]
+    snippets: int
+    negatives: int
+    negatives_flagged: int
+
+    @property
+    def macro_f1(self) -> float:
+        scored = [s for s in self.labels if s.support or s.false_positives]
+        return sum(s.f1 for s in scored) / len(scored) if scored else 0.0
+
+    @property
+    def false_positive_rate(self) -> float:
+        return self.negatives_flagged / self.negatives if self.negatives else 0.0
+
+
+def evaluate(gold: Sequence[Sequence[str]], predicted: Sequence[Sequence[str]]) -> Report:
+    """Compare predicted label sets with gold label sets, snippet by snippet.
+
+    >>> report = evaluate([["social_return"], []], [["social_return"], ["social_return"]])
+    >>> report.labels[1].precision, report.false_positive_rate
+    (0.5, 1.0)
+    """
+    scores = []
+    for label in LABELS:
+        tp = sum(1 for g, p in zip(gold, predicted, strict=True) if label in g and label in p)
+        fp = sum(1 for g, p in zip(gold, predicted, strict=True) if label not in g and label in p)
+        fn = sum(1 for g, p in zip(gold, predicted, strict=True) if label in g and label not in p)
+        scores.append(LabelScore(label, tp, fp, fn))
+    negatives = [p for g, p in zip(gold, predicted, strict=True) if not g]
+    return Report(tuple(scores), len(gold), len(negatives), sum(1 for p in negatives if p))

@@ -1,0 +1,158 @@
+"""spaCy pipelines and compiled rules, built once per language.
+
+``spacy.blank(lang)`` with a sentencizer and the lookup lemmatizer from spacy-lookups-data: no trained pipeline is
+needed. All rules of a language go into one ``Matcher`` (lower-case token patterns, regular expressions for
+compounds); plain-word cues also go into a ``PhraseMatcher`` on lemmas, so "verplichtingen" finds "verplichting".
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+
+from matcher.rules import Rule, de, en, fr, nl, tokens
+
+logger = logging.getLogger(__name__)
+
+RULE_MODULES: dict[str, ModuleType] = {"nl": nl, "en": en, "de": de, "fr": fr}
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """Everything ``detect`` needs for one language; built once, never changed."""
+
+    nlp: Language
+    matcher: Matcher
+    lemma_cues: PhraseMatcher
+    lower_cues: PhraseMatcher
+    rules: tuple[Rule, ...]
+    vetoes: tuple[Rule, ...]
+    neg_before: frozenset[str]
+    boundary: frozenset[str]
+    compliance: frozenset[str]
+    # Per rule pattern, the literal options of each required token (a match contains one of each); None when
+    # some pattern has no literal to look for.
+    hints: tuple[tuple[frozenset[str], ...], ...] | None
+
+    def may_match(self, text: str) -> bool:
+        """Return False only when no rule can match ``text`` (most notice texts), without running spaCy."""
+        if self.hints is None:
+            return True
+        lowered = text.lower()
+        return any(all(any(o in lowered for o in options) for options in pattern) for pattern in self.hints)
+
+
+_SPECIAL = set("^$()[]{}|?*+.\\")
+
+
+def _literal(text: str) -> str:
+    """Return the literal start of a regular expression branch ("social-?return" -> "social")."""
+    out = []
+    for ch in text:
+        if ch in "?*{":
+            return "".join(out[:-1])
+        if ch in _SPECIAL:
+            break
+        out.append(ch)
+    return "".join(out)
+
+
+def _options(spec: dict[str, Any]) -> set[str] | None:
+    """Return literals one of which a token matching ``spec`` contains, or None when unknown."""
+    if spec.get("OP") in ("?", "*") or "LOWER" not in spec:
+        return None
+    value = spec["LOWER"]
+    if isinstance(value, str):
+        return {value}
+    if "IN" in value:
+        return set(value["IN"])
+    regex = value.get("REGEX", "").lstrip("^")
+    if regex.startswith("("):
+        depth, end = 0, 0
+        for index, ch in enumerate(regex):
+            depth += ch == "("
+            depth -= ch == ")"
+            if depth == 0:
+                end = index
+                break
+        branches = regex[1:end].split("|")
+        if any(set(b) & _SPECIAL for b in branches):
+            return None
+        rest = _literal(regex[end + 1 :]) if regex[end + 1 : end + 2] not in ("?", "*") else ""
+        return {b + rest for b in branches}
+    literal = _literal(regex)
+    return {literal} if len(literal) >= 3 else None
+
+
+def _hints(rules: tuple[Rule, ...]) -> tuple[tuple[frozenset[str], ...], ...] | None:
+    hints = []
+    for rule in rules:
+        for pattern in rule["patterns"]:
+            choices = tuple(frozenset(o) for o in (_options(spec) for spec in pattern) if o)
+            if not choices:
+                return None
+            hints.append(choices)
+    return tuple(hints)
+
+
+def _pipeline(lang: str) -> Language:
+    nlp = spacy.blank(lang)
+    nlp.add_pipe("sentencizer")
+    try:
+        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+        nlp.initialize()
+    except (OSError, ValueError, KeyError) as exc:  # spacy-lookups-data has no table for this language
+        logger.warning("No lookup lemmatizer for %s (%s); matching on lower case only", lang, exc)
+        nlp.remove_pipe("lemmatizer")
+    return nlp
+
+
+def _is_plain(phrase: str) -> bool:
+    return not any(ch in phrase for ch in "/|?_") and phrase.strip() != ""
+
+
+@functools.cache
+def compiled(lang: str) -> Compiled:
+    """Return the compiled pipeline and rules for ``lang`` ("nl", "en", "de" or "fr")."""
+    module = RULE_MODULES[lang]
+    nlp = _pipeline(lang)
+    matcher = Matcher(nlp.vocab, validate=True)
+    rules = tuple(module.rules())
+    vetoes = tuple(module.vetoes())
+    for index, rule in enumerate(rules):
+        matcher.add(f"R{index}", rule["patterns"])
+    for index, veto in enumerate(vetoes):
+        matcher.add(f"V{index}", veto["patterns"])
+    lemma_cues = PhraseMatcher(nlp.vocab, attr="LEMMA" if "lemmatizer" in nlp.pipe_names else "LOWER")
+    lower_cues = PhraseMatcher(nlp.vocab, attr="LOWER")
+    for group, phrases in module.cues().items():
+        # Plain words go through the tokenizer (so "sub-contract" splits as the text will); rule syntax to the Matcher.
+        plain = [p for p in phrases if _is_plain(p)]
+        special = [tokens(p) for p in phrases if not _is_plain(p)]
+        if special:
+            matcher.add(f"C{group}", special)
+        if plain:
+            lemma_cues.add(f"C{group}", list(nlp.pipe(plain)))
+            lower_cues.add(f"C{group}", [nlp.make_doc(p) for p in plain])
+    negation: dict[str, Any] = module.negation()
+    lower_cues.add("NA", [nlp.make_doc(p) for p in negation["after"]])
+    lower_cues.add("NB", [nlp.make_doc(p) for p in negation.get("before_phrases", [])])
+    return Compiled(
+        nlp=nlp,
+        matcher=matcher,
+        lemma_cues=lemma_cues,
+        lower_cues=lower_cues,
+        rules=rules,
+        vetoes=vetoes,
+        neg_before=frozenset(negation["before"]),
+        boundary=frozenset(negation["boundary"]),
+        compliance=frozenset(negation["compliance"]),
+        hints=_hints(rules),
+    )

@@ -1,0 +1,106 @@
+"""Clauses in a whole notice: every text field in its own language, merged with the structured social codes.
+
+Works on the notice record's JSON shape (``DESIGN.md``), so the matcher needs nothing from storage or the crawler.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from matcher.clauses import detect
+from matcher.langdetect import detect_language
+from matcher.types import LANGUAGES, Finding, TextField
+
+# What a structured code says, for the evidence line a person reads.
+CODE_EVIDENCE = {
+    ("BT-71", "res-ws"): "BT-71 res-ws: participation is reserved to sheltered workshops and economic operators "
+    "aiming at the social and professional integration of disabled or disadvantaged persons",
+    ("BT-71", "res-pub-ser"): "BT-71 res-pub-ser: participation is reserved to organisations pursuing a public "
+    "service mission",
+    ("BT-736", "yes"): "BT-736 yes: the contract must be performed within the framework of sheltered employment "
+    "programmes",
+    ("BT-775", "opp"): "BT-775 opp: employment opportunities for the long-term unemployed, disadvantaged and/or "
+    "persons with disabilities",
+}
+CODE_LABELS = {
+    ("BT-71", "res-ws"): "reserved_contract",
+    ("BT-71", "res-pub-ser"): "reserved_contract",
+    ("BT-736", "yes"): "reserved_contract",
+    ("BT-775", "opp"): "employment_of_disadvantaged",
+}
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def notice_fields(record: Mapping[str, Any]) -> list[TextField]:
+    """Return every text of a notice and its lots worth reading for clauses, with field names and lot ids."""
+    lang = record.get("language")
+    fields: list[TextField] = []
+
+    def add(name: str, value: Any, lot_id: str | None, context: tuple[str, ...] = ()) -> None:
+        text = _text(value)
+        if text:
+            fields.append(TextField(field=name, text=text, lang=lang, lot_id=lot_id, context=context))
+
+    add("title", record.get("title"), None)
+    add("description", record.get("description"), None)
+    for lot in record.get("lots") or []:
+        lot_id = lot.get("lot_id")
+        add("lot.title", lot.get("title"), lot_id)
+        if _text(lot.get("description")) != _text(record.get("description")):
+            add("lot.description", lot.get("description"), lot_id)
+        add("lot.performance_terms", lot.get("performance_terms"), lot_id)
+        add("lot.strategic_procurement_description", lot.get("strategic_procurement_description"), lot_id)
+        add("lot.selection_criteria", lot.get("selection_criteria"), lot_id)
+        for criterion in lot.get("award_criteria") or []:
+            name, description = _text(criterion.get("name")), _text(criterion.get("description"))
+            text = name if not description or description == name else f"{name or ''}. {description}".strip(". ")
+            # An award criterion's text is an award context even without the word "criterion".
+            add("lot.award_criterion", text, lot_id, ("award",))
+    return fields
+
+
+def code_findings(record: Mapping[str, Any]) -> list[Finding]:
+    """Return the findings the structured codes give (BT-71, BT-736, BT-775 per lot).
+
+    BT-06 ``soc-obj`` gives none on its own: it says only that some social objective is pursued, so it is left
+    to support what the text says.
+    """
+    findings = []
+    for lot in record.get("lots") or []:
+        codes = [("BT-71", c) for c in lot.get("reserved_participation") or []]
+        codes += [("BT-736", lot.get("reserved_execution"))]
+        codes += [("BT-775", c) for c in lot.get("social_objective") or []]
+        for key in codes:
+            if key in CODE_LABELS:
+                evidence = CODE_EVIDENCE[key]
+                findings.append(
+                    Finding(
+                        label=CODE_LABELS[key],
+                        evidence=evidence,
+                        start=0,
+                        end=0,
+                        trigger=f"{key[0]} {key[1]}",
+                        rule=key[0],
+                        field=key[0],
+                        lot_id=lot.get("lot_id"),
+                        origin="code",
+                    )  # fmt: skip
+                )
+    return findings
+
+
+def analyse_notice(record: Mapping[str, Any]) -> tuple[Finding, ...]:
+    """Return all findings of a notice: text findings per field (in the field's language) and code findings."""
+    findings: list[Finding] = []
+    for text_field in notice_fields(record):
+        lang = text_field.lang if text_field.lang in LANGUAGES else detect_language(text_field.text)
+        if lang is None:
+            continue
+        for finding in detect(text_field.text, lang, context=text_field.context):
+            findings.append(replace(finding, field=text_field.field, lot_id=text_field.lot_id))
+    return tuple(findings + code_findings(record))

@@ -1,0 +1,107 @@
+"""German rules (Germany, Austria, Luxembourg, Belgium)."""
+
+from __future__ import annotations
+
+from matcher.rules import Rules, rule, veto
+
+SR_TERMS = ("/^sozialklausel/", "soziale|sozialen ausführungsbedingung|ausführungsbedingungen",
+            "social return", "/^sroi/")  # fmt: skip
+
+
+def pattern_reserved_contract() -> Rules:
+    """Reserved contracts: "Vorbehaltene Aufträge nach § 118 GWB", "Die Teilnahme ist Werkstätten für Menschen mit
+    Behinderungen vorbehalten"."""
+    return [
+        rule("reserved_contract", "de-reserved", "/^vorbehaltene?n?$/ auftrag|aufträge|auftrags|teilnahme|vergabe|lose|los",
+             "§ 118 gwb", "/^(teilnahme|auftrag|ausführung|vergabe|los)$/ ist nicht? _? _? vorbehalten",
+             "geschützte|geschützten|geschützter beschäftigung|beschäftigungsverhältnisse|beschäftigungsverhältnissen|werkstätten"),
+        rule("reserved_contract", "de-workshops", "/^werkstätten?$/ für behinderte? menschen", "/^inklusionsbetrieb/",
+             "/^inklusionsunternehm/", "/^sozialunternehm/", requires=("reserved_word",)),
+    ]  # fmt: skip
+
+
+def pattern_social_return() -> Rules:
+    """Social clauses as performance conditions: "Es gelten soziale Ausführungsbedingungen"."""
+    return [rule("social_return", "de-social-clause", *SR_TERMS)]
+
+
+def pattern_employment_of_disadvantaged() -> Rules:
+    """Employment of disadvantaged people: "Beschäftigung von Langzeitarbeitslosen"."""
+    return [
+        rule("employment_of_disadvantaged", "de-target-groups", "/^langzeitarbeitslos/", "benachteiligte|benachteiligten personen|menschen|gruppen|jugendliche",
+             "/^(menschen|personen)$/ mit behinderung|behinderungen", "/^wiedereingliederung/", "/^schwerbehindert/",
+             "ausbildungsplätze|praktikumsplätze", requires=("employment_action", "obligation"), forbids=("subject_service",)),
+    ]  # fmt: skip
+
+
+def pattern_social_enterprise_subcontracting() -> Rules:
+    """Social enterprises as subcontractors: "Einbindung von Sozialunternehmen als Nachunternehmer"."""
+    return [
+        rule("social_enterprise_subcontracting", "de-social-enterprises", "/^sozialunternehm/", "/^inklusionsbetrieb/",
+             "/^werkstätten?$/ für behinderte? menschen", "/^sozialbetrieb/", requires=("procure_from",)),
+    ]  # fmt: skip
+
+
+def pattern_local_community_partnering() -> Rules:
+    """Local partners: "Einbindung lokaler Unternehmen und Initiativen aus dem Quartier"."""
+    return [
+        rule("local_community_partnering", "de-local", "/^(lokal|regional)(e|en|er)$/ unternehmen|betriebe|wertschöpfung|akteure|initiativen|handwerksbetriebe",
+             "/^(quartiersbetrieb|stadtteilbetrieb|nachbarschaftsbetrieb|bürgerinitiative|bürgergenossenschaft|quartier)/",
+             "bürgerschaftliches|bürgerschaftlichen engagement", requires=("procure_from", "obligation")),
+    ]  # fmt: skip
+
+
+def pattern_right_to_challenge() -> Rules:
+    """Right to Challenge (rare in German notices)."""
+    return [rule("right_to_challenge", "de-rtc", "right to challenge")]
+
+
+def pattern_social_award_criterion() -> Rules:
+    """Social aspects scored at award: "Zuschlagskriterium soziale Aspekte (10 %)"."""
+    return [rule("social_award_criterion", "de-award", *SR_TERMS, "soziale|sozialen aspekte|kriterien|gesichtspunkte",
+                 "/^(werkstätten|inklusionsbetrieb)/", requires=("award",))]  # fmt: skip
+
+
+def rules() -> Rules:
+    """Return all German clause rules."""
+    return (pattern_reserved_contract() + pattern_social_return() + pattern_employment_of_disadvantaged()
+            + pattern_social_enterprise_subcontracting() + pattern_local_community_partnering()
+            + pattern_right_to_challenge() + pattern_social_award_criterion())  # fmt: skip
+
+
+def vetoes() -> Rules:
+    """Return German false friends: professions, "behält sich vor", "vorbehaltlich"."""
+    return [
+        veto("de-accessibility", "/^barrierefrei/", "/^zugänglich/", scope="sentence",
+             labels=("employment_of_disadvantaged",)),
+        veto("de-profession", "/^berufsstand/", "behält sich _? _? vor", "vorbehaltlich", "/^sozialabgabe/",
+             "/^sozialversicherung/", scope="sentence", labels=("reserved_contract",)),
+    ]  # fmt: skip
+
+
+def cues() -> dict[str, list[str]]:
+    """Return the German cue groups."""
+    return {
+        "reserved_word": ["vorbehalten", "vorbehaltene", "vorbehaltenen", "beschränkt", "reserviert"],
+        "obligation": ["auftragnehmer", "muss", "müssen", "verpflichtet", "verpflichtung", "ist zu", "sind zu",
+                       "bedingung", "bedingungen", "anforderung", "anforderungen", "hat", "haben", "%", "prozent"],
+        "employment_action": ["beschäftigung", "beschäftigen", "beschäftigt", "einstellen", "einstellung",
+                              "arbeitsplätze", "arbeitsplatz", "ausbildung", "praktikum", "qualifizierung", "einsetzen"],
+        "procure_from": ["unterauftrag", "unterauftragnehmer", "unteraufträge", "nachunternehmer", "beauftragen",
+                         "einbinden", "einbindung", "einkaufen", "zusammenarbeit", "kooperation", "beteiligung"],
+        "subject_service": ["dienstleistungen für", "maßnahmen zur", "betreuung von", "eingliederungshilfe"],
+        "award": ["/^zuschlagskriteri/", "wertung", "gewichtung", "gewichtet", "punkte", "bonus", "bewertet",
+                  "wertungssumme", "bewertungskriterium", "kriterium"],
+    }  # fmt: skip
+
+
+def negation() -> dict[str, list[str]]:
+    """Return German negation cues."""
+    return {
+        "before": ["nicht", "kein", "keine", "keinen", "keiner", "ohne", "nie"],
+        "before_phrases": ["abgesehen von", "verzichtet auf"],
+        "after": ["nicht anwendbar", "findet keine anwendung", "entfällt", "nicht vorgesehen", "gilt nicht",
+                  "nicht vorbehalten"],
+        "boundary": [";", ":", "aber", "jedoch", "sondern"],
+        "compliance": ["einhalten", "eingehalten", "erfüllen", "erfüllt", "nachkommen"],
+    }  # fmt: skip

@@ -1,0 +1,158 @@
+"""Clause detection: evidence, negation scope, false friends, compounds, notices and their codes."""
+
+from __future__ import annotations
+
+import pytest
+
+from matcher import analyse_notice, detect, detect_language, labels_of
+from matcher.rules import nl
+from tests.shared import shared
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\n"])
+def test_empty_text_gives_nothing(text: str) -> None:
+    assert detect(text, "nl") == ()
+    assert detect(text) == ()
+
+
+def test_evidence_is_the_sentence_with_its_offsets() -> None:
+    text = "Het betreft groenonderhoud. De opdrachtnemer besteedt 5% van de opdrachtwaarde aan social return. Einde."
+    (finding,) = detect(text, "nl")
+    assert finding.label == "social_return" and not finding.negated
+    assert finding.evidence == "De opdrachtnemer besteedt 5% van de opdrachtwaarde aan social return."
+    assert text[finding.start : finding.end] == finding.evidence
+    assert finding.trigger == "social return"
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger"),
+    [
+        ("De social-returnverplichting bedraagt 5%.", "social-returnverplichting"),
+        ("Er geldt een SROI-eis van 2% van de loonsom.", "SROI-eis"),
+        ("Wij betrekken bewonersbedrijven bij het onderhoud.", "bewonersbedrijven"),
+        ("Het wijkbedrijf voert het maaiwerk uit.", "wijkbedrijf"),
+        ("Opdrachtnemer heeft een PSO-certificaat.", "PSO-certificaat"),
+    ],
+)
+def test_dutch_compounds_are_matched_inside(text: str, trigger: str) -> None:
+    assert [f.trigger for f in detect(text, "nl")] == [trigger]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Social return is bij deze opdracht niet van toepassing.", "nl"),
+        ("Deelname is niet voorbehouden.", "nl"),
+        ("The Contracting Authority does not intend to include any community benefit requirements.", "en"),
+        ("Participation is not reserved.", "en"),
+        ("La participation n'est pas réservée.", "fr"),
+        ("Teilnahme ist nicht vorbehalten.", "de"),
+    ],
+)
+def test_negated_clauses_are_kept_for_audit_but_not_labels(text: str, lang: str) -> None:
+    findings = detect(text, lang)
+    assert findings and all(f.negated for f in findings)
+    assert labels_of(findings) == []
+
+
+def test_negation_is_scoped_to_its_clause() -> None:
+    text = "Er is geen voorbehouden opdracht; social return is wel van toepassing (5%)."
+    findings = detect(text, "nl")
+    assert {(f.label, f.negated) for f in findings} == {("reserved_contract", True), ("social_return", False)}
+
+
+def test_failing_to_comply_is_not_a_negation() -> None:
+    findings = detect("Opdrachtnemers die niet voldoen aan de SROI-verplichting krijgen een boete.", "nl")
+    assert labels_of(findings) == ["social_return"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Alle rechten voorbehouden.", "nl"),
+        ("De aanbestedende dienst behoudt zich het recht voor om niet te gunnen.", "nl"),
+        ("The contracting authority reserves the right to award in part.", "en"),
+        ("Execution of the service is reserved to a particular profession.", "en"),
+        ("Le pouvoir adjudicateur se réserve le droit de ne pas attribuer le marché.", "fr"),
+        ("Die Ausführung ist einem besonderen Berufsstand vorbehalten.", "de"),
+        ("Supply and installation of a local area network.", "en"),
+        ("The European Community's rules on state aid apply.", "en"),
+        ("Campagne via sociale media.", "nl"),
+        ("Inkoop van re-integratiediensten voor mensen met een afstand tot de arbeidsmarkt.", "nl"),
+        ("Mission de maîtrise d'oeuvre relative à la construction d'un ESAT.", "fr"),
+    ],
+)
+def test_false_friends_and_subject_matter_are_not_clauses(text: str, lang: str) -> None:
+    assert labels_of(detect(text, lang)) == []
+
+
+def test_language_detection() -> None:
+    assert detect_language("De opdrachtnemer moet social return leveren aan de gemeente.") == "nl"
+    assert detect_language("The contractor shall deliver community benefits for the council.") == "en"
+    assert detect_language("Der Auftragnehmer muss die Sozialklausel einhalten und ist verpflichtet.") == "de"
+    assert detect_language("Le titulaire doit respecter la clause sociale du marché.") == "fr"
+    assert detect_language("12345 67") is None
+
+
+def test_rules_are_fresh_data_each_call() -> None:
+    first = nl.rules()
+    first[0]["patterns"].clear()
+    assert nl.rules()[0]["patterns"]
+
+
+def test_dutch_award_notice_social_return() -> None:
+    from crawler.parsers import parse_document
+
+    path = shared("notices", "eforms-real", "2024-OJS065-00191536.xml")
+    (record,) = parse_document(path.read_bytes(), name=path.name)
+    findings = analyse_notice(record.model_dump(mode="json"))
+    assert labels_of(findings) == ["social_return", "social_award_criterion"]
+    award = next(f for f in findings if f.label == "social_award_criterion")
+    assert (award.field, award.lot_id, award.origin) == ("lot.award_criterion", "LOT-0000", "text")
+    assert award.evidence == "Social Return (criterium 5)"
+
+
+@pytest.mark.parametrize(
+    ("folder", "name", "expected"),
+    [
+        ("eforms-real", "583624-2023.xml", {("employment_of_disadvantaged", "BT-775")}),
+        ("eforms-real", "650276-2023.xml", {("employment_of_disadvantaged", "BT-775")}),
+        ("eforms-sdk-examples", "pin-cfc-social_24.xml", {("reserved_contract", "BT-71")}),
+        ("eforms-sdk-examples", "pin-cfc-social_23.xml", {("reserved_contract", "BT-71")}),
+        ("eforms-sdk-examples", "cn_24_maximal.xml",
+         {("reserved_contract", "BT-71"), ("reserved_contract", "BT-736")}),
+        ("eforms-sdk-examples", "cn-social_25.xml",
+         {("reserved_contract", "BT-736"), ("employment_of_disadvantaged", "BT-775")}),
+        ("eforms-real", "2024-OJS044-00127505.xml", set()),
+    ],
+)  # fmt: skip
+def test_social_codes_in_shared_notices(folder: str, name: str, expected: set[tuple[str, str]]) -> None:
+    from crawler.parsers import parse_document
+
+    path = shared("notices", folder, name)
+    (record,) = parse_document(path.read_bytes(), name=path.name)
+    codes = {(f.label, f.field) for f in analyse_notice(record.model_dump(mode="json")) if f.origin == "code"}
+    assert codes == expected
+
+
+def test_bt06_social_objective_alone_is_not_a_finding() -> None:
+    record = {"language": "en", "lots": [{"lot_id": "LOT-1", "strategic_procurement": ["soc-obj"]}]}
+    assert analyse_notice(record) == ()
+
+
+def test_notice_fields_are_read_in_their_own_language_with_lot_and_field() -> None:
+    record = {
+        "language": "nl",
+        "title": "Groenonderhoud",
+        "description": "Onderhoud van het openbaar groen.",
+        "lots": [
+            {"lot_id": "LOT-0001", "performance_terms": "De opdrachtnemer werkt samen met het bewonersbedrijf.",
+             "award_criteria": [{"name": "PSO-trede", "description": None}]},
+        ],
+    }  # fmt: skip
+    findings = analyse_notice(record)
+    assert {(f.label, f.field, f.lot_id) for f in findings} == {
+        ("local_community_partnering", "lot.performance_terms", "LOT-0001"),
+        ("social_return", "lot.award_criterion", "LOT-0001"),
+        ("social_award_criterion", "lot.award_criterion", "LOT-0001"),
+    }
