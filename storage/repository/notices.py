@@ -1,4 +1,4 @@
-"""Repository functions: keyword-only, given a session, never committing (``session_scope`` does)."""
+"""Notices, their lots and clause findings."""
 
 from __future__ import annotations
 
@@ -6,15 +6,15 @@ import hashlib
 import json
 import logging
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import delete, func, insert, or_, update
 from sqlmodel import Session, col, select
 
-from storage.models import ClauseFinding, Company, Delivery, JobRun, Lot, Notice
-from storage.records import CompanyProfile, NoticeRecord
+from storage.models import ClauseFinding, Lot, Notice
+from storage.records import NoticeRecord
 from storage.types import utcnow
 
 logger = logging.getLogger(__name__)
@@ -237,137 +237,3 @@ def lots_of(*, session: Session, notice_pk: int) -> Sequence[Lot]:
 def to_record(notice: Notice) -> NoticeRecord:
     """Return the notice record a stored notice was made from."""
     return NoticeRecord.model_validate(notice.record)
-
-
-# Companies
-
-
-def _company_columns(profile: CompanyProfile) -> dict[str, Any]:
-    return {
-        "name": profile.name,
-        "email": profile.email,
-        "language": profile.language,
-        "description": profile.description,
-        "cpv": list(profile.cpv),
-        "regions": list(profile.regions),
-        "max_contract_value": profile.capacity.max_contract_value,
-        "staff": profile.capacity.staff,
-        "certifications": list(profile.certifications),
-        "preparation_days": profile.preparation_days,
-        "partner": profile.partner,
-        "min_score": profile.digest.min_score,
-        "max_items": profile.digest.max_items,
-    }
-
-
-def upsert_company(*, session: Session, profile: CompanyProfile) -> Outcome:
-    """Insert a company or update the one with the same id."""
-    columns = _company_columns(profile)
-    existing = session.get(Company, profile.id)
-    if existing is None:
-        session.add(Company(id=profile.id, **columns))
-        session.flush()
-        return Outcome.NEW
-    if all(getattr(existing, name) == value for name, value in columns.items()):
-        return Outcome.UNCHANGED
-    for name, value in columns.items():
-        setattr(existing, name, value)
-    existing.updated_at = utcnow()
-    session.add(existing)
-    session.flush()
-    return Outcome.UPDATED
-
-
-def list_companies(*, session: Session) -> Sequence[Company]:
-    """Return all companies ordered by id."""
-    return session.exec(select(Company).order_by(col(Company.id))).all()
-
-
-def to_profile(company: Company) -> CompanyProfile:
-    """Return the profile a stored company was made from."""
-    return CompanyProfile.model_validate(
-        {
-            "id": company.id,
-            "name": company.name,
-            "description": company.description,
-            "email": company.email,
-            "language": company.language,
-            "cpv": company.cpv,
-            "regions": company.regions,
-            "capacity": {"max_contract_value": company.max_contract_value, "staff": company.staff},
-            "certifications": company.certifications,
-            "preparation_days": company.preparation_days,
-            "partner": company.partner,
-            "digest": {"min_score": company.min_score, "max_items": company.max_items},
-        }
-    )
-
-
-# Deliveries
-
-
-def get_delivery(*, session: Session, company_id: str, iso_week: str) -> Delivery | None:
-    """Return the digest delivery of a company for an ISO week (``2026-W48``), or ``None``."""
-    statement = select(Delivery).where(Delivery.company_id == company_id, Delivery.iso_week == iso_week)
-    return session.exec(statement).first()
-
-
-def add_delivery(*, session: Session, company_id: str, iso_week: str) -> Delivery:
-    """Record a pending delivery; the database refuses a second one for the same company and week."""
-    delivery = Delivery(company_id=company_id, iso_week=iso_week)
-    session.add(delivery)
-    session.flush()
-    return delivery
-
-
-# Job runs
-
-
-def start_job_run(*, session: Session, name: str) -> JobRun:
-    """Record that a job step started."""
-    run = JobRun(name=name)
-    session.add(run)
-    session.flush()
-    return run
-
-
-def finish_job_run(
-    *,
-    session: Session,
-    run: JobRun,
-    status: str,
-    counts: dict[str, int] | None = None,
-    watermark: str | None = None,
-    error: str | None = None,
-) -> JobRun:
-    """Record how a job step ended."""
-    run.status = status
-    run.finished_at = utcnow()
-    run.counts = dict(counts or {})
-    run.watermark = watermark
-    run.error = error
-    session.add(run)
-    session.flush()
-    return run
-
-
-def last_successful_run(*, session: Session, name: str) -> JobRun | None:
-    """Return the newest finished run of ``name`` that succeeded, for incremental work."""
-    statement = (
-        select(JobRun)
-        .where(JobRun.name == name, JobRun.status == "success")
-        .order_by(col(JobRun.started_at).desc(), col(JobRun.id).desc())
-    )
-    return session.exec(statement).first()
-
-
-def job_runs(
-    *, session: Session, limit: int = 20, since: datetime | None = None, name: str | None = None
-) -> Sequence[JobRun]:
-    """Return recent job runs, newest first, optionally only those of one job."""
-    statement = select(JobRun)
-    if name is not None:
-        statement = statement.where(JobRun.name == name)
-    if since is not None:
-        statement = statement.where(col(JobRun.started_at) >= since)
-    return session.exec(statement.order_by(col(JobRun.id).desc()).limit(limit)).all()
