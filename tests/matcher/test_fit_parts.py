@@ -1,0 +1,92 @@
+"""Building blocks of readiness matching: CPV hierarchy, regions, requirements."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from matcher.cpv import DIVISIONS, best_similarity, division_label, load_labels, significant, similarity
+from matcher.regions import region_fit
+from matcher.requirements import extract, held, missing
+
+
+@pytest.mark.parametrize(
+    ("notice", "company", "expected"),
+    [
+        ("77310000", "77310000", 1.0),
+        ("77311000", "7731", 1.0),  # inside the company's branch
+        ("77310000-6", "77310000", 1.0),  # check digit ignored
+        ("77300000", "77310000", 0.85),  # one level broader
+        ("77000000", "7731", 0.7),  # two levels broader
+        ("77320000", "7731", 0.5),  # same group, other class
+        ("77110000", "7731", 0.3),  # same division only
+        ("45000000", "77310000", 0.0),
+        ("03000000", "03", 1.0),
+    ],
+)
+def test_cpv_hierarchy(notice: str, company: str, expected: float) -> None:
+    assert similarity(notice, company) == expected
+
+
+def test_cpv_closeness_orders_as_people_expect() -> None:
+    assert similarity("77300000", "77310000") > similarity("45000000", "77310000")
+    assert significant("90911200") == "909112" and significant("03000000") == "03"
+    assert best_similarity(["45000000", "77311000"], ["9091", "7731"]) == (1.0, "77311000", "7731")
+    assert best_similarity([], ["7731"]) == (0.0, None, None)
+
+
+def test_division_labels_in_both_languages() -> None:
+    assert len(DIVISIONS) == 45
+    assert division_label("77310000", "nl").startswith("Land-, bos- en tuinbouwdiensten")
+    assert division_label("90911200", "en").startswith("Sewage, refuse, cleaning")
+    assert division_label("99000000", "nl") == "onbekende sector"
+
+
+def test_full_code_list_labels_when_configured(tmp_path: Path) -> None:
+    path = tmp_path / "cpv.csv"
+    path.write_text("CODE,EN,NL\n77310000-6,Planting and maintenance services of green areas,Aanleg en onderhoud van "
+                    "groenvoorzieningen\n", encoding="utf-8")  # fmt: skip
+    labels = load_labels(path, "nl")
+    assert division_label("77310000", "nl", labels) == "Aanleg en onderhoud van groenvoorzieningen"
+    assert division_label("77311000", "nl", labels).startswith("Land-")
+    with pytest.raises(ValueError, match="no column"):
+        load_labels(path, "fr")
+
+
+@pytest.mark.parametrize(
+    ("nuts", "buyer_nuts", "country", "regions", "score", "basis"),
+    [
+        (["NL329"], None, "NL", [], 1.0, "anywhere"),
+        (["NL329"], None, "NL", ["NL32"], 1.0, "performance"),
+        (["NL3"], None, "NL", ["NL329"], 0.8, "performance"),
+        (["NL"], None, "NL", ["NL329"], 0.5, "performance"),
+        (["NL413"], None, "NL", ["NL329"], 0.3, "performance"),
+        (["BE211"], None, "BE", ["NL329"], 0.0, "elsewhere"),
+        ([], "NL329", "NL", ["NL32"], 1.0, "buyer"),
+        ([], None, "NL", ["NL32"], 0.5, "country"),
+        ([], None, "DE", ["NL32"], 0.0, "elsewhere"),
+        ([], None, None, ["NL32"], 0.5, "unknown"),
+    ],
+)
+def test_region_prefixes(
+    nuts: list[str], buyer_nuts: str | None, country: str | None, regions: list[str], score: float, basis: str
+) -> None:
+    fit = region_fit(nuts=nuts, buyer_nuts=buyer_nuts, buyer_country=country, regions=regions)
+    assert (fit.score, fit.basis) == (score, basis)
+
+
+def test_requirement_extraction() -> None:
+    texts = [
+        "De inschrijver beschikt over een geldig VCA**-certificaat en is ISO 9001 gecertificeerd.",
+        "Een gemiddelde jaaromzet van minimaal € 1.250.000 over de laatste drie jaar.",
+        None,
+        "Bidders must hold ISO 14001 and a Keurmerk Schoonmaak.",
+    ]
+    required = extract(texts)
+    assert required.certificates == ("VCA", "ISO 9001", "ISO 14001", "Keurmerk Schoon")
+    assert required.turnover == 1_250_000
+    assert extract(["Minimum turnover of EUR 2 million."]).turnover == 2_000_000
+    assert extract(["Levering van kantoorartikelen."]).certificates == ()
+    assert held(["VCA*", "PSO trede 2", "iso9001"]) == {"VCA", "PSO", "ISO 9001"}
+    assert missing(required, ["VCA", "ISO 9001"]) == ["ISO 14001", "Keurmerk Schoon"]
