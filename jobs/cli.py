@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from jobs.app import App, app_from
 from jobs.cli_clauses import analyse, clauses, eval_group
 from jobs.cli_crawl import crawl_command, parse
+from jobs.cli_match import match_command
 from jobs.companies import CompanyFileError, load_company_file
 from jobs.logs import configure_logging
 from jobs.output import echo_jsonl, echo_table
@@ -68,6 +69,7 @@ cli.add_command(crawl_command)
 cli.add_command(clauses)
 cli.add_command(analyse)
 cli.add_command(eval_group)
+cli.add_command(match_command)
 
 
 @cli.group(context_settings=CONTEXT_SETTINGS)

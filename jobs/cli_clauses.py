@@ -142,3 +142,29 @@ def eval_clauses(file: Path, errors: bool) -> None:
     click.echo(f"{'macro-F1':34} {report.macro_f1:20.2f}")
     click.echo(f"false-positive rate on {report.negatives} negatives: {report.false_positive_rate:.2f}")
     click.echo(f"{report.snippets} snippets")
+
+
+@eval_group.command("matching", context_settings=CONTEXT_SETTINGS)
+@click.argument("profiles", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("judgements", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("notices", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def eval_matching(profiles: Path, judgements: Path, notices: tuple[Path, ...]) -> None:
+    """Score the readiness ranking on judged pairs: nDCG@10 and precision@5 per company, full score vs baselines.
+
+    PROFILES is a company file, JUDGEMENTS JSON lines {"company", "notice" (file name), "judgement", "reason"},
+    NOTICES the files or folders holding the judged notices.
+    """
+    from jobs.matching_eval import METHODS, evaluate_matching
+
+    results = evaluate_matching(profiles, judgements, list(notices))
+    click.echo(f"{'company':10} " + " ".join(f"{m + ' nDCG@10':>22} {'P@5':>5}" for m in METHODS))
+    for company in dict.fromkeys(r.company for r in results):
+        row = {r.method: r for r in results if r.company == company}
+        click.echo(f"{company:10} " + " ".join(f"{row[m].ndcg10:22.3f} {row[m].precision5:5.2f}" for m in METHODS))
+    cells = []
+    for method in METHODS:
+        rows = [r for r in results if r.method == method]
+        cells.append(
+            f"{sum(r.ndcg10 for r in rows) / len(rows):22.3f} {sum(r.precision5 for r in rows) / len(rows):5.2f}"
+        )
+    click.echo(f"{'mean':10} " + " ".join(cells))

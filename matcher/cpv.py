@@ -61,6 +61,8 @@ DIVISIONS: dict[str, tuple[str, str]] = {
 
 # Similarity when the notice's code and the company's code share this many significant digits.
 LEVELS = {2: 0.3, 3: 0.5, 4: 0.7, 5: 0.85}
+BROADER = 0.8  # the notice's code is a wider branch (group or deeper) that contains the company's code
+BROADER_DIVISION = LEVELS[2] + 0.2  # the notice names only the company's division
 
 
 def significant(code: str) -> str:
@@ -81,7 +83,7 @@ def similarity(notice_code: str, company_code: str) -> float:
     deepest shared level counts.
 
     >>> similarity("77310000", "7731"), similarity("77300000", "77310000"), similarity("45000000", "7731")
-    (1.0, 0.85, 0.0)
+    (1.0, 0.8, 0.0)
     """
     notice, company = significant(notice_code), significant(company_code)
     if not notice or not company:
@@ -89,8 +91,8 @@ def similarity(notice_code: str, company_code: str) -> float:
     if notice.startswith(company):
         return 1.0
     if company.startswith(notice):
-        # The notice asks for a wider field that contains the company's work: one level up is still close.
-        return max(0.3, 0.85 - 0.15 * (len(company) - len(notice) - 1))
+        # The notice asks for a wider field that contains the company's work; a whole division says little.
+        return BROADER if len(notice) >= 3 else BROADER_DIVISION
     shared = 0
     for a, b in zip(notice, company, strict=False):
         if a != b:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -71,3 +72,23 @@ def evaluate(gold: Sequence[Sequence[str]], predicted: Sequence[Sequence[str]]) 
         scores.append(LabelScore(label, tp, fp, fn))
     negatives = [p for g, p in zip(gold, predicted, strict=True) if not g]
     return Report(tuple(scores), len(gold), len(negatives), sum(1 for p in negatives if p))
+
+
+def ndcg_at(ranked_gains: Sequence[float], all_gains: Sequence[float], k: int = 10) -> float:
+    """Return nDCG@k of a ranking, given the gains in ranked order and the gains of every judged item.
+
+    >>> round(ndcg_at([0, 2, 1], [2, 1, 0], k=3), 3)
+    0.624
+    """
+
+    def dcg(gains: Sequence[float]) -> float:
+        return sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(gains[:k]))
+
+    ideal = dcg(sorted(all_gains, reverse=True))
+    return dcg(ranked_gains) / ideal if ideal else 0.0
+
+
+def precision_at(ranked_gains: Sequence[float], k: int = 5) -> float:
+    """Return the share of the top k with a positive gain."""
+    top = list(ranked_gains[:k])
+    return sum(1 for g in top if g > 0) / k if k else 0.0

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, or_, update
 from sqlmodel import Session, col, select
 
-from storage.models import ClauseFinding, Lot, Notice
+from storage.models import ClauseFinding, Lot, Match, Notice
 from storage.records import NoticeRecord
 from storage.types import utcnow
 
@@ -237,3 +237,52 @@ def lots_of(*, session: Session, notice_pk: int) -> Sequence[Lot]:
 def to_record(notice: Notice) -> NoticeRecord:
     """Return the notice record a stored notice was made from."""
     return NoticeRecord.model_validate(notice.record)
+
+
+def upsert_match(
+    *,
+    session: Session,
+    company_id: str,
+    notice_pk: int,
+    lot_id: str | None,
+    kind: str,
+    score: float,
+    parts: dict[str, float],
+    reasons: Sequence[str],
+) -> Outcome:
+    """Store a match keyed by company, notice and lot (``None``: the whole notice); a re-run updates it."""
+    key = lot_id or ""
+    existing = session.exec(
+        select(Match).where(Match.company_id == company_id, Match.notice_pk == notice_pk, Match.lot_id == key)
+    ).first()
+    values = {"kind": kind, "score": float(score), "parts": dict(parts), "reasons": list(reasons)}
+    if existing is None:
+        session.add(Match(company_id=company_id, notice_pk=notice_pk, lot_id=key, **values))
+        session.flush()
+        return Outcome.NEW
+    if all(getattr(existing, name) == value for name, value in values.items()):
+        return Outcome.UNCHANGED
+    for name, value in values.items():
+        setattr(existing, name, value)
+    existing.computed_at = utcnow()
+    session.add(existing)
+    session.flush()
+    return Outcome.UPDATED
+
+
+def prune_matches(*, session: Session, company_id: str, keep: set[tuple[int, str]]) -> int:
+    """Delete a company's matches whose (notice, lot) is not in ``keep``; return how many went."""
+    rows = session.exec(select(Match).where(Match.company_id == company_id)).all()
+    gone = [row for row in rows if (row.notice_pk, row.lot_id) not in keep]
+    for row in gone:
+        session.delete(row)
+    session.flush()
+    return len(gone)
+
+
+def matches_of(*, session: Session, company_id: str | None = None) -> Sequence[tuple[Match, Notice]]:
+    """Return stored matches with their notices, best first."""
+    statement = select(Match, Notice).where(col(Match.notice_pk) == col(Notice.id))
+    if company_id is not None:
+        statement = statement.where(Match.company_id == company_id)
+    return session.exec(statement.order_by(col(Match.company_id), col(Match.score).desc())).all()

@@ -17,8 +17,9 @@ from matcher.requirements import extract, held, missing
         ("77310000", "77310000", 1.0),
         ("77311000", "7731", 1.0),  # inside the company's branch
         ("77310000-6", "77310000", 1.0),  # check digit ignored
-        ("77300000", "77310000", 0.85),  # one level broader
-        ("77000000", "7731", 0.7),  # two levels broader
+        ("77300000", "77310000", 0.8),  # the notice asks for a wider branch
+        ("77000000", "7731", 0.5),  # a whole division says little
+        ("77312000", "77311000", 0.7),  # same class, other category
         ("77320000", "7731", 0.5),  # same group, other class
         ("77110000", "7731", 0.3),  # same division only
         ("45000000", "77310000", 0.0),

@@ -1,0 +1,55 @@
+"""``kansenradar match``: which tenders fit which resident company, why, and what is missing."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+
+import click
+
+from jobs.app import app_from
+from jobs.match import match_companies
+from jobs.output import echo_jsonl, echo_table
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
+
+
+def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
+
+
+@click.command("match", context_settings=CONTEXT_SETTINGS)
+@click.option("--company", "company_id", metavar="ID", help="Only this company.")
+@click.option("--since", callback=_date, metavar="DATE", help="Only notices published on or after DATE.")
+@click.option("--as-of", callback=_date, metavar="DATE", help="Evaluate as if today were DATE.")
+@click.option("--include-closed", is_flag=True, help="Also rank tenders whose deadline has passed.")
+@click.option("--format", "output_format", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+@click.pass_context
+def match_command(ctx: click.Context, company_id: str | None, since: date | None, as_of: date | None,
+                  include_closed: bool, output_format: str) -> None:  # fmt: skip
+    """Score stored notices for each company, store the matches and list them best first with reasons.
+
+    Re-running updates the stored matches instead of adding new ones.
+
+    \b
+    Example:
+        kansenradar match --company groen-noord --format jsonl
+    """
+    moment = datetime.combine(as_of, time(12, 0), tzinfo=UTC) if as_of else datetime.now(UTC)
+    run = match_companies(engine=app_from(ctx).engine, as_of=moment, company_id=company_id, since=since,
+                          include_closed=include_closed)  # fmt: skip
+    if output_format == "jsonl":
+        echo_jsonl(m.as_dict() for m in run.matches)
+        return
+    rows = []
+    for m in run.matches:
+        deadline = run.deadlines.get(m.notice_id)
+        rows.append([m.company_id, f"{m.score:.2f}", m.kind, m.notice_id, m.lot_id or "",
+                     deadline.strftime("%Y-%m-%d") if deadline else "", run.titles.get(m.notice_id, ""),
+                     "; ".join(m.reasons[:2])])  # fmt: skip
+    echo_table(["company", "score", "kind", "notice", "lot", "deadline", "title", "why"], rows,
+               widths=[20, 5, 7, 16, 10, 10, 48, 80])  # fmt: skip

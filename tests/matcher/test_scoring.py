@@ -1,0 +1,181 @@
+"""Readiness scoring: parts, gates, kinds, lots, deadlines, reasons."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import pytest
+
+from matcher.cpv import similarity
+from matcher.reasons import rank, reasons_for
+from matcher.regions import region_fit
+from matcher.scoring import _hierarchy, _regions, score_all
+from matcher.tenders import Profile, Tender, tenders_from_record
+from matcher.text import fit_text_model
+
+NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+GREEN = Profile(id="groen", description="Bewonersbedrijf voor groenonderhoud: maaien, snoeien en onkruid wieden",
+                cpv=("7731",), regions=("NL32",), max_value=250_000, certifications=("VCA",), preparation_days=10,
+                min_score=0.0)  # fmt: skip
+
+
+def tender(**overrides: object) -> Tender:
+    data: dict = {
+        "notice_id": "1-2026",
+        "lot_id": None,
+        "title": "Groenonderhoud",
+        "text": "Groenonderhoud: maaien en snoeien van bermen en plantsoenen",
+        "cpv": ("77310000",),
+        "nuts": ("NL329",),
+        "value": 180_000.0,
+        "currency": "EUR",
+        "deadline": NOW + timedelta(days=30),
+    }
+    data.update(overrides)
+    return Tender(**data)
+
+
+def model(*texts: str):  # type: ignore[no-untyped-def]
+    return fit_text_model(list(texts) or ["groenonderhoud maaien snoeien", "schoonmaak kantoren"])
+
+
+def test_vectorised_cpv_equals_the_scalar_rule() -> None:
+    company = [["7731"], ["77310000"], ["45"], ["9091", "7734"]]
+    notices = [["77310000"], ["77300000"], ["77000000"], ["77320000"], ["45000000"], ["90911200", "77341000"], []]
+    from matcher.cpv import significant
+
+    matrix = _hierarchy([[significant(c) for c in row] for row in company],
+                        [[significant(c) for c in row] for row in notices])  # fmt: skip
+    for i, own in enumerate(company):
+        for j, theirs in enumerate(notices):
+            expected = max((similarity(t, o) for t in theirs for o in own), default=0.0)
+            assert matrix[i, j] == pytest.approx(expected), (own, theirs)
+
+
+def test_vectorised_regions_equal_the_scalar_rule() -> None:
+    profiles = [Profile(id=str(i), description="x", regions=r) for i, r in enumerate([(), ("NL32",), ("NL329",)])]
+    tenders = [
+        tender(nuts=n, buyer_nuts=b, buyer_country=c)
+        for n, b, c in [
+            (("NL329",), None, "NL"),
+            (("NL3",), None, "NL"),
+            (("NL",), None, "NL"),
+            (("NL413",), None, "NL"),
+            (("BE211",), None, "BE"),
+            ((), "NL329", "NL"),
+            ((), None, "NL"),
+            ((), None, "DE"),
+            ((), None, None),
+        ]
+    ]
+    matrix = _regions(profiles, tenders)
+    for i, p in enumerate(profiles):
+        for j, t in enumerate(tenders):
+            fit = region_fit(nuts=t.nuts, buyer_nuts=t.buyer_nuts, buyer_country=t.buyer_country, regions=p.regions)
+            assert matrix[i, j] == pytest.approx(fit.score), (p.regions, t.nuts, t.buyer_nuts, t.buyer_country)
+
+
+def test_a_good_fit_is_a_bid_with_reasons() -> None:
+    (match,) = rank([GREEN], [tender()], model(), as_of=NOW)
+    assert match.kind == "bid" and match.score > 0.7
+    assert set(match.parts) == {"text", "cpv", "region", "size", "time", "requirements", "clauses"}
+    assert match.reasons[0] == "Past bij jullie werk: Land-, bos- en tuinbouwdiensten (groen) (CPV 77310000 ~ 7731)"
+    assert "Uitvoering in NL329, in jullie regio" in match.reasons
+    assert "Geraamde waarde €180.000 past binnen jullie capaciteit (€250.000)" in match.reasons
+    assert "Nog 30 dagen tot de deadline (28-12-2026); jullie hebben 10 dagen nodig" in match.reasons
+
+
+def test_reasons_in_english_and_what_to_arrange() -> None:
+    english = Profile(**{**GREEN.__dict__, "language": "en"})
+    item = tender(certificates=("VCA", "ISO 9001"), clauses=("social_return",), deadline=NOW + timedelta(days=4))
+    (match,) = rank([english], [item], model(), as_of=NOW)
+    assert "Required: VCA, ISO 9001; to arrange: ISO 9001" in match.reasons
+    assert "4 days to the deadline (02-12-2026); you need 10 — tight" in match.reasons
+    assert "Inclusive clause: social return" in match.reasons
+    assert match.to_arrange == ("ISO 9001",)
+    dutch = reasons_for(GREEN, item, dict(match.parts), "bid", 4.0)
+    assert "Gevraagd: VCA, ISO 9001; nog te regelen: ISO 9001" in dutch
+    assert "Inclusieve clausule: social return" in dutch
+
+
+def test_too_large_with_a_social_clause_is_a_partner_chance() -> None:
+    big = tender(value=3_000_000.0, clauses=("social_return",))
+    (match,) = rank([GREEN], [big], model(), as_of=NOW)
+    assert match.kind == "partner"
+    assert any(r.startswith("Te groot om zelf in te schrijven (€3.000.000 tegen €250.000)") for r in match.reasons)
+    assert rank([GREEN], [tender(value=3_000_000.0)], model(), as_of=NOW) == []
+    no_partners = Profile(**{**GREEN.__dict__, "partner": False})
+    assert rank([no_partners], [big], model(), as_of=NOW) == []
+
+
+def test_a_lot_that_fits_counts_when_the_whole_does_not() -> None:
+    record = {
+        "notice_id": "7-2026", "title": "Groenonderhoud gemeente", "description": "Maaien en snoeien",
+        "cpv_main": "77310000", "nuts": ["NL329"], "estimated_value": {"amount": 900_000, "currency": "EUR"},
+        "deadline": (NOW + timedelta(days=40)).isoformat(), "buyer": {"country": "NL"},
+        "lots": [
+            {"lot_id": "LOT-1", "title": "Perceel Noord", "estimated_value": {"amount": 150_000, "currency": "EUR"}},
+            {"lot_id": "LOT-2", "title": "Perceel Zuid", "estimated_value": {"amount": 750_000, "currency": "EUR"}},
+        ],
+    }  # fmt: skip
+    tenders = tenders_from_record(record, {})
+    assert [t.lot_id for t in tenders] == [None, "LOT-1", "LOT-2"]
+    matches = rank([GREEN], tenders, model(), as_of=NOW)
+    assert [(m.lot_id, m.kind) for m in matches] == [("LOT-1", "bid")]
+    assert "Perceel LOT-1: Geraamde waarde €150.000 past binnen jullie capaciteit (€250.000)" in matches[0].reasons
+
+
+def test_lot_values_add_up_to_the_notice_value() -> None:
+    record = {
+        "notice_id": "8-2026",
+        "lots": [
+            {"lot_id": "A", "estimated_value": {"amount": 100, "currency": "EUR"}},
+            {"lot_id": "B", "estimated_value": {"amount": 50, "currency": "EUR"}},
+        ],
+    }
+    assert tenders_from_record(record, {})[0].value == 150
+
+
+def test_deadline_cut_off_and_as_of() -> None:
+    closing = tender(deadline=NOW - timedelta(days=1))
+    assert rank([GREEN], [closing], model(), as_of=NOW) == []
+    (looking_back,) = rank([GREEN], [closing], model(), as_of=NOW, include_closed=True)
+    assert looking_back.parts["time"] == pytest.approx(0.6)
+    (earlier,) = rank([GREEN], [closing], model(), as_of=NOW - timedelta(days=20))
+    assert earlier.parts["time"] == 1.0
+    (short,) = rank([GREEN], [tender(deadline=NOW + timedelta(days=6))], model(), as_of=NOW)
+    assert short.parts["time"] == 0.5
+
+
+def test_foreign_currency_is_compared_in_euros() -> None:
+    nok = tender(value=2_500_000.0, currency="NOK")  # about EUR 215 000
+    (match,) = rank([GREEN], [nok], model(), as_of=NOW)
+    assert match.parts["size"] == 1.0
+
+
+def test_outside_the_regions_or_the_work_is_no_match() -> None:
+    assert rank([GREEN], [tender(nuts=("BE211",))], model(), as_of=NOW) == []
+    unrelated = tender(cpv=("30200000",), text="Levering van laptops en monitoren", title="Laptops")
+    assert rank([GREEN], [unrelated], model(), as_of=NOW) == []
+
+
+def test_company_without_cpv_codes_is_judged_on_text() -> None:
+    text_only = Profile(**{**GREEN.__dict__, "cpv": ()})
+    corpus = model("Groenonderhoud: maaien en snoeien van bermen en plantsoenen", "Levering van laptops en monitoren")
+    (match,) = rank([text_only], [tender(cpv=())], corpus, as_of=NOW)
+    assert match.parts["text"] > 0.35
+    scores = score_all([text_only], [tender(cpv=())], corpus, as_of=NOW)
+    expected = 0.5 * scores.parts["text"][0, 0] + sum(
+        w * scores.parts[n][0, 0] for n, w in (("region", 0.15), ("size", 0.1), ("time", 0.1),
+                                               ("requirements", 0.05), ("clauses", 0.1))
+    )  # fmt: skip
+    assert scores.total[0, 0] == pytest.approx(expected, rel=1e-5)
+
+
+def test_empty_inputs() -> None:
+    empty = fit_text_model([])
+    assert rank([GREEN], [], empty, as_of=NOW) == []
+    assert rank([], [tender()], empty, as_of=NOW) == []
+    assert score_all([GREEN], [tender()], empty, as_of=NOW).total.shape == (1, 1)
+    assert np.isfinite(score_all([GREEN], [tender(value=None, deadline=None)], empty, as_of=NOW).total).all()
