@@ -32,8 +32,14 @@ test: lint
 bench: $(STAMP)-test
 	$(BIN)/python -m tests.benchmarks
 
+SHARED_NOTICES := ../shared/data/notices
+
 eval: $(STAMP)-app
 	$(BIN)/kansenradar eval clauses tests/data/clauses_dev.jsonl
+	@if [ -d $(SHARED_NOTICES) ]; then \
+	  $(BIN)/kansenradar eval matching tests/data/relevance_profiles.yaml tests/data/relevance.jsonl \
+	    $(SHARED_NOTICES)/eforms-real $(SHARED_NOTICES)/ted-xml; \
+	else echo "eval matching skipped: $(SHARED_NOTICES) not found (the judged notices live there)"; fi
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache .ruff_cache

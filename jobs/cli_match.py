@@ -40,8 +40,12 @@ def match_command(ctx: click.Context, company_id: str | None, since: date | None
         kansenradar match --company groen-noord --format jsonl
     """
     moment = datetime.combine(as_of, time(12, 0), tzinfo=UTC) if as_of else datetime.now(UTC)
-    run = match_companies(engine=app_from(ctx).engine, as_of=moment, company_id=company_id, since=since,
-                          include_closed=include_closed)  # fmt: skip
+    app = app_from(ctx)
+    try:
+        run = match_companies(engine=app.engine, as_of=moment, company_id=company_id, since=since,
+                              include_closed=include_closed, cpv_labels=app.settings.cpv_labels)  # fmt: skip
+    except (OSError, ValueError) as exc:
+        raise click.ClickException(f"CPV code list {app.settings.cpv_labels}: {exc}") from None
     if output_format == "jsonl":
         echo_jsonl(m.as_dict() for m in run.matches)
         return

@@ -6,10 +6,12 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
 from matcher import DETECTOR_VERSION, analyse_notice
+from matcher.cpv import load_labels
 from matcher.reasons import rank
 from matcher.tenders import Match, Profile, Tender, tenders_from_record
 from matcher.text import fit_text_model
@@ -57,7 +59,7 @@ def _clauses(session: object, notice: Notice) -> dict[str | None, set[str]]:
 
 def match_companies(
     *, engine: Engine, as_of: datetime, company_id: str | None = None, since: date | None = None,
-    include_closed: bool = False,
+    include_closed: bool = False, cpv_labels: Path | None = None,
 ) -> MatchRun:  # fmt: skip
     """Score current notices (published since ``since``) for each company, store the matches, return them.
 
@@ -80,7 +82,12 @@ def match_companies(
             pks[notice.notice_id] = notice.id or 0
             tenders.extend(found)
     model = fit_text_model(corpus_texts)
-    matches = rank(profiles, tenders, model, as_of=as_of, include_closed=include_closed) if tenders else []
+    labels = {lang: load_labels(cpv_labels, lang) for lang in ("nl", "en")} if cpv_labels else None
+    matches = (
+        rank(profiles, tenders, model, as_of=as_of, include_closed=include_closed, cpv_labels=labels)
+        if tenders
+        else []
+    )
     kept: dict[str, list[Match]] = defaultdict(list)
     for match in matches:
         if len(kept[match.company_id]) < MAX_STORED:

@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     tenderned_user: str | None = Field(default=None, description="TenderNed API user (HTTP Basic), if you have one.")
     tenderned_password: str | None = Field(default=None, description="TenderNed API password.")
     ocds_url: str | None = Field(default=None, description="OCDS release-package endpoint for the ocds spider.")
+    cpv_labels: Path | None = Field(
+        default=None, description="CSV of the full CPV code list (CODE, NL, EN columns) for labels in reasons."
+    )
     crawl_first_days: int = Field(
         default=14, ge=1, description="How far back the first crawl of a source goes, in days."
     )

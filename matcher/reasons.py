@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 import numpy as np
@@ -83,14 +83,24 @@ TEXTS = {
 }
 
 
-def reasons_for(profile: Profile, tender: Tender, parts: dict[str, float], kind: str, days: float) -> list[str]:
-    """Return one readable line per part of a match, in the profile's language (Dutch unless "en")."""
+def reasons_for(
+    profile: Profile,
+    tender: Tender,
+    parts: dict[str, float],
+    kind: str,
+    days: float,
+    cpv_labels: Mapping[str, Mapping[str, str]] | None = None,
+) -> list[str]:
+    """Return one readable line per part of a match, in the profile's language (Dutch unless "en").
+
+    ``cpv_labels`` (language -> code -> label) comes from a full CPV code list when one is configured.
+    """
     lang = "en" if profile.language == "en" else "nl"
     t = TEXTS[lang]
     out = []
     score, code, own = best_similarity(tender.cpv, profile.cpv)
     if code and own:
-        label = division_label(code, lang)
+        label = division_label(code, lang, (cpv_labels or {}).get(lang))
         out.append((t["cpv"] if score >= 0.5 else t["cpv_related"]).format(label=label, code=code, own=own))
     if parts["text"] >= 0.3:
         out.append(t["text"].format(share=parts["text"]))
@@ -137,7 +147,8 @@ def to_arrange(profile: Profile, tender: Tender) -> list[str]:
 
 
 def rank(profiles: Sequence[Profile], tenders: Sequence[Tender], model: TextModel, *, as_of: datetime,
-         include_closed: bool = False, scores: Scores | None = None) -> list[Match]:  # fmt: skip
+         include_closed: bool = False, scores: Scores | None = None,
+         cpv_labels: Mapping[str, Mapping[str, str]] | None = None) -> list[Match]:  # fmt: skip
     """Return each profile's matches at or above its minimum score, best first, with parts and reasons."""
     scores = scores or score_all(profiles, tenders, model, as_of=as_of, include_closed=include_closed)
     matches = []
@@ -157,7 +168,7 @@ def rank(profiles: Sequence[Profile], tenders: Sequence[Tender], model: TextMode
                     kind=kind,
                     score=float(scores.total[row, column]),
                     parts=parts,
-                    reasons=tuple(reasons_for(profile, tender, parts, kind, float(scores.days[column]))),
+                    reasons=tuple(reasons_for(profile, tender, parts, kind, float(scores.days[column]), cpv_labels)),
                     to_arrange=tuple(to_arrange(profile, tender)),
                 )  # fmt: skip
             )

@@ -31,6 +31,7 @@ PARTNER_CLAUSES = frozenset({"social_return", "social_enterprise_subcontracting"
 # Below both, the work is something else: only the CPV division in common (0.3), or little shared wording.
 MIN_CPV = 0.35
 MIN_TEXT = 0.5
+TEXT_SCALE = 0.35  # a cosine this high between a profile and a notice already means "the same work"
 UNKNOWN = 0.6  # a part the notice gives no information for: neither a reason to show it nor to hide it
 # Rough euros per unit, only to compare a tender's size with a company's capacity (which is in euros).
 EURO_RATES = {"EUR": 1.0, "GBP": 1.17, "CHF": 1.05, "SEK": 0.088, "NOK": 0.086, "DKK": 0.134, "PLN": 0.23,
@@ -71,20 +72,26 @@ def _prefixes(code: str, shortest: int = 2) -> list[str]:
 
 
 def _hierarchy(company: Sequence[Sequence[str]], tender: Sequence[Sequence[str]]) -> np.ndarray:
-    """Vectorised ``matcher.cpv.similarity``: best over all code pairs."""
-    score = np.zeros((len(company), len(tender)), dtype=np.float32)
-    inside = _overlap(company, [[p for c in codes for p in _prefixes(c)] for codes in tender])
+    """Vectorised ``matcher.cpv.similarity``: best over all code pairs.
+
+    Each relation is a boolean matrix; a small integer "rank" per pair keeps the best one in one byte per pair,
+    and a lookup turns ranks into scores at the end (10 M pairs stay cheap).
+    """
+    table = np.array([0.0, LEVELS[2], BROADER_DIVISION, LEVELS[3], LEVELS[4], BROADER, LEVELS[5], 1.0],
+                     dtype=np.float32)  # fmt: skip
+    rank = np.zeros((len(company), len(tender)), dtype=np.int8)
+
+    def keep(mask: np.ndarray, value: int) -> None:
+        np.maximum(rank, mask.astype(np.int8) * np.int8(value), out=rank)
+
+    for level, value in ((2, 1), (3, 3), (4, 4), (5, 6)):
+        keep(_overlap([[c[:level] for c in codes if len(c) >= level] for codes in company],
+                      [[c[:level] for c in codes if len(c) >= level] for codes in tender]), value)  # fmt: skip
     shorter = [[p for c in codes for p in _prefixes(c)[:-1]] for codes in company]
-    broader = _overlap(shorter, [[c for c in codes if len(c) >= 3] for codes in tender])
-    division = _overlap(shorter, [[c for c in codes if len(c) == 2] for codes in tender])
-    for level, value in LEVELS.items():
-        shared = _overlap(
-            [[c[:level] for c in codes if len(c) >= level] for codes in company],
-            [[c[:level] for c in codes if len(c) >= level] for codes in tender],
-        )
-        score = np.maximum(score, np.where(shared, value, 0.0))
-    score = np.maximum(score, np.where(broader, BROADER, np.where(division, BROADER_DIVISION, 0.0)))
-    return np.where(inside, 1.0, score).astype(np.float32)
+    keep(_overlap(shorter, [[c for c in codes if len(c) == 2] for codes in tender]), 2)
+    keep(_overlap(shorter, [[c for c in codes if len(c) >= 3] for codes in tender]), 5)
+    keep(_overlap(company, [[p for c in codes for p in _prefixes(c)] for codes in tender]), 7)
+    return table[rank]
 
 
 def _regions(profiles: Sequence[Profile], tenders: Sequence[Tender]) -> np.ndarray:
@@ -137,6 +144,8 @@ def _time(profiles: Sequence[Profile], days: np.ndarray) -> np.ndarray:
 
 
 def _requirements(profiles: Sequence[Profile], tenders: Sequence[Tender]) -> np.ndarray:
+    if not any(t.certificates for t in tenders):
+        return np.ones((len(profiles), len(tenders)), dtype=np.float32)
     have = np.array([sum(CERT_BITS[name] for name in held(p.certifications)) for p in profiles], dtype=np.int64)
     need = np.array([sum(CERT_BITS.get(name, 0) for name in t.certificates) for t in tenders], dtype=np.int64)
     total = np.array([bin(n).count("1") for n in need], dtype=np.float32)
@@ -148,17 +157,29 @@ def _requirements(profiles: Sequence[Profile], tenders: Sequence[Tender]) -> np.
         return np.where(total[None, :] > 0, 1.0 - count / np.maximum(total[None, :], 1), 1.0).astype(np.float32)
 
 
-def score_all(profiles: Sequence[Profile], tenders: Sequence[Tender], model: TextModel, *, as_of: datetime,
-              include_closed: bool = False) -> Scores:  # fmt: skip
-    """Return every part, the total and the kind for all profile x tender pairs."""
+def score_all(
+    profiles: Sequence[Profile],
+    tenders: Sequence[Tender],
+    model: TextModel,
+    *,
+    as_of: datetime,
+    include_closed: bool = False,
+    text: np.ndarray | None = None,
+) -> Scores:
+    """Return every part, the total and the kind for all profile x tender pairs.
+
+    ``text`` may carry the cosine similarities already computed for these profiles and tenders.
+    """
+    if text is None:
+        cosine = similarities(model, [p.description for p in profiles], [t.text for t in tenders])
+    else:
+        cosine = text
     company_cpv = [[significant(c) for c in p.cpv] for p in profiles]
     tender_cpv = [[significant(c) for c in t.cpv] for t in tenders]
     days = days_to_deadline(tenders, as_of)
     favour = np.array([max((CLAUSE_FAVOUR.get(c, 0.0) for c in t.clauses), default=0.0) for t in tenders])
     parts = {
-        "text": np.clip(
-            similarities(model, [p.description for p in profiles], [t.text for t in tenders]) / 0.35, 0, 1
-        ).astype(np.float32),  # fmt: skip
+        "text": np.clip(cosine / TEXT_SCALE, 0, 1).astype(np.float32),
         "cpv": _hierarchy(company_cpv, tender_cpv),
         "region": _regions(profiles, tenders),
         "size": _size(profiles, tenders),
