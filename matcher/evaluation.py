@@ -78,7 +78,7 @@ def ndcg_at(ranked_gains: Sequence[float], all_gains: Sequence[float], k: int = 
     """Return nDCG@k of a ranking, given the gains in ranked order and the gains of every judged item.
 
     >>> round(ndcg_at([0, 2, 1], [2, 1, 0], k=3), 3)
-    0.624
+    0.659
     """
 
     def dcg(gains: Sequence[float]) -> float:
