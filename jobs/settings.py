@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 CommaList = Annotated[list[str], NoDecode]
@@ -30,6 +30,19 @@ class Settings(BaseSettings):
     )
     log_format: Literal["text", "json"] = Field(default="text", description="Log line format.")
     outbox: Path = Field(default=Path("outbox"), description="Folder for .eml files when mail is not sent by SMTP.")
+
+    smtp_host: str | None = Field(
+        default=None, description="SMTP server for digests; without it, .eml files go to the outbox."
+    )
+    smtp_port: int = Field(default=587, description="SMTP port.")
+    smtp_user: str | None = Field(default=None, description="SMTP user name, if the server needs a login.")
+    smtp_password: SecretStr | None = Field(default=None, description="SMTP password.")
+    smtp_starttls: bool = Field(default=True, description="Upgrade the SMTP connection with STARTTLS.")
+    smtp_from: str = Field(default="Kansenradar <kansenradar@localhost>", description="From address of digests.")
+    smtp_timeout: float = Field(default=30.0, description="Seconds before an SMTP connection attempt gives up.")
+    unsubscribe: str | None = Field(
+        default=None, description="List-Unsubscribe target (mailto: or https: URL); default: a mailto to the sender."
+    )
 
     ted_api_url: str = Field(default="https://api.ted.europa.eu/v3", description="TED Search API v3 base URL.")
     ted_packages_url: str = Field(default="https://ted.europa.eu/packages", description="TED bulk packages base URL.")
