@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from jobs.app import App, app_from
 from jobs.cli_clauses import analyse, clauses, eval_group
 from jobs.cli_crawl import crawl_command, parse
+from jobs.cli_digest import digest_command
 from jobs.cli_match import match_command
 from jobs.companies import CompanyFileError, load_company_file
 from jobs.logs import configure_logging
@@ -70,6 +71,7 @@ cli.add_command(clauses)
 cli.add_command(analyse)
 cli.add_command(eval_group)
 cli.add_command(match_command)
+cli.add_command(digest_command)
 
 
 @cli.group(context_settings=CONTEXT_SETTINGS)
