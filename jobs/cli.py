@@ -16,6 +16,7 @@ from jobs.cli_clauses import analyse, clauses, eval_group
 from jobs.cli_crawl import crawl_command, parse
 from jobs.cli_digest import digest_command
 from jobs.cli_match import match_command
+from jobs.cli_report import report_group
 from jobs.companies import CompanyFileError, load_company_file
 from jobs.logs import configure_logging
 from jobs.output import echo_jsonl, echo_table
@@ -72,6 +73,7 @@ cli.add_command(analyse)
 cli.add_command(eval_group)
 cli.add_command(match_command)
 cli.add_command(digest_command)
+cli.add_command(report_group)
 
 
 @cli.group(context_settings=CONTEXT_SETTINGS)

@@ -26,7 +26,7 @@ class JsonFormatter(logging.Formatter):
 class QuietLibraries(logging.Filter):
     """Drop the libraries' routine lines below WARNING; Scrapy re-enables its own DEBUG loggers when it starts."""
 
-    PREFIXES = ("scrapy", "twisted", "alembic", "sqlalchemy", "apscheduler", "py.warnings", "spacy")
+    PREFIXES = ("scrapy", "twisted", "alembic", "sqlalchemy", "apscheduler", "py.warnings", "spacy", "matplotlib")
 
     def filter(self, record: logging.LogRecord) -> bool:
         return record.levelno >= logging.WARNING or not record.name.startswith(self.PREFIXES)

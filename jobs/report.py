@@ -1,0 +1,203 @@
+"""Inclusive-clause coverage for procurement officers: per buyer, month, sector or region, with evidence.
+
+Numbers come from one computation (``coverage``) and are written as HTML (self-contained, charts as inline SVG),
+CSV or JSON, so the three always agree.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from matcher import DETECTOR_VERSION, LABELS, analyse_notice
+from matcher.cpv import division_label
+from storage import repository
+from storage.db import session_scope
+from storage.models import Notice
+
+# CPV prefixes where resident companies work: cleaning, green, catering, repairs, care, staffing/reintegration.
+RESIDENT_SECTORS = ("9091", "9092", "9061", "7731", "7734", "5552", "5551", "5532", "5541", "4544", "4545", "4542",
+                    "5070", "8531", "8532", "7962", "9851")  # fmt: skip
+GROUPS = ("buyer", "month", "cpv-division", "region")
+ORIGINS = ("text", "code", "any")
+
+
+@dataclass
+class GroupCoverage:
+    """Counts for one group: tenders, with any clause, and per label (text findings and codes apart)."""
+
+    group: str
+    tenders: int = 0
+    with_clause: int = 0
+    labels: dict[str, dict[str, int]] = field(
+        default_factory=lambda: {label: {"text": 0, "code": 0, "any": 0} for label in LABELS}
+    )
+
+    @property
+    def share(self) -> float:
+        return self.with_clause / self.tenders if self.tenders else 0.0
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A finding shown to a person: which notice, which clause, the sentence."""
+
+    notice_id: str
+    title: str
+    buyer: str
+    url: str | None
+    label: str
+    origin: str
+    evidence: str
+
+
+@dataclass
+class Coverage:
+    """The whole report."""
+
+    group_by: str
+    period: tuple[str | None, str | None]
+    buyer: str | None
+    groups: list[GroupCoverage]
+    total: GroupCoverage
+    months: list[tuple[str, int, int]]  # month, tenders, with clause
+    evidence: list[Evidence]
+    missed: list[dict[str, Any]]
+    detector: str = DETECTOR_VERSION
+
+
+def _key(notice: Notice, group_by: str, lang: str) -> str:
+    record = notice.record
+    if group_by == "buyer":
+        return notice.buyer_name or "?"
+    if group_by == "month":
+        return notice.publication_date.strftime("%Y-%m") if notice.publication_date else "?"
+    if group_by == "cpv-division":
+        return f"{notice.cpv_main[:2]} {division_label(notice.cpv_main, lang)}" if notice.cpv_main else "?"
+    nuts = (record.get("nuts") or [None])[0] or (record.get("buyer") or {}).get("nuts")
+    return nuts[:4] if nuts else (notice.buyer_country or "?")
+
+
+def _findings(session: object, notice: Notice) -> list[tuple[str, str, str]]:
+    """Return (label, origin, evidence) of a notice's non-negated findings, stored or computed now."""
+    if notice.clauses_version == DETECTOR_VERSION and notice.id is not None:
+        rows = repository.findings_of(session=session, notice_pk=notice.id)  # type: ignore[arg-type]
+        return [(r.label, r.origin, r.evidence) for r in rows]
+    return [(f.label, f.origin, f.evidence) for f in analyse_notice(notice.record) if not f.negated]
+
+
+def coverage(*, engine: Engine, group_by: str = "buyer", buyer: str | None = None, start: date | None = None,
+             end: date | None = None, lang: str = "nl") -> Coverage:  # fmt: skip
+    """Count, per group, the current notices in the period and how many carry each inclusive clause."""
+    groups: dict[str, GroupCoverage] = {}
+    total = GroupCoverage("total")
+    months: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    evidence: list[Evidence] = []
+    missed: list[dict[str, Any]] = []
+    with session_scope(engine) as session:
+        for notice in repository.list_notices(session=session, current_only=True):
+            published = notice.publication_date
+            if (start and (published is None or published < start)) or (
+                end and (published is None or published > end)
+            ):
+                continue
+            if buyer and buyer.lower() not in (notice.buyer_name or "").lower():
+                continue
+            found = _findings(session, notice)
+            key = _key(notice, group_by, lang)
+            group = groups.setdefault(key, GroupCoverage(key))
+            for target in (group, total):
+                target.tenders += 1
+                target.with_clause += bool(found)
+                for label in {f[0] for f in found}:
+                    origins = {f[1] for f in found if f[0] == label}
+                    for origin in origins:
+                        target.labels[label][origin] += 1
+                    target.labels[label]["any"] += 1
+            month = published.strftime("%Y-%m") if published else "?"
+            months[month][0] += 1
+            months[month][1] += bool(found)
+            title = (notice.record.get("title") or notice.notice_id)[:200]
+            seen: set[str] = set()
+            for label, origin, sentence in found:
+                if label not in seen:
+                    seen.add(label)
+                    evidence.append(Evidence(notice.notice_id, title, notice.buyer_name or "", notice.url, label,
+                                             origin, sentence[:500]))  # fmt: skip
+            codes = [notice.cpv_main or "", *(notice.record.get("cpv_additional") or [])]
+            if not found and any(code.startswith(RESIDENT_SECTORS) for code in codes):
+                sector = division_label(notice.cpv_main or "", lang)
+                missed.append({"notice_id": notice.notice_id, "title": title, "buyer": notice.buyer_name or "",
+                               "url": notice.url, "cpv": notice.cpv_main, "sector": sector})  # fmt: skip
+    ordered = sorted(groups.values(), key=lambda g: (-g.tenders, g.group))
+    trend = [(m, c[0], c[1]) for m, c in sorted(months.items())]
+    period = (start.isoformat() if start else None, end.isoformat() if end else None)
+    return Coverage(group_by, period, buyer, ordered, total, trend, evidence, missed)
+
+
+def to_rows(report: Coverage) -> list[dict[str, Any]]:
+    """Return one flat row per group plus the total, as CSV and JSON carry them."""
+    rows = []
+    for group in [*report.groups, report.total]:
+        row: dict[str, Any] = {"group": group.group, "tenders": group.tenders, "with_clause": group.with_clause,
+                               "share": round(group.share, 4)}  # fmt: skip
+        for label in LABELS:
+            for origin in ORIGINS:
+                row[f"{label}_{origin}"] = group.labels[label][origin]
+        rows.append(row)
+    return rows
+
+
+def to_csv(report: Coverage) -> str:
+    """Return the report's numbers as CSV."""
+    rows = to_rows(report)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else ["group"])
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def to_json(report: Coverage) -> str:
+    """Return the report as JSON: the same numbers, the trend, the evidence and the missed opportunities."""
+    return json.dumps(
+        {"group_by": report.group_by, "period": {"from": report.period[0], "to": report.period[1]},
+         "buyer": report.buyer, "detector": report.detector, "groups": to_rows(report)[:-1],
+         "total": to_rows(report)[-1],
+         "trend": [{"month": m, "tenders": t, "with_clause": w} for m, t, w in report.months],
+         "evidence": [asdict(e) for e in report.evidence], "missed_opportunities": report.missed},
+        ensure_ascii=False, indent=2,
+    )  # fmt: skip
+
+
+def trend_svg(months: Sequence[tuple[str, int, int]], lang: str = "nl") -> str:
+    """Return an inline SVG chart: tenders per month and the share with an inclusive clause."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    labels = [m for m, _t, _w in months]
+    figure, axis = plt.subplots(figsize=(7, 2.8), dpi=100)
+    axis.bar(
+        labels, [t for _m, t, _w in months], color="#c8d6e5", label="aanbestedingen" if lang == "nl" else "tenders"
+    )
+    axis.bar(labels, [w for _m, _t, w in months], color="#2e7d32",
+             label="met inclusieve clausule" if lang == "nl" else "with an inclusive clause")  # fmt: skip
+    axis.legend(frameon=False, fontsize=8)
+    axis.tick_params(axis="x", labelrotation=45, labelsize=7)
+    axis.spines[["top", "right"]].set_visible(False)
+    figure.tight_layout()
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg")
+    plt.close(figure)
+    svg = buffer.getvalue()
+    return svg[svg.index("<svg") :]
