@@ -18,20 +18,50 @@ from tests.factories import make_record
 
 NOTICES = [
     # Gemeente Utrecht, 3 tenders: one with social return in text, one reserved by code, one without (cleaning: missed)
-    {"notice_id": "1-2026", "procedure_id": "p1", "buyer": {"name": "Gemeente Utrecht", "country": "NL"},
-         "publication_date": "2026-10-05", "title": "Groenonderhoud", "description": "Social return: 5% van de opdrachtwaarde.",
-         "lots": []},
-    {"notice_id": "2-2026", "procedure_id": "p2", "buyer": {"name": "Gemeente Utrecht", "country": "NL"},
-         "publication_date": "2026-11-02", "title": "Catering", "description": "Levering van maaltijden.",
-         "cpv_main": "55520000", "cpv_additional": [], "lots": [{"lot_id": "LOT-1", "reserved_participation": ["res-ws"]}]},
-    {"notice_id": "3-2026", "procedure_id": "p3", "buyer": {"name": "Gemeente Utrecht", "country": "NL"},
-         "publication_date": "2026-11-20", "title": "Schoonmaak stadskantoor <b>", "description": "Schoonmaak van kantoren.",
-         "cpv_main": "90911200", "cpv_additional": [], "lots": []},
+    {
+        "notice_id": "1-2026",
+        "procedure_id": "p1",
+        "buyer": {"name": "Gemeente Utrecht", "country": "NL"},
+        "publication_date": "2026-10-05",
+        "title": "Groenonderhoud",
+        "description": "Social return: 5% van de opdrachtwaarde.",
+        "lots": [],
+    },
+    {
+        "notice_id": "2-2026",
+        "procedure_id": "p2",
+        "buyer": {"name": "Gemeente Utrecht", "country": "NL"},
+        "publication_date": "2026-11-02",
+        "title": "Catering",
+        "description": "Levering van maaltijden.",
+        "cpv_main": "55520000",
+        "cpv_additional": [],
+        "lots": [{"lot_id": "LOT-1", "reserved_participation": ["res-ws"]}],
+    },
+    {
+        "notice_id": "3-2026",
+        "procedure_id": "p3",
+        "buyer": {"name": "Gemeente Utrecht", "country": "NL"},
+        "publication_date": "2026-11-20",
+        "title": "Schoonmaak stadskantoor <b>",
+        "description": "Schoonmaak van kantoren.",
+        "cpv_main": "90911200",
+        "cpv_additional": [],
+        "lots": [],
+    },
     # Waterschap, 1 tender with both social return and local partnering in text
-    {"notice_id": "4-2026", "procedure_id": "p4", "buyer": {"name": "Waterschap Rivierenland", "country": "NL"},
-         "publication_date": "2026-11-10", "title": "Dijkonderhoud", "cpv_main": "45246000", "cpv_additional": [], "lots": [],
-         "description": "De opdrachtnemer besteedt 5% aan social return en werkt samen met het bewonersbedrijf."},
-]  # fmt: skip
+    {
+        "notice_id": "4-2026",
+        "procedure_id": "p4",
+        "buyer": {"name": "Waterschap Rivierenland", "country": "NL"},
+        "publication_date": "2026-11-10",
+        "title": "Dijkonderhoud",
+        "cpv_main": "45246000",
+        "cpv_additional": [],
+        "lots": [],
+        "description": "De opdrachtnemer besteedt 5% aan social return en werkt samen met het bewonersbedrijf.",
+    },
+]
 
 
 @pytest.fixture
