@@ -17,6 +17,7 @@ from jobs.cli_crawl import crawl_command, parse
 from jobs.cli_digest import digest_command
 from jobs.cli_match import match_command
 from jobs.cli_report import report_group
+from jobs.cli_run import run_command, schedule_command
 from jobs.companies import CompanyFileError, load_company_file
 from jobs.logs import configure_logging
 from jobs.output import echo_jsonl, echo_table
@@ -74,6 +75,8 @@ cli.add_command(eval_group)
 cli.add_command(match_command)
 cli.add_command(digest_command)
 cli.add_command(report_group)
+cli.add_command(run_command)
+cli.add_command(schedule_command)
 
 
 @cli.group(context_settings=CONTEXT_SETTINGS)

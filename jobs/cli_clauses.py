@@ -10,8 +10,9 @@ from typing import IO, Any
 
 import click
 
+from jobs.analyse import analyse_pending, count_pending
 from jobs.app import app_from
-from matcher import DETECTOR_VERSION, LABELS, analyse_notice, detect, evaluate, labels_of
+from matcher import DETECTOR_VERSION, LABELS, detect, evaluate, labels_of
 from storage import repository
 from storage.db import session_scope
 
@@ -88,29 +89,9 @@ def analyse(ctx: click.Context, batch_size: int, redo_all: bool) -> None:
             for notice in repository.list_notices(session=session):
                 notice.clauses_version = None
                 session.add(notice)
-    with session_scope(engine) as session:
-        total = repository.count_to_analyse(session=session, version=DETECTOR_VERSION)
-    done = labelled = 0
-    last_id = 0
-    with click.progressbar(length=total, label="Analysing", file=sys.stderr, show_pos=True) as bar:
-        while True:
-            # One transaction per batch: an interrupted run keeps the batches already done.
-            with session_scope(engine) as session:
-                batch = repository.notices_to_analyse(
-                    session=session, version=DETECTOR_VERSION, limit=batch_size, after_id=last_id
-                )
-                for notice in batch:
-                    findings = analyse_notice(notice.record)
-                    repository.replace_findings(
-                        session=session, notice=notice, findings=[f.as_dict() for f in findings],
-                        version=DETECTOR_VERSION,
-                    )  # fmt: skip
-                    labelled += bool(labels_of(findings))
-            if not batch:
-                break
-            last_id = batch[-1].id or last_id
-            done += len(batch)
-            bar.update(len(batch))
+    with click.progressbar(length=count_pending(engine=engine), label="Analysing", file=sys.stderr,
+                           show_pos=True) as bar:  # fmt: skip
+        done, labelled = analyse_pending(engine=engine, batch_size=batch_size, progress=bar.update)
     click.echo(f"Analysed {done} notices ({DETECTOR_VERSION}); {labelled} with an inclusive clause.")
 
 

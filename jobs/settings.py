@@ -63,17 +63,31 @@ class Settings(BaseSettings):
     cpv_labels: Path | None = Field(
         default=None, description="CSV of the full CPV code list (CODE, NL, EN columns) for labels in reasons."
     )
+    crawl_sources: CommaList = Field(
+        default=["ted"], description="Sources `kansenradar run` crawls, comma-separated (ted, tenderned, ocds, ...)."
+    )
+    digest_weekday: int = Field(
+        default=1, ge=1, le=7, description="ISO weekday on which `run` sends digests (1 = Monday)."
+    )
+    schedule_run: str = Field(
+        default="0 6 * * *", description="When `schedule` runs the pipeline: crontab or 'every 30m'."
+    )
+    schedule_digest: str = Field(
+        default="0 7 * * 1", description="When `schedule` sends digests: crontab or 'every 1h'."
+    )
+    timezone: str = Field(default="Europe/Amsterdam", description="Time zone of the schedule.")
     crawl_first_days: int = Field(
         default=14, ge=1, description="How far back the first crawl of a source goes, in days."
     )
     crawl_delay: float = Field(default=0.5, ge=0, description="Seconds between requests to one site (AutoThrottle).")
     retry_backoff: float = Field(default=2.0, ge=0, description="First retry wait in seconds; doubles per retry.")
 
-    @field_validator("ted_countries", "ted_cpv", "ted_notice_types", mode="before")
+    @field_validator("ted_countries", "ted_cpv", "ted_notice_types", "crawl_sources", mode="before")
     @classmethod
     def _comma_list(cls, value: object) -> object:
         if isinstance(value, str):
-            return [part.strip() for part in value.split(",") if part.strip()]
+            # "none" says "an empty list" where an empty variable would mean "the default".
+            return [part.strip() for part in value.split(",") if part.strip() and part.strip().lower() != "none"]
         return value
 
 

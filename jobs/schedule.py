@@ -1,0 +1,97 @@
+"""``kansenradar schedule``: one long-lived process that runs the pipeline and the digests on a schedule.
+
+APScheduler 3.x (BlockingScheduler, memory job store, coalesce, one instance per job). Crawls run in child
+processes, so Twisted's reactor never needs a restart here. SIGTERM and SIGINT stop it cleanly.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import signal
+from datetime import UTC, datetime
+from types import FrameType
+
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecutionEvent
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.engine import Engine
+
+from jobs.digest import iso_week, send_digests
+from jobs.pipeline import LockedError, run_lock, run_pipeline
+from jobs.settings import Settings
+from storage import repository
+from storage.db import session_scope
+
+logger = logging.getLogger(__name__)
+EVERY = re.compile(r"^every\s+(\d+)\s*([smh])$", re.IGNORECASE)
+
+
+def trigger(expression: str, timezone: str) -> BaseTrigger:
+    """Return a trigger for a crontab expression ("0 6 * * *") or an interval ("every 30m", "every 10s")."""
+    match = EVERY.match(expression.strip())
+    if match:
+        unit = {"s": "seconds", "m": "minutes", "h": "hours"}[match.group(2).lower()]
+        return IntervalTrigger(**{unit: int(match.group(1))}, timezone=timezone)
+    return CronTrigger.from_crontab(expression, timezone=timezone)
+
+
+def _record(engine: Engine, name: str, status: str, error: str | None = None) -> None:
+    with session_scope(engine) as session:
+        run = repository.start_job_run(session=session, name=name)
+        repository.finish_job_run(session=session, run=run, status=status, error=error)
+
+
+def build_scheduler(engine: Engine, settings: Settings) -> BlockingScheduler:
+    """Return a scheduler with the run and digest jobs; errors are logged and recorded as job runs."""
+    scheduler = BlockingScheduler(
+        timezone=settings.timezone, job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600}
+    )
+
+    def run_job() -> None:
+        with run_lock(engine, settings.database_url):
+            result = run_pipeline(engine=engine, settings=settings, digest=False)
+        if result.exit_code:
+            raise RuntimeError(f"steps failed: {', '.join(k for k, v in result.steps.items() if v == 'failed')}")
+
+    def digest_job() -> None:
+        now = datetime.now(UTC)
+        with run_lock(engine, settings.database_url):
+            sent = send_digests(engine=engine, settings=settings, week=iso_week(now.date()), as_of=now, send=True)
+        if sent.counts["failed"]:
+            raise RuntimeError("; ".join(sent.errors))
+
+    def listen(event: JobExecutionEvent) -> None:
+        if event.exception is not None:
+            locked = isinstance(event.exception, LockedError)
+            logger.log(
+                logging.WARNING if locked else logging.ERROR, "Job %s failed: %s", event.job_id, event.exception
+            )
+            _record(engine, f"schedule:{event.job_id}", "skipped" if locked else "failed", str(event.exception))
+        else:
+            _record(engine, f"schedule:{event.job_id}", "success")
+
+    scheduler.add_job(
+        run_job, trigger(settings.schedule_run, settings.timezone), id="run", name="crawl, analyse, match"
+    )
+    scheduler.add_job(digest_job, trigger(settings.schedule_digest, settings.timezone), id="digest", name="digests")
+    scheduler.add_listener(listen, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
+    return scheduler
+
+
+def serve(engine: Engine, settings: Settings) -> None:
+    """Run the scheduler until SIGTERM or SIGINT."""
+    scheduler = build_scheduler(engine, settings)
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        logger.info("Received %s, stopping the scheduler", signal.Signals(signum).name)
+        scheduler.shutdown(wait=False)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for job in scheduler.get_jobs():
+        logger.info("Scheduled %s (%s)", job.id, job.trigger)
+    scheduler.start()
+    logger.info("Scheduler stopped")
