@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime
-from importlib import resources
 from importlib.metadata import version
 from pathlib import Path
 
@@ -229,31 +228,22 @@ def notices(ctx: click.Context, since: date | None, limit: int | None, output_fo
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS)
-@click.option(
-    "--output",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("demo-output"),
-    show_default=True,
-    help="Folder for the demo database and everything the demo writes.",
-)
+@click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=Path("demo-output"),
+              show_default=True, help="Folder for the demo database and everything the demo writes.")  # fmt: skip
 @click.pass_context
 def demo(ctx: click.Context, output: Path) -> None:
-    """Run Kansenradar offline on the example data it ships, in its own database under --output."""
-    output.mkdir(parents=True, exist_ok=True)
-    settings = app_from(ctx).settings.model_copy(
-        update={"database_url": f"sqlite:///{(output / 'kansenradar.db').resolve()}"}
-    )
-    app = App(settings)
-    ctx.call_on_close(app.close)
-    with resources.as_file(resources.files("jobs") / "demo_data" / "companies.yaml") as companies_file:
-        counts, refused = import_companies(app, companies_file)
-    logger.info(
-        "Demo companies: %s new, %s updated, %s unchanged",
-        counts[Outcome.NEW],
-        counts[Outcome.UPDATED],
-        counts[Outcome.UNCHANGED],
-    )
-    if refused:
-        raise click.ClickException(f"{refused} demo company rows were refused")
-    click.echo(f"Demo database: {output / 'kansenradar.db'}\n")
-    echo_companies(app, "table")
+    """Run Kansenradar offline on the example notices and companies it ships, into its own folder.
+
+    Crawls the example eForms notices with the files spider, finds inclusive clauses, matches the six example
+    resident companies, writes their digests to the outbox as .eml files and the coverage report as HTML.
+    """
+    from jobs.demo import DEMO_AS_OF, run_demo
+
+    summary = run_demo(output, app_from(ctx).settings)
+    click.echo(f"Kansenradar demo (as of {DEMO_AS_OF:%d-%m-%Y})")
+    click.echo(f"  {summary.notices} example notices, {summary.with_clause} with an inclusive clause")
+    click.echo(f"  database:        {summary.database}")
+    click.echo(f"  digests (.eml):  {summary.outbox}")
+    click.echo(f"  coverage report: {summary.report}\n")
+    echo_table(["company", "bid", "partner", "digest"], ([c, b, p, f] for c, b, p, f in summary.rows),
+               widths=[20, 4, 8, 90])  # fmt: skip

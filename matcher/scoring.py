@@ -31,6 +31,8 @@ PARTNER_CLAUSES = frozenset({"social_return", "social_enterprise_subcontracting"
 # Below both, the work is something else: only the CPV division in common (0.3), or little shared wording.
 MIN_CPV = 0.35
 MIN_TEXT = 0.5
+MIN_TEXT_BESIDE_CPV = 0.75
+MIN_REGION = 0.5  # same country but outside the company's own regions (0.3) is too far to work
 TEXT_SCALE = 0.35  # a cosine this high between a profile and a notice already means "the same work"
 UNKNOWN = 0.6  # a part the notice gives no information for: neither a reason to show it nor to hide it
 # Rough euros per unit, only to compare a tender's size with a company's capacity (which is in euros).
@@ -203,9 +205,11 @@ def score_all(
     # A partner is judged on what and where; the size that keeps them from bidding is the reason they partner.
     size_part = np.where(kind == 2, np.float32(1.0), parts["size"])
     grand = (what + total + weights["size"] * size_part).astype(np.float32)
-    # Outside every region a company named, or far from what it does, is not a match, however good the rest.
-    topical = (parts["text"] >= MIN_TEXT) | (~no_cpv & (parts["cpv"] >= MIN_CPV))
-    kind = np.where((parts["region"] > 0) & topical, kind, 0).astype(np.int8)
+    # Outside the regions a company named, or far from what it does, is not a match, however good the rest.
+    # With CPV codes to go by, the text alone must be very close to count (place names alone make texts alike).
+    text_needed = np.where(no_cpv, MIN_TEXT, MIN_TEXT_BESIDE_CPV)
+    topical = (parts["text"] >= text_needed) | (~no_cpv & (parts["cpv"] >= MIN_CPV))
+    kind = np.where((parts["region"] >= MIN_REGION) & topical, kind, 0).astype(np.int8)
     if not include_closed:
         kind = np.where((days < 0)[None, :], 0, kind).astype(np.int8)
     return Scores(parts=parts, total=grand, kind=kind, days=days)

@@ -142,11 +142,24 @@ def test_notices_since_must_be_a_date(sqlite_url: str) -> None:
     assert "YYYY-MM-DD" in result.stderr
 
 
-def test_demo_imports_and_shows_the_example_companies(tmp_path: Path) -> None:
+def test_demo_runs_every_step_offline(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["demo", "--output", str(tmp_path / "demo")])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "demo" / "kansenradar.db").is_file()
-    for company in ("groen-noord", "schoon-zuid", "buurtkeuken-oost", "klusbedrijf-west", "werkt-samen"):
+    assert "8 example notices, 6 with an inclusive clause" in result.stdout
+    companies = (
+        "groen-noord",
+        "schoon-zuid",
+        "buurtkeuken-oost",
+        "klusbedrijf-west",
+        "werkt-samen",
+        "zorg-om-de-hoek",
+    )
+    emls = sorted(p.name for p in (tmp_path / "demo" / "outbox").rglob("*.eml"))
+    assert emls == sorted(f"{c}.eml" for c in companies)
+    html = (tmp_path / "demo" / "coverage.html").read_text(encoding="utf-8")
+    assert "<svg" in html and "Gemeente Rotterdam" in html
+    for company in companies:
         assert company in result.stdout
     again = CliRunner().invoke(cli, ["demo", "--output", str(tmp_path / "demo")])
-    assert again.exit_code == 0
+    assert again.exit_code == 0, again.output
