@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from datetime import date, datetime
 from importlib.metadata import version
 from pathlib import Path
@@ -60,6 +61,9 @@ def cli(ctx: click.Context, database_url: str | None, log_level: str | None, log
         )
     except ValidationError as exc:
         raise click.UsageError(f"configuration error: {exc}") from None
+    if settings.log_level is None:
+        # Under cron nobody reads routine progress: only warnings and errors, unless asked for more.
+        settings = settings.model_copy(update={"log_level": "INFO" if sys.stderr.isatty() else "WARNING"})
     configure_logging(level=settings.log_level, log_format=settings.log_format)
     app = App(settings)
     ctx.obj = app

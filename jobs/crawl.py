@@ -98,7 +98,7 @@ def scrapy_settings(settings: Settings) -> ScrapySettings:
             "KANSENRADAR_RETRY_BACKOFF_BASE": settings.retry_backoff,
             "DOWNLOAD_DELAY": settings.crawl_delay,
             "AUTOTHROTTLE_START_DELAY": settings.crawl_delay,
-            "LOG_LEVEL": settings.log_level,
+            "LOG_LEVEL": settings.log_level or "INFO",
             # Kansenradar's own handler (jobs.logs) stays in charge of where and how lines are written.
             "LOG_INSTALL_ROOT_HANDLER": False,
         },

@@ -25,8 +25,8 @@ class Settings(BaseSettings):
         default="sqlite:///./kansenradar.db",
         description="SQLAlchemy URL of the database: an SQLite file, or postgresql://user:pass@host/db.",
     )
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
-        default="INFO", description="Least severe log level written to stderr."
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] | None = Field(
+        default=None, description="Least severe log level on stderr; default INFO on a terminal, WARNING otherwise."
     )
     log_format: Literal["text", "json"] = Field(default="text", description="Log line format.")
     outbox: Path = Field(default=Path("outbox"), description="Folder for .eml files when mail is not sent by SMTP.")

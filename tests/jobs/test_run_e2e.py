@@ -127,7 +127,7 @@ def test_configuration_error_exits_2(tmp_path: Path) -> None:
 def test_schedule_fires_records_and_stops_on_sigterm(tmp_path: Path) -> None:
     env = {"KANSENRADAR_DATABASE_URL": f"sqlite:///{tmp_path / 'sched.db'}", "KANSENRADAR_CRAWL_SOURCES": "none",
            "KANSENRADAR_SCHEDULE_RUN": "every 1s", "KANSENRADAR_SCHEDULE_DIGEST": "0 7 * * 1",
-           "KANSENRADAR_OUTBOX": str(tmp_path / "outbox")}  # fmt: skip
+           "KANSENRADAR_OUTBOX": str(tmp_path / "outbox"), "KANSENRADAR_LOG_LEVEL": "INFO"}  # fmt: skip
     clean = {k: v for k, v in os.environ.items() if not k.startswith("KANSENRADAR_")}
     process = subprocess.Popen([sys.executable, "-m", "jobs", "schedule"], cwd=tmp_path,
                                env={**clean, **env, "PYTHONPATH": str(PROJECT_ROOT)}, stdout=subprocess.PIPE,
