@@ -20,7 +20,7 @@ from jobs.cli_report import report_group
 from jobs.cli_run import run_command, schedule_command
 from jobs.companies import CompanyFileError, load_company_file
 from jobs.logs import configure_logging
-from jobs.output import echo_jsonl, echo_table
+from jobs.output import date_option, echo_jsonl, echo_table
 from jobs.settings import Settings, load_settings
 from storage import repository
 from storage.db import current_revision, get_engine, head_revision, session_scope, upgrade
@@ -31,15 +31,6 @@ logger = logging.getLogger(__name__)
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 FORMATS = click.Choice(["table", "jsonl"])
-
-
-def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
 
 
 @click.group(name="kansenradar", context_settings=CONTEXT_SETTINGS)
@@ -198,7 +189,9 @@ def companies_list(ctx: click.Context, output_format: str) -> None:
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS)
-@click.option("--since", callback=_date, metavar="DATE", help="Only notices published on or after DATE (YYYY-MM-DD).")
+@click.option(
+    "--since", callback=date_option, metavar="DATE", help="Only notices published on or after DATE (YYYY-MM-DD)."
+)
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many notices.")
 @click.option("--format", "output_format", type=FORMATS, default="table", show_default=True)
 @click.pass_context

@@ -13,18 +13,9 @@ from crawler.exceptions import ParseError, SpiderArgumentError
 from crawler.parsers import parse_document
 from jobs.app import app_from
 from jobs.crawl import SPIDERS, crawl, resolve_since, spider_arguments
-from jobs.output import echo_jsonl
+from jobs.output import date_option, echo_jsonl
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
-
-
-def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -66,11 +57,11 @@ def parse(files: tuple[Path, ...], source: str) -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "--since",
-    callback=_date,
+    callback=date_option,
     metavar="DATE",
     help="Published on or after DATE (default: where the last successful crawl stopped).",
 )
-@click.option("--until", callback=_date, metavar="DATE", help="Published on or before DATE.")
+@click.option("--until", callback=date_option, metavar="DATE", help="Published on or before DATE.")
 @click.option(
     "--country", "countries", multiple=True, help="ted: buyer/performance country, ISO alpha-3 (repeatable)."
 )

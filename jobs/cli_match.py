@@ -8,24 +8,15 @@ import click
 
 from jobs.app import app_from
 from jobs.match import match_companies
-from jobs.output import echo_jsonl, echo_table
+from jobs.output import date_option, echo_jsonl, echo_table
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
 
-def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
-
-
 @click.command("match", context_settings=CONTEXT_SETTINGS)
 @click.option("--company", "company_id", metavar="ID", help="Only this company.")
-@click.option("--since", callback=_date, metavar="DATE", help="Only notices published on or after DATE.")
-@click.option("--as-of", callback=_date, metavar="DATE", help="Evaluate as if today were DATE.")
+@click.option("--since", callback=date_option, metavar="DATE", help="Only notices published on or after DATE.")
+@click.option("--as-of", callback=date_option, metavar="DATE", help="Evaluate as if today were DATE.")
 @click.option("--include-closed", is_flag=True, help="Also rank tenders whose deadline has passed.")
 @click.option("--format", "output_format", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
 @click.pass_context

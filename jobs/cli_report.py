@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from jobs.app import app_from
+from jobs.output import date_option
 from jobs.report import GROUPS, coverage, to_csv, to_json, trend_svg
 from matcher import LABELS
 
@@ -44,15 +45,6 @@ TEXTS = {
 }  # fmt: skip
 
 
-def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
-
-
 @click.group("report", context_settings=CONTEXT_SETTINGS)
 def report_group() -> None:
     """Reports for procurement officers."""
@@ -60,8 +52,8 @@ def report_group() -> None:
 
 @report_group.command("coverage", context_settings=CONTEXT_SETTINGS)
 @click.option("--buyer", metavar="TEXT", help="Only buyers whose name contains TEXT.")
-@click.option("--from", "start", callback=_date, metavar="DATE", help="Published on or after DATE.")
-@click.option("--to", "end", callback=_date, metavar="DATE", help="Published on or before DATE.")
+@click.option("--from", "start", callback=date_option, metavar="DATE", help="Published on or after DATE.")
+@click.option("--to", "end", callback=date_option, metavar="DATE", help="Published on or before DATE.")
 @click.option("--group-by", type=click.Choice(GROUPS), default="buyer", show_default=True)
 @click.option(
     "--format", "output_format", type=click.Choice(["html", "csv", "json"]), default="html", show_default=True

@@ -17,7 +17,7 @@ import spacy
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 
-from matcher.rules import Rule, de, en, fr, nl, tokens
+from matcher.rules import Rule, de, en, fr, nl, rules_of, tokens
 
 logger = logging.getLogger(__name__)
 
@@ -124,7 +124,7 @@ def compiled(lang: str) -> Compiled:
     module = RULE_MODULES[lang]
     nlp = _pipeline(lang)
     matcher = Matcher(nlp.vocab, validate=True)
-    rules = tuple(module.rules())
+    rules = tuple(rules_of(module))
     vetoes = tuple(module.vetoes())
     for index, rule in enumerate(rules):
         matcher.add(f"R{index}", rule["patterns"])

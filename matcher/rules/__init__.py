@@ -14,6 +14,7 @@ Every function returns fresh lists, so callers can never change the shared rules
 
 from __future__ import annotations
 
+from types import ModuleType
 from typing import Any
 
 Pattern = list[dict[str, Any]]
@@ -63,3 +64,8 @@ def rule(
 def veto(rule_id: str, *phrases: str, labels: tuple[str, ...] = ("*",), scope: str = "span") -> Rule:
     """Return a false-friend rule: matches cancel overlapping candidates (``span``) or the whole sentence's."""
     return {"id": rule_id, "patterns": [tokens(p) for p in phrases], "labels": list(labels), "scope": scope}
+
+
+def rules_of(module: ModuleType) -> Rules:
+    """Return every rule of a language module: the concatenation of its ``pattern_<label>()`` functions."""
+    return [rule for name in sorted(vars(module)) if name.startswith("pattern_") for rule in getattr(module, name)()]

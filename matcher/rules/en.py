@@ -77,13 +77,6 @@ def pattern_social_award_criterion() -> Rules:
                  requires=("award",))]  # fmt: skip
 
 
-def rules() -> Rules:
-    """Return all English clause rules."""
-    return (pattern_reserved_contract() + pattern_social_return() + pattern_employment_of_disadvantaged()
-            + pattern_social_enterprise_subcontracting() + pattern_local_community_partnering()
-            + pattern_right_to_challenge() + pattern_social_award_criterion())  # fmt: skip
-
-
 def vetoes() -> Rules:
     """Return English false friends: "reserves the right", professions, accommodation, networks, the EU."""
     return [

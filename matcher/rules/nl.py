@@ -85,13 +85,6 @@ def pattern_social_award_criterion() -> Rules:
                  requires=("award",))]  # fmt: skip
 
 
-def rules() -> Rules:
-    """Return all Dutch clause rules."""
-    return (pattern_reserved_contract() + pattern_social_return() + pattern_employment_of_disadvantaged()
-            + pattern_social_enterprise_subcontracting() + pattern_local_community_partnering()
-            + pattern_right_to_challenge() + pattern_social_award_criterion())  # fmt: skip
-
-
 def vetoes() -> Rules:
     """Return Dutch false friends: "Alle rechten voorbehouden", "onder voorbehoud", SROI as an impact ratio."""
     return [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from matcher import analyse_notice, detect, detect_language, labels_of
-from matcher.rules import nl
+from matcher.rules import nl, rules_of
 from tests.shared import shared
 
 
@@ -95,9 +95,12 @@ def test_language_detection() -> None:
 
 
 def test_rules_are_fresh_data_each_call() -> None:
-    first = nl.rules()
+    first = rules_of(nl)
     first[0]["patterns"].clear()
-    assert nl.rules()[0]["patterns"]
+    assert rules_of(nl)[0]["patterns"]
+    assert {rule["label"] for rule in first} == {
+        "reserved_contract", "social_return", "employment_of_disadvantaged", "social_enterprise_subcontracting",
+        "local_community_partnering", "right_to_challenge", "social_award_criterion"}  # fmt: skip
 
 
 def test_dutch_award_notice_social_return() -> None:
