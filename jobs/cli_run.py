@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
 import click
 
 from jobs.app import app_from
 from jobs.pipeline import CONFIG_ERROR, LOCKED, ConfigurationError, LockedError, run_lock, run_pipeline
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[Callable[[int], None]]:
+    with click.progressbar(length=total, label="Analysing", file=sys.stderr, show_pos=True) as bar:
+        yield bar.update
 
 
 @click.command("run", context_settings=CONTEXT_SETTINGS)
@@ -24,9 +34,10 @@ def run_command(ctx: click.Context, digest: bool | None) -> None:
         3  another run holds the lock
     """
     app = app_from(ctx)
+    progress = _progress if sys.stderr.isatty() else None  # bars for people, plain lines for cron
     try:
         with run_lock(app.engine, app.settings.database_url):
-            result = run_pipeline(engine=app.engine, settings=app.settings, digest=digest)
+            result = run_pipeline(engine=app.engine, settings=app.settings, digest=digest, progress=progress)
     except LockedError as exc:
         click.echo(f"Not started: {exc}", err=True)
         ctx.exit(LOCKED)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
 
-from jobs.analyse import analyse_pending
+from jobs.analyse import analyse_pending, count_pending
 from jobs.crawl import SPIDERS, crawl_in_subprocess
 from jobs.digest import iso_week, send_digests
 from jobs.match import match_companies
@@ -89,8 +89,10 @@ def _record(engine: Engine, name: str, status: str, counts: dict[str, int], erro
         repository.finish_job_run(session=session, run=run, status=status, counts=counts, error=error)
 
 
-def run_pipeline(*, engine: Engine, settings: Settings, digest: bool | None = None,
-                 now: datetime | None = None, crawl_env: dict[str, str] | None = None) -> PipelineResult:  # fmt: skip
+def run_pipeline(*, engine: Engine, settings: Settings, digest: bool | None = None, now: datetime | None = None,
+                 crawl_env: dict[str, str] | None = None,
+                 progress: Callable[[int], AbstractContextManager[Callable[[int], None]]] | None = None,
+                 ) -> PipelineResult:  # fmt: skip
     """Run every step once; a failing step is recorded and logged and the next step still runs."""
     unknown = [s for s in settings.crawl_sources if s not in SPIDERS or s == "files"]
     if unknown:
@@ -107,7 +109,11 @@ def run_pipeline(*, engine: Engine, settings: Settings, digest: bool | None = No
             logger.error("Crawl of %s ended with exit code %d", source, code)
     # Catch-all on purpose below: one step's failure is recorded and logged, and the run goes on with the next.
     try:
-        analysed, labelled = analyse_pending(engine=engine)
+        if progress is None:
+            analysed, labelled = analyse_pending(engine=engine)
+        else:
+            with progress(count_pending(engine=engine)) as update:
+                analysed, labelled = analyse_pending(engine=engine, progress=update)
         _record(engine, "analyse", "success", {"analysed": analysed, "with_clause": labelled})
         result.steps["analyse"] = "success"
     except Exception as exc:
