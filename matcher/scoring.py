@@ -105,7 +105,10 @@ def _regions(profiles: Sequence[Profile], tenders: Sequence[Tender]) -> np.ndarr
     country_wide = _overlap([[x for r in rs for x in _prefixes(r)[:-1]] for rs in wanted],
                             [[p for p in ps if len(p) == 2] for ps in places])  # fmt: skip
     same_country = _overlap([[r[:2] for r in rs] for rs in wanted], [[p[:2] for p in ps] for ps in places])
-    score = np.select([inside, wide, country_wide, same_country], [1.0, 0.8, 0.5, 0.3], 0.0).astype(np.float32)
+    rank = np.zeros(inside.shape, dtype=np.int8)
+    for mask, value in ((same_country, 1), (country_wide, 2), (wide, 3), (inside, 4)):
+        np.maximum(rank, mask.astype(np.int8) * np.int8(value), out=rank)
+    score = np.array([0.0, 0.3, 0.5, 0.8, 1.0], dtype=np.float32)[rank]
     # Tenders without any place: judge by the buyer's country.
     no_place = np.array([not ps for ps in places], dtype=bool)
     if no_place.any():
@@ -120,14 +123,15 @@ def _regions(profiles: Sequence[Profile], tenders: Sequence[Tender]) -> np.ndarr
 
 
 def _size(profiles: Sequence[Profile], tenders: Sequence[Tender]) -> np.ndarray:
-    capacity = np.array([p.max_value if p.max_value else np.nan for p in profiles], dtype=np.float64)[:, None]
+    capacity = np.array([p.max_value if p.max_value else np.nan for p in profiles], dtype=np.float32)[:, None]
     value = np.array(
         [t.value * EURO_RATES.get((t.currency or "EUR").upper(), np.nan) if t.value is not None else np.nan
-         for t in tenders], dtype=np.float64,
+         for t in tenders], dtype=np.float32,
     )[None, :]  # fmt: skip
     with np.errstate(invalid="ignore"):
-        score = np.select([value <= capacity, value <= 2 * capacity], [1.0, 0.5], 0.0)
-    return np.where(np.isnan(value) | np.isnan(capacity), UNKNOWN, score).astype(np.float32)
+        ratio = value / capacity  # nan where either is unknown
+        score = np.where(ratio <= 1, np.float32(1.0), np.where(ratio <= 2, np.float32(0.5), np.float32(0.0)))
+    return np.where(np.isnan(ratio), np.float32(UNKNOWN), score).astype(np.float32, copy=False)
 
 
 def days_to_deadline(tenders: Sequence[Tender], as_of: datetime) -> np.ndarray:
@@ -138,25 +142,30 @@ def days_to_deadline(tenders: Sequence[Tender], as_of: datetime) -> np.ndarray:
 
 
 def _time(profiles: Sequence[Profile], days: np.ndarray) -> np.ndarray:
-    needed = np.array([max(p.preparation_days, 1) for p in profiles], dtype=np.float64)[:, None]
-    left = days[None, :]
+    needed = np.array([max(p.preparation_days, 1) for p in profiles], dtype=np.float32)[:, None]
+    left = days.astype(np.float32)[None, :]
     with np.errstate(invalid="ignore"):
-        score = np.select([left >= needed, left >= needed / 2, left >= 0], [1.0, 0.5, 0.1], 0.0)
-    return np.where(np.isnan(left), UNKNOWN, score).astype(np.float32)
+        share = left / needed  # nan where the deadline is unknown
+        score = np.where(share >= 1, np.float32(1.0), np.where(share >= 0.5, np.float32(0.5),
+                         np.where(share >= 0, np.float32(0.1), np.float32(0.0))))  # fmt: skip
+    return np.where(np.isnan(share), np.float32(UNKNOWN), score).astype(np.float32, copy=False)
 
 
 def _requirements(profiles: Sequence[Profile], tenders: Sequence[Tender]) -> np.ndarray:
-    if not any(t.certificates for t in tenders):
-        return np.ones((len(profiles), len(tenders)), dtype=np.float32)
-    have = np.array([sum(CERT_BITS[name] for name in held(p.certifications)) for p in profiles], dtype=np.int64)
+    score = np.ones((len(profiles), len(tenders)), dtype=np.float32)
     need = np.array([sum(CERT_BITS.get(name, 0) for name in t.certificates) for t in tenders], dtype=np.int64)
-    total = np.array([bin(n).count("1") for n in need], dtype=np.float32)
-    missing = need[None, :] & ~have[:, None]
+    asking = np.flatnonzero(need)
+    if not asking.size:
+        return score
+    # Only the few tenders that name certificates need work; every other column stays 1.
+    have = np.array([sum(CERT_BITS[name] for name in held(p.certifications)) for p in profiles], dtype=np.int64)
+    missing = need[asking][None, :] & ~have[:, None]
     count = np.zeros(missing.shape, dtype=np.float32)
     for bit in CERT_BITS.values():
         count += (missing & bit) > 0
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(total[None, :] > 0, 1.0 - count / np.maximum(total[None, :], 1), 1.0).astype(np.float32)
+    total = np.array([bin(n).count("1") for n in need[asking]], dtype=np.float32)[None, :]
+    score[:, asking] = 1.0 - count / total
+    return score
 
 
 def score_all(
@@ -181,7 +190,7 @@ def score_all(
     days = days_to_deadline(tenders, as_of)
     favour = np.array([max((CLAUSE_FAVOUR.get(c, 0.0) for c in t.clauses), default=0.0) for t in tenders])
     parts = {
-        "text": np.clip(cosine / TEXT_SCALE, 0, 1).astype(np.float32),
+        "text": np.minimum(np.asarray(cosine, dtype=np.float32) * np.float32(1 / TEXT_SCALE), np.float32(1.0)),
         "cpv": _hierarchy(company_cpv, tender_cpv),
         "region": _regions(profiles, tenders),
         "size": _size(profiles, tenders),
