@@ -8,6 +8,7 @@ files: flat means storage does not grow with the count.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import re
 import resource
@@ -62,9 +63,13 @@ def _parse_and_store(paths: list[Path], database: Path) -> float:
     upgrade(engine)
     start = time.perf_counter()
     for path in paths:
-        for record in parse_document(path.read_bytes(), name=path.name):
+        data = path.read_bytes()
+        records = parse_document(data, name=path.name)
+        # As the crawl pipeline does: the raw document's hash identifies an unchanged single-notice file.
+        digest = hashlib.sha256(data).hexdigest() if len(records) == 1 else None
+        for record in records:
             with session_scope(engine) as session:
-                repository.upsert_notice(session=session, record=record)
+                repository.upsert_notice(session=session, record=record, content_hash=digest)
     elapsed = time.perf_counter() - start
     engine.dispose()
     return elapsed
