@@ -21,7 +21,11 @@ def pattern_reserved_contract() -> Rules:
 
 def pattern_social_return() -> Rules:
     """Social (insertion) clauses: "clause sociale d'insertion de 5 % des heures travaillées"."""
-    return [rule("social_return", "fr-clause-sociale", *SR_TERMS)]
+    return [
+        rule("social_return", "fr-clause-sociale", *SR_TERMS),
+        # "réserver 7 % des heures de travail à des personnes en insertion": an insertion clause, not a reservation.
+        rule("social_return", "fr-insertion-hours", "/^heures?$/ de travail", requires=("insertion_word",)),
+    ]
 
 
 def pattern_employment_of_disadvantaged() -> Rules:
@@ -30,7 +34,8 @@ def pattern_employment_of_disadvantaged() -> Rules:
         rule("employment_of_disadvantaged", "fr-target-groups", "personnes|publics éloignées|éloignés de l'? emploi",
              "demandeurs d'? emploi", "chômeurs de longue durée", "publics en difficulté", "bénéficiaires du rsa",
              "travailleurs handicapés", "personnes handicapées ou défavorisées", "insertion professionnelle",
-             "heures d'? insertion", "/^heures$/ d'insertion", requires=("employment_action", "obligation"),
+             "heures d'? insertion", "/^heures$/ d'insertion", "personnes|publics en insertion",
+             requires=("employment_action", "obligation"),
              forbids=("subject_service",)),
     ]  # fmt: skip
 
@@ -90,6 +95,7 @@ def cues() -> dict[str, list[str]]:
         "procure_from": ["sous-traitance", "sous-traitant", "sous-traitants", "sous-traiter", "cotraitance",
                          "cotraitant", "faire appel", "recours", "partenariat", "partenaire", "partenaires", "achats",
                          "associer", "impliquer"],
+        "insertion_word": ["insertion"],
         "subject_service": ["prestations d'accompagnement", "accompagnement vers l'emploi", "services d'aide"],
         "award": ["critère", "critères", "attribution", "sous-critère", "pondération", "pondéré", "noté", "notée",
                   "points", "évalué", "évaluée", "jugement des offres"],
