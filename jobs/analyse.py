@@ -6,7 +6,8 @@ from collections.abc import Callable
 
 from sqlalchemy.engine import Engine
 
-from matcher import DETECTOR_VERSION, analyse_notice, labels_of
+import matcher
+from matcher import DETECTOR_VERSION, labels_of
 from storage import repository
 from storage.db import session_scope
 
@@ -21,7 +22,7 @@ def analyse_pending(
             batch = repository.notices_to_analyse(session=session, version=DETECTOR_VERSION, limit=batch_size,
                                                   after_id=last_id)  # fmt: skip
             for notice in batch:
-                findings = analyse_notice(notice.record)
+                findings = matcher.analyse_notice(notice.record)
                 repository.replace_findings(session=session, notice=notice, findings=[f.as_dict() for f in findings],
                                             version=DETECTOR_VERSION)  # fmt: skip
                 labelled += bool(labels_of(findings))

@@ -10,9 +10,10 @@ from typing import IO, Any
 
 import click
 
+import matcher
 from jobs.analyse import analyse_pending, count_pending
 from jobs.app import app_from
-from matcher import DETECTOR_VERSION, LABELS, detect, evaluate, labels_of
+from matcher import DETECTOR_VERSION, LABELS, evaluate, labels_of
 from storage import repository
 from storage.db import session_scope
 
@@ -64,7 +65,7 @@ def clauses(source: IO[str], negated: bool) -> None:
     """
     name, bad = getattr(source, "name", "-"), []
     for _number, item in read_snippets(source, name=name, bad=bad):
-        findings = detect(item["text"], item.get("lang"))
+        findings = matcher.detect(item["text"], item.get("lang"))
         shown = [f.as_dict() for f in findings if negated or not f.negated]
         answer = {"id": item["id"], "labels": labels_of(findings), "findings": shown}
         click.echo(json.dumps(answer, ensure_ascii=False))
@@ -111,7 +112,7 @@ def eval_clauses(file: Path, errors: bool) -> None:
     gold, predicted, bad = [], [], []
     with file.open(encoding="utf-8") as stream:
         for _number, item in read_snippets(stream, name=str(file), bad=bad, need_labels=True):
-            labels = labels_of(detect(item["text"], item.get("lang")))
+            labels = labels_of(matcher.detect(item["text"], item.get("lang")))
             gold.append(item["labels"])
             predicted.append(labels)
             if errors and set(labels) != set(item["labels"]):

@@ -11,8 +11,8 @@ import click
 from crawler.archives import iter_path
 from crawler.exceptions import ParseError, SpiderArgumentError
 from crawler.parsers import parse_document
+from crawler.spiders import SOURCES
 from jobs.app import app_from
-from jobs.crawl import SPIDERS, crawl, resolve_since, spider_arguments
 from jobs.output import date_option, echo_jsonl
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
@@ -53,7 +53,7 @@ def parse(files: tuple[Path, ...], source: str) -> None:
 
 
 @click.command("crawl", context_settings=CONTEXT_SETTINGS)
-@click.argument("source", type=click.Choice(sorted(SPIDERS)))
+@click.argument("source", type=click.Choice(SOURCES))
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "--since",
@@ -87,6 +87,8 @@ def crawl_command(ctx: click.Context, source: str, paths: tuple[Path, ...], sinc
         kansenradar crawl files notices/ archive.tar.gz
         kansenradar crawl ocds --url https://www.find-tender.service.gov.uk/api/1.0/ocdsReleasePackages
     """
+    from jobs.crawl import SPIDERS, crawl, resolve_since, spider_arguments  # Scrapy: only when crawling
+
     app = app_from(ctx)
     if source == "files":
         if not paths:

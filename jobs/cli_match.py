@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime, time
 import click
 
 from jobs.app import app_from
-from jobs.match import match_companies
 from jobs.output import date_option, echo_jsonl, echo_table
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
@@ -30,6 +29,8 @@ def match_command(ctx: click.Context, company_id: str | None, since: date | None
     Example:
         kansenradar match --company groen-noord --format jsonl
     """
+    from jobs.match import match_companies  # scikit-learn: only when matching
+
     moment = datetime.combine(as_of, time(12, 0), tzinfo=UTC) if as_of else datetime.now(UTC)
     app = app_from(ctx)
     try:

@@ -9,7 +9,6 @@ from contextlib import contextmanager
 import click
 
 from jobs.app import app_from
-from jobs.pipeline import CONFIG_ERROR, LOCKED, ConfigurationError, LockedError, run_lock, run_pipeline
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
@@ -33,6 +32,9 @@ def run_command(ctx: click.Context, digest: bool | None) -> None:
         2  configuration error (the message names the setting)
         3  another run holds the lock
     """
+    # Every step's libraries (Scrapy, spaCy, scikit-learn) load only when a run starts.
+    from jobs.pipeline import CONFIG_ERROR, LOCKED, ConfigurationError, LockedError, run_lock, run_pipeline
+
     app = app_from(ctx)
     progress = _progress if sys.stderr.isatty() else None  # bars for people, plain lines for cron
     try:
@@ -56,6 +58,7 @@ def schedule_command(ctx: click.Context) -> None:
     Expressions are crontab lines ("0 6 * * *") or intervals ("every 30m"), in KANSENRADAR_TIMEZONE. Stops
     cleanly on SIGTERM or SIGINT.
     """
+    from jobs.pipeline import CONFIG_ERROR
     from jobs.schedule import serve
 
     app = app_from(ctx)

@@ -18,8 +18,9 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
 
+from crawler.spiders import SOURCES
 from jobs.analyse import analyse_pending, count_pending
-from jobs.crawl import SPIDERS, crawl_in_subprocess
+from jobs.crawl import crawl_in_subprocess
 from jobs.digest import iso_week, send_digests
 from jobs.match import match_companies
 from jobs.settings import Settings
@@ -94,7 +95,7 @@ def run_pipeline(*, engine: Engine, settings: Settings, digest: bool | None = No
                  progress: Callable[[int], AbstractContextManager[Callable[[int], None]]] | None = None,
                  ) -> PipelineResult:  # fmt: skip
     """Run every step once; a failing step is recorded and logged and the next step still runs."""
-    unknown = [s for s in settings.crawl_sources if s not in SPIDERS or s == "files"]
+    unknown = [s for s in settings.crawl_sources if s not in SOURCES or s == "files"]
     if unknown:
         raise ConfigurationError(f"KANSENRADAR_CRAWL_SOURCES: unknown or unusable source(s) {', '.join(unknown)}")
     if "ocds" in settings.crawl_sources and not settings.ocds_url:

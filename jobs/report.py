@@ -17,7 +17,8 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from matcher import DETECTOR_VERSION, LABELS, analyse_notice
+import matcher
+from matcher import DETECTOR_VERSION, LABELS
 from matcher.cpv import division_label
 from storage import repository
 from storage.db import session_scope
@@ -91,7 +92,7 @@ def _findings(session: object, notice: Notice) -> list[tuple[str, str, str]]:
     if notice.clauses_version == DETECTOR_VERSION and notice.id is not None:
         rows = repository.findings_of(session=session, notice_pk=notice.id)  # type: ignore[arg-type]
         return [(r.label, r.origin, r.evidence) for r in rows]
-    return [(f.label, f.origin, f.evidence) for f in analyse_notice(notice.record) if not f.negated]
+    return [(f.label, f.origin, f.evidence) for f in matcher.analyse_notice(notice.record) if not f.negated]
 
 
 def coverage(*, engine: Engine, group_by: str = "buyer", buyer: str | None = None, start: date | None = None,

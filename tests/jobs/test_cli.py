@@ -163,3 +163,21 @@ def test_demo_runs_every_step_offline(tmp_path: Path) -> None:
         assert company in result.stdout
     again = CliRunner().invoke(cli, ["demo", "--output", str(tmp_path / "demo")])
     assert again.exit_code == 0, again.output
+
+
+def test_cli_start_up_leaves_the_heavy_libraries_unloaded() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, jobs.cli; print(sorted(m for m in ('spacy', 'scrapy', 'sklearn', 'twisted') if m in sys.modules))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"
+
+
+def test_source_names_match_the_spiders() -> None:
+    from crawler.spiders import SOURCES
+    from jobs.crawl import SPIDERS
+
+    assert sorted(SOURCES) == sorted(SPIDERS)
