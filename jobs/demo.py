@@ -8,17 +8,14 @@ from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, select_autoescape
-
 from jobs.analyse import analyse_pending
 from jobs.app import App
 from jobs.companies import load_company_file
 from jobs.crawl import crawl_in_subprocess
 from jobs.digest import iso_week, send_digests
 from jobs.match import match_companies
-from jobs.report import coverage, trend_svg
+from jobs.report import coverage, to_html
 from jobs.settings import Settings
-from matcher import LABELS
 from storage import repository
 from storage.db import session_scope
 
@@ -66,14 +63,8 @@ def run_demo(output: Path, settings: Settings) -> DemoSummary:
         week = iso_week(DEMO_AS_OF.date())
         send_digests(engine=app.engine, settings=settings, week=week, as_of=DEMO_AS_OF, send=False)
         report = coverage(engine=app.engine, group_by="buyer")
-        environment = Environment(loader=PackageLoader("jobs", "templates"), autoescape=select_autoescape(["j2"]))
-        from jobs.cli_report import TEXTS
-
-        html = environment.get_template("coverage.html.j2").render(
-            report=report, t=TEXTS["nl"], lang="nl", labels=LABELS, chart=trend_svg(report.months, "nl")
-        )
         report_path = output / "coverage.html"
-        report_path.write_text(html, encoding="utf-8")
+        report_path.write_text(to_html(report, "nl"), encoding="utf-8")
         summary = DemoSummary(database, settings.outbox, report_path, report.total.tenders, report.total.with_clause)
         for _line, profile in loaded.profiles:
             mine = [m for m in matched.matches if m.company_id == profile.id]

@@ -15,10 +15,10 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy.engine import Engine
 
 from jobs.settings import Settings
+from jobs.templating import TEMPLATES
 from storage import repository
 from storage.db import session_scope
 from storage.models import Company, Delivery
@@ -45,13 +45,6 @@ TEXTS = {
            "arrange": "To arrange", "footer": "This digest comes from Kansenradar: tenders for resident companies.",
            "unsubscribe": "Unsubscribe", "subject": "Kansenradar {week}: {count} opportunit(ies) for {name}"},
 }  # fmt: skip
-
-_TEMPLATES = Environment(
-    loader=PackageLoader("jobs", "templates"),
-    autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
 
 
 def iso_week(day: date) -> str:
@@ -144,8 +137,8 @@ def build_message(*, company: Company, week: str, bids: list[DigestItem], partne
     message["Message-ID"] = message_id
     message["List-Unsubscribe"] = f"<{_one_line(unsubscribe)}>"
     message["Content-Language"] = lang
-    message.set_content(_TEMPLATES.get_template("digest.txt.j2").render(context))
-    message.add_alternative(_TEMPLATES.get_template("digest.html.j2").render(context), subtype="html")
+    message.set_content(TEMPLATES.get_template("digest.txt.j2").render(context))
+    message.add_alternative(TEMPLATES.get_template("digest.html.j2").render(context), subtype="html")
     return message
 
 

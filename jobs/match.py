@@ -10,14 +10,13 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from matcher import DETECTOR_VERSION, analyse_notice
+from jobs.analyse import labels_by_lot, notice_findings
 from matcher.cpv import load_labels
 from matcher.reasons import rank
 from matcher.tenders import Match, Profile, Tender, tenders_from_record
 from matcher.text import fit_text_model
 from storage import repository
 from storage.db import session_scope
-from storage.models import Notice
 from storage.records import CompanyProfile
 
 logger = logging.getLogger(__name__)
@@ -44,19 +43,6 @@ def profile_of(company: CompanyProfile) -> Profile:
     )  # fmt: skip
 
 
-def _clauses(session: object, notice: Notice) -> dict[str | None, set[str]]:
-    labels: dict[str | None, set[str]] = defaultdict(set)
-    if notice.clauses_version == DETECTOR_VERSION and notice.id is not None:
-        for finding in repository.findings_of(session=session, notice_pk=notice.id):  # type: ignore[arg-type]
-            labels[finding.lot_id].add(finding.label)
-    else:
-        # Not analysed yet (or by an older detector): read the clauses now, without storing them.
-        for finding in analyse_notice(notice.record):
-            if not finding.negated:
-                labels[finding.lot_id].add(finding.label)
-    return labels
-
-
 def match_companies(
     *, engine: Engine, as_of: datetime, company_id: str | None = None, since: date | None = None,
     include_closed: bool = False, cpv_labels: Path | None = None,
@@ -73,12 +59,13 @@ def match_companies(
         tenders: list[Tender] = []
         corpus_texts = []
         for notice in corpus:
-            found = tenders_from_record(notice.record, _clauses(session, notice))
-            corpus_texts.append(found[0].text)
-            if since is not None and (notice.publication_date is None or notice.publication_date < since):
+            in_scope = since is None or (notice.publication_date is not None and notice.publication_date >= since)
+            if not in_scope or notice.notice_id in pks:  # out of the period, or the same notice from a second source
+                corpus_texts.append(tenders_from_record(notice.record, {})[0].text)
                 continue
-            if notice.notice_id in pks:
-                continue  # the same notice from a second source
+            # Clauses only for the notices being scored: reading them fresh (not yet analysed) is the costly part.
+            found = tenders_from_record(notice.record, labels_by_lot(notice_findings(session=session, notice=notice)))
+            corpus_texts.append(found[0].text)
             pks[notice.notice_id] = notice.id or 0
             tenders.extend(found)
     model = fit_text_model(corpus_texts)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -16,12 +15,13 @@ from pathlib import Path
 
 import numpy as np
 
+import matcher
 from crawler.archives import iter_path
 from crawler.exceptions import ParseError
 from crawler.parsers import parse_document
+from jobs.analyse import labels_by_lot
 from jobs.companies import load_company_file
 from jobs.match import profile_of
-from matcher import analyse_notice
 from matcher.evaluation import ndcg_at, precision_at
 from matcher.scoring import score_all
 from matcher.tenders import Tender, tenders_from_record
@@ -40,15 +40,6 @@ class MethodScore:
     method: str
     ndcg10: float
     precision5: float
-
-
-def clause_map(record: dict) -> dict[str | None, set[str]]:
-    """Return the non-negated clause labels of a record by lot id (None: the whole notice)."""
-    labels: dict[str | None, set[str]] = defaultdict(set)
-    for finding in analyse_notice(record):
-        if not finding.negated:
-            labels[finding.lot_id].add(finding.label)
-    return labels
 
 
 def _words(text: str) -> set[str]:
@@ -74,7 +65,8 @@ def evaluate_matching(profiles_file: Path, judgements_file: Path, notice_paths: 
                 continue
             for record in parse_document(body, name=name):
                 data = record.model_dump(mode="json")
-                for tender in tenders_from_record(data, clause_map(data)):
+                found = [f for f in matcher.analyse_notice(data) if not f.negated]
+                for tender in tenders_from_record(data, labels_by_lot(found)):
                     tenders.append(tender)
                     owner.append(name)
     model = fit_text_model([t.text for t in tenders])

@@ -84,7 +84,10 @@ class PipelineResult:
         return PARTIAL if "failed" in self.steps.values() else OK
 
 
-def _record(engine: Engine, name: str, status: str, counts: dict[str, int], error: str | None = None) -> None:
+def record_step(
+    engine: Engine, name: str, status: str, counts: dict[str, int] | None = None, error: str | None = None
+) -> None:
+    """Record a finished step as a job run in its own transaction."""
     with session_scope(engine) as session:
         run = repository.start_job_run(session=session, name=name)
         repository.finish_job_run(session=session, run=run, status=status, counts=counts, error=error)
@@ -115,29 +118,29 @@ def run_pipeline(*, engine: Engine, settings: Settings, digest: bool | None = No
         else:
             with progress(count_pending(engine=engine)) as update:
                 analysed, labelled = analyse_pending(engine=engine, progress=update)
-        _record(engine, "analyse", "success", {"analysed": analysed, "with_clause": labelled})
+        record_step(engine, "analyse", "success", {"analysed": analysed, "with_clause": labelled})
         result.steps["analyse"] = "success"
     except Exception as exc:
         logger.exception("Analyse step failed")
-        _record(engine, "analyse", "failed", {}, f"{type(exc).__name__}: {exc}")
+        record_step(engine, "analyse", "failed", {}, f"{type(exc).__name__}: {exc}")
         result.steps["analyse"] = "failed"
     try:
         matched = match_companies(engine=engine, as_of=now, cpv_labels=settings.cpv_labels)
-        _record(engine, "match", "success", {"matches": len(matched.matches)})
+        record_step(engine, "match", "success", {"matches": len(matched.matches)})
         result.steps["match"] = "success"
     except Exception as exc:
         logger.exception("Match step failed")
-        _record(engine, "match", "failed", {}, f"{type(exc).__name__}: {exc}")
+        record_step(engine, "match", "failed", {}, f"{type(exc).__name__}: {exc}")
         result.steps["match"] = "failed"
     if digest or (digest is None and now.isoweekday() == settings.digest_weekday):
         try:
             sent = send_digests(engine=engine, settings=settings, week=iso_week(now.date()), as_of=now, send=True)
             status = "failed" if sent.counts["failed"] else "success"
-            _record(engine, "digest", status, sent.counts, "; ".join(sent.errors) or None)
+            record_step(engine, "digest", status, sent.counts, "; ".join(sent.errors) or None)
             result.steps["digest"] = status
         except Exception as exc:
             logger.exception("Digest step failed")
-            _record(engine, "digest", "failed", {}, f"{type(exc).__name__}: {exc}")
+            record_step(engine, "digest", "failed", {}, f"{type(exc).__name__}: {exc}")
             result.steps["digest"] = "failed"
     else:
         result.steps["digest"] = "skipped"

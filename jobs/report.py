@@ -17,7 +17,8 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
-import matcher
+from jobs.analyse import notice_findings
+from jobs.templating import TEMPLATES
 from matcher import DETECTOR_VERSION, LABELS
 from matcher.cpv import division_label
 from storage import repository
@@ -28,6 +29,36 @@ from storage.models import Notice
 RESIDENT_SECTORS = ("9091", "9092", "9061", "7731", "7734", "5552", "5551", "5532", "5541", "4544", "4545", "4542",
                     "5070", "8531", "8532", "7962", "9851")  # fmt: skip
 GROUPS = ("buyer", "month", "cpv-division", "region")
+TEXTS = {
+    "nl": {"title": "Inclusieve clausules in aanbestedingen", "grouped": "Per", "period": "Periode", "buyer": "Aanbesteder",
+           "detector": "detector", "tenders": "Aanbestedingen", "with_clause": "Met clausule", "share": "Aandeel",
+           "total": "Totaal", "trend": "Verloop per maand", "evidence": "Bewijs: de zinnen", "none": "Geen.",
+           "summary": "{with_clause} van de {tenders} aanbestedingen ({share:.0%}) bevatten minstens één inclusieve clausule.",
+           "text_code": "Tussen haakjes: gevonden in de tekst / in gestructureerde eForms-codes.",
+           "missed": "Gemiste kansen", "notice": "Aanbesteding", "sector": "Sector",
+           "missed_intro": "Aanbestedingen in sectoren waar bewonersbedrijven werken (schoonmaak, groen, catering, "
+                           "reparaties, zorg) zonder enige inclusieve clausule.",
+           "group_names": {"buyer": "aanbesteder", "month": "maand", "cpv-division": "sector (CPV)", "region": "regio"},
+           "origins": {"text": "tekst", "code": "code"},
+           "labels": {"reserved_contract": "Voorbehouden", "social_return": "Social return",
+                      "employment_of_disadvantaged": "Werk voor kwetsbaren", "social_enterprise_subcontracting": "Sociale inkoop",
+                      "local_community_partnering": "Lokaal / bewoners", "right_to_challenge": "Right to Challenge",
+                      "social_award_criterion": "Sociaal gunningscriterium"}},
+    "en": {"title": "Inclusive clauses in tenders", "grouped": "By", "period": "Period", "buyer": "Buyer",
+           "detector": "detector", "tenders": "Tenders", "with_clause": "With a clause", "share": "Share",
+           "total": "Total", "trend": "Per month", "evidence": "Evidence: the sentences", "none": "None.",
+           "summary": "{with_clause} of {tenders} tenders ({share:.0%}) carry at least one inclusive clause.",
+           "text_code": "In brackets: found in the text / in structured eForms codes.",
+           "missed": "Missed opportunities", "notice": "Tender", "sector": "Sector",
+           "missed_intro": "Tenders in sectors where resident companies work (cleaning, green, catering, repairs, "
+                           "care) without any inclusive clause.",
+           "group_names": {"buyer": "buyer", "month": "month", "cpv-division": "sector (CPV)", "region": "region"},
+           "origins": {"text": "text", "code": "code"},
+           "labels": {"reserved_contract": "Reserved", "social_return": "Social return",
+                      "employment_of_disadvantaged": "Jobs for the disadvantaged",
+                      "social_enterprise_subcontracting": "Social enterprises", "local_community_partnering": "Local / community",
+                      "right_to_challenge": "Right to Challenge", "social_award_criterion": "Social award criterion"}},
+}  # fmt: skip
 ORIGINS = ("text", "code", "any")
 
 
@@ -87,14 +118,6 @@ def _key(notice: Notice, group_by: str, lang: str) -> str:
     return nuts[:4] if nuts else (notice.buyer_country or "?")
 
 
-def _findings(session: object, notice: Notice) -> list[tuple[str, str, str]]:
-    """Return (label, origin, evidence) of a notice's non-negated findings, stored or computed now."""
-    if notice.clauses_version == DETECTOR_VERSION and notice.id is not None:
-        rows = repository.findings_of(session=session, notice_pk=notice.id)  # type: ignore[arg-type]
-        return [(r.label, r.origin, r.evidence) for r in rows]
-    return [(f.label, f.origin, f.evidence) for f in matcher.analyse_notice(notice.record) if not f.negated]
-
-
 def coverage(*, engine: Engine, group_by: str = "buyer", buyer: str | None = None, start: date | None = None,
              end: date | None = None, lang: str = "nl") -> Coverage:  # fmt: skip
     """Count, per group, the current notices in the period and how many carry each inclusive clause."""
@@ -112,7 +135,7 @@ def coverage(*, engine: Engine, group_by: str = "buyer", buyer: str | None = Non
                 continue
             if buyer and buyer.lower() not in (notice.buyer_name or "").lower():
                 continue
-            found = _findings(session, notice)
+            found = [(f.label, f.origin, f.evidence) for f in notice_findings(session=session, notice=notice)]
             key = _key(notice, group_by, lang)
             group = groups.setdefault(key, GroupCoverage(key))
             for target in (group, total):
@@ -202,3 +225,10 @@ def trend_svg(months: Sequence[tuple[str, int, int]], lang: str = "nl") -> str:
     plt.close(figure)
     svg = buffer.getvalue()
     return svg[svg.index("<svg") :]
+
+
+def to_html(report: Coverage, lang: str = "nl") -> str:
+    """Return the report as one self-contained HTML page (the chart inline as SVG)."""
+    return TEMPLATES.get_template("coverage.html.j2").render(
+        report=report, t=TEXTS[lang], lang=lang, labels=LABELS, chart=trend_svg(report.months, lang)
+    )

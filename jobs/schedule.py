@@ -20,10 +20,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.engine import Engine
 
 from jobs.digest import iso_week, send_digests
-from jobs.pipeline import LockedError, run_lock, run_pipeline
+from jobs.pipeline import LockedError, record_step, run_lock, run_pipeline
 from jobs.settings import Settings
-from storage import repository
-from storage.db import session_scope
 
 logger = logging.getLogger(__name__)
 EVERY = re.compile(r"^every\s+(\d+)\s*([smh])$", re.IGNORECASE)
@@ -36,12 +34,6 @@ def trigger(expression: str, timezone: str) -> BaseTrigger:
         unit = {"s": "seconds", "m": "minutes", "h": "hours"}[match.group(2).lower()]
         return IntervalTrigger(**{unit: int(match.group(1))}, timezone=timezone)
     return CronTrigger.from_crontab(expression, timezone=timezone)
-
-
-def _record(engine: Engine, name: str, status: str, error: str | None = None) -> None:
-    with session_scope(engine) as session:
-        run = repository.start_job_run(session=session, name=name)
-        repository.finish_job_run(session=session, run=run, status=status, error=error)
 
 
 def build_scheduler(engine: Engine, settings: Settings) -> BlockingScheduler:
@@ -69,9 +61,11 @@ def build_scheduler(engine: Engine, settings: Settings) -> BlockingScheduler:
             logger.log(
                 logging.WARNING if locked else logging.ERROR, "Job %s failed: %s", event.job_id, event.exception
             )
-            _record(engine, f"schedule:{event.job_id}", "skipped" if locked else "failed", str(event.exception))
+            record_step(
+                engine, f"schedule:{event.job_id}", "skipped" if locked else "failed", error=str(event.exception)
+            )
         else:
-            _record(engine, f"schedule:{event.job_id}", "success")
+            record_step(engine, f"schedule:{event.job_id}", "success")
 
     scheduler.add_job(
         run_job, trigger(settings.schedule_run, settings.timezone), id="run", name="crawl, analyse, match"

@@ -10,7 +10,7 @@ import numpy as np
 from matcher.cpv import best_similarity, division_label
 from matcher.regions import region_fit
 from matcher.requirements import Requirements, missing
-from matcher.scoring import PARTNER_CLAUSES, Scores, score_all
+from matcher.scoring import Scores, score_all
 from matcher.tenders import Match, Profile, Tender
 from matcher.text import TextModel
 
@@ -157,8 +157,6 @@ def rank(profiles: Sequence[Profile], tenders: Sequence[Tender], model: TextMode
         for column in candidates[np.argsort(-scores.total[row, candidates], kind="stable")]:
             tender = tenders[column]
             kind = "bid" if scores.kind[row, column] == 1 else "partner"
-            if kind == "partner" and not PARTNER_CLAUSES.intersection(tender.clauses):
-                continue
             parts = {name: float(values[row, column]) for name, values in scores.parts.items()}
             matches.append(
                 Match(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta, timezone
+from typing import Any
 from zoneinfo import ZoneInfo
 
 # TED XML gives local times without an offset; TED's own pages show them as Brussels time.
@@ -19,6 +20,17 @@ def unique(values: Iterable[str | None]) -> list[str]:
         if value:
             seen.setdefault(value, None)
     return list(seen)
+
+
+def social_union(holders: Iterable[dict[str, Any]]) -> dict[str, list[str]]:
+    """Return the record's ``social`` field: the union of the lots' social codes ("none"/"no" already left out)."""
+    holders = list(holders)
+    return {
+        "reserved_participation": unique(c for h in holders for c in h.get("reserved_participation") or []),
+        "reserved_execution": ["yes"] if any(h.get("reserved_execution") == "yes" for h in holders) else [],
+        "strategic_procurement": unique(c for h in holders for c in h.get("strategic_procurement") or []),
+        "social_objective": unique(c for h in holders for c in h.get("social_objective") or []),
+    }
 
 
 def publication_number(value: str | None) -> str | None:

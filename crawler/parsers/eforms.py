@@ -12,7 +12,15 @@ from lxml import etree
 
 from crawler.exceptions import ParseError
 from crawler.parsers.codes import country_alpha2, language_alpha2
-from crawler.parsers.common import clean_text, combine_deadline, parse_amount, parse_date, publication_number, unique
+from crawler.parsers.common import (
+    clean_text,
+    combine_deadline,
+    parse_amount,
+    parse_date,
+    publication_number,
+    social_union,
+    unique,
+)
 from storage.records import NoticeRecord
 
 ROOTS = frozenset({"ContractNotice", "PriorInformationNotice", "ContractAwardNotice"})
@@ -215,11 +223,6 @@ def parse_eforms(root: etree._Element, *, name: str, source: str) -> NoticeRecor
         "deadline": min(deadlines) if deadlines else None,
         "url": f"https://ted.europa.eu/en/notice/-/detail/{pub_number}" if pub_number else None,
         "lots": lots,
-        "social": {
-            "reserved_participation": unique(c for lot in lots for c in lot["reserved_participation"]),
-            "reserved_execution": ["yes"] if any(lot["reserved_execution"] == "yes" for lot in lots) else [],
-            "strategic_procurement": unique(c for lot in lots for c in lot["strategic_procurement"]),
-            "social_objective": unique(c for lot in lots for c in lot["social_objective"]),
-        },
+        "social": social_union(lots),
     }
     return NoticeRecord.model_validate(data)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from crawler.parsers.codes import country_alpha2, language_alpha2
-from crawler.parsers.common import clean_text, parse_amount, parse_date, parse_datetime, unique
+from crawler.parsers.common import clean_text, parse_amount, parse_date, parse_datetime, social_union, unique
 from storage.records import NoticeRecord
 
 RESERVED = {"shelteredWorkshop": "res-ws", "publicServiceMissionOrganization": "res-pub-ser"}
@@ -155,7 +155,6 @@ def release_record(release: dict[str, Any], *, source: str) -> NoticeRecord:
     tender_social = _social(tender)
     deadlines = [d for d in [parse_datetime(_dict(tender.get("tenderPeriod")).get("endDate"))] if d]
     deadlines += [lot["deadline"] for lot in lots if lot["deadline"]]
-    lot_social = [*lots, tender_social]
     return NoticeRecord.model_validate(
         {
             "source": source,
@@ -178,12 +177,8 @@ def release_record(release: dict[str, Any], *, source: str) -> NoticeRecord:
             "deadline": min(deadlines) if deadlines else None,
             "url": next((d.get("url") for d in map(_dict, _list(tender.get("documents"))) if d.get("url")), None),
             "lots": lots,
-            "social": {
-                "reserved_participation": unique(c for s in lot_social for c in s["reserved_participation"]),
-                "reserved_execution": ["yes"] if any(s["reserved_execution"] == "yes" for s in lot_social) else [],
-                "strategic_procurement": unique(c for s in lot_social for c in s["strategic_procurement"]),
-                "social_objective": unique(c for s in lot_social for c in s["social_objective"]),
-            },
+            # The tender itself can carry the same fields as its lots.
+            "social": social_union([*lots, tender_social]),
         }
     )
 

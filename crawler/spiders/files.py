@@ -36,9 +36,11 @@ class Files(TenderSpider):
 
     async def start(self) -> AsyncIterator[Any]:
         for path in self.paths:
-            documents = iter_path(path) if path.exists() else [(str(path), ParseError(str(path), "no such file"))]
-            if not path.exists():
+            if path.exists():
+                documents = iter_path(path)
+            else:
                 self._count("listing_failed")
+                documents = iter([(str(path), ParseError(str(path), "no such file"))])
             for document, body in documents:
                 for item in self.notice_items(body, document=document, filter_dates=True):
                     yield item

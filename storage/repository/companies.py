@@ -10,8 +10,7 @@ from sqlmodel import Session, col, select
 
 from storage.models import Company
 from storage.records import CompanyProfile
-from storage.repository.notices import Outcome
-from storage.types import utcnow
+from storage.repository.notices import Outcome, update_if_changed
 
 logger = logging.getLogger(__name__)
 
@@ -42,14 +41,7 @@ def upsert_company(*, session: Session, profile: CompanyProfile) -> Outcome:
         session.add(Company(id=profile.id, **columns))
         session.flush()
         return Outcome.NEW
-    if all(getattr(existing, name) == value for name, value in columns.items()):
-        return Outcome.UNCHANGED
-    for name, value in columns.items():
-        setattr(existing, name, value)
-    existing.updated_at = utcnow()
-    session.add(existing)
-    session.flush()
-    return Outcome.UPDATED
+    return update_if_changed(session, existing, columns, stamp="updated_at")
 
 
 def list_companies(*, session: Session) -> Sequence[Company]:

@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import delete, func, insert, or_, update
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from storage.models import ClauseFinding, Lot, Match, Notice
 from storage.records import NoticeRecord
@@ -28,6 +28,18 @@ class Outcome(StrEnum):
     UNCHANGED = "unchanged"
     # An older version arriving after a newer one (a re-crawl of an old page): kept out.
     STALE = "stale"
+
+
+def update_if_changed(session: Session, row: SQLModel, values: dict[str, Any], *, stamp: str) -> Outcome:
+    """Give ``row`` the new ``values`` and a fresh ``stamp`` time when any differs; else leave it as it is."""
+    if all(getattr(row, name) == value for name, value in values.items()):
+        return Outcome.UNCHANGED
+    for name, value in values.items():
+        setattr(row, name, value)
+    setattr(row, stamp, utcnow())
+    session.add(row)
+    session.flush()
+    return Outcome.UPDATED
 
 
 def record_hash(record: NoticeRecord) -> str:
@@ -260,14 +272,7 @@ def upsert_match(
         session.add(Match(company_id=company_id, notice_pk=notice_pk, lot_id=key, **values))
         session.flush()
         return Outcome.NEW
-    if all(getattr(existing, name) == value for name, value in values.items()):
-        return Outcome.UNCHANGED
-    for name, value in values.items():
-        setattr(existing, name, value)
-    existing.computed_at = utcnow()
-    session.add(existing)
-    session.flush()
-    return Outcome.UPDATED
+    return update_if_changed(session, existing, values, stamp="computed_at")
 
 
 def prune_matches(*, session: Session, company_id: str, keep: set[tuple[int, str]]) -> int:
