@@ -111,7 +111,7 @@ def collect(*, session: object, company: Company, as_of: datetime) -> tuple[list
             deadline=deadline.strftime("%d-%m-%Y %H:%M") if deadline else None, deadline_at=deadline,
             score=f"{match.score:.0%}", url=notice.url, why=match.reasons[0] if match.reasons else "",
             reasons=tuple(match.reasons[1:]),
-            to_arrange=tuple(r.split(": ", 1)[1] for r in match.reasons if "te regelen: " in r or "arrange: " in r),
+            to_arrange=tuple(match.to_arrange),
         )  # fmt: skip
         (bids if match.kind == "bid" else partners).append(item)
     return bids[: company.max_items], partners[: max(3, company.max_items // 2)]

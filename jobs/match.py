@@ -85,6 +85,7 @@ def match_companies(
                 repository.upsert_match(
                     session=session, company_id=profile.id, notice_pk=pks[match.notice_id], lot_id=match.lot_id,
                     kind=match.kind, score=match.score, parts=dict(match.parts), reasons=match.reasons,
+                    to_arrange=match.to_arrange,
                 )  # fmt: skip
             if since is None:
                 keep = {(pks[m.notice_id], m.lot_id or "") for m in kept[profile.id]}

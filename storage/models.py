@@ -145,6 +145,8 @@ class Match(SQLModel, table=True):
     score: float
     parts: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     reasons: list[str] = _json()
+    # Certificates and thresholds the company still has to arrange (what the digest lists).
+    to_arrange: list[str] = _json()
     computed_at: datetime = _when()
 
 

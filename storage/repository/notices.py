@@ -261,13 +261,15 @@ def upsert_match(
     score: float,
     parts: dict[str, float],
     reasons: Sequence[str],
+    to_arrange: Sequence[str] = (),
 ) -> Outcome:
     """Store a match keyed by company, notice and lot (``None``: the whole notice); a re-run updates it."""
     key = lot_id or ""
     existing = session.exec(
         select(Match).where(Match.company_id == company_id, Match.notice_pk == notice_pk, Match.lot_id == key)
     ).first()
-    values = {"kind": kind, "score": float(score), "parts": dict(parts), "reasons": list(reasons)}
+    values = {"kind": kind, "score": float(score), "parts": dict(parts), "reasons": list(reasons),
+              "to_arrange": list(to_arrange)}  # fmt: skip
     if existing is None:
         session.add(Match(company_id=company_id, notice_pk=notice_pk, lot_id=key, **values))
         session.flush()

@@ -49,11 +49,11 @@ def test_first_command_creates_the_default_database(tmp_path: Path) -> None:
 def test_db_upgrade_reports_the_revision(sqlite_url: str) -> None:
     result = CliRunner().invoke(cli, ["--database-url", sqlite_url, "db", "upgrade"])
     assert result.exit_code == 0, result.output
-    assert "revision 0003 (was empty" in result.stdout
+    assert "revision 0004 (was empty" in result.stdout
     again = CliRunner().invoke(cli, ["--database-url", sqlite_url, "db", "upgrade"])
-    assert "(was 0003" in again.stdout
+    assert "(was 0004" in again.stdout
     current = CliRunner().invoke(cli, ["--database-url", sqlite_url, "db", "current"])
-    assert current.stdout.strip() == "0003"
+    assert current.stdout.strip() == "0004"
 
 
 def test_database_url_from_environment(tmp_path: Path) -> None:

@@ -32,7 +32,9 @@ def _prepare(url: str) -> None:
         schoon = make_profile(id="schoon", name="Schoon", cpv=["9091"], description="Schoonmaak", regions=["NL33"])
         repository.upsert_company(session=session, profile=english)
         repository.upsert_company(session=session, profile=schoon)
-        repository.upsert_notice(session=session, record=make_record(title=HOSTILE_TITLE, deadline=SOON))
+        description = "Social return: 5% van de opdrachtwaarde. Inschrijver beschikt over VCA en ISO 14001."
+        notice = make_record(title=HOSTILE_TITLE, deadline=SOON, description=description)
+        repository.upsert_notice(session=session, record=notice)
     engine.dispose()
     result = CliRunner().invoke(cli, ["--database-url", url, "match"])
     assert result.exit_code == 0, result.output
@@ -67,9 +69,11 @@ def test_digests_are_sent_once_with_both_parts_and_escaped_content(sqlite_url: s
         assert dutch["List-Unsubscribe"].strip().startswith("<mailto:radar@kansen.example?subject=unsubscribe")
         assert "Bcc" not in dutch and all("victim" not in v for v in dutch.values())
         assert dutch.get_content_type() == "multipart/alternative"
-        text = dutch.get_body(preferencelist=("plain",)).get_content()
+        text = dutch.get_body(preferencelist=("plain",)).get_content().replace("\r\n", "\n")
         html = dutch.get_body(preferencelist=("html",)).get_content()
         assert "Om zelf op in te schrijven" in text and "Past bij jullie werk" in text
+        assert "\n   Nog te regelen: VCA, ISO 14001\n" in text
+        assert "<strong>Nog te regelen:</strong> VCA, ISO 14001</p>" in html
         assert "<script>" not in html and "&lt;script&gt;" in html
         assert "Groen &lt;Noord&gt;" in html
         assert "https://ted.europa.eu/en/notice/-/detail/123456-2026" in html
