@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from jobs.analyse import labels_by_lot, notice_findings
 from matcher.cpv import load_labels
 from matcher.reasons import rank
-from matcher.tenders import Match, Profile, Tender, tenders_from_record
+from matcher.tenders import Match, Profile, Tender, notice_text, tenders_from_record
 from matcher.text import fit_text_model
 from storage import repository
 from storage.db import session_scope
@@ -61,7 +61,7 @@ def match_companies(
         for notice in corpus:
             in_scope = since is None or (notice.publication_date is not None and notice.publication_date >= since)
             if not in_scope or notice.notice_id in pks:  # out of the period, or the same notice from a second source
-                corpus_texts.append(tenders_from_record(notice.record, {})[0].text)
+                corpus_texts.append(notice_text(notice.record))
                 continue
             # Clauses only for the notices being scored: reading them fresh (not yet analysed) is the costly part.
             found = tenders_from_record(notice.record, labels_by_lot(notice_findings(session=session, notice=notice)))

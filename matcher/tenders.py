@@ -84,6 +84,13 @@ def _join(*parts: Any) -> str:
     return "\n".join(p for p in parts if isinstance(p, str) and p.strip())
 
 
+def notice_text(record: Mapping[str, Any]) -> str:
+    """Return what a whole notice asks for, as text: its title and description and those of its lots."""
+    lots = record.get("lots") or []
+    return _join(record.get("title"), record.get("description"),
+                 *(t for lot in lots for t in (lot.get("title"), lot.get("description"))))  # fmt: skip
+
+
 def tenders_from_record(record: Mapping[str, Any], clauses: Mapping[str | None, Sequence[str]]) -> list[Tender]:
     """Return the tenders of a notice record: the whole notice, plus each lot when there are several.
 
@@ -106,7 +113,7 @@ def tenders_from_record(record: Mapping[str, Any], clauses: Mapping[str | None, 
         notice_id=record["notice_id"],
         lot_id=None,
         title=record.get("title") or "",
-        text=_join(*notice_texts, *lot_texts),
+        text=notice_text(record),
         cpv=tuple(c for c in [record.get("cpv_main"), *(record.get("cpv_additional") or [])] if c),
         nuts=tuple(record.get("nuts") or ()),
         buyer_nuts=buyer.get("nuts"),

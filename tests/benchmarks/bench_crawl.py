@@ -83,8 +83,10 @@ def _peak_rss(count: int, queue: multiprocessing.Queue) -> None:
 
 
 def _rss_at(count: int) -> float:
-    queue: multiprocessing.Queue = multiprocessing.Queue()
-    process = multiprocessing.get_context("fork").Process(target=_peak_rss, args=(count, queue))
+    # A fresh interpreter: a forked child would start from this process's memory (spaCy, the other benchmarks).
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    process = context.Process(target=_peak_rss, args=(count, queue))
     process.start()
     value = queue.get()
     process.join()
