@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import re
-import resource
 import subprocess
 import sys
 import tempfile
@@ -75,15 +74,26 @@ def _parse_and_store(paths: list[Path], database: Path) -> float:
     return elapsed
 
 
+def _peak_mib() -> float:
+    """Return this process's peak resident memory in MiB.
+
+    VmHWM belongs to the process image; ``ru_maxrss`` is kept across exec and would report the parent's peak.
+    """
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def _peak_rss(count: int, queue: multiprocessing.Queue) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         paths = _replicate(Path(tmp), count)
         _parse_and_store(paths, Path(tmp) / "memory.db")
-    queue.put(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    queue.put(_peak_mib())
 
 
 def _rss_at(count: int) -> float:
-    # A fresh interpreter: a forked child would start from this process's memory (spaCy, the other benchmarks).
+    # A fresh interpreter: a forked child would start with this process's memory (spaCy, the other benchmarks).
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
     process = context.Process(target=_peak_rss, args=(count, queue))
