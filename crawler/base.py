@@ -1,22 +1,27 @@
-"""The base spider: argument parsing, parsing documents into items, and counting what failed."""
+"""The base spider: argument parsing, parsing documents into items, counting what failed, and the retry queue."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import date
 from typing import Any
 
 import scrapy
+from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.exceptions import NotATenderError, ParseError, SpiderArgumentError
 from crawler.items import NoticeItem
 from crawler.parsers import parse_document
+from storage import repository
+from storage.db import get_engine, session_scope
+from storage.repository import FailedDocument
 
 # Part of every content hash: a parser change makes stored notices count as changed, so they are re-parsed.
-PARSER_VERSION = b"kansenradar-parsers-1"
+PARSER_VERSION = b"kansenradar-parsers-2"
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +55,9 @@ class TenderSpider(scrapy.Spider):
     ``source``
         The notice records' ``source`` ("ted", "tenderned", "ocds" or "file").
 
+    A subclass writes ``listing()`` (its start requests); ``start()`` first retries the documents earlier crawls
+    of this spider could not fetch or parse (the retry queue), then runs the listing.
+
     Spider arguments every spider takes:
 
     ``since`` / ``until``
@@ -65,6 +73,11 @@ class TenderSpider(scrapy.Spider):
         self.until = date_argument("until", until)
         if self.since and self.until and self.since > self.until:
             raise SpiderArgumentError(f"since ({self.since}) is after until ({self.until})")
+        # What the JobRunRecorder extension writes to the retry queue when the spider closes.
+        self.failures: list[FailedDocument] = []
+        self.resolved: list[str] = []
+        self.retrying: set[str] = set()
+        self.queued: set[str] = set()  # every key in the queue, given up or not: a success removes it
 
     @property
     def watermark(self) -> str | None:
@@ -81,38 +94,110 @@ class TenderSpider(scrapy.Spider):
             return True
         return not ((self.since and publication_date < self.since) or (self.until and publication_date > self.until))
 
-    def notice_items(
-        self, body: bytes | ParseError, *, document: str, filter_dates: bool = False
-    ) -> Iterator[NoticeItem]:
-        """Parse one document and yield its notices; a bad document is logged by name and counted, never raised."""
-        self._count("fetched")
-        if isinstance(body, ParseError):
-            self._count("failed")
-            logger.error("%s", body)
-            return
+    # Start: the retry queue first, then the listing
+
+    async def start(self) -> AsyncIterator[Any]:
+        for entry in self._due():
+            self.retrying.add(entry.key)
+            logger.info("Retrying %s (attempt %d; last error: %s)", entry.document, entry.attempts + 1,
+                        entry.last_error)  # fmt: skip
+            for request_or_item in self.retry(entry.key, entry.document, entry.publication_date):
+                yield request_or_item
+        async for request_or_item in self.listing():
+            yield request_or_item
+
+    async def listing(self) -> AsyncIterator[Any]:
+        """Yield the crawl's start requests (or items); every source spider writes this."""
+        raise NotImplementedError
+        yield  # pragma: no cover
+
+    def _due(self) -> list[Any]:
+        url = self.settings.get("KANSENRADAR_DATABASE_URL") if self.settings else None
+        if not url:
+            return []
+        engine = get_engine(url)
         try:
+            with session_scope(engine) as session:
+                self.queued = {entry.key for entry in repository.list_failures(session=session, source=self.name)}
+                return list(repository.due_failures(session=session, source=self.name))
+        finally:
+            engine.dispose()
+
+    def retry(self, key: str, document: str, publication_date: date | None) -> Iterator[Any]:
+        """Yield what fetches one queued document again; HTTP sources request its URL."""
+        yield scrapy.Request(key, callback=self.parse_retry, errback=self.failed_request, dont_filter=True,
+                             meta={"queue_key": key, "publication_date": publication_date},
+                             cb_kwargs={"document": document})  # fmt: skip
+
+    def parse_retry(self, response: Response, document: str) -> Iterator[NoticeItem]:
+        """Parse a document fetched again from the retry queue."""
+        yield from self.notice_items(response.body, document=document, key=response.meta.get("queue_key"))
+
+    # Documents into items, failures into the queue
+
+    def read_listing(self, response: Response) -> Any:
+        """Return a listing page's JSON, or ``None`` after counting the crawl as incomplete.
+
+        A search page that answers 200 but is not JSON (an HTML error page, a truncated body) must fail the crawl:
+        the pages after it were never fetched, so the watermark may not move on.
+        """
+        try:
+            return json.loads(response.body)
+        except (ValueError, UnicodeDecodeError) as exc:
+            kind = response.headers.get(b"Content-Type", b"").decode("latin-1") or "no content type"
+            self.listing_failed(response.url, f"not JSON ({kind}; {exc.__class__.__name__}: {exc})")
+            return None
+
+    def listing_failed(self, url: str, reason: str) -> None:
+        """Count a listing (search page, package, index) that could not be read: the crawl is incomplete."""
+        self._count("listing_failed")
+        logger.error("%s: listing unreadable, crawl incomplete: %s", url, reason)
+
+    def notice_items(
+        self, body: bytes | ParseError, *, document: str, filter_dates: bool = False, key: str | None = None,
+        publication_date: date | None = None,
+    ) -> Iterator[NoticeItem]:  # fmt: skip
+        """Parse one document and yield its notices; a bad document is logged by name, counted and queued."""
+        self._count("fetched")
+        key = key or document
+        try:
+            if isinstance(body, ParseError):
+                raise body
             records = parse_document(body, name=document, source=self.source)
         except NotATenderError as exc:
             self._count("skipped")
             logger.info("Skipped %s", exc)
+            self._resolve(key)
             return
         except ParseError as exc:
             self._count("failed")
             logger.error("%s", exc)
+            self.failures.append(FailedDocument(key, document, exc.reason, publication_date))
             return
+        self._resolve(key)
         digest = hashlib.sha256(PARSER_VERSION + body).hexdigest() if len(records) == 1 else None
         for record in records:
             if filter_dates and not self.in_window(record.publication_date):
                 continue
-            yield NoticeItem(record=record, content_hash=digest, document=document)
+            yield NoticeItem(record=record, content_hash=digest, document=document, key=key)
+
+    def _resolve(self, key: str) -> None:
+        if key in self.retrying or key in self.queued:
+            self.resolved.append(key)
 
     def failed_request(self, failure: Failure) -> None:
-        """Count a notice document that could not be fetched (after retries) and log why."""
+        """Count and queue a notice document that could not be fetched (after retries), and log why."""
         self._count("failed")
         request = getattr(failure, "request", None)
-        logger.error("%s: download failed (%s)", request.url if request else "?", failure.getErrorMessage())
+        url = request.url if request else "?"
+        reason = f"download failed ({failure.getErrorMessage()})"
+        logger.error("%s: %s", url, reason)
+        if request is not None:
+            key = request.meta.get("queue_key") or url
+            document = request.cb_kwargs.get("document") or url
+            self.failures.append(FailedDocument(key, document, reason, request.meta.get("publication_date")))
 
     def failed_listing(self, failure: Failure) -> None:
-        """Count a listing (search page, package, index) that could not be fetched: the crawl is incomplete."""
-        self._count("listing_failed")
-        self.failed_request(failure)
+        """Count a listing that could not be fetched: the crawl is incomplete."""
+        request = getattr(failure, "request", None)
+        self.listing_failed(request.url if request else "?", f"download failed ({failure.getErrorMessage()})")

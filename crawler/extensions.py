@@ -1,14 +1,17 @@
-"""Extension: record every crawl as a job run with its counts, so operators and incremental crawls can see it."""
+"""Extension: record every crawl as a job run with its counts, and keep the retry queue, so nothing is lost."""
 
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
+from twisted.python.failure import Failure
 
 from storage import repository
 from storage.db import ensure_schema, get_engine, session_scope
@@ -16,14 +19,16 @@ from storage.models import JobRun
 
 logger = logging.getLogger(__name__)
 
-COUNTS = ("fetched", "new", "updated", "unchanged", "stale", "duplicate", "skipped", "failed")
+COUNTS = ("fetched", "new", "updated", "unchanged", "stale", "duplicate", "skipped", "failed", "retried",
+          "gave_up")  # fmt: skip
 
 
 class JobRunRecorder:
     """Open a ``crawl:<spider>`` job run when the spider opens and close it with the crawl's counts.
 
-    The run succeeds when the spider finished and its listings (search pages, package downloads) all loaded;
-    single notices that fail are counted, not fatal, so one broken notice cannot stall incremental crawls.
+    The run succeeds when the spider finished, its listings (search pages, packages) all loaded and no callback
+    raised. Single notices that fail are counted and queued for the next crawl (``crawl_failure``), not fatal, so
+    one broken notice cannot stall incremental crawls; but the watermark never passes a queued notice.
     """
 
     def __init__(self, crawler: Crawler, database_url: str) -> None:
@@ -31,6 +36,9 @@ class JobRunRecorder:
         self.database_url = database_url
         self.engine: Engine | None = None
         self.run_id: int | None = None
+        self.errors: list[str] = []
+        self.limit = crawler.settings.getint("KANSENRADAR_RETRY_LIMIT", 6)
+        self.backoff = timedelta(seconds=crawler.settings.getfloat("KANSENRADAR_RETRY_QUEUE_BACKOFF", 3600.0))
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> JobRunRecorder:
@@ -40,6 +48,8 @@ class JobRunRecorder:
         extension = cls(crawler, url)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(extension.spider_error, signal=signals.spider_error)
+        crawler.signals.connect(extension.item_error, signal=signals.item_error)
         return extension
 
     def spider_opened(self, spider: Spider) -> None:
@@ -48,19 +58,50 @@ class JobRunRecorder:
         with session_scope(self.engine) as session:
             self.run_id = repository.start_job_run(session=session, name=f"crawl:{spider.name}").id
 
+    def spider_error(self, failure: Failure, response: Any, spider: Spider) -> None:
+        # A callback that raised lost whatever it would have yielded: the crawl is incomplete.
+        url = getattr(response, "url", "?")
+        self.errors.append(f"{url}: {failure.type.__name__ if failure.type else 'error'}: {failure.getErrorMessage()}")
+        logger.error("Spider error at %s: %s", url, failure.getErrorMessage())
+
+    def item_error(self, item: Any, response: Any, spider: Spider, failure: Failure) -> None:
+        self.errors.append(f"item {getattr(item, 'document', '?')}: {failure.getErrorMessage()}")
+
+    def _watermark(self, session: Session, spider: Spider, stats: dict[str, Any]) -> str | None:
+        """Return the newest publication date stored, held back to the oldest notice still queued."""
+        watermark: str | None = stats.get("kansenradar/max_publication_date") or getattr(spider, "watermark", None)
+        pending, earliest = repository.earliest_pending_date(session=session, source=spider.name)
+        if not pending:
+            return watermark
+        floor = earliest.isoformat() if earliest else getattr(spider, "watermark", None)
+        if watermark is None or (floor is not None and floor < watermark):
+            return floor
+        return watermark
+
     def spider_closed(self, spider: Spider, reason: str) -> None:
         assert self.engine is not None and self.crawler.stats is not None
         stats: dict[str, Any] = self.crawler.stats.get_stats()
-        counts = {name: int(stats.get(f"kansenradar/{name}", 0)) for name in COUNTS}
         listing_failed = int(stats.get("kansenradar/listing_failed", 0))
-        status = "success" if reason == "finished" and not listing_failed else "failed"
-        error = None if status == "success" else f"closed: {reason}; listings failed: {listing_failed}"
-        watermark = stats.get("kansenradar/max_publication_date") or getattr(spider, "watermark", None)
+        failed = bool(reason != "finished" or listing_failed or self.errors)
+        status = "failed" if failed else "success"
+        problems = [f"closed: {reason}"] if reason != "finished" else []
+        problems += [f"listings failed: {listing_failed}"] if listing_failed else []
+        problems += self.errors[:5]
         with session_scope(self.engine) as session:
+            failures = list(getattr(spider, "failures", []))
+            resolved = [key for key in getattr(spider, "resolved", []) if key not in {f.key for f in failures}]
+            retried = len(getattr(spider, "retrying", ()))
+            repository.resolve_failures(session=session, source=spider.name, keys=resolved)
+            gave_up = repository.record_failures(session=session, source=spider.name, failures=failures,
+                                                 limit=self.limit, backoff=self.backoff)  # fmt: skip
+            for entry in gave_up:
+                logger.error("Gave up on %s after %d attempts: %s", entry.document, entry.attempts, entry.last_error)
+            counts = {name: int(stats.get(f"kansenradar/{name}", 0)) for name in COUNTS}
+            counts |= {"retried": retried, "gave_up": len(gave_up)}
+            watermark = self._watermark(session, spider, stats)
             run = session.get(JobRun, self.run_id)
             if run is not None:
-                repository.finish_job_run(
-                    session=session, run=run, status=status, counts=counts, watermark=watermark, error=error
-                )
+                repository.finish_job_run(session=session, run=run, status=status, counts=counts,
+                                          watermark=watermark, error="; ".join(problems) or None)  # fmt: skip
         logger.info("Crawl %s %s: %s", spider.name, status, ", ".join(f"{k} {v}" for k, v in counts.items()))
         self.engine.dispose()

@@ -19,8 +19,10 @@ class NoticeItem:
 
     ``content_hash`` is the SHA-256 of the raw notice document when the document holds exactly one notice, so an
     unchanged re-crawl is recognised without comparing fields; ``None`` lets storage hash the record instead.
+    ``key`` names the document in the retry queue (its URL, or its file and archive member).
     """
 
     record: NoticeRecord
     content_hash: str | None
     document: str
+    key: str = ""

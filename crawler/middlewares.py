@@ -11,9 +11,13 @@ from typing import Any
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import CannotResolveHostError
 from scrapy.http import Response
+from twisted.internet.error import DNSLookupError
 
 logger = logging.getLogger(__name__)
+NAME_ERRORS: tuple[type[Exception], ...] = (CannotResolveHostError, DNSLookupError)
+DNS_RETRIES = 1
 
 
 def retry_after_seconds(value: bytes | None) -> float | None:
@@ -46,8 +50,12 @@ class BackoffRetryMiddleware(RetryMiddleware):
     def from_crawler(cls, crawler: Crawler) -> BackoffRetryMiddleware:
         return cls(crawler)
 
-    def _will_retry(self, request: Request) -> bool:
+    def _will_retry(self, request: Request, exception: Exception | None = None) -> bool:
         limit = request.meta.get("max_retry_times", self.max_retry_times)
+        if exception is not None and isinstance(exception, NAME_ERRORS):
+            # A host name that does not resolve rarely starts resolving within a minute; offline, five retries with
+            # back-off only delay the failure. One retry covers a resolver's hiccup.
+            limit = min(limit, DNS_RETRIES)
         return request.meta.get("retry_times", 0) < limit
 
     def _delay(self, request: Request, response: Response | None) -> float:
@@ -68,7 +76,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
     async def process_exception(self, request: Request, exception: Exception, spider: Any = None) -> Any:
         if not isinstance(exception, self.exceptions_to_retry) or request.meta.get("dont_retry", False):
             return None
-        if not self._will_retry(request):
+        if not self._will_retry(request, exception):
+            request.meta["max_retry_times"] = request.meta.get("retry_times", 0)
             return self._retry(request, exception)
         delay = self._delay(request, None)
         logger.info("%s for %s; retrying in %.1f s", type(exception).__name__, request.url, delay)

@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from crawler.items import NoticeItem
 from storage import repository
 from storage.db import ensure_schema, get_engine, session_scope
+from storage.repository import FailedDocument
 
 logger = logging.getLogger(__name__)
 
@@ -23,9 +24,10 @@ class StoragePipeline:
     One transaction per notice: a notice that fails to store leaves nothing behind and the crawl goes on.
     """
 
-    def __init__(self, database_url: str, stats: StatsCollector) -> None:
+    def __init__(self, database_url: str, stats: StatsCollector, crawler: Crawler | None = None) -> None:
         self.database_url = database_url
         self.stats = stats
+        self.crawler = crawler
         self.engine: Engine | None = None
         self.seen: set[tuple[str, str, str | None]] = set()
 
@@ -35,7 +37,7 @@ class StoragePipeline:
         if not url:
             raise NotConfigured("KANSENRADAR_DATABASE_URL is not set.")
         assert crawler.stats is not None
-        return cls(url, crawler.stats)
+        return cls(url, crawler.stats, crawler)
 
     def open_spider(self, spider: object = None) -> None:
         self.engine = get_engine(self.database_url)
@@ -60,6 +62,12 @@ class StoragePipeline:
         except SQLAlchemyError as exc:
             self.stats.inc_value("kansenradar/failed")
             logger.error("%s: not stored (%s)", item.document, exc.__class__.__name__, exc_info=exc)
+            spider = self.crawler.spider if self.crawler is not None else None
+            if spider is not None and hasattr(spider, "failures"):
+                # Queued like a document that failed to parse: the next crawl tries it again.
+                spider.failures.append(FailedDocument(item.key or item.document, item.document,
+                                                      f"not stored: {exc.__class__.__name__}",
+                                                      record.publication_date))  # fmt: skip
             raise DropItem(f"Not stored: {item.document}") from None
         self.stats.inc_value(f"kansenradar/{outcome.value}")
         if record.publication_date is not None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 from functools import cached_property
+from zoneinfo import ZoneInfo
 
 import click
 from sqlalchemy.engine import Engine
 
 from jobs.settings import Settings
-from storage.db import ensure_schema, get_engine
+from storage.db import check_connection, ensure_schema, get_engine
 
 logger = logging.getLogger(__name__)
 
@@ -20,17 +21,42 @@ class App:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
+    @property
+    def zone(self) -> ZoneInfo:
+        """Return the configured time zone (KANSENRADAR_TIMEZONE)."""
+        return self.settings.zone
+
     @cached_property
     def engine(self) -> Engine:
         """Return the engine, creating or upgrading the schema the first time (no separate set-up step)."""
         engine = get_engine(self.settings.database_url)
-        ensure_schema(engine)
+        try:
+            check_connection(engine)
+            ensure_schema(engine)
+        except BaseException:
+            engine.dispose()
+            raise
+        return engine
+
+    @cached_property
+    def reader(self) -> Engine:
+        """Return an engine for commands that only read: an existing database, never a new one at a typo's path."""
+        if "engine" in self.__dict__:
+            return self.engine
+        engine = get_engine(self.settings.database_url, create=False)
+        try:
+            check_connection(engine)
+            ensure_schema(engine)
+        except BaseException:
+            engine.dispose()
+            raise
         return engine
 
     def close(self) -> None:
-        """Release the engine's connections."""
-        if "engine" in self.__dict__:
-            self.engine.dispose()
+        """Release the engines' connections."""
+        for name in ("engine", "reader"):
+            if name in self.__dict__:
+                self.__dict__[name].dispose()
 
 
 def app_from(ctx: click.Context) -> App:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import os
-import subprocess
 import sys
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -23,6 +22,7 @@ from crawler.spiders.ocds import Ocds
 from crawler.spiders.ted import Ted
 from crawler.spiders.ted_packages import TedPackages
 from crawler.spiders.tenderned import Tenderned
+from jobs.processes import run_child
 from jobs.settings import Settings
 from storage import repository
 from storage.db import session_scope
@@ -96,6 +96,11 @@ def scrapy_settings(settings: Settings) -> ScrapySettings:
             "KANSENRADAR_TENDERNED_USER": settings.tenderned_user,
             "KANSENRADAR_TENDERNED_PASSWORD": settings.tenderned_password,
             "KANSENRADAR_RETRY_BACKOFF_BASE": settings.retry_backoff,
+            "KANSENRADAR_RETRY_LIMIT": settings.retry_limit,
+            "KANSENRADAR_RETRY_QUEUE_BACKOFF": settings.retry_queue_backoff,
+            # Offline, a look-up or a connection must fail in seconds, not minutes (packages ask for longer).
+            "DNS_TIMEOUT": settings.dns_timeout,
+            "DOWNLOAD_TIMEOUT": settings.connect_timeout,
             "DOWNLOAD_DELAY": settings.crawl_delay,
             "AUTOTHROTTLE_START_DELAY": settings.crawl_delay,
             "LOG_LEVEL": settings.log_level or "INFO",
@@ -138,7 +143,7 @@ def crawl(*, settings: Settings, engine: Engine, source: str, arguments: dict[st
 
 
 def crawl_in_subprocess(source: str, options: list[str], *, env: dict[str, str] | None = None) -> int:
-    """Run ``kansenradar crawl SOURCE OPTIONS`` in a child process and return its exit code."""
+    """Run ``kansenradar crawl SOURCE OPTIONS`` in a child process that dies with this one; return its exit code."""
     command = [sys.executable, "-m", "jobs", "crawl", source, *options]
     logger.info("Starting %s", " ".join(command))
-    return subprocess.run(command, env={**os.environ, **(env or {})}, check=False).returncode
+    return run_child(command, env={**os.environ, **(env or {})})

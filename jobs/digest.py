@@ -1,7 +1,9 @@
 """Weekly digests: per company, the week's best tenders with reasons, by SMTP or as .eml files in the outbox.
 
-A company and ISO week get one delivery (the database enforces it). A failed send stays pending and is tried
-again on the next run; a company with no matches gets no mail.
+A company and ISO week get one delivery (the database enforces it). Before a message goes to SMTP its delivery is
+claimed (``sending``) in a committed transaction, and marked ``sent`` after: a crash in between leaves a delivery
+that is reported as ``uncertain`` and sent again only on request, never twice by accident. A failed send stays
+``pending`` and is retried by later runs within a window, then ``expired`` and reported.
 """
 
 from __future__ import annotations
@@ -9,23 +11,29 @@ from __future__ import annotations
 import logging
 import smtplib
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime, timedelta
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid, parseaddr
+from email.utils import format_datetime, parseaddr
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
+from jobs.clock import iso_week, show, week_start
 from jobs.settings import Settings
 from jobs.templating import TEMPLATES
 from storage import repository
 from storage.db import session_scope
-from storage.models import Company, Delivery
+from storage.models import Company
+from storage.records import safe_url
 from storage.types import utcnow
+
+__all__ = ["DigestRun", "expire_and_retry", "iso_week", "send_digests", "week_start"]
 
 logger = logging.getLogger(__name__)
 SOON_DAYS = 14
+COUNTS = ("sent", "outbox", "already", "no_matches", "no_address", "failed", "uncertain", "expired")
 
 TEXTS = {
     "nl": {"greeting": "Beste",
@@ -45,21 +53,6 @@ TEXTS = {
            "arrange": "To arrange", "footer": "This digest comes from Kansenradar: tenders for resident companies.",
            "unsubscribe": "Unsubscribe", "subject": "Kansenradar {week}: {count} opportunit(ies) for {name}"},
 }  # fmt: skip
-
-
-def iso_week(day: date) -> str:
-    """Return the ISO week of a date as ``2026-W48``."""
-    year, week, _weekday = day.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
-def week_start(week: str) -> date:
-    """Return the Monday of an ISO week written ``YYYY-Www``, or raise ``ValueError``."""
-    try:
-        year, number = week.split("-W")
-        return date.fromisocalendar(int(year), int(number), 1)
-    except (ValueError, TypeError):
-        raise ValueError(f"{week!r} is not an ISO week such as 2026-W48") from None
 
 
 @dataclass(frozen=True)
@@ -82,9 +75,23 @@ class DigestItem:
 class DigestRun:
     """What a digest run did, per outcome."""
 
-    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
-        ("sent", "outbox", "already", "no_matches", "no_address", "failed"), 0))  # fmt: skip
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNTS, 0))
     errors: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        """Return whether anything needs an operator: a failed send, an uncertain or an expired delivery."""
+        return bool(self.counts["failed"] or self.counts["uncertain"] or self.counts["expired"])
+
+    def add(self, other: DigestRun) -> None:
+        """Add another run's counts and errors to this one."""
+        for name, value in other.counts.items():
+            self.counts[name] += value
+        self.errors += other.errors
+
+
+class UnknownCompanyError(LookupError):
+    """Raised when a digest is asked for a company id that is not stored, from ``send_digests``."""
 
 
 def _one_line(value: str | None) -> str:
@@ -92,10 +99,21 @@ def _one_line(value: str | None) -> str:
     return " ".join((value or "").split())
 
 
-def collect(*, session: object, company: Company, as_of: datetime) -> tuple[list[DigestItem], list[DigestItem]]:
+def message_id_for(company_id: str, week: str, domain: str) -> str:
+    """Return the Message-ID of a company's digest for a week: the same on every attempt, so a resend is
+    recognisable as the same message.
+
+    >>> message_id_for("groen-noord", "2026-W49", "kansen.example")
+    '<kansenradar.2026-W49.groen-noord@kansen.example>'
+    """
+    return f"<kansenradar.{week}.{company_id}@{domain}>"
+
+
+def collect(*, session: Session, company: Company, as_of: datetime, settings: Settings,
+            ) -> tuple[list[DigestItem], list[DigestItem]]:  # fmt: skip
     """Return a company's open bid and partner matches for its digest, best first, within its preferences."""
     bids, partners = [], []
-    for match, notice in repository.matches_of(session=session, company_id=company.id):  # type: ignore[arg-type]
+    for match, notice in repository.matches_of(session=session, company_id=company.id):
         if notice.superseded_by is not None or match.score < company.min_score:
             continue
         if notice.deadline is not None and notice.deadline < as_of:
@@ -108,10 +126,9 @@ def collect(*, session: object, company: Company, as_of: datetime) -> tuple[list
         deadline = notice.deadline
         item = DigestItem(
             title=_one_line(title), buyer=_one_line(notice.buyer_name), lot_id=match.lot_id or None,
-            deadline=deadline.strftime("%d-%m-%Y %H:%M") if deadline else None, deadline_at=deadline,
-            score=f"{match.score:.0%}", url=notice.url, why=match.reasons[0] if match.reasons else "",
-            reasons=tuple(match.reasons[1:]),
-            to_arrange=tuple(match.to_arrange),
+            deadline=show(deadline, settings.zone) if deadline else None, deadline_at=deadline,
+            score=f"{match.score:.0%}", url=safe_url(notice.url), why=match.reasons[0] if match.reasons else "",
+            reasons=tuple(match.reasons[1:]), to_arrange=tuple(match.to_arrange),
         )  # fmt: skip
         (bids if match.kind == "bid" else partners).append(item)
     return bids[: company.max_items], partners[: max(3, company.max_items // 2)]
@@ -133,7 +150,7 @@ def build_message(*, company: Company, week: str, bids: list[DigestItem], partne
     message["Subject"] = subject
     message["From"] = Address(display_name=_one_line(sender[0]), addr_spec=sender[1])
     message["To"] = Address(display_name=_one_line(company.name), addr_spec=company.email or "")
-    message["Date"] = format_datetime(now)
+    message["Date"] = format_datetime(now.astimezone(settings.zone))
     message["Message-ID"] = message_id
     message["List-Unsubscribe"] = f"<{_one_line(unsubscribe)}>"
     message["Content-Language"] = lang
@@ -163,23 +180,53 @@ def _write_outbox(message: EmailMessage, outbox: Path, week: str, company_id: st
     return path
 
 
-def send_digests(*, engine: Engine, settings: Settings, week: str, as_of: datetime, company_id: str | None = None,
-                 send: bool = False) -> DigestRun:  # fmt: skip
-    """Deliver each company's digest for ``week`` once: by SMTP when ``send`` and configured, else to the outbox."""
+def mark_uncertain(*, engine: Engine) -> DigestRun:
+    """Report deliveries left in ``sending`` by a process that died mid-send: they may or may not have gone out.
+
+    Call only while holding the run lock, when no other process can be sending. They are marked ``uncertain``
+    and sent again only by ``digest --resend-uncertain``.
+    """
     run = DigestRun()
+    with session_scope(engine) as session:
+        for delivery in repository.deliveries(session=session, statuses=("sending",)):
+            delivery.status = "uncertain"
+            delivery.error = "the sending process stopped before it recorded the outcome; the mail may have gone out"
+            session.add(delivery)
+            run.counts["uncertain"] += 1
+            run.errors.append(f"{delivery.company_id} {delivery.iso_week}: uncertain (check the mail server's log; "
+                              "`kansenradar digest --resend-uncertain` sends it again)")  # fmt: skip
+            logger.error("Digest for %s, %s may or may not have been sent: the sender stopped mid-send",
+                         delivery.company_id, delivery.iso_week)  # fmt: skip
+    return run
+
+
+def send_digests(*, engine: Engine, settings: Settings, week: str, as_of: datetime, company_id: str | None = None,
+                 send: bool = False, resend_uncertain: bool = False) -> DigestRun:  # fmt: skip
+    """Deliver each company's digest for ``week`` once: by SMTP when ``send`` and configured, else to the outbox.
+
+    Hold the run lock while calling this (``digest --send``, ``run`` and ``schedule`` do).
+    """
+    run = mark_uncertain(engine=engine) if send else DigestRun()
     by_smtp = send and settings.smtp_host is not None
     with session_scope(engine) as session:
         company_ids = [c.id for c in repository.list_companies(session=session) if company_id in (None, c.id)]
+    if company_id is not None and not company_ids:
+        raise UnknownCompanyError(company_id)
     domain = parseaddr(settings.smtp_from)[1].partition("@")[2] or "kansenradar.localhost"
     for cid in company_ids:
         with session_scope(engine) as session:
             company = session.get(Company, cid)
             assert company is not None
             delivery = repository.get_delivery(session=session, company_id=cid, iso_week=week)
-            if delivery is not None and (delivery.status == "sent" or (delivery.status == "outbox" and not by_smtp)):
+            status = delivery.status if delivery is not None else None
+            if status == "sent" or (status == "outbox" and not by_smtp):
                 run.counts["already"] += 1
                 continue
-            bids, partners = collect(session=session, company=company, as_of=as_of)
+            if status == "uncertain" and not resend_uncertain:
+                continue  # reported when it was found; sent again only on request
+            if status == "expired":
+                continue
+            bids, partners = collect(session=session, company=company, as_of=as_of, settings=settings)
             if not bids and not partners:
                 run.counts["no_matches"] += 1
                 continue
@@ -187,33 +234,74 @@ def send_digests(*, engine: Engine, settings: Settings, week: str, as_of: dateti
                 run.counts["no_address"] += 1
                 logger.warning("Company %s has matches but no e-mail address", cid)
                 continue
-            if delivery is None:
-                delivery = repository.add_delivery(session=session, company_id=cid, iso_week=week)
-            delivery.message_id = delivery.message_id or make_msgid(idstring=f"{cid}.{week}", domain=domain)
             message = build_message(company=company, week=week, bids=bids, partners=partners, settings=settings,
-                                    message_id=delivery.message_id, now=datetime.now(UTC))  # fmt: skip
-            _deliver(delivery, message, settings, week, cid, by_smtp, run)
-            session.add(delivery)
+                                    message_id=message_id_for(cid, week, domain), now=utcnow())  # fmt: skip
+        if by_smtp:
+            _deliver_by_smtp(engine, message, settings, week, cid, run)
+        else:
+            _deliver_to_outbox(engine, message, settings, week, cid, run)
     return run
 
 
-def _deliver(delivery: Delivery, message: EmailMessage, settings: Settings, week: str, company_id: str,
-             by_smtp: bool, run: DigestRun) -> None:  # fmt: skip
-    delivery.attempts += 1
-    if not by_smtp:
-        path = _write_outbox(message, settings.outbox, week, company_id)
-        delivery.status, delivery.error = "outbox", None
-        run.counts["outbox"] += 1
-        logger.info("Digest for %s written to %s", company_id, path)
+def _deliver_to_outbox(engine: Engine, message: EmailMessage, settings: Settings, week: str, company_id: str,
+                       run: DigestRun) -> None:  # fmt: skip
+    path = _write_outbox(message, settings.outbox, week, company_id)
+    with session_scope(engine) as session:
+        delivery = repository.get_delivery(session=session, company_id=company_id, iso_week=week)
+        if delivery is None:
+            delivery = repository.add_delivery(session=session, company_id=company_id, iso_week=week)
+        delivery.message_id = str(message["Message-ID"])
+        delivery.attempts += 1
+        delivery.status, delivery.error, delivery.last_attempt_at = "outbox", None, utcnow()
+        session.add(delivery)
+    run.counts["outbox"] += 1
+    logger.info("Digest for %s written to %s", company_id, path)
+
+
+def _deliver_by_smtp(engine: Engine, message: EmailMessage, settings: Settings, week: str, company_id: str,
+                     run: DigestRun) -> None:  # fmt: skip
+    # The claim is committed before SMTP sees the message: after a crash the row says "sending", not "pending".
+    with session_scope(engine) as session:
+        claimed = repository.claim_delivery(session=session, company_id=company_id, iso_week=week,
+                                            message_id=str(message["Message-ID"]))  # fmt: skip
+        delivery_id = claimed.id if claimed is not None else None
+    if delivery_id is None:
+        run.counts["already"] += 1
         return
     try:
         _send(message, settings)
     except (OSError, smtplib.SMTPException) as exc:
-        # Left pending: the next run tries again with the same Message-ID.
-        delivery.status, delivery.error = "pending", f"{type(exc).__name__}: {exc}"
+        error = f"{type(exc).__name__}: {exc}"
+        with session_scope(engine) as session:
+            repository.finish_delivery(session=session, delivery_id=delivery_id, status="pending", error=error)
         run.counts["failed"] += 1
-        run.errors.append(f"{company_id}: {delivery.error}")
-        logger.error("Digest for %s not sent: %s", company_id, delivery.error)
+        run.errors.append(f"{company_id}: {error}")
+        logger.error("Digest for %s not sent: %s", company_id, error)
         return
-    delivery.status, delivery.error, delivery.sent_at = "sent", None, utcnow()
+    with session_scope(engine) as session:
+        repository.finish_delivery(session=session, delivery_id=delivery_id, status="sent")
     run.counts["sent"] += 1
+
+
+def expire_and_retry(*, engine: Engine, settings: Settings, now: datetime, current_week: str) -> DigestRun:
+    """Retry pending digests of earlier weeks within ``digest_retry_days``; expire and report older ones."""
+    run = DigestRun()
+    window_start = now - timedelta(days=settings.digest_retry_days)
+    with session_scope(engine) as session:
+        for delivery in repository.deliveries(session=session, statuses=("pending",), created_before=window_start):
+            delivery.status = "expired"
+            session.add(delivery)
+            run.counts["expired"] += 1
+            run.errors.append(
+                f"{delivery.company_id} {delivery.iso_week}: not sent within "
+                f"{settings.digest_retry_days} days ({delivery.error or 'no error recorded'})"
+            )
+            logger.error("Digest for %s, %s expired unsent: %s", delivery.company_id, delivery.iso_week,
+                         delivery.error)  # fmt: skip
+        retry = [(d.company_id, d.iso_week) for d in repository.deliveries(session=session, statuses=("pending",))
+                 if d.iso_week != current_week]  # fmt: skip
+    for company_id, week in retry:
+        logger.info("Retrying the digest of %s for %s", company_id, week)
+        run.add(send_digests(engine=engine, settings=settings, week=week, as_of=now, company_id=company_id,
+                             send=True))  # fmt: skip
+    return run

@@ -8,7 +8,29 @@ import sys
 from typing import Any
 
 
-class JsonFormatter(logging.Formatter):
+class BriefExceptions(logging.Formatter):
+    """Write an exception as one line ("ExcType: message") unless tracebacks are wanted (``--log-level debug``)."""
+
+    def __init__(self, *args: Any, tracebacks: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.tracebacks = tracebacks
+
+    def formatException(self, ei: Any) -> str:
+        if self.tracebacks:
+            return super().formatException(ei)
+        _kind, value, _tb = ei
+        return f"  ({type(value).__name__}: {' '.join(str(value).split())})" if value is not None else ""
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        # logging caches the formatted traceback on the record; the brief form is joined onto the same line.
+        return text.replace("\n  (", "  (", 1) if not self.tracebacks else text
+
+    def formatStack(self, stack_info: str) -> str:
+        return super().formatStack(stack_info) if self.tracebacks else ""
+
+
+class JsonFormatter(BriefExceptions):
     """Format each record as one JSON object per line, for log collectors."""
 
     def format(self, record: logging.LogRecord) -> str:
@@ -37,10 +59,12 @@ def configure_logging(*, level: str, log_format: str) -> None:
     handler = logging.StreamHandler(sys.stderr)
     if level != "DEBUG":
         handler.addFilter(QuietLibraries())
+    tracebacks = level == "DEBUG"
     if log_format == "json":
-        handler.setFormatter(JsonFormatter())
+        handler.setFormatter(JsonFormatter(tracebacks=tracebacks))
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%H:%M:%S"))
+        handler.setFormatter(BriefExceptions("%(asctime)s %(levelname)s %(name)s: %(message)s", "%H:%M:%S",
+                                             tracebacks=tracebacks))  # fmt: skip
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

@@ -23,6 +23,10 @@ logger = logging.getLogger(__name__)
 MAX_STORED = 100  # per company; the digest shows at most a company's max_items
 
 
+class UnknownCompanyError(LookupError):
+    """Raised when matching is asked for a company id that is not stored, from ``match_companies``."""
+
+
 @dataclass(frozen=True)
 class MatchRun:
     """The matches of one run, with what a listing needs about each notice."""
@@ -53,6 +57,8 @@ def match_companies(
     """
     with session_scope(engine) as session:
         companies = [c for c in repository.list_companies(session=session) if company_id in (None, c.id)]
+        if company_id is not None and not companies:
+            raise UnknownCompanyError(company_id)
         profiles = [profile_of(repository.to_profile(c)) for c in companies]
         corpus = repository.list_notices(session=session, current_only=True)
         pks: dict[str, int] = {}

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from collections.abc import Iterable, Sequence
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import click
+
+FORMATS = click.Choice(["table", "jsonl"])
 
 
 def date_option(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
@@ -40,3 +45,22 @@ def echo_jsonl(objects: Iterable[Any]) -> None:
     """Print one compact JSON object per line (UTF-8, not ASCII-escaped)."""
     for obj in objects:
         click.echo(json.dumps(obj, ensure_ascii=False, sort_keys=False))
+
+
+def writable_folder(folder: Path) -> str | None:
+    """Return why files cannot be written into ``folder`` (creating it if needed), or ``None`` when they can."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-test-"):
+            pass
+    except OSError as exc:
+        return f"cannot write there ({exc.strerror or exc})"
+    if not os.access(folder, os.W_OK):
+        return "cannot write there (permission denied)"
+    return None
+
+
+def check_period(start: date | None, end: date | None, *, names: tuple[str, str] = ("--from", "--to")) -> None:
+    """Raise a usage error when a period's start is after its end."""
+    if start is not None and end is not None and start > end:
+        raise click.BadParameter(f"{start} is after {names[1]} {end}", param_hint=names[0])

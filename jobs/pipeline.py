@@ -1,4 +1,4 @@
-"""One cron-friendly pass: crawl the configured sources, analyse, match, and send digests on digest day.
+"""One cron-friendly pass: crawl the configured sources, analyse, match, and send digests when they are due.
 
 Every step is recorded as a job run. Exit codes: 0 all done; 1 some step failed but the rest completed;
 2 configuration error; 3 another run holds the lock.
@@ -6,71 +6,36 @@ Every step is recorded as a job run. Exit codes: 0 all done; 1 some step failed 
 
 from __future__ import annotations
 
-import fcntl
 import logging
-import os
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+import socket
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from pathlib import Path
+from datetime import datetime, timedelta
 
-from sqlalchemy import text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
 
 from crawler.spiders import SOURCES
 from jobs.analyse import analyse_pending, count_pending
+from jobs.clock import local_week, now_in
 from jobs.crawl import crawl_in_subprocess
-from jobs.digest import iso_week, send_digests
+from jobs.digest import DigestRun, expire_and_retry, send_digests
+from jobs.locks import LockedError, run_lock
 from jobs.match import match_companies
+from jobs.processes import alive
 from jobs.settings import Settings
 from storage import repository
 from storage.db import session_scope
+from storage.types import utcnow
 
 logger = logging.getLogger(__name__)
 
 OK, PARTIAL, CONFIG_ERROR, LOCKED = 0, 1, 2, 3
-ADVISORY_KEY = 0x4B52_4144  # "KRAD": the PostgreSQL advisory lock of Kansenradar runs
+__all__ = ["ConfigurationError", "LockedError", "PipelineResult", "record_step", "run_lock", "run_pipeline"]
 
 
 class ConfigurationError(Exception):
     """Raised when a setting makes a run impossible, from ``run_pipeline``; the message names the setting."""
-
-
-class LockedError(Exception):
-    """Raised when another run holds the lock, from ``run_lock``."""
-
-
-@contextmanager
-def run_lock(engine: Engine, database_url: str) -> Iterator[None]:
-    """Hold the run lock: a file lock beside an SQLite database, a PostgreSQL advisory lock otherwise."""
-    url = make_url(database_url)
-    if url.get_backend_name() == "postgresql":
-        with engine.connect() as connection:
-            if not connection.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": ADVISORY_KEY}).scalar():
-                raise LockedError("another run holds the PostgreSQL advisory lock")
-            try:
-                yield
-            finally:
-                connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_KEY})
-                connection.commit()
-        return
-    database = url.database if url.get_backend_name() == "sqlite" and url.database not in (None, ":memory:") else None
-    path = Path(f"{database}.lock") if database else Path("kansenradar.lock")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise LockedError(f"another run holds {path}") from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"{os.getpid()}\n")
-        handle.flush()
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @dataclass
@@ -84,29 +49,78 @@ class PipelineResult:
         return PARTIAL if "failed" in self.steps.values() else OK
 
 
-def record_step(
-    engine: Engine, name: str, status: str, counts: dict[str, int] | None = None, error: str | None = None
-) -> None:
+def record_step(engine: Engine, name: str, status: str, counts: dict[str, int] | None = None,
+                error: str | None = None, watermark: str | None = None) -> None:  # fmt: skip
     """Record a finished step as a job run in its own transaction."""
     with session_scope(engine) as session:
         run = repository.start_job_run(session=session, name=name)
-        repository.finish_job_run(session=session, run=run, status=status, counts=counts, error=error)
+        repository.finish_job_run(session=session, run=run, status=status, counts=counts, error=error,
+                                  watermark=watermark)  # fmt: skip
+
+
+def mark_abandoned(engine: Engine, settings: Settings) -> int:
+    """Mark job runs left ``running`` by processes that are gone as ``abandoned``; return how many.
+
+    Call while holding the run lock. A run of this host whose process no longer exists is abandoned at once; a run
+    of another host (a Scrapyd worker) only after ``abandon_after_hours``.
+    """
+    here = socket.gethostname()
+    cutoff = utcnow() - timedelta(hours=settings.abandon_after_hours)
+    count = 0
+    with session_scope(engine) as session:
+        for run in repository.job_runs(session=session, limit=10_000, statuses=("running",)):
+            mine = run.host == here and run.pid is not None
+            if (mine and not alive(run.pid or 0)) or (not mine and run.started_at < cutoff):
+                why = f"process {run.pid} on {run.host} is gone" if mine else f"no news since {run.started_at:%c}"
+                repository.finish_job_run(session=session, run=run, status="abandoned", counts=run.counts,
+                                          watermark=run.watermark, error=f"abandoned: {why}")  # fmt: skip
+                logger.warning("Job run %s (%s) marked abandoned: %s", run.id, run.name, why)
+                count += 1
+    return count
+
+
+def digest_due(engine: Engine, settings: Settings, now: datetime) -> bool:
+    """Return whether this week's digests are due: on or after digest day, and not yet done this week."""
+    local = now.astimezone(settings.zone)
+    if local.isoweekday() < settings.digest_weekday:
+        return False
+    with session_scope(engine) as session:
+        done = repository.last_successful_run(session=session, name="digest", watermark=local_week(now, settings.zone))
+    return done is None
+
+
+def _digest_step(engine: Engine, settings: Settings, now: datetime, due: bool) -> str:
+    week = local_week(now, settings.zone)
+    result = DigestRun()
+    # Earlier weeks' digests that could not be sent are retried (or expired) on every run.
+    result.add(expire_and_retry(engine=engine, settings=settings, now=now, current_week=week))
+    if due:
+        result.add(send_digests(engine=engine, settings=settings, week=week, as_of=now, send=True))
+    elif not any(result.counts.values()):
+        return "skipped"
+    status = "failed" if result.failed else "success"
+    record_step(engine, "digest" if due else "digest:retry", status, result.counts,
+                "; ".join(result.errors) or None, watermark=week if due else None)  # fmt: skip
+    return status
 
 
 def run_pipeline(*, engine: Engine, settings: Settings, digest: bool | None = None, now: datetime | None = None,
                  crawl_env: dict[str, str] | None = None,
                  progress: Callable[[int], AbstractContextManager[Callable[[int], None]]] | None = None,
                  ) -> PipelineResult:  # fmt: skip
-    """Run every step once; a failing step is recorded and logged and the next step still runs."""
+    """Run every step once; a failing step is recorded and logged and the next step still runs.
+
+    Call while holding the run lock: abandoned job runs are marked first, which only the lock holder may do.
+    """
     unknown = [s for s in settings.crawl_sources if s not in SOURCES or s == "files"]
     if unknown:
         raise ConfigurationError(f"KANSENRADAR_CRAWL_SOURCES: unknown or unusable source(s) {', '.join(unknown)}")
     if "ocds" in settings.crawl_sources and not settings.ocds_url:
         raise ConfigurationError("KANSENRADAR_OCDS_URL must be set to crawl ocds")
-    now = now or datetime.now(UTC)
+    now = now or now_in(settings.zone)
     result = PipelineResult()
+    mark_abandoned(engine, settings)
     for source in settings.crawl_sources:
-        # Each crawl in its own process: Twisted's reactor cannot be restarted within one.
         code = crawl_in_subprocess(source, [], env=crawl_env)
         result.steps[f"crawl:{source}"] = "success" if code == 0 else "failed"
         if code:
@@ -132,16 +146,13 @@ def run_pipeline(*, engine: Engine, settings: Settings, digest: bool | None = No
         logger.exception("Match step failed")
         record_step(engine, "match", "failed", {}, f"{type(exc).__name__}: {exc}")
         result.steps["match"] = "failed"
-    if digest or (digest is None and now.isoweekday() == settings.digest_weekday):
-        try:
-            sent = send_digests(engine=engine, settings=settings, week=iso_week(now.date()), as_of=now, send=True)
-            status = "failed" if sent.counts["failed"] else "success"
-            record_step(engine, "digest", status, sent.counts, "; ".join(sent.errors) or None)
-            result.steps["digest"] = status
-        except Exception as exc:
-            logger.exception("Digest step failed")
-            record_step(engine, "digest", "failed", {}, f"{type(exc).__name__}: {exc}")
-            result.steps["digest"] = "failed"
-    else:
+    if digest is False:
         result.steps["digest"] = "skipped"
+        return result
+    try:
+        result.steps["digest"] = _digest_step(engine, settings, now, bool(digest) or digest_due(engine, settings, now))
+    except Exception as exc:
+        logger.exception("Digest step failed")
+        record_step(engine, "digest", "failed", {}, f"{type(exc).__name__}: {exc}")
+        result.steps["digest"] = "failed"
     return result

@@ -24,6 +24,7 @@ from matcher.cpv import division_label
 from storage import repository
 from storage.db import session_scope
 from storage.models import Notice
+from storage.records import safe_url
 
 # CPV prefixes where resident companies work: cleaning, green, catering, repairs, care, staffing/reintegration.
 RESIDENT_SECTORS = ("9091", "9092", "9061", "7731", "7734", "5552", "5551", "5532", "5541", "4544", "4545", "4542",
@@ -154,13 +155,13 @@ def coverage(*, engine: Engine, group_by: str = "buyer", buyer: str | None = Non
             for label, origin, sentence in found:
                 if label not in seen:
                     seen.add(label)
-                    evidence.append(Evidence(notice.notice_id, title, notice.buyer_name or "", notice.url, label,
+                    evidence.append(Evidence(notice.notice_id, title, notice.buyer_name or "", safe_url(notice.url), label,
                                              origin, sentence[:500]))  # fmt: skip
             codes = [notice.cpv_main or "", *(notice.record.get("cpv_additional") or [])]
             if not found and any(code.startswith(RESIDENT_SECTORS) for code in codes):
                 sector = division_label(notice.cpv_main or "", lang)
                 missed.append({"notice_id": notice.notice_id, "title": title, "buyer": notice.buyer_name or "",
-                               "url": notice.url, "cpv": notice.cpv_main, "sector": sector})  # fmt: skip
+                               "url": safe_url(notice.url), "cpv": notice.cpv_main, "sector": sector})  # fmt: skip
     ordered = sorted(groups.values(), key=lambda g: (-g.tenders, g.group))
     trend = [(m, c[0], c[1]) for m, c in sorted(months.items())]
     period = (start.isoformat() if start else None, end.isoformat() if end else None)
@@ -180,13 +181,36 @@ def to_rows(report: Coverage) -> list[dict[str, Any]]:
     return rows
 
 
-def to_csv(report: Coverage) -> str:
-    """Return the report's numbers as CSV."""
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value: Any) -> Any:
+    """Return a CSV cell that a spreadsheet shows as text, never runs as a formula (CSV injection).
+
+    >>> cell("=HYPERLINK(\"http://x\")"), cell("Gemeente Utrecht"), cell(3)
+    ('\'=HYPERLINK("http://x")', 'Gemeente Utrecht', 3)
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def to_csv(report: Coverage, *, excel: bool = False) -> str:
+    """Return the report's numbers as CSV; ``excel`` uses ``;`` and decimal commas, as Dutch Excel expects.
+
+    Text cells that a spreadsheet would read as a formula are neutralised. Write it with a byte-order mark
+    (``utf-8-sig``) so Excel reads the UTF-8 right.
+    """
     rows = to_rows(report)
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else ["group"])
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else ["group"], delimiter=";" if excel else ",")
     writer.writeheader()
-    writer.writerows(rows)
+    for row in rows:
+        cells = {key: cell(value) for key, value in row.items()}
+        if excel:
+            cells = {key: str(value).replace(".", ",") if isinstance(value, float) else value
+                     for key, value in cells.items()}  # fmt: skip
+        writer.writerow(cells)
     return buffer.getvalue()
 
 

@@ -9,31 +9,47 @@ from __future__ import annotations
 import logging
 import re
 import signal
-from datetime import UTC, datetime
 from types import FrameType
 
-from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecutionEvent
+from apscheduler.events import (
+    EVENT_JOB_ERROR,
+    EVENT_JOB_EXECUTED,
+    EVENT_SCHEDULER_STARTED,
+    JobExecutionEvent,
+    SchedulerEvent,
+)
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.engine import Engine
 
-from jobs.digest import iso_week, send_digests
-from jobs.pipeline import LockedError, record_step, run_lock, run_pipeline
+from jobs.clock import local_week, now_in
+from jobs.digest import expire_and_retry, send_digests
+from jobs.locks import LockedError, run_lock
+from jobs.pipeline import record_step, run_pipeline
 from jobs.settings import Settings
 
 logger = logging.getLogger(__name__)
 EVERY = re.compile(r"^every\s+(\d+)\s*([smh])$", re.IGNORECASE)
 
 
-def trigger(expression: str, timezone: str) -> BaseTrigger:
+class ScheduleError(ValueError):
+    """Raised when a schedule expression cannot be read, from ``trigger``; the message names the setting."""
+
+
+def trigger(expression: str, timezone: str, *, setting: str = "schedule") -> BaseTrigger:
     """Return a trigger for a crontab expression ("0 6 * * *") or an interval ("every 30m", "every 10s")."""
     match = EVERY.match(expression.strip())
     if match:
         unit = {"s": "seconds", "m": "minutes", "h": "hours"}[match.group(2).lower()]
         return IntervalTrigger(**{unit: int(match.group(1))}, timezone=timezone)
-    return CronTrigger.from_crontab(expression, timezone=timezone)
+    try:
+        return CronTrigger.from_crontab(expression, timezone=timezone)
+    except ValueError as exc:
+        raise ScheduleError(
+            f"{setting}: {expression!r} is neither a crontab line nor 'every N[smh]' ({exc})"
+        ) from None
 
 
 def build_scheduler(engine: Engine, settings: Settings) -> BlockingScheduler:
@@ -43,16 +59,21 @@ def build_scheduler(engine: Engine, settings: Settings) -> BlockingScheduler:
     )
 
     def run_job() -> None:
-        with run_lock(engine, settings.database_url):
+        with run_lock(engine):
             result = run_pipeline(engine=engine, settings=settings, digest=False)
         if result.exit_code:
             raise RuntimeError(f"steps failed: {', '.join(k for k, v in result.steps.items() if v == 'failed')}")
 
     def digest_job() -> None:
-        now = datetime.now(UTC)
-        with run_lock(engine, settings.database_url):
-            sent = send_digests(engine=engine, settings=settings, week=iso_week(now.date()), as_of=now, send=True)
-        if sent.counts["failed"]:
+        # A pipeline run may hold the lock right now: wait for it (bounded) instead of skipping the week.
+        with run_lock(engine, wait=settings.lock_wait):
+            now = now_in(settings.zone)
+            week = local_week(now, settings.zone)
+            sent = expire_and_retry(engine=engine, settings=settings, now=now, current_week=week)
+            sent.add(send_digests(engine=engine, settings=settings, week=week, as_of=now, send=True))
+            record_step(engine, "digest", "failed" if sent.failed else "success", sent.counts,
+                        "; ".join(sent.errors) or None, watermark=week)  # fmt: skip
+        if sent.failed:
             raise RuntimeError("; ".join(sent.errors))
 
     def listen(event: JobExecutionEvent) -> None:
@@ -67,11 +88,16 @@ def build_scheduler(engine: Engine, settings: Settings) -> BlockingScheduler:
         else:
             record_step(engine, f"schedule:{event.job_id}", "success")
 
-    scheduler.add_job(
-        run_job, trigger(settings.schedule_run, settings.timezone), id="run", name="crawl, analyse, match"
-    )
-    scheduler.add_job(digest_job, trigger(settings.schedule_digest, settings.timezone), id="digest", name="digests")
+    def started(_event: SchedulerEvent) -> None:
+        for job in scheduler.get_jobs():
+            logger.info("Scheduled %s (%s): next at %s", job.id, job.trigger, job.next_run_time)
+
+    run_trigger = trigger(settings.schedule_run, settings.timezone, setting="KANSENRADAR_SCHEDULE_RUN")
+    digest_trigger = trigger(settings.schedule_digest, settings.timezone, setting="KANSENRADAR_SCHEDULE_DIGEST")
+    scheduler.add_job(run_job, run_trigger, id="run", name="crawl, analyse, match")
+    scheduler.add_job(digest_job, digest_trigger, id="digest", name="digests")
     scheduler.add_listener(listen, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
+    scheduler.add_listener(started, EVENT_SCHEDULER_STARTED)
     return scheduler
 
 
@@ -85,7 +111,5 @@ def serve(engine: Engine, settings: Settings) -> None:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    for job in scheduler.get_jobs():
-        logger.info("Scheduled %s (%s)", job.id, job.trigger)
     scheduler.start()
     logger.info("Scheduler stopped")

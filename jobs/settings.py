@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 CommaList = Annotated[list[str], NoDecode]
@@ -75,12 +76,48 @@ class Settings(BaseSettings):
     schedule_digest: str = Field(
         default="0 7 * * 1", description="When `schedule` sends digests: crontab or 'every 1h'."
     )
-    timezone: str = Field(default="Europe/Amsterdam", description="Time zone of the schedule.")
+    timezone: str = Field(
+        default="Europe/Amsterdam",
+        description="The zone people live in: ISO weeks, digest days, dates given on the command line, times shown.",
+    )
     crawl_first_days: int = Field(
         default=14, ge=1, description="How far back the first crawl of a source goes, in days."
     )
     crawl_delay: float = Field(default=0.5, ge=0, description="Seconds between requests to one site (AutoThrottle).")
     retry_backoff: float = Field(default=2.0, ge=0, description="First retry wait in seconds; doubles per retry.")
+    retry_limit: int = Field(
+        default=6, ge=1, description="Crawls that try a failed notice document before giving up on it (reported)."
+    )
+    retry_queue_backoff: float = Field(
+        default=3600.0, ge=0, description="Seconds before a failed notice is tried again; doubles per attempt."
+    )
+    dns_timeout: float = Field(default=10.0, gt=0, description="Seconds a host name look-up may take.")
+    connect_timeout: float = Field(
+        default=30.0, gt=0, description="Seconds to connect and fetch a search page or notice (packages get longer)."
+    )
+    digest_retry_days: int = Field(
+        default=7, ge=0, description="Days in which `run` retries a digest that could not be sent, then expires it."
+    )
+    lock_wait: float = Field(
+        default=3600.0, ge=0, description="Seconds the scheduler's digest job waits for a running pipeline's lock."
+    )
+    abandon_after_hours: float = Field(
+        default=24.0, gt=0, description="Hours after which a job run still 'running' on another host is abandoned."
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (an IANA name such as Europe/Amsterdam)") from None
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """Return the configured time zone."""
+        return ZoneInfo(self.timezone)
 
     @field_validator("ted_countries", "ted_cpv", "ted_notice_types", "crawl_sources", mode="before")
     @classmethod
@@ -94,3 +131,13 @@ class Settings(BaseSettings):
 def load_settings(**overrides: object) -> Settings:
     """Return settings from the environment and ``.env``, with explicit overrides (CLI options) on top."""
     return Settings(**{key: value for key, value in overrides.items() if value is not None})
+
+
+def describe_error(error: ValidationError) -> str:
+    """Return one line naming each setting a validation error is about ("KANSENRADAR_TIMEZONE: unknown ...")."""
+    parts = []
+    for item in error.errors():
+        name = "KANSENRADAR_" + "_".join(str(p) for p in item["loc"]).upper() if item["loc"] else "settings"
+        message = str(item["msg"]).removeprefix("Value error, ")
+        parts.append(f"{name}: {message} (got {item.get('input')!r})" if "input" in item else f"{name}: {message}")
+    return "; ".join(parts)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,22 +13,25 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.engine.url import URL
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 from sqlmodel import Session, create_engine
 
-from storage.exceptions import DatabaseURLError, MigrationError
+from storage.exceptions import DatabaseMissingError, DatabaseUnavailableError, DatabaseURLError, MigrationError
 
 logger = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+# PostgreSQL advisory lock keys: one for migrations, one (in jobs) for runs.
+MIGRATION_LOCK_KEY = 0x4B52_4D47  # "KRMG"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # SQLite ignores foreign keys unless asked per connection; a busy timeout lets a second process wait
     # for a writer instead of failing at once. WAL lets readers (a report) run beside a writer (a crawl), and
-    # with synchronous=NORMAL a commit no longer waits for two fsyncs: the crawl commits once per notice.
+    # with synchronous=NORMAL a commit no longer waits for two fsyncs.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
@@ -36,26 +40,70 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def get_engine(url: str, *, echo: bool = False) -> Engine:
-    """Return an engine for ``url``; an SQLite file's folder is created when missing."""
+def sqlite_path(url: str | URL) -> Path | None:
+    """Return the file of an SQLite URL, or ``None`` (in-memory, a URI, or another database)."""
+    parsed = make_url(url) if isinstance(url, str) else url
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database).expanduser()
+
+
+def get_engine(url: str, *, echo: bool = False, create: bool = True) -> Engine:
+    """Return an engine for ``url`` (SQLite or PostgreSQL).
+
+    With ``create`` an SQLite file's folder is made when missing; without it (read-only commands) a missing file
+    is an error instead of an empty new database at a mistyped path.
+    """
     try:
         parsed = make_url(url)
     except ArgumentError:
-        raise DatabaseURLError(f"not a database URL: {url!r}") from None
-    if parsed.get_backend_name() == "sqlite":
-        database = parsed.database
-        if database and database != ":memory:" and not database.startswith("file:"):
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    elif parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() in ("", "psycopg2"):
+        raise DatabaseURLError(f"not a database URL: {url!r} (use sqlite:///path.db or postgresql://...)") from None
+    backend = parsed.get_backend_name()
+    if backend not in ("sqlite", "postgresql"):
+        raise DatabaseURLError(f"unsupported database {backend!r} in {parsed.render_as_string()!r}: "
+                               "use sqlite:///path.db or postgresql://user:password@host/dbname")  # fmt: skip
+    path = sqlite_path(parsed)
+    if path is not None:
+        if not create and not path.is_file():
+            raise DatabaseMissingError(f"no database at {path} (a crawl or `kansenradar db upgrade` creates it)")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseURLError(f"cannot create the folder of {path}: {exc.strerror or exc}") from None
+    elif backend == "postgresql" and parsed.get_driver_name() in ("", "psycopg2"):
         # psycopg 3 is the driver the project installs; plain postgresql:// would ask for psycopg2.
         parsed = parsed.set(drivername="postgresql+psycopg")
     try:
         engine = create_engine(parsed, echo=echo, pool_pre_ping=True)
     except (NoSuchModuleError, ImportError) as exc:
-        raise DatabaseURLError(f"no driver for {parsed.drivername!r}: {exc}") from None
+        hint = " (install it with: pip install 'kansenradar[postgres]')" if backend == "postgresql" else ""
+        raise DatabaseURLError(f"no driver for {parsed.drivername!r}{hint}: {exc}") from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def describe(engine: Engine) -> str:
+    """Return the database an engine points at, without its password, for messages."""
+    return engine.url.render_as_string(hide_password=True)
+
+
+def _unavailable(engine: Engine, exc: Exception) -> DatabaseUnavailableError:
+    detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+    if engine.dialect.name == "sqlite" and "not a database" in detail:
+        return DatabaseUnavailableError(f"{describe(engine)} is not an SQLite database (or it is corrupt)")
+    return DatabaseUnavailableError(f"cannot use {describe(engine)}: {detail}")
+
+
+def check_connection(engine: Engine) -> None:
+    """Open a connection and read the schema version, or raise ``DatabaseUnavailableError`` saying why not."""
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+            MigrationContext.configure(connection).get_current_revision()
+    except (DBAPIError, SQLAlchemyError, OSError) as exc:
+        raise _unavailable(engine, exc) from None
 
 
 @contextmanager
@@ -72,7 +120,7 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         session.close()
 
 
-def _alembic_config(engine: Engine) -> Config:
+def _alembic_config(engine: Engine | None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["engine"] = engine
@@ -81,28 +129,64 @@ def _alembic_config(engine: Engine) -> Config:
 
 def head_revision() -> str:
     """Return the newest migration revision shipped with this version."""
-    head = ScriptDirectory.from_config(_alembic_config(None)).get_current_head()  # type: ignore[arg-type]
+    head = ScriptDirectory.from_config(_alembic_config(None)).get_current_head()
     assert head is not None
     return head
 
 
 def current_revision(engine: Engine) -> str | None:
     """Return the revision the database is at, or ``None`` for an empty database."""
-    with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+    try:
+        with engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+    except (DBAPIError, OSError) as exc:
+        raise _unavailable(engine, exc) from None
+
+
+@contextmanager
+def _migration_lock(engine: Engine) -> Iterator[None]:
+    """Serialise migrations between processes: a file lock beside an SQLite file, an advisory lock on PostgreSQL.
+
+    The PostgreSQL lock is held on its own autocommit connection, so no transaction idles while migrating.
+    """
+    path = sqlite_path(engine.url)
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK_KEY})
+            try:
+                yield
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK_KEY})
+        return
+    if path is None:
+        yield
+        return
+    with Path(f"{path}.migrate.lock").open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def upgrade(engine: Engine, revision: str = "head") -> str | None:
     """Bring the schema to ``revision`` (default: the newest) and return the revision it is at."""
     try:
-        command.upgrade(_alembic_config(engine), revision)
+        with _migration_lock(engine):
+            command.upgrade(_alembic_config(engine), revision)
+    except (DBAPIError, OSError) as exc:
+        raise _unavailable(engine, exc) from None
     except SQLAlchemyError as exc:
         raise MigrationError(f"migration to {revision} failed: {exc}") from exc
     return current_revision(engine)
 
 
 def ensure_schema(engine: Engine) -> None:
-    """Create or upgrade the schema when it is behind, so the first run needs no separate step."""
+    """Create or upgrade the schema when it is behind, so the first run needs no separate step.
+
+    Two processes starting at once both see an old schema; the migration lock makes the second wait, and Alembic
+    then finds nothing left to do.
+    """
     current = current_revision(engine)
     if current != head_revision():
         logger.info("Database schema at %s, upgrading to %s", current or "empty", head_revision())

@@ -6,7 +6,17 @@ class StorageError(Exception):
 
 
 class DatabaseURLError(StorageError):
-    """Raised when a database URL cannot be used, from ``storage.db.get_engine``."""
+    """Raised when a database URL cannot be used (malformed, unsupported, driver missing), from
+    ``storage.db.get_engine``."""
+
+
+class DatabaseMissingError(StorageError):
+    """Raised when a read-only caller names an SQLite file that does not exist, from ``storage.db.get_engine``."""
+
+
+class DatabaseUnavailableError(StorageError):
+    """Raised when the database cannot be opened or reached (not a database, unreachable server, no permission),
+    from ``storage.db.check_connection`` and ``storage.db.ensure_schema``."""
 
 
 class MigrationError(StorageError):

@@ -37,7 +37,8 @@ class Notice(SQLModel, table=True):
     format: str = Field(sa_type=String(16))
     publication_number: str | None = Field(default=None, sa_type=String(32), index=True)
     procedure_id: str | None = Field(default=None, sa_type=String(128), index=True)
-    version: str | None = Field(default=None, sa_type=String(16))
+    # eForms "01", or an OCDS release date ("2026-11-05T10:00:00Z"): long enough for either.
+    version: str | None = Field(default=None, sa_type=String(64))
     notice_type: str | None = Field(default=None, sa_type=String(32))
     language: str | None = Field(default=None, sa_type=String(8))
     title: str | None = Field(default=None, sa_type=Text)
@@ -151,6 +152,9 @@ class Match(SQLModel, table=True):
 
 
 # One weekly digest for one company; the unique key makes "delivered once per week" a database fact.
+# Status: pending (not sent yet, or a send failed and will be retried), sending (claimed and committed before the
+# SMTP call), sent, outbox (written as .eml), uncertain (found in sending after a crash: maybe sent, not resent
+# without --resend-uncertain), expired (still pending after the retry window).
 class Delivery(SQLModel, table=True):
     __tablename__ = "delivery"
     __table_args__ = (UniqueConstraint("company_id", "iso_week", name="uq_delivery_company_week"),)
@@ -165,6 +169,7 @@ class Delivery(SQLModel, table=True):
     attempts: int = 0
     error: str | None = Field(default=None, sa_type=Text)
     created_at: datetime = _when()
+    last_attempt_at: datetime | None = _when(nullable=True)
     sent_at: datetime | None = _when(nullable=True)
 
 
@@ -180,3 +185,25 @@ class JobRun(SQLModel, table=True):
     counts: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     watermark: str | None = Field(default=None, sa_type=String(64))
     error: str | None = Field(default=None, sa_type=Text)
+    # Where the step runs, so a later run can tell a dead process's "running" row from a live one's.
+    host: str | None = Field(default=None, sa_type=String(255))
+    pid: int | None = None
+
+
+# A notice document that could not be fetched or parsed, retried first by the next crawl of its source.
+# ``key`` is the URL (or the file path), with "#member" for a member of an archive; status pending or gave_up.
+class CrawlFailure(SQLModel, table=True):
+    __tablename__ = "crawl_failure"
+    __table_args__ = (UniqueConstraint("source", "key", name="uq_crawl_failure_source_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(sa_type=String(16), index=True)
+    key: str = Field(sa_type=Text)
+    document: str = Field(sa_type=Text)
+    publication_date: date | None = None
+    status: str = Field(default="pending", sa_type=String(16))
+    attempts: int = 0
+    last_error: str = Field(sa_type=Text)
+    first_failed_at: datetime = _when()
+    last_attempt_at: datetime = _when()
+    next_attempt_at: datetime = _when()

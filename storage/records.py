@@ -8,10 +8,11 @@ Both forbid unknown keys so a typo in a parser or a profile file is an error, no
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 CPV_RE = re.compile(r"^\d{2,8}$")
 NUTS_RE = re.compile(r"^[A-Z]{2}[A-Z0-9]{0,3}$")
@@ -19,6 +20,25 @@ EMAIL_RE = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[A-Za-z0-9-]{2,}$")
 COMPANY_ID_RE = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
 
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+def _short(length: int) -> object:
+    # Columns have lengths (PostgreSQL enforces them, SQLite does not): the record refuses what would not fit,
+    # so a too-long value is a parse error naming the field on both databases, not a failed insert on one.
+    return StringConstraints(strip_whitespace=True, max_length=length)
+
+
+def safe_url(value: str | None) -> str | None:
+    """Return ``value`` when it is an http(s) URL, else ``None``: only those may ever become links.
+
+    >>> safe_url("javascript:alert(1)") is None, safe_url("https://ted.europa.eu/x")
+    (True, 'https://ted.europa.eu/x')
+    """
+    if not value:
+        return None
+    text = str(value).strip()
+    parts = urlsplit(text)
+    return text if parts.scheme.lower() in ("http", "https") and parts.netloc else None
 
 
 class _Strict(BaseModel):
@@ -48,14 +68,14 @@ class Money(_Strict):
     """An amount with its ISO 4217 currency."""
 
     amount: float = Field(ge=0)
-    currency: str | None = None
+    currency: Annotated[str, _short(3)] | None = None
 
 
 class Buyer(_Strict):
     """The contracting authority, as far as the notice names it."""
 
     name: str | None = None
-    country: str | None = None
+    country: Annotated[str, _short(8)] | None = None
     city: str | None = None
     nuts: str | None = None
 
@@ -72,16 +92,17 @@ class AwardCriterion(_Strict):
 class LotRecord(_Strict):
     """One lot of a notice; notices without lots have an empty list."""
 
-    lot_id: NonEmpty
+    lot_id: Annotated[NonEmpty, _short(64)]
     title: str | None = None
     description: str | None = None
     cpv_main: str | None = None
     cpv_additional: list[str] = []
     estimated_value: Money | None = None
-    deadline: datetime | None = None
+    # Aware only: a deadline without its zone is ambiguous by up to a day across Europe.
+    deadline: AwareDatetime | None = None
     nuts: list[str] = []
     reserved_participation: list[str] = []
-    reserved_execution: str | None = None
+    reserved_execution: Annotated[str, _short(16)] | None = None
     strategic_procurement: list[str] = []
     strategic_procurement_description: str | None = None
     social_objective: list[str] = []
@@ -104,12 +125,12 @@ class NoticeRecord(_Strict):
 
     source: Literal["ted", "tenderned", "ocds", "file"]
     format: Literal["eforms", "ted-xml", "ocds", "tenderned"]
-    notice_id: NonEmpty
-    publication_number: str | None = None
-    procedure_id: str | None = None
-    version: str | None = None
-    notice_type: str | None = None
-    language: str | None = None
+    notice_id: Annotated[NonEmpty, _short(128)]
+    publication_number: Annotated[str, _short(32)] | None = None
+    procedure_id: Annotated[str, _short(128)] | None = None
+    version: Annotated[str, _short(64)] | None = None
+    notice_type: Annotated[str, _short(32)] | None = None
+    language: Annotated[str, _short(8)] | None = None
     title: str | None = None
     description: str | None = None
     buyer: Buyer = Buyer()
@@ -118,10 +139,15 @@ class NoticeRecord(_Strict):
     nuts: list[str] = []
     estimated_value: Money | None = None
     publication_date: date | None = None
-    deadline: datetime | None = None
+    deadline: AwareDatetime | None = None
     url: str | None = None
     lots: list[LotRecord] = []
     social: SocialCodes = SocialCodes()
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        return safe_url(value)
 
     @field_validator("cpv_main")
     @classmethod

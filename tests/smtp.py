@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -16,11 +17,16 @@ from aiosmtpd.controller import Controller
 
 @dataclass
 class Mailbox:
-    """Messages received; set ``refuse`` to make the server answer 451 (try again later)."""
+    """Messages received; set ``refuse`` to make the server answer 451 (try again later).
+
+    ``stall`` seconds: keep a received message, then wait that long before answering, as a slow server does;
+    a sender killed meanwhile has handed over the mail without learning that it was accepted.
+    """
 
     messages: list[EmailMessage] = field(default_factory=list)
     envelopes: list[tuple[str, list[str]]] = field(default_factory=list)
     refuse: bool = False
+    stall: float = 0.0
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.refuse:
@@ -28,7 +34,13 @@ class Mailbox:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         self.messages.append(message)  # type: ignore[arg-type]
         self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        if self.stall:
+            await asyncio.sleep(self.stall)
         return "250 OK"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        """Return the messages received for one address."""
+        return [m for m in self.messages if address in str(m["To"])]
 
 
 @contextmanager

@@ -68,16 +68,17 @@ def parse_date(value: str | None) -> date | None:
         return None
 
 
-def parse_datetime(value: str | None) -> datetime | None:
-    """Return an aware datetime from an ISO datetime; a value without offset is taken as UTC."""
+def parse_datetime(value: str | None, *, default_tz: timezone | ZoneInfo = UTC) -> datetime | None:
+    """Return an aware datetime from an ISO datetime; a value without offset is in ``default_tz`` (the zone the
+    source publishes in: UTC for OCDS, which requires offsets anyway; Amsterdam for TenderNed)."""
     if not value:
         return None
     try:
         parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
         day = parse_date(value)
-        return datetime.combine(day, time(23, 59, 59), tzinfo=UTC) if day else None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        return datetime.combine(day, time(23, 59, 59), tzinfo=default_tz) if day else None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=default_tz)
 
 
 def combine_deadline(day: str | None, clock: str | None, *, default_tz: timezone | ZoneInfo = UTC) -> datetime | None:
@@ -121,3 +122,28 @@ def clean_text(parts: Iterable[str | None], *, separator: str = "\n") -> str | N
     """Join text parts, collapsing runs of whitespace inside each; ``None`` when nothing is left."""
     cleaned = [" ".join(part.split()) for part in parts if part and part.strip()]
     return separator.join(cleaned) or None
+
+
+MAX_LOT_ID = 64
+
+
+def lot_ids(raw: list[str | None], *, prefix: str = "LOT") -> list[str]:
+    """Return one usable, unique identifier per lot, in order.
+
+    Buyers' lot numbers are free text in TED XML ("1, 2, 3, … 20" for lots described together) and may repeat or
+    run long; such a lot is named by its position instead, so every lot stays addressable and none is lost.
+
+    >>> lot_ids(["1", "1", None, "x" * 80])
+    ['1', 'LOT-2', 'LOT-3', 'LOT-4']
+    """
+    seen: set[str] = set()
+    result = []
+    for position, value in enumerate(raw, start=1):
+        text = " ".join((value or "").split())
+        if not text or len(text) > MAX_LOT_ID or text in seen:
+            text = f"{prefix}-{position}"
+            while text in seen:
+                text += "'"
+        seen.add(text)
+        result.append(text)
+    return result

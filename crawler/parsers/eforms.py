@@ -15,6 +15,7 @@ from crawler.parsers.codes import country_alpha2, language_alpha2
 from crawler.parsers.common import (
     clean_text,
     combine_deadline,
+    lot_ids,
     parse_amount,
     parse_date,
     publication_number,
@@ -199,6 +200,8 @@ def parse_eforms(root: etree._Element, *, name: str, source: str) -> NoticeRecor
     project = _first(X["project"](root))
     project = project if project is not None else etree.Element("empty")
     lots = [_lot(lot, lang3) for lot in X["lots"](root)]
+    for lot, identifier in zip(lots, lot_ids([lot["lot_id"] for lot in lots]), strict=True):
+        lot["lot_id"] = identifier
     deadlines = [lot["deadline"] for lot in lots if lot["deadline"] is not None]
     lot_cpvs = [lot["cpv_main"] for lot in lots] + [c for lot in lots for c in lot["cpv_additional"]]
     cpv_main = _first(_cpvs(X["cpv_main"](project))) or next((c for c in lot_cpvs if c), None)

@@ -9,7 +9,15 @@ from __future__ import annotations
 from typing import Any
 
 from crawler.parsers.codes import country_alpha2, language_alpha2
-from crawler.parsers.common import clean_text, parse_amount, parse_date, parse_datetime, social_union, unique
+from crawler.parsers.common import (
+    clean_text,
+    lot_ids,
+    parse_amount,
+    parse_date,
+    parse_datetime,
+    social_union,
+    unique,
+)
 from storage.records import NoticeRecord
 
 RESERVED = {"shelteredWorkshop": "res-ws", "publicServiceMissionOrganization": "res-pub-ser"}
@@ -152,6 +160,8 @@ def release_record(release: dict[str, Any], *, source: str) -> NoticeRecord:
                 **_social(lot),
             }
         )
+    for lot, identifier in zip(lots, lot_ids([lot["lot_id"] for lot in lots]), strict=True):
+        lot["lot_id"] = identifier
     tender_social = _social(tender)
     deadlines = [d for d in [parse_datetime(_dict(tender.get("tenderPeriod")).get("endDate"))] if d]
     deadlines += [lot["deadline"] for lot in lots if lot["deadline"]]

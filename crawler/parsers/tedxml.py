@@ -17,6 +17,7 @@ from crawler.parsers.common import (
     BRUSSELS,
     clean_text,
     combine_deadline,
+    lot_ids,
     parse_amount,
     parse_date,
     publication_number,
@@ -181,6 +182,8 @@ def parse_ted_xml(root: etree._Element, *, name: str, source: str) -> NoticeReco
                 "selection_criteria": selection,
             }
         )
+    for lot, identifier in zip(lots, lot_ids([lot["lot_id"] for lot in lots], prefix="ITEM"), strict=True):
+        lot["lot_id"] = identifier
     nuts = unique(n for lot in lots for n in lot["nuts"]) or unique(
         n.get("CODE") for n in _all(_find(coded, "{*}NOTICE_DATA"), "{*}PERFORMANCE_NUTS")
     )

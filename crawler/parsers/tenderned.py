@@ -7,6 +7,7 @@ TenderNed publishes no schema, so unknown fields are ignored and missing ones st
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from crawler.parsers.common import clean_text, parse_amount, parse_date, parse_datetime, unique
 from storage.records import NoticeRecord
@@ -17,6 +18,7 @@ PUBLICATION_TYPES = {
     "REC": "corr", "MAC": "pin-only",
 }  # fmt: skip
 NOTICE_URL = "https://www.tenderned.nl/aankondigingen/overzicht/{id}"
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 def _code(value: Any) -> str | None:
@@ -58,7 +60,8 @@ def publication_record(data: dict[str, Any], *, source: str = "tenderned") -> No
             "nuts": [n for n in nuts if n and n[:2].isalpha()],
             "estimated_value": {"amount": value, "currency": "EUR"} if value is not None else None,
             "publication_date": parse_date(data.get("publicatieDatum")),
-            "deadline": parse_datetime(data.get("sluitingsDatum")),
+            # TenderNed writes Dutch local time; a closing time without offset is 12:00 in the Netherlands.
+            "deadline": parse_datetime(data.get("sluitingsDatum"), default_tz=AMSTERDAM),
             "url": (link.get("href") if isinstance(link, dict) else None) or NOTICE_URL.format(id=publication_id),
         }
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -41,7 +40,7 @@ class Ocds(TenderSpider):
         self.url = text if urlparse(text).scheme in ("http", "https", "file") else Path(text).resolve().as_uri()
         self.since_param = since_param or None
 
-    async def start(self) -> AsyncIterator[Any]:
+    async def listing(self) -> AsyncIterator[Any]:
         url = self.url
         if self.since and self.since_param and not url.startswith("file:"):
             joiner = "&" if "?" in url else "?"
@@ -49,11 +48,15 @@ class Ocds(TenderSpider):
         yield scrapy.Request(url, callback=self.parse, errback=self.failed_listing)
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
-        yield from self.notice_items(response.body, document=response.url, filter_dates=True)
-        try:
-            links = json.loads(response.body).get("links") or {}
-        except (ValueError, AttributeError):
+        # A package page is both a listing (its links.next leads on) and the notices themselves: if it cannot be
+        # read, the pages after it are never fetched, so the crawl is incomplete.
+        data = self.read_listing(response)
+        if not isinstance(data, dict):
+            if data is not None:
+                self.listing_failed(response.url, "JSON that is not an OCDS package or release")
             return
+        yield from self.notice_items(response.body, document=response.url, filter_dates=True)
+        links = data.get("links") or {}
         next_url = links.get("next") if isinstance(links, dict) else None
         if next_url:
-            yield scrapy.Request(response.urljoin(next_url), callback=self.parse, errback=self.failed_listing)
+            yield scrapy.Request(response.urljoin(str(next_url)), callback=self.parse, errback=self.failed_listing)

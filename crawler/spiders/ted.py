@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import scrapy
 from scrapy.http import JsonRequest, Response
@@ -13,6 +15,7 @@ from crawler.exceptions import SpiderArgumentError
 from crawler.items import NoticeItem
 
 FIELDS = ["publication-number", "publication-date", "notice-type", "links"]
+BRUSSELS = ZoneInfo("Europe/Brussels")  # TED publishes on Brussels time
 
 
 class Ted(TenderSpider):
@@ -89,27 +92,54 @@ class Ted(TenderSpider):
             f"{url}/notices/search", data=body, callback=self.parse, errback=self.failed_listing, dont_filter=True
         )
 
-    async def start(self) -> AsyncIterator[Any]:
+    async def listing(self) -> AsyncIterator[Any]:
         yield self._search(None)
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[scrapy.Request]:
-        data = response.json()
-        notices = data.get("notices") or []
+        data = self.read_listing(response)
+        if data is None:
+            return
+        notices = data.get("notices") if isinstance(data, dict) else None
+        if not isinstance(notices, list) or not all(isinstance(n, dict) for n in notices):
+            self.listing_failed(response.url, "JSON without a list of notices")
+            return
         for notice in notices:
             number = notice.get("publication-number") or notice.get("ND")
             url = ((notice.get("links") or {}).get("xml") or {}).get("MUL")
-            if not number or not url or number in self.requested:
-                continue
+            if not number or not url or number in self.requested or url in self.retrying:
+                continue  # listed once per language version; or already asked for from the retry queue
             if self.max_notices is not None and len(self.requested) >= self.max_notices:
                 return
             self.requested.add(number)
             yield scrapy.Request(
-                url, callback=self.parse_notice, errback=self.failed_request, cb_kwargs={"document": f"{number}.xml"}
-            )
+                url, callback=self.parse_notice, errback=self.failed_request, cb_kwargs={"document": f"{number}.xml"},
+                meta={"queue_key": url, "publication_date": publication_day(notice)},
+            )  # fmt: skip
         token = data.get("iterationNextToken")
         if token and notices:
             yield self._search(token)
 
     def parse_notice(self, response: Response, document: str) -> Iterator[NoticeItem]:
         """Parse one notice's XML."""
-        yield from self.notice_items(response.body, document=document)
+        yield from self.notice_items(response.body, document=document, key=response.meta.get("queue_key"),
+                                     publication_date=response.meta.get("publication_date"))  # fmt: skip
+
+
+def publication_day(notice: dict[str, Any]) -> date | None:
+    """Return a search result's publication date, or ``None``.
+
+    The API answers ``publication-date`` as "2024-03-29+01:00" or ``PD`` as the UTC instant of midnight in
+    Brussels ("2022-02-06T23:00:00Z" for 7 February), as in the recorded response.
+
+    >>> publication_day({"PD": "2022-02-06T23:00:00Z"}), publication_day({"publication-date": "2024-03-29+01:00"})
+    (datetime.date(2022, 2, 7), datetime.date(2024, 3, 29))
+    """
+    value = notice.get("publication-date") or notice.get("PD")
+    if not isinstance(value, str) or len(value) < 10:
+        return None
+    try:
+        if "T" in value:
+            return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(BRUSSELS).date()
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Iterator
 from datetime import date
 from typing import Any
@@ -10,9 +11,12 @@ import scrapy
 from scrapy.http import Response
 
 from crawler.archives import iter_archive
-from crawler.base import TenderSpider, list_argument
+from crawler.base import TenderSpider, date_argument, list_argument
 from crawler.exceptions import SpiderArgumentError
 from crawler.items import NoticeItem
+
+logger = logging.getLogger(__name__)
+PACKAGE_TIMEOUT = 1800  # seconds: a monthly package is hundreds of megabytes, unlike a search page
 
 
 def _months(start: date, end: date) -> list[str]:
@@ -21,6 +25,20 @@ def _months(start: date, end: date) -> list[str]:
         months.append(f"{year}-{month}")
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return months
+
+
+def month_argument(value: str, *, today: date) -> str:
+    """Return a finished month ("2026-11") in TED's package form ("2026-11"; "2026-1" for January), or raise.
+
+    TED publishes a monthly package once the month is over: asking for this month (or a later one) would
+    fetch nothing, or a package that later grows.
+    """
+    year, _, month = value.strip().partition("-")
+    if not (len(year) == 4 and year.isdigit() and month.isdigit() and 1 <= int(month) <= 12):
+        raise SpiderArgumentError(f"months: {value!r} is not a month in the form YYYY-MM")
+    if (int(year), int(month)) >= (today.year, today.month):
+        raise SpiderArgumentError(f"months: {value} is not finished yet; TED publishes a monthly package after it")
+    return f"{int(year)}-{int(month)}"
 
 
 def _issues(value: Any) -> list[str]:
@@ -51,28 +69,53 @@ class TedPackages(TenderSpider):
     # TenderSpider
     source = "ted"
 
-    def __init__(self, *args: Any, issues: Any = None, months: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, issues: Any = None, months: Any = None, today: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        today = date_argument("today", today) or date.today()
         self.issues = _issues(issues)
-        self.months = [m.replace("-0", "-") for m in list_argument(months)]
+        self.months = [month_argument(m, today=today) for m in list_argument(months)]
         if not self.issues and not self.months:
             if not self.since:
                 raise SpiderArgumentError("give issues, months, or since (and until) for the monthly packages")
-            self.months = _months(self.since, self.until or date.today())
+            end = min(self.until or today, today)
+            # Only finished months: the current one is left for the next crawl, when its package exists.
+            self.months = [
+                m for m in _months(self.since, end) if tuple(map(int, m.split("-"))) < (today.year, today.month)
+            ]
+            if not self.months:
+                logger.info("No finished month since %s: nothing to fetch yet", self.since)
 
-    async def start(self) -> AsyncIterator[Any]:
-        base = self.settings.get("KANSENRADAR_TED_PACKAGES_URL", "https://ted.europa.eu/packages").rstrip("/")
+    @property
+    def base_url(self) -> str:
+        """Return the packages' base URL from the settings."""
+        return str(self.settings.get("KANSENRADAR_TED_PACKAGES_URL", "https://ted.europa.eu/packages")).rstrip("/")
+
+    async def listing(self) -> AsyncIterator[Any]:
         targets = [f"daily/{issue}" for issue in self.issues] + [f"monthly/{month}" for month in self.months]
         for target in targets:
             yield scrapy.Request(
-                f"{base}/{target}",
+                f"{self.base_url}/{target}",
                 callback=self.parse,
                 errback=self.failed_listing,
                 cb_kwargs={"package": target.replace("/", "-") + ".tar.gz"},
+                meta={"download_timeout": PACKAGE_TIMEOUT},
             )
 
     def parse(self, response: Response, package: str = "package.tar.gz", **kwargs: Any) -> Iterator[NoticeItem]:
+        only = response.meta.get("member")
         for document, body in iter_archive(response.body, name=package):
             if document == package:  # the package itself is unreadable
-                self._count("listing_failed")
-            yield from self.notice_items(body, document=document, filter_dates=True)
+                self.listing_failed(response.url, str(body))
+                continue
+            if only is not None and document != only:
+                continue
+            key = f"{response.url}#{document}"
+            yield from self.notice_items(body, document=document, filter_dates=only is None, key=key)
+
+    def retry(self, key: str, document: str, publication_date: date | None) -> Iterator[Any]:
+        # One member of a package: the package is fetched again and only that member read.
+        url = key.partition("#")[0]
+        package = document.split("/", 1)[0]
+        yield scrapy.Request(url, callback=self.parse, errback=self.failed_request, dont_filter=True,
+                             meta={"queue_key": key, "member": document, "download_timeout": PACKAGE_TIMEOUT},
+                             cb_kwargs={"package": package})  # fmt: skip

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -12,6 +13,7 @@ from scrapy.http import Response
 from crawler.base import TenderSpider
 from crawler.exceptions import SpiderArgumentError
 from crawler.items import NoticeItem
+from crawler.parsers.common import parse_date
 
 
 class Tenderned(TenderSpider):
@@ -59,25 +61,37 @@ class Tenderned(TenderSpider):
             headers={"Accept": "application/json"},
         )
 
-    async def start(self) -> AsyncIterator[Any]:
+    async def listing(self) -> AsyncIterator[Any]:
         yield self._page(0)
 
     def parse(self, response: Response, page: int = 0, **kwargs: Any) -> Iterator[scrapy.Request]:
-        data = response.json()
-        content = data.get("content") or []
+        data = self.read_listing(response)
+        if data is None:
+            return
+        content = data.get("content") if isinstance(data, dict) else None
+        if not isinstance(content, list) or not all(isinstance(item, dict) for item in content):
+            self.listing_failed(response.url, "JSON without a content list of publications")
+            return
         for item in content:
             publication_id = item.get("publicatieId")
-            if publication_id:
+            url = f"{self.api_url}/publicaties/{publication_id}"
+            if publication_id and url not in self.retrying:
                 yield scrapy.Request(
-                    f"{self.api_url}/publicaties/{publication_id}",
+                    url,
                     callback=self.parse_detail,
                     errback=self.failed_request,
                     cb_kwargs={"document": f"tenderned-{publication_id}.json"},
                     headers={"Accept": "application/json"},
+                    meta={"queue_key": url, "publication_date": parse_date(str(item.get("publicatieDatum") or ""))},
                 )
         if content and data.get("last") is False:
             yield self._page(page + 1)
 
+    def retry(self, key: str, document: str, publication_date: date | None) -> Iterator[Any]:
+        for request in super().retry(key, document, publication_date):
+            yield request.replace(headers={"Accept": "application/json"})
+
     def parse_detail(self, response: Response, document: str) -> Iterator[NoticeItem]:
         """Parse one publication's detail."""
-        yield from self.notice_items(response.body, document=document)
+        yield from self.notice_items(response.body, document=document, key=response.meta.get("queue_key"),
+                                     publication_date=response.meta.get("publication_date"))  # fmt: skip

@@ -1,6 +1,14 @@
 """Repository functions: keyword-only, given a session, never committing (``session_scope`` does)."""
 
 from storage.repository.companies import list_companies, to_profile, upsert_company
+from storage.repository.failures import (
+    FailedDocument,
+    due_failures,
+    earliest_pending_date,
+    list_failures,
+    record_failures,
+    resolve_failures,
+)
 from storage.repository.notices import (
     Outcome,
     count_to_analyse,
@@ -19,6 +27,9 @@ from storage.repository.notices import (
 )
 from storage.repository.runs import (
     add_delivery,
+    claim_delivery,
+    deliveries,
+    finish_delivery,
     finish_job_run,
     get_delivery,
     job_runs,
@@ -27,23 +38,32 @@ from storage.repository.runs import (
 )
 
 __all__ = [
+    "FailedDocument",
     "Outcome",
     "add_delivery",
+    "claim_delivery",
     "count_to_analyse",
+    "deliveries",
+    "due_failures",
+    "earliest_pending_date",
     "findings_of",
+    "finish_delivery",
     "finish_job_run",
     "get_delivery",
     "get_notice",
     "job_runs",
     "last_successful_run",
     "list_companies",
+    "list_failures",
     "list_notices",
     "lots_of",
     "matches_of",
     "notices_to_analyse",
     "prune_matches",
+    "record_failures",
     "record_hash",
     "replace_findings",
+    "resolve_failures",
     "start_job_run",
     "to_profile",
     "to_record",

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import logging
+import os
+import socket
 from collections.abc import Sequence
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from storage.models import Delivery, JobRun
 from storage.types import utcnow
 
 logger = logging.getLogger(__name__)
+
+RUN_STATUSES = ("running", "success", "failed", "skipped", "abandoned")
 
 
 def get_delivery(*, session: Session, company_id: str, iso_week: str) -> Delivery | None:
@@ -28,12 +33,65 @@ def add_delivery(*, session: Session, company_id: str, iso_week: str) -> Deliver
     return delivery
 
 
+def claim_delivery(*, session: Session, company_id: str, iso_week: str, message_id: str) -> Delivery | None:
+    """Mark a company's delivery for a week as ``sending`` (creating it if needed) and count the attempt.
+
+    The caller commits this before handing the message to SMTP: a crash after the hand-over then leaves a
+    ``sending`` row, never a second mail. Returns ``None`` when another process created the row first.
+    """
+    delivery = get_delivery(session=session, company_id=company_id, iso_week=iso_week)
+    if delivery is None:
+        try:
+            with session.begin_nested():
+                delivery = Delivery(company_id=company_id, iso_week=iso_week, message_id=message_id)
+                session.add(delivery)
+        except IntegrityError:
+            return None
+    delivery.status = "sending"
+    delivery.message_id = delivery.message_id or message_id
+    delivery.attempts += 1
+    delivery.last_attempt_at = utcnow()
+    session.add(delivery)
+    session.flush()
+    return delivery
+
+
+def finish_delivery(*, session: Session, delivery_id: int, status: str, error: str | None = None) -> Delivery:
+    """Record how a delivery attempt ended (``sent``, ``outbox`` or ``pending`` with the error)."""
+    delivery = session.get(Delivery, delivery_id)
+    assert delivery is not None
+    delivery.status = status
+    delivery.error = error
+    if status == "sent":
+        delivery.sent_at = utcnow()
+    session.add(delivery)
+    session.flush()
+    return delivery
+
+
+def deliveries(
+    *, session: Session, statuses: Sequence[str] | None = None, company_id: str | None = None,
+    created_before: datetime | None = None, created_since: datetime | None = None,
+) -> Sequence[Delivery]:  # fmt: skip
+    """Return deliveries, oldest first, filtered by status, company and creation time."""
+    statement = select(Delivery)
+    if statuses is not None:
+        statement = statement.where(col(Delivery.status).in_(statuses))
+    if company_id is not None:
+        statement = statement.where(Delivery.company_id == company_id)
+    if created_before is not None:
+        statement = statement.where(col(Delivery.created_at) < created_before)
+    if created_since is not None:
+        statement = statement.where(col(Delivery.created_at) >= created_since)
+    return session.exec(statement.order_by(col(Delivery.created_at), col(Delivery.id))).all()
+
+
 # Job runs
 
 
 def start_job_run(*, session: Session, name: str) -> JobRun:
-    """Record that a job step started."""
-    run = JobRun(name=name)
+    """Record that a job step started here (this host and process)."""
+    run = JobRun(name=name, host=socket.gethostname(), pid=os.getpid())
     session.add(run)
     session.flush()
     return run
@@ -59,23 +117,25 @@ def finish_job_run(
     return run
 
 
-def last_successful_run(*, session: Session, name: str) -> JobRun | None:
-    """Return the newest finished run of ``name`` that succeeded, for incremental work."""
-    statement = (
-        select(JobRun)
-        .where(JobRun.name == name, JobRun.status == "success")
-        .order_by(col(JobRun.started_at).desc(), col(JobRun.id).desc())
-    )
+def last_successful_run(*, session: Session, name: str, watermark: str | None = None) -> JobRun | None:
+    """Return the newest finished run of ``name`` that succeeded (with that watermark, if given)."""
+    statement = select(JobRun).where(JobRun.name == name, JobRun.status == "success")
+    if watermark is not None:
+        statement = statement.where(JobRun.watermark == watermark)
+    statement = statement.order_by(col(JobRun.started_at).desc(), col(JobRun.id).desc())
     return session.exec(statement).first()
 
 
 def job_runs(
-    *, session: Session, limit: int = 20, since: datetime | None = None, name: str | None = None
-) -> Sequence[JobRun]:
-    """Return recent job runs, newest first, optionally only those of one job."""
+    *, session: Session, limit: int = 20, since: datetime | None = None, name: str | None = None,
+    statuses: Sequence[str] | None = None,
+) -> Sequence[JobRun]:  # fmt: skip
+    """Return recent job runs, newest first, optionally only those of one job or some statuses."""
     statement = select(JobRun)
     if name is not None:
         statement = statement.where(JobRun.name == name)
     if since is not None:
         statement = statement.where(col(JobRun.started_at) >= since)
+    if statuses is not None:
+        statement = statement.where(col(JobRun.status).in_(statuses))
     return session.exec(statement.order_by(col(JobRun.id).desc()).limit(limit)).all()

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import base64
-import json
 import shutil
-import sqlite3
 import zipfile
 from pathlib import Path
 
@@ -13,6 +11,7 @@ import pytest
 
 from crawler.parsers import parse_document
 from tests.crawler.hostile import HOSTILE
+from tests.dbutil import as_json, job_runs, rows
 from tests.replay import Reply, Seen, replay_server, run_cli, sequence
 from tests.shared import shared
 
@@ -27,9 +26,9 @@ TED_FILES = [
 ]
 
 
-def _env(tmp_path: Path, base: str) -> dict[str, str]:
+def _env(url: str, base: str) -> dict[str, str]:
     return {
-        "KANSENRADAR_DATABASE_URL": f"sqlite:///{tmp_path / 'crawl.db'}",
+        "KANSENRADAR_DATABASE_URL": url,
         "KANSENRADAR_TED_API_URL": f"{base}/v3",
         "KANSENRADAR_TENDERNED_API_URL": f"{base}/papi/tenderned-rs-tns/v2",
         "KANSENRADAR_CRAWL_DELAY": "0",
@@ -37,14 +36,12 @@ def _env(tmp_path: Path, base: str) -> dict[str, str]:
     }
 
 
-def _rows(tmp_path: Path, sql: str) -> list[tuple]:
-    with sqlite3.connect(tmp_path / "crawl.db") as connection:
-        return connection.execute(sql).fetchall()
+def _rows(url: str, sql: str) -> list[tuple]:
+    return rows(url, sql)
 
 
-def _job_runs(tmp_path: Path, name: str) -> list[tuple[str, dict, str | None]]:
-    rows = _rows(tmp_path, f"SELECT status, counts, watermark FROM job_run WHERE name = '{name}' ORDER BY id")
-    return [(status, json.loads(counts), watermark) for status, counts, watermark in rows]
+def _job_runs(url: str, name: str) -> list[tuple[str, dict, str | None]]:
+    return job_runs(url, name)
 
 
 def _search_page(base: str, numbers: list[tuple[str, str]], token: str | None) -> dict:
@@ -75,7 +72,7 @@ def _ted_notices() -> dict[str, tuple[bytes, str]]:
     return notices
 
 
-def test_ted_spider_pages_retries_and_stores_once(tmp_path: Path) -> None:
+def test_ted_spider_pages_retries_and_stores_once(tmp_path: Path, database_url: str) -> None:
     notices = _ted_notices()
     numbers = [(n, published) for n, (_data, published) in notices.items()]
     with replay_server() as server:
@@ -93,7 +90,7 @@ def test_ted_spider_pages_retries_and_stores_once(tmp_path: Path) -> None:
             flaky = number == numbers[1][0]
             server.route("GET", f"/en/notice/{number}/xml", sequence(Reply(500, b"oops"), reply) if flaky else reply)
 
-        first = run_cli("crawl", "ted", "--since", "2023-01-01", env=_env(tmp_path, server.base), cwd=tmp_path)
+        first = run_cli("crawl", "ted", "--since", "2023-01-01", env=_env(database_url, server.base), cwd=tmp_path)
         assert first.returncode == 0, first.stderr
         assert "crawl ted: success; fetched 5, new 5" in first.stdout
         searches = server.seen("POST", "/v3/notices/search")
@@ -106,13 +103,13 @@ def test_ted_spider_pages_retries_and_stores_once(tmp_path: Path) -> None:
         assert len(server.seen("GET", f"/en/notice/{numbers[1][0]}/xml")) == 2  # the 500 was retried
         assert "Kansenradar" in searches[1].headers["User-Agent"]
 
-        stored = _rows(tmp_path, "SELECT source, notice_id FROM notice ORDER BY notice_id")
+        stored = _rows(database_url, "SELECT source, notice_id FROM notice ORDER BY notice_id")
         assert sorted(stored) == sorted(("ted", n) for n in notices)
-        (run,) = _job_runs(tmp_path, "crawl:ted")
+        (run,) = _job_runs(database_url, "crawl:ted")
         assert run[0] == "success" and run[1]["new"] == 5 and run[1]["failed"] == 0
         assert run[2] == max(published for _n, published in numbers)
 
-        second = run_cli("crawl", "ted", env=_env(tmp_path, server.base), cwd=tmp_path)
+        second = run_cli("crawl", "ted", env=_env(database_url, server.base), cwd=tmp_path)
         assert second.returncode == 0, second.stderr
         assert "new 0" in second.stdout and "unchanged 5" in second.stdout
         # Incremental: the second crawl starts at the first one's watermark.
@@ -120,23 +117,23 @@ def test_ted_spider_pages_retries_and_stores_once(tmp_path: Path) -> None:
             f"publication-date >= {run[2].replace('-', '')}"
             in server.seen("POST", "/v3/notices/search")[-1].json()["query"]
         )
-    assert len(_rows(tmp_path, "SELECT id FROM notice")) == 5
-    assert [r[1]["unchanged"] for r in _job_runs(tmp_path, "crawl:ted")] == [0, 5]
+    assert len(_rows(database_url, "SELECT id FROM notice")) == 5
+    assert [r[1]["unchanged"] for r in _job_runs(database_url, "crawl:ted")] == [0, 5]
 
 
-def test_ted_spider_replays_the_recorded_response(tmp_path: Path) -> None:
+def test_ted_spider_replays_the_recorded_response(tmp_path: Path, database_url: str) -> None:
     recorded = shared("ted-api", "ted_api_response.json").read_text(encoding="utf-8")
     with replay_server() as server:
         # The recorded response points at ted.europa.eu; replayed here, it points at the local server.
         server.route("POST", "/v3/notices/search", Reply(200, recorded.replace("https://ted.europa.eu", server.base)
                                                         .encode(), {"Content-Type": "application/json"}))  # fmt: skip
-        result = run_cli("crawl", "ted", "--since", "2022-02-01", env=_env(tmp_path, server.base), cwd=tmp_path)
+        result = run_cli("crawl", "ted", "--since", "2022-02-01", env=_env(database_url, server.base), cwd=tmp_path)
         # Its notice (listed twice) is not in ../shared/data: the server answers 404, once.
         assert len(server.seen("GET", "/en/notice/67623-2022/xml")) == 1
     assert result.returncode == 1
     assert "failed 1" in result.stdout
     assert f"{server.base}/en/notice/67623-2022/xml: download failed" in result.stderr
-    ((status, counts, _watermark),) = _job_runs(tmp_path, "crawl:ted")
+    ((status, counts, _watermark),) = _job_runs(database_url, "crawl:ted")
     assert status == "success" and counts["failed"] == 1 and counts["new"] == 0
 
 
@@ -163,7 +160,7 @@ def _tenderned_detail(publication_id: int, title: str, cpv: str) -> dict:
     }
 
 
-def test_tenderned_spider_with_basic_auth(tmp_path: Path) -> None:
+def test_tenderned_spider_with_basic_auth(tmp_path: Path, database_url: str) -> None:
     details = {
         401: _tenderned_detail(401, "Groenonderhoud wijkparken", "77310000-6"),
         402: _tenderned_detail(402, "Schoonmaak buurthuizen", "90911200-8"),
@@ -186,7 +183,7 @@ def test_tenderned_spider_with_basic_auth(tmp_path: Path) -> None:
             reply = Reply.json(detail)
             flaky = publication_id == 402
             server.route("GET", f"{api}/publicaties/{publication_id}", sequence(Reply(503), reply) if flaky else reply)
-        env = {**_env(tmp_path, server.base), "KANSENRADAR_TENDERNED_USER": "kansen",
+        env = {**_env(database_url, server.base), "KANSENRADAR_TENDERNED_USER": "kansen",
                "KANSENRADAR_TENDERNED_PASSWORD": "radar"}  # fmt: skip
         first = run_cli("crawl", "tenderned", "--since", "2026-11-01", env=env, cwd=tmp_path)
         assert first.returncode == 0, first.stderr
@@ -200,13 +197,13 @@ def test_tenderned_spider_with_basic_auth(tmp_path: Path) -> None:
         assert len(server.seen("GET", f"{api}/publicaties/402")) == 2
         second = run_cli("crawl", "tenderned", "--since", "2026-11-01", env=env, cwd=tmp_path)
         assert second.returncode == 0 and "new 0" in second.stdout and "unchanged 3" in second.stdout
-    rows = _rows(tmp_path, "SELECT notice_id, title, cpv_main, buyer_name FROM notice ORDER BY notice_id")
+    rows = _rows(database_url, "SELECT notice_id, title, cpv_main, buyer_name FROM notice ORDER BY notice_id")
     assert rows == [("401", "Groenonderhoud wijkparken", "77310000", "Gemeente Utrecht"),
                     ("402", "Schoonmaak buurthuizen", "90911200", "Gemeente Utrecht"),
                     ("403", "Catering stadskantoor", "55520000", "Gemeente Utrecht")]  # fmt: skip
 
 
-def test_ocds_spider_follows_next_links(tmp_path: Path) -> None:
+def test_ocds_spider_follows_next_links(tmp_path: Path, database_url: str) -> None:
     real = shared("ocds", "release-package_1.1-2.json").read_bytes()
     page_one = {
         "uri": "https://www.find-tender.service.gov.uk/api/1.0/ocdsReleasePackages",
@@ -264,20 +261,22 @@ def test_ocds_spider_follows_next_links(tmp_path: Path) -> None:
             return Reply.json(page_one)
 
         server.route("GET", path, packages)
+        env = _env(database_url, server.base)
         result = run_cli("crawl", "ocds", "--url", f"{server.base}{path}", "--since", "2018-01-01",
-                         "--since-param", "updatedFrom", env=_env(tmp_path, server.base), cwd=tmp_path)  # fmt: skip
+                         "--since-param", "updatedFrom", env=env, cwd=tmp_path)  # fmt: skip
         assert result.returncode == 0, result.stderr
         assert server.seen("GET", path)[0].query["updatedFrom"] == ["2018-01-01T00:00:00"]
         assert len(server.seen("GET", path)) == 2
-    rows = _rows(tmp_path, "SELECT notice_id, title, cpv_main, record FROM notice WHERE source = 'ocds' ORDER BY id")
-    assert [r[0] for r in rows] == ["ocds-h6vhtk-0a1b2c", "ocds-03ad3f-246807"]
-    record = json.loads(rows[0][3])
+    query = "SELECT notice_id, title, cpv_main, record FROM notice WHERE source = 'ocds' ORDER BY id"
+    found = _rows(database_url, query)
+    assert [r[0] for r in found] == ["ocds-h6vhtk-0a1b2c", "ocds-03ad3f-246807"]
+    record = as_json(found[0][3])
     assert record["social"]["reserved_participation"] == ["res-ws"]
     assert record["social"]["social_objective"] == ["opp"]
     assert record["lots"][0]["nuts"] == ["UKK11"] and record["buyer"]["country"] == "GB"
 
 
-def test_files_spider_skips_bad_files_and_keeps_going(tmp_path: Path) -> None:
+def test_files_spider_skips_bad_files_and_keeps_going(tmp_path: Path, database_url: str) -> None:
     notices = tmp_path / "in"
     (notices / "nested").mkdir(parents=True)
     for name in ("2024-OJS065-00191536.xml", "583624-2023.xml"):
@@ -288,19 +287,19 @@ def test_files_spider_skips_bad_files_and_keeps_going(tmp_path: Path) -> None:
     with zipfile.ZipFile(tmp_path / "bundle.zip", "w") as archive:
         archive.write(shared("notices", "eforms-sdk-examples", "cn-social_25.xml"), "cn-social_25.xml")
         archive.writestr("bad.xml", b"<unclosed")
-    env = {"KANSENRADAR_DATABASE_URL": f"sqlite:///{tmp_path / 'crawl.db'}"}
+    env = {"KANSENRADAR_DATABASE_URL": database_url}
     result = run_cli("crawl", "files", "in", "bundle.zip", env=env, cwd=tmp_path)
     assert result.returncode == 1
     assert "new 4" in result.stdout and f"failed {len(HOSTILE) + 1}" in result.stdout
     for name in HOSTILE:
         assert f"nested/{name}: " in result.stderr
     assert "bundle.zip/bad.xml: not well-formed XML" in result.stderr
-    assert len(_rows(tmp_path, "SELECT id FROM notice WHERE source = 'file'")) == 4
+    assert len(_rows(database_url, "SELECT id FROM notice WHERE source = 'file'")) == 4
     again = run_cli("crawl", "files", "in", env=env, cwd=tmp_path)
     assert "new 0" in again.stdout and "unchanged 3" in again.stdout
 
 
-def test_ted_packages_spider_reads_daily_packages(tmp_path: Path) -> None:
+def test_ted_packages_spider_reads_daily_packages(tmp_path: Path, database_url: str) -> None:
     package = tmp_path / "202400065.tar.gz"
     import tarfile
 
@@ -311,11 +310,11 @@ def test_ted_packages_spider_reads_daily_packages(tmp_path: Path) -> None:
     with replay_server() as server:
         server.route("GET", "/packages/daily/202400065", Reply(200, package.read_bytes()))
         server.route("GET", "/packages/daily/202400066", Reply(200, b"\x1f\x8b\x08\x00 truncated package"))
-        env = {**_env(tmp_path, server.base), "KANSENRADAR_TED_PACKAGES_URL": f"{server.base}/packages"}
+        env = {**_env(database_url, server.base), "KANSENRADAR_TED_PACKAGES_URL": f"{server.base}/packages"}
         result = run_cli("crawl", "ted_packages", "--issue", "202400065-202400066", env=env, cwd=tmp_path)
         assert len(server.seen("GET", "/packages/daily/202400067")) == 0
     assert result.returncode == 1
     assert "new 4" in result.stdout
     assert "daily-202400066.tar.gz: not a readable archive" in result.stderr
-    ((status, counts, _watermark),) = _job_runs(tmp_path, "crawl:ted_packages")
+    ((status, counts, _watermark),) = _job_runs(database_url, "crawl:ted_packages")
     assert status == "failed" and counts["new"] == 4

@@ -57,8 +57,8 @@ def test_eval_prints_scores() -> None:
     assert "social_return" in result.stdout
 
 
-def test_analyse_stores_findings_once_per_detector_version(sqlite_url: str) -> None:
-    engine = get_engine(sqlite_url)
+def test_analyse_stores_findings_once_per_detector_version(database_url: str) -> None:
+    engine = get_engine(database_url)
     upgrade(engine)
     clause = make_record(
         notice_id="1-2026",
@@ -69,7 +69,7 @@ def test_analyse_stores_findings_once_per_detector_version(sqlite_url: str) -> N
     with session_scope(engine) as session:
         repository.upsert_notice(session=session, record=clause)
         repository.upsert_notice(session=session, record=plain)
-    first = CliRunner().invoke(cli, ["--database-url", sqlite_url, "analyse", "--batch-size", "1"])
+    first = CliRunner().invoke(cli, ["--database-url", database_url, "analyse", "--batch-size", "1"])
     assert first.exit_code == 0, first.output
     assert "Analysed 2 notices" in first.stdout and "1 with an inclusive clause" in first.stdout
     with session_scope(engine) as session:
@@ -80,14 +80,14 @@ def test_analyse_stores_findings_once_per_detector_version(sqlite_url: str) -> N
         ]
         assert all(r.detector_version == DETECTOR_VERSION for r in rows)
         assert {n.clauses_version for n in session.exec(select(Notice)).all()} == {DETECTOR_VERSION}
-    again = CliRunner().invoke(cli, ["--database-url", sqlite_url, "analyse"])
+    again = CliRunner().invoke(cli, ["--database-url", database_url, "analyse"])
     assert "Analysed 0 notices" in again.stdout
     # An older detector's work is redone.
     with session_scope(engine) as session:
         for notice in session.exec(select(Notice)).all():
             notice.clauses_version = "clauses-0"
             session.add(notice)
-    redo = CliRunner().invoke(cli, ["--database-url", sqlite_url, "analyse"])
+    redo = CliRunner().invoke(cli, ["--database-url", database_url, "analyse"])
     assert "Analysed 2 notices" in redo.stdout
     with session_scope(engine) as session:
         assert len(session.exec(select(ClauseFinding)).all()) == 2

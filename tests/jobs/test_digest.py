@@ -55,10 +55,10 @@ def _deliveries(url: str) -> list[tuple[str, str, int]]:
     return result
 
 
-def test_digests_are_sent_once_with_both_parts_and_escaped_content(sqlite_url: str, tmp_path: Path) -> None:
-    _prepare(sqlite_url)
+def test_digests_are_sent_once_with_both_parts_and_escaped_content(database_url: str, tmp_path: Path) -> None:
+    _prepare(database_url)
     with smtp_server() as (mailbox, port):
-        first = CliRunner().invoke(cli, ["--database-url", sqlite_url, "digest", "--send"], env=_env(port, tmp_path))
+        first = CliRunner().invoke(cli, ["--database-url", database_url, "digest", "--send"], env=_env(port, tmp_path))
         assert first.exit_code == 0, first.output
         assert "sent 2" in first.stdout and "no matches 1" in first.stdout
         assert len(mailbox.messages) == 2
@@ -79,31 +79,33 @@ def test_digests_are_sent_once_with_both_parts_and_escaped_content(sqlite_url: s
         assert "https://ted.europa.eu/en/notice/-/detail/123456-2026" in html
         english = next(m for m in mailbox.messages if "hello@green.example" in str(m["To"]))
         assert "To bid on yourselves" in english.get_body(preferencelist=("plain",)).get_content()
-        second = CliRunner().invoke(cli, ["--database-url", sqlite_url, "digest", "--send"], env=_env(port, tmp_path))
+        second = CliRunner().invoke(
+            cli, ["--database-url", database_url, "digest", "--send"], env=_env(port, tmp_path)
+        )
         assert "already 2" in second.stdout and len(mailbox.messages) == 2
-    assert [(c, s) for c, s, _a in _deliveries(sqlite_url)] == [("english", "sent"), ("groen-noord", "sent")]
+    assert [(c, s) for c, s, _a in _deliveries(database_url)] == [("english", "sent"), ("groen-noord", "sent")]
 
 
-def test_failed_send_stays_pending_and_is_retried(sqlite_url: str, tmp_path: Path) -> None:
-    _prepare(sqlite_url)
+def test_failed_send_stays_pending_and_is_retried(database_url: str, tmp_path: Path) -> None:
+    _prepare(database_url)
     with smtp_server() as (mailbox, port):
         mailbox.refuse = True
-        args = ["--database-url", sqlite_url, "digest", "--send", "--company", "groen-noord"]
+        args = ["--database-url", database_url, "digest", "--send", "--company", "groen-noord"]
         failing = CliRunner().invoke(cli, args, env=_env(port, tmp_path))
         assert failing.exit_code == 1
-        assert _deliveries(sqlite_url) == [("groen-noord", "pending", 1)]
+        assert _deliveries(database_url) == [("groen-noord", "pending", 1)]
         mailbox.refuse = False
         retry = CliRunner().invoke(cli, args, env=_env(port, tmp_path))
         assert retry.exit_code == 0, retry.output
         assert len(mailbox.messages) == 1
-    assert _deliveries(sqlite_url) == [("groen-noord", "sent", 2)]
+    assert _deliveries(database_url) == [("groen-noord", "sent", 2)]
 
 
-def test_without_smtp_the_outbox_gets_eml_files(sqlite_url: str, tmp_path: Path) -> None:
-    _prepare(sqlite_url)
+def test_without_smtp_the_outbox_gets_eml_files(database_url: str, tmp_path: Path) -> None:
+    _prepare(database_url)
     outbox = tmp_path / "box"
     env = {"KANSENRADAR_OUTBOX": str(outbox)}
-    result = CliRunner().invoke(cli, ["--database-url", sqlite_url, "digest", "--week", "2026-W48"], env=env)
+    result = CliRunner().invoke(cli, ["--database-url", database_url, "digest", "--week", "2026-W48"], env=env)
     assert result.exit_code == 0, result.output
     files = sorted(p.name for p in (outbox / "2026-W48").iterdir())
     assert files == ["english.eml", "groen-noord.eml"]
@@ -111,10 +113,10 @@ def test_without_smtp_the_outbox_gets_eml_files(sqlite_url: str, tmp_path: Path)
         (outbox / "2026-W48" / "groen-noord.eml").read_bytes(), policy=email.policy.default
     )
     assert message["Subject"].startswith("Kansenradar 2026-W48:")
-    again = CliRunner().invoke(cli, ["--database-url", sqlite_url, "digest", "--week", "2026-W48"], env=env)
+    again = CliRunner().invoke(cli, ["--database-url", database_url, "digest", "--week", "2026-W48"], env=env)
     assert "already 2" in again.stdout
 
 
-def test_bad_week_is_refused(sqlite_url: str) -> None:
-    result = CliRunner().invoke(cli, ["--database-url", sqlite_url, "digest", "--week", "week 48"])
+def test_bad_week_is_refused(database_url: str) -> None:
+    result = CliRunner().invoke(cli, ["--database-url", database_url, "digest", "--week", "week 48"])
     assert result.exit_code == 2 and "ISO week" in result.stderr

@@ -34,13 +34,13 @@ def _run(url: str, *args: str) -> object:
     return CliRunner().invoke(cli, ["--database-url", url, "match", *args])
 
 
-def test_match_lists_stores_and_does_not_duplicate(sqlite_url: str) -> None:
+def test_match_lists_stores_and_does_not_duplicate(database_url: str) -> None:
     laptops = make_record(
         notice_id="2-2026", procedure_id="other", title="Laptops", cpv_main="30200000", cpv_additional=[],
         description="Levering van laptops", lots=[],
     )  # fmt: skip
-    _setup(sqlite_url, make_record(), laptops)  # fmt: skip
-    first = _run(sqlite_url, "--as-of", "2026-11-20", "--format", "jsonl")
+    _setup(database_url, make_record(), laptops)  # fmt: skip
+    first = _run(database_url, "--as-of", "2026-11-20", "--format", "jsonl")
     assert first.exit_code == 0, first.output
     lines = [json.loads(line) for line in first.stdout.splitlines()]
     assert lines and {line["company_id"] for line in lines} == {"groen-noord"}
@@ -48,26 +48,26 @@ def test_match_lists_stores_and_does_not_duplicate(sqlite_url: str) -> None:
     assert set(best) == {"company_id", "notice_id", "lot_id", "kind", "score", "parts", "reasons"}
     assert best["notice_id"] == "123456-2026" and best["kind"] == "bid"
     assert any("Inclusieve clausule" in r for r in best["reasons"])  # social return in the description
-    again = _run(sqlite_url, "--as-of", "2026-11-20", "--format", "jsonl")
+    again = _run(database_url, "--as-of", "2026-11-20", "--format", "jsonl")
     assert again.stdout == first.stdout
-    engine = get_engine(sqlite_url)
+    engine = get_engine(database_url)
     with session_scope(engine) as session:
         assert len(session.exec(select(Match)).all()) == len(lines)
     engine.dispose()
-    table = _run(sqlite_url, "--as-of", "2026-11-20", "--company", "groen-noord")
+    table = _run(database_url, "--as-of", "2026-11-20", "--company", "groen-noord")
     assert "groen-noord" in table.stdout and "Past bij jullie werk" in table.stdout
 
 
-def test_closed_tenders_only_when_asked(sqlite_url: str) -> None:
-    _setup(sqlite_url, make_record())
-    assert _run(sqlite_url, "--as-of", "2027-01-15", "--format", "jsonl").stdout == ""
-    looking_back = _run(sqlite_url, "--as-of", "2027-01-15", "--include-closed", "--format", "jsonl")
+def test_closed_tenders_only_when_asked(database_url: str) -> None:
+    _setup(database_url, make_record())
+    assert _run(database_url, "--as-of", "2027-01-15", "--format", "jsonl").stdout == ""
+    looking_back = _run(database_url, "--as-of", "2027-01-15", "--include-closed", "--format", "jsonl")
     assert json.loads(looking_back.stdout.splitlines()[0])["notice_id"] == "123456-2026"
 
 
-def test_empty_corpus(sqlite_url: str) -> None:
-    _setup(sqlite_url)
-    result = _run(sqlite_url)
+def test_empty_corpus(database_url: str) -> None:
+    _setup(database_url)
+    result = _run(database_url)
     assert result.exit_code == 0, result.output
     assert "company" in result.stdout and "groen-noord" not in result.stdout
 

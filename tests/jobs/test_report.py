@@ -65,14 +65,14 @@ NOTICES = [
 
 
 @pytest.fixture
-def url(sqlite_url: str) -> str:
-    engine = get_engine(sqlite_url)
+def url(database_url: str) -> str:
+    engine = get_engine(database_url)
     upgrade(engine)
     with session_scope(engine) as session:
         for data in NOTICES:
             repository.upsert_notice(session=session, record=make_record(**data))
     engine.dispose()
-    return sqlite_url
+    return database_url
 
 
 def _report(url: str, *args: str) -> str:
@@ -82,7 +82,9 @@ def _report(url: str, *args: str) -> str:
 
 
 def test_numbers_agree_with_a_hand_count_in_every_format(url: str) -> None:
-    rows = {r["group"]: r for r in csv.DictReader(io.StringIO(_report(url, "--format", "csv")))}
+    text = _report(url, "--format", "csv")
+    assert text.startswith("\ufeffgroup,")  # a byte-order mark, so spreadsheets read UTF-8
+    rows = {r["group"]: r for r in csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))}
     utrecht, water, total = rows["Gemeente Utrecht"], rows["Waterschap Rivierenland"], rows["total"]
     assert (utrecht["tenders"], utrecht["with_clause"]) == ("3", "2")
     assert (utrecht["social_return_text"], utrecht["reserved_contract_code"], utrecht["reserved_contract_text"]) == (

@@ -1,10 +1,12 @@
-"""`kansenradar run` end to end: replayed TED responses -> crawl -> analyse -> match -> digests by real SMTP."""
+"""`kansenradar run` end to end: replayed TED responses -> crawl -> analyse -> match -> digests by real SMTP.
+
+Every test runs on SQLite and, where KANSENRADAR_TEST_POSTGRES_URL is set, on PostgreSQL.
+"""
 
 from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -13,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.crawler.test_spiders_e2e import _search_page, _ted_notices
+from tests.dbutil import rows, scalar
 from tests.replay import PROJECT_ROOT, Reply, Seen, replay_server, run_cli
 from tests.smtp import smtp_server
 
@@ -38,9 +41,9 @@ COMPANIES = """\
 """
 
 
-def _env(tmp_path: Path, base: str, port: int) -> dict[str, str]:
+def _env(url: str, tmp_path: Path, base: str, port: int) -> dict[str, str]:
     return {
-        "KANSENRADAR_DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}",
+        "KANSENRADAR_DATABASE_URL": url,
         "KANSENRADAR_TED_API_URL": f"{base}/v3",
         "KANSENRADAR_CRAWL_SOURCES": "ted",
         "KANSENRADAR_CRAWL_DELAY": "0",
@@ -51,6 +54,8 @@ def _env(tmp_path: Path, base: str, port: int) -> dict[str, str]:
         "KANSENRADAR_SMTP_STARTTLS": "false",
         "KANSENRADAR_SMTP_FROM": "Kansenradar <radar@kansen.example>",
         "KANSENRADAR_OUTBOX": str(tmp_path / "outbox"),
+        # A crawl stopped by SIGTERM finishes the request in flight first: keep that short.
+        "KANSENRADAR_CONNECT_TIMEOUT": "5",
     }
 
 
@@ -68,28 +73,67 @@ def _serve_ted(server: object, delay: float = 0.0) -> None:
         server.route("GET", f"/en/notice/{number}/xml", Reply(200, data))  # type: ignore[attr-defined]
 
 
-def test_run_crawls_matches_and_mails_once_then_retries_failed_mail(tmp_path: Path) -> None:
+def _start(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("KANSENRADAR_")}
+    return subprocess.Popen([sys.executable, "-m", "jobs", *args], cwd=cwd, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True,
+                            env={**clean, **env, "PYTHONPATH": str(PROJECT_ROOT)})  # fmt: skip
+
+
+def _wait_for(condition: object, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():  # type: ignore[operator]
+            return
+        time.sleep(0.1)
+    raise AssertionError("condition not reached in time")
+
+
+def _crawl_children(parent: int) -> list[int]:
+    """Return the pids of `python -m jobs crawl` processes whose parent is ``parent``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            command = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if int(stat[1]) == parent and b"crawl" in command:
+            found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_run_crawls_matches_and_mails_once_then_retries_failed_mail(tmp_path: Path, database_url: str) -> None:
     (tmp_path / "companies.yaml").write_text(COMPANIES, encoding="utf-8")
     with replay_server() as server, smtp_server() as (mailbox, port):
         _serve_ted(server)
-        env = _env(tmp_path, server.base, port)
+        env = _env(database_url, tmp_path, server.base, port)
         assert run_cli("companies", "import", "companies.yaml", env=env, cwd=tmp_path).returncode == 0
         mailbox.refuse = True
         first = run_cli("--log-format", "json", "run", "--digest", env=env, cwd=tmp_path)
         assert first.returncode == 1, first.stderr  # the digest step failed: SMTP refused
         assert "crawl:ted success, analyse success, match success, digest failed" in first.stdout
         assert mailbox.messages == []
-        with sqlite3.connect(tmp_path / "run.db") as db:
-            assert db.execute("SELECT count(*) FROM notice").fetchone()[0] == 5
-            assert db.execute("SELECT count(*) FROM match").fetchone()[0] > 0
-            assert {r[0] for r in db.execute("SELECT status FROM delivery")} == {"pending"}
-            names = {r[0] for r in db.execute("SELECT name FROM job_run")}
-            assert {"crawl:ted", "analyse", "match", "digest"} <= names
+        assert scalar(database_url, "SELECT count(*) FROM notice") == 5
+        assert scalar(database_url, "SELECT count(*) FROM match") > 0
+        assert {r[0] for r in rows(database_url, "SELECT status FROM delivery")} == {"pending"}
+        names = {r[0] for r in rows(database_url, "SELECT name FROM job_run")}
+        assert {"crawl:ted", "analyse", "match", "digest"} <= names
         mailbox.refuse = False
         second = run_cli("run", "--digest", env=env, cwd=tmp_path)
         assert second.returncode == 0, second.stderr
         assert len(mailbox.messages) == 2
-        message = next(m for m in mailbox.messages if "klus@west.example" in str(m["To"]))
+        message = mailbox.to("klus@west.example")[0]
         html = message.get_body(preferencelist=("html",)).get_content()
         assert "Klusbedrijf &lt;West&gt;" in html and "191536-2024" in html
         assert message.get_body(preferencelist=("plain",)).get_content()
@@ -98,22 +142,76 @@ def test_run_crawls_matches_and_mails_once_then_retries_failed_mail(tmp_path: Pa
         assert third.returncode == 0 and len(mailbox.messages) == 2
 
 
-def test_two_concurrent_runs_one_exits_3(tmp_path: Path) -> None:
+def test_two_concurrent_runs_one_exits_3(tmp_path: Path, database_url: str) -> None:
     with replay_server() as server, smtp_server() as (_mailbox, port):
         _serve_ted(server, delay=4.0)
-        env = _env(tmp_path, server.base, port)
-        clean = {k: v for k, v in os.environ.items() if not k.startswith("KANSENRADAR_")}
-        first = subprocess.Popen([sys.executable, "-m", "jobs", "run", "--no-digest"], cwd=tmp_path,
-                                 env={**clean, **env, "PYTHONPATH": str(PROJECT_ROOT)}, stdout=subprocess.PIPE,
-                                 stderr=subprocess.PIPE, text=True)  # fmt: skip
-        deadline = time.monotonic() + 30
-        while not server.seen("POST", "/v3/notices/search") and time.monotonic() < deadline:
-            time.sleep(0.1)
+        env = _env(database_url, tmp_path, server.base, port)
+        first = _start(["run", "--no-digest"], env, tmp_path)
+        _wait_for(lambda: server.seen("POST", "/v3/notices/search"))
         second = run_cli("run", "--no-digest", env=env, cwd=tmp_path)
-        out, err = first.communicate(timeout=120)
+        _out, err = first.communicate(timeout=120)
     assert second.returncode == 3, second.stderr
-    assert "another run holds" in second.stderr
+    assert second.stderr.startswith("Error: not started: another run holds") and second.stderr.count("\n") == 1
     assert first.returncode == 0, err
+
+
+def test_sigterm_stops_the_crawl_child_and_the_run(tmp_path: Path, database_url: str) -> None:
+    with replay_server() as server, smtp_server() as (_mailbox, port):
+        _serve_ted(server, delay=30.0)  # the crawl child waits on the search page
+        env = _env(database_url, tmp_path, server.base, port)
+        run = _start(["run", "--no-digest"], env, tmp_path)
+        _wait_for(lambda: server.seen("POST", "/v3/notices/search"))
+        children = _crawl_children(run.pid)
+        assert children, "no crawl child found"
+        run.send_signal(signal.SIGTERM)
+        _out, err = run.communicate(timeout=60)
+        assert run.returncode == 1, err
+        assert "stopped by SIGTERM" in err and "Traceback" not in err
+        _wait_for(lambda: not any(_alive(pid) for pid in children), timeout=30)
+    # The child shut down cleanly: its job run is closed, not left running.
+    assert [r[0] for r in rows(database_url, "SELECT status FROM job_run WHERE name = 'crawl:ted'")] == ["failed"]
+
+
+def test_kill_9_takes_the_crawl_child_along_and_the_next_run_marks_it_abandoned(
+    tmp_path: Path, database_url: str
+) -> None:
+    with replay_server() as server, smtp_server() as (_mailbox, port):
+        _serve_ted(server, delay=30.0)
+        env = _env(database_url, tmp_path, server.base, port)
+        run = _start(["run", "--no-digest"], env, tmp_path)
+        _wait_for(lambda: server.seen("POST", "/v3/notices/search"))
+        _wait_for(lambda: scalar(database_url, "SELECT count(*) FROM job_run WHERE name = 'crawl:ted'") == 1)
+        children = _crawl_children(run.pid)
+        assert children
+        run.kill()
+        run.communicate(timeout=30)
+        # The kernel tells the orphan (PR_SET_PDEATHSIG): it stops instead of crawling on.
+        _wait_for(lambda: not any(_alive(pid) for pid in children), timeout=30)
+        status = scalar(database_url, "SELECT status FROM job_run WHERE name = 'crawl:ted'")
+        assert status in ("failed", "running")  # closed cleanly on SIGTERM, or cut off mid-write
+        if status == "running":
+            env_offline = {**env, "KANSENRADAR_CRAWL_SOURCES": "none"}
+            assert run_cli("run", "--no-digest", env=env_offline, cwd=tmp_path).returncode == 0
+            found = rows(database_url, "SELECT status, error FROM job_run WHERE name = 'crawl:ted'")
+            assert found[0][0] == "abandoned" and "is gone" in found[0][1]
+
+
+def test_a_running_row_of_a_dead_process_is_marked_abandoned(tmp_path: Path, database_url: str) -> None:
+    from storage import repository
+    from storage.db import get_engine, session_scope, upgrade
+
+    engine = get_engine(database_url)
+    upgrade(engine)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    with session_scope(engine) as session:
+        run = repository.start_job_run(session=session, name="crawl:ted")
+        run.pid = int(dead.stdout)  # a process that has exited
+        session.add(run)
+    engine.dispose()
+    env = {"KANSENRADAR_DATABASE_URL": database_url, "KANSENRADAR_CRAWL_SOURCES": "none"}
+    assert run_cli("run", "--no-digest", env=env, cwd=tmp_path).returncode == 0
+    ((status, error),) = rows(database_url, "SELECT status, error FROM job_run WHERE name = 'crawl:ted'")
+    assert status == "abandoned" and f"process {dead.stdout.strip()}" in error
 
 
 def test_configuration_error_exits_2(tmp_path: Path) -> None:
@@ -121,30 +219,17 @@ def test_configuration_error_exits_2(tmp_path: Path) -> None:
     result = run_cli("run", env=env, cwd=tmp_path)
     assert result.returncode == 2 and "KANSENRADAR_CRAWL_SOURCES" in result.stderr
     bad_setting = run_cli("run", env={**env, "KANSENRADAR_SMTP_PORT": "many"}, cwd=tmp_path)
-    assert bad_setting.returncode == 2 and "smtp_port" in bad_setting.stderr
+    assert bad_setting.returncode == 2 and "KANSENRADAR_SMTP_PORT" in bad_setting.stderr
 
 
-def test_schedule_fires_records_and_stops_on_sigterm(tmp_path: Path) -> None:
-    env = {"KANSENRADAR_DATABASE_URL": f"sqlite:///{tmp_path / 'sched.db'}", "KANSENRADAR_CRAWL_SOURCES": "none",
+def test_schedule_fires_records_and_stops_on_sigterm(tmp_path: Path, database_url: str) -> None:
+    env = {"KANSENRADAR_DATABASE_URL": database_url, "KANSENRADAR_CRAWL_SOURCES": "none",
            "KANSENRADAR_SCHEDULE_RUN": "every 1s", "KANSENRADAR_SCHEDULE_DIGEST": "0 7 * * 1",
            "KANSENRADAR_OUTBOX": str(tmp_path / "outbox"), "KANSENRADAR_LOG_LEVEL": "INFO"}  # fmt: skip
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("KANSENRADAR_")}
-    process = subprocess.Popen([sys.executable, "-m", "jobs", "schedule"], cwd=tmp_path,
-                               env={**clean, **env, "PYTHONPATH": str(PROJECT_ROOT)}, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)  # fmt: skip
+    process = _start(["schedule"], env, tmp_path)
+    query = "SELECT count(*) FROM job_run WHERE name = 'schedule:run' AND status = 'success'"
     try:
-        deadline = time.monotonic() + 60
-        recorded = 0
-        while time.monotonic() < deadline and not recorded:
-            time.sleep(0.5)
-            if (tmp_path / "sched.db").exists():
-                try:
-                    with sqlite3.connect(tmp_path / "sched.db") as db:
-                        recorded = db.execute("SELECT count(*) FROM job_run WHERE name = 'schedule:run' "
-                                              "AND status = 'success'").fetchone()[0]  # fmt: skip
-                except sqlite3.OperationalError:
-                    pass  # schema not created yet
-        assert recorded, "the scheduled run never finished"
+        _wait_for(lambda: _count_or_zero(database_url, query) > 0)
         process.send_signal(signal.SIGTERM)
         _out, err = process.communicate(timeout=30)
     finally:
@@ -152,3 +237,39 @@ def test_schedule_fires_records_and_stops_on_sigterm(tmp_path: Path) -> None:
             process.kill()
     assert process.returncode == 0, err
     assert "Scheduler stopped" in err
+    assert "Scheduled digest (cron[" in err and "next at 20" in err  # the next fire times, at start
+
+
+def _count_or_zero(url: str, query: str) -> int:
+    try:
+        return int(scalar(url, query))
+    except Exception:  # the schema is not there yet
+        return 0
+
+
+def test_scheduled_digest_waits_for_the_run_lock_instead_of_skipping_the_week(
+    tmp_path: Path, database_url: str
+) -> None:
+    from jobs.locks import run_lock
+    from storage.db import get_engine, upgrade
+
+    engine = get_engine(database_url)
+    upgrade(engine)
+    env = {"KANSENRADAR_DATABASE_URL": database_url, "KANSENRADAR_SCHEDULE_RUN": "0 6 1 1 *",
+           "KANSENRADAR_SCHEDULE_DIGEST": "every 2s", "KANSENRADAR_OUTBOX": str(tmp_path / "outbox"),
+           "KANSENRADAR_LOCK_WAIT": "60", "KANSENRADAR_LOG_LEVEL": "INFO"}  # fmt: skip
+    query = "SELECT status FROM job_run WHERE name = 'schedule:digest'"
+    with run_lock(engine):  # a long pipeline run holds the lock when the digest job fires
+        process = _start(["schedule"], env, tmp_path)
+        time.sleep(5)
+        assert rows(database_url, query) == []  # waiting, neither failed nor skipped
+    try:
+        _wait_for(lambda: rows(database_url, query))
+        process.send_signal(signal.SIGTERM)
+        _out, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        engine.dispose()
+    assert rows(database_url, query)[0][0] == "success", err
+    assert "LockedError" not in err and "Traceback" not in err

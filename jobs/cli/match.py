@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import date
 
 import click
 
 from jobs.app import app_from
+from jobs.cli.base import CONTEXT_SETTINGS, ConfigError
+from jobs.clock import as_of_moment, now_in, show
 from jobs.output import date_option, echo_jsonl, echo_table
-
-CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
 
 @click.command("match", context_settings=CONTEXT_SETTINGS)
@@ -29,15 +29,17 @@ def match_command(ctx: click.Context, company_id: str | None, since: date | None
     Example:
         kansenradar match --company groen-noord --format jsonl
     """
-    from jobs.match import match_companies  # scikit-learn: only when matching
+    from jobs.match import UnknownCompanyError, match_companies  # scikit-learn: only when matching
 
-    moment = datetime.combine(as_of, time(12, 0), tzinfo=UTC) if as_of else datetime.now(UTC)
     app = app_from(ctx)
+    moment = as_of_moment(as_of, app.zone) if as_of else now_in(app.zone)
     try:
         run = match_companies(engine=app.engine, as_of=moment, company_id=company_id, since=since,
                               include_closed=include_closed, cpv_labels=app.settings.cpv_labels)  # fmt: skip
+    except UnknownCompanyError:
+        raise click.BadParameter(f"no company with id {company_id!r}", param_hint="--company") from None
     except (OSError, ValueError) as exc:
-        raise click.ClickException(f"CPV code list {app.settings.cpv_labels}: {exc}") from None
+        raise ConfigError(f"KANSENRADAR_CPV_LABELS {app.settings.cpv_labels}: {exc}") from None
     if output_format == "jsonl":
         echo_jsonl(m.as_dict() for m in run.matches)
         return
@@ -45,7 +47,7 @@ def match_command(ctx: click.Context, company_id: str | None, since: date | None
     for m in run.matches:
         deadline = run.deadlines.get(m.notice_id)
         rows.append([m.company_id, f"{m.score:.2f}", m.kind, m.notice_id, m.lot_id or "",
-                     deadline.strftime("%Y-%m-%d") if deadline else "", run.titles.get(m.notice_id, ""),
+                     show(deadline, app.zone), run.titles.get(m.notice_id, ""),
                      "; ".join(m.reasons[:2])])  # fmt: skip
     echo_table(["company", "score", "kind", "notice", "lot", "deadline", "title", "why"], rows,
-               widths=[20, 5, 7, 16, 10, 10, 48, 80])  # fmt: skip
+               widths=[20, 5, 7, 16, 10, 20, 48, 80])  # fmt: skip

@@ -13,11 +13,10 @@ import click
 import matcher
 from jobs.analyse import analyse_pending, count_pending
 from jobs.app import app_from
+from jobs.cli.base import CONTEXT_SETTINGS
 from matcher import DETECTOR_VERSION, LABELS, evaluate, labels_of
 from storage import repository
 from storage.db import session_scope
-
-CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
 
 def read_snippets(

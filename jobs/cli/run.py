@@ -9,8 +9,7 @@ from contextlib import contextmanager
 import click
 
 from jobs.app import app_from
-
-CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
+from jobs.cli.base import CONTEXT_SETTINGS, FAILED, ConfigError, Locked
 
 
 @contextmanager
@@ -20,10 +19,17 @@ def _progress(total: int) -> Iterator[Callable[[int], None]]:
 
 
 @click.command("run", context_settings=CONTEXT_SETTINGS)
-@click.option("--digest/--no-digest", default=None, help="Send digests now / never (default: on digest day).")
+@click.option(
+    "--digest/--no-digest",
+    default=None,
+    help="Send this week's digests now / not at all (default: when due: on or after digest day, once).",
+)
 @click.pass_context
-def run_command(ctx: click.Context, digest: bool | None) -> None:
-    """One pass for cron: crawl KANSENRADAR_CRAWL_SOURCES, analyse, match, and send digests on digest day.
+def run_command(ctx: click.Context, digest: bool | None) -> None:  # fmt: skip
+    """One pass for cron: crawl KANSENRADAR_CRAWL_SOURCES, analyse, match, and send digests when due.
+
+    SIGTERM or SIGINT stops the crawl children too; a job run a dead process left "running" is marked abandoned
+    by the next run.
 
     \b
     Exit codes:
@@ -33,19 +39,21 @@ def run_command(ctx: click.Context, digest: bool | None) -> None:
         3  another run holds the lock
     """
     # Every step's libraries (Scrapy, spaCy, scikit-learn) load only when a run starts.
-    from jobs.pipeline import CONFIG_ERROR, LOCKED, ConfigurationError, LockedError, run_lock, run_pipeline
+    from jobs.pipeline import ConfigurationError, LockedError, run_lock, run_pipeline
+    from jobs.processes import Interrupted, stop_children_on_signals
 
     app = app_from(ctx)
     progress = _progress if sys.stderr.isatty() else None  # bars for people, plain lines for cron
     try:
-        with run_lock(app.engine, app.settings.database_url):
+        with stop_children_on_signals(), run_lock(app.engine):
             result = run_pipeline(engine=app.engine, settings=app.settings, digest=digest, progress=progress)
     except LockedError as exc:
-        click.echo(f"Not started: {exc}", err=True)
-        ctx.exit(LOCKED)
+        raise Locked(f"not started: {exc}") from None
     except ConfigurationError as exc:
-        click.echo(f"Configuration error: {exc}", err=True)
-        ctx.exit(CONFIG_ERROR)
+        raise ConfigError(str(exc)) from None
+    except Interrupted as exc:
+        click.echo(f"Run {exc}; its crawls were stopped.", err=True)
+        ctx.exit(FAILED)
     click.echo("Run: " + ", ".join(f"{step} {status}" for step, status in result.steps.items()))
     ctx.exit(result.exit_code)
 
@@ -55,15 +63,13 @@ def run_command(ctx: click.Context, digest: bool | None) -> None:
 def schedule_command(ctx: click.Context) -> None:
     """Run as one long-lived process: the pipeline on KANSENRADAR_SCHEDULE_RUN, digests on _SCHEDULE_DIGEST.
 
-    Expressions are crontab lines ("0 6 * * *") or intervals ("every 30m"), in KANSENRADAR_TIMEZONE. Stops
-    cleanly on SIGTERM or SIGINT.
+    Expressions are crontab lines ("0 6 * * *") or intervals ("every 30m"), in KANSENRADAR_TIMEZONE. The digest job
+    waits up to KANSENRADAR_LOCK_WAIT seconds for a running pipeline. Stops cleanly on SIGTERM or SIGINT.
     """
-    from jobs.pipeline import CONFIG_ERROR
-    from jobs.schedule import serve
+    from jobs.schedule import ScheduleError, serve
 
     app = app_from(ctx)
     try:
         serve(app.engine, app.settings)
-    except ValueError as exc:
-        click.echo(f"Configuration error: KANSENRADAR_SCHEDULE_*: {exc}", err=True)
-        ctx.exit(CONFIG_ERROR)
+    except ScheduleError as exc:
+        raise ConfigError(str(exc)) from None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import click
@@ -13,9 +13,9 @@ from crawler.exceptions import ParseError, SpiderArgumentError
 from crawler.parsers import parse_document
 from crawler.spiders import SOURCES
 from jobs.app import app_from
-from jobs.output import date_option, echo_jsonl
-
-CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
+from jobs.cli.base import CONTEXT_SETTINGS
+from jobs.clock import now_in
+from jobs.output import check_period, date_option, echo_jsonl
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -90,23 +90,29 @@ def crawl_command(ctx: click.Context, source: str, paths: tuple[Path, ...], sinc
     from jobs.crawl import SPIDERS, crawl, resolve_since, spider_arguments  # Scrapy: only when crawling
 
     app = app_from(ctx)
+    check_period(since, until, names=("--since", "--until"))
     if source == "files":
         if not paths:
             raise click.UsageError("crawl files needs at least one PATH")
         options["paths"] = "\n".join(str(p.resolve()) for p in paths)
     elif paths:
         raise click.UsageError(f"crawl {source} takes no PATH arguments")
+    today = now_in(app.zone).date()
+    if source == "ted_packages":
+        options["today"] = today.isoformat()
+    # Arguments are checked before anything touches the database or the network.
+    probe = since
+    if probe is None and source == "ted_packages":
+        probe = min(until or today, today) - timedelta(days=app.settings.crawl_first_days)
+    try:
+        SPIDERS[source](**spider_arguments(app.settings, source, since=probe, until=until, **options))
+    except SpiderArgumentError as exc:
+        raise click.UsageError(str(exc)) from None
     if source == "ted_packages" and (options.get("issues") or options.get("months")):
         start = since  # named packages are read whole unless --since narrows them
     else:
-        start = resolve_since(
-            engine=app.engine, settings=app.settings, source=source, explicit=since, today=date.today()
-        )
+        start = resolve_since(engine=app.engine, settings=app.settings, source=source, explicit=since, today=today)
     arguments = spider_arguments(app.settings, source, since=start, until=until, **options)
-    try:
-        SPIDERS[source](**arguments)  # validate the arguments before Scrapy starts
-    except SpiderArgumentError as exc:
-        raise click.UsageError(str(exc)) from None
     outcome = crawl(settings=app.settings, engine=app.engine, source=source, arguments=arguments)
     click.echo(outcome.summary())
     if not outcome.ok:

@@ -8,10 +8,9 @@ from pathlib import Path
 import click
 
 from jobs.app import app_from
-from jobs.output import date_option
+from jobs.cli.base import CONTEXT_SETTINGS, ConfigError
+from jobs.output import check_period, date_option, writable_folder
 from jobs.report import GROUPS, coverage, to_csv, to_html, to_json
-
-CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
 
 @click.group("report", context_settings=CONTEXT_SETTINGS)
@@ -29,20 +28,27 @@ def report_group() -> None:
 )
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
 @click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
+@click.option("--excel", is_flag=True, help="CSV for Dutch Excel: ';' between cells, decimal commas.")
 @click.pass_context
 def coverage_command(ctx: click.Context, buyer: str | None, start: date | None, end: date | None, group_by: str,
-                     output_format: str, output: Path | None, lang: str) -> None:  # fmt: skip
+                     output_format: str, output: Path | None, lang: str, excel: bool) -> None:  # fmt: skip
     """How many tenders carry inclusive clauses, per group, with the evidence and the missed opportunities.
 
-    HTML is one self-contained file (charts as inline SVG); CSV and JSON carry the same numbers.
+    HTML is one self-contained file (charts as inline SVG); CSV and JSON carry the same numbers. CSV starts
+    with a byte-order mark so spreadsheets read it as UTF-8; cells that would run as formulas are neutralised.
 
     \b
     Example:
         kansenradar report coverage --buyer Utrecht --from 2026-01-01 --output coverage.html
     """
-    report = coverage(engine=app_from(ctx).engine, group_by=group_by, buyer=buyer, start=start, end=end, lang=lang)
+    check_period(start, end)
+    if output is not None:
+        problem = writable_folder(output.parent)
+        if problem:
+            raise ConfigError(f"--output {output}: {problem}")
+    report = coverage(engine=app_from(ctx).reader, group_by=group_by, buyer=buyer, start=start, end=end, lang=lang)
     if output_format == "csv":
-        text = to_csv(report)
+        text = "\ufeff" + to_csv(report, excel=excel)
     elif output_format == "json":
         text = to_json(report)
     else:

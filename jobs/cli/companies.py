@@ -1,0 +1,78 @@
+"""``kansenradar companies``: import and list resident-company profiles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from jobs.app import App, app_from
+from jobs.cli.base import CONTEXT_SETTINGS
+from jobs.companies import CompanyFileError, load_company_file
+from jobs.output import FORMATS, echo_jsonl, echo_table
+from storage import repository
+from storage.db import session_scope
+from storage.repository import Outcome
+
+
+@click.group(context_settings=CONTEXT_SETTINGS)
+def companies() -> None:
+    """Resident-company profiles: import from YAML or CSV, list."""
+
+
+def import_companies(app: App, path: Path) -> tuple[dict[Outcome, int], int]:
+    """Import the valid rows of a company file and report the others; return counts and the number refused."""
+    try:
+        loaded = load_company_file(path)
+    except CompanyFileError as exc:
+        raise click.ClickException(f"{path}: {exc}") from None
+    for error in loaded.errors:
+        click.echo(f"{path}:{error.line}: {error.reason}", err=True)
+    counts = dict.fromkeys(Outcome, 0)
+    with session_scope(app.engine) as session:
+        for _line, profile in loaded.profiles:
+            counts[repository.upsert_company(session=session, profile=profile)] += 1
+    return counts, len(loaded.errors)
+
+
+@companies.command("import", context_settings=CONTEXT_SETTINGS)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_context
+def companies_import(ctx: click.Context, file: Path) -> None:
+    """Import company profiles from FILE (.yaml, .yml or .csv), updating companies with the same id.
+
+    Each bad row is reported with its line number and skipped; the good rows are stored. The exit code is 1
+    when any row was refused.
+
+    \b
+    Example:
+        kansenradar companies import companies.yaml
+    """
+    counts, refused = import_companies(app_from(ctx), file)
+    click.echo(
+        f"{counts[Outcome.NEW]} new, {counts[Outcome.UPDATED]} updated, {counts[Outcome.UNCHANGED]} unchanged, "
+        f"{refused} refused."
+    )
+    if refused:
+        ctx.exit(1)
+
+
+@companies.command("list", context_settings=CONTEXT_SETTINGS)
+@click.option("--format", "output_format", type=FORMATS, default="table", show_default=True)
+@click.pass_context
+def companies_list(ctx: click.Context, output_format: str) -> None:
+    """List the stored company profiles."""
+    with session_scope(app_from(ctx).reader) as session:
+        profiles = [repository.to_profile(company) for company in repository.list_companies(session=session)]
+    if output_format == "jsonl":
+        echo_jsonl(profile.model_dump(mode="json") for profile in profiles)
+        return
+    echo_table(
+        ["id", "name", "lang", "cpv", "regions", "max value", "e-mail"],
+        (
+            [p.id, p.name, p.language, " ".join(p.cpv), " ".join(p.regions) or "anywhere",
+             "" if p.capacity.max_contract_value is None else f"{p.capacity.max_contract_value:,.0f}", p.email or ""]
+            for p in profiles
+        ),
+        widths=[24, 32, 4, 24, 18, 12, 32],
+    )  # fmt: skip

@@ -1,0 +1,36 @@
+"""``kansenradar demo``: the whole pipeline offline on the example data the package ships."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from jobs.app import app_from
+from jobs.cli.base import CONTEXT_SETTINGS, ConfigError
+from jobs.output import echo_table, writable_folder
+
+
+@click.command(context_settings=CONTEXT_SETTINGS)
+@click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=Path("demo-output"),
+              show_default=True, help="Folder for the demo database and everything the demo writes.")  # fmt: skip
+@click.pass_context
+def demo(ctx: click.Context, output: Path) -> None:
+    """Run Kansenradar offline on the example notices and companies it ships, into its own folder.
+
+    Crawls the example eForms notices with the files spider, finds inclusive clauses, matches the six example
+    resident companies, writes their digests to the outbox as .eml files and the coverage report as HTML.
+    """
+    from jobs.demo import DEMO_AS_OF, run_demo
+
+    problem = writable_folder(output)
+    if problem:
+        raise ConfigError(f"--output {output}: {problem}")
+    summary = run_demo(output, app_from(ctx).settings)
+    click.echo(f"Kansenradar demo (as of {DEMO_AS_OF:%d-%m-%Y})")
+    click.echo(f"  {summary.notices} example notices, {summary.with_clause} with an inclusive clause")
+    click.echo(f"  database:        {summary.database}")
+    click.echo(f"  digests (.eml):  {summary.outbox}")
+    click.echo(f"  coverage report: {summary.report}\n")
+    echo_table(["company", "bid", "partner", "digest"], ([c, b, p, f] for c, b, p, f in summary.rows),
+               widths=[20, 4, 8, 90])  # fmt: skip

@@ -1,0 +1,62 @@
+"""``kansenradar digest``: weekly digests to resident companies."""
+
+from __future__ import annotations
+
+import click
+
+from jobs.app import app_from
+from jobs.cli.base import CONTEXT_SETTINGS, ConfigError, Locked
+from jobs.clock import local_week, now_in, week_start
+from jobs.digest import UnknownCompanyError, send_digests
+from jobs.locks import LockedError, run_lock
+from jobs.output import writable_folder
+
+
+@click.command("digest", context_settings=CONTEXT_SETTINGS)
+@click.option("--week", metavar="YYYY-Www", help="ISO week of the digest (default: this week, local time).")
+@click.option("--company", "company_id", metavar="ID", help="Only this company.")
+@click.option(
+    "--send", is_flag=True, help="Send by SMTP (KANSENRADAR_SMTP_*); otherwise write .eml files to the outbox."
+)
+@click.option("--resend-uncertain", is_flag=True,
+              help="Also send digests a crash left uncertain (they may have gone out already).")  # fmt: skip
+@click.pass_context
+def digest_command(ctx: click.Context, week: str | None, company_id: str | None, send: bool,
+                   resend_uncertain: bool) -> None:  # fmt: skip
+    """Deliver each company's digest of matched tenders for a week, once per company and week.
+
+    Dutch unless the company's language is en; HTML and plain-text parts. Without --send, or without SMTP
+    settings, the messages go to KANSENRADAR_OUTBOX as .eml files. A failed send stays pending for later runs;
+    the exit code is then 1. Takes the same lock as `run` (exit 3 while another holds it).
+
+    \b
+    Example:
+        kansenradar digest --send
+    """
+    app = app_from(ctx)
+    now = now_in(app.zone)
+    if week is not None:
+        try:
+            week_start(week)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--week") from None
+    week = week or local_week(now, app.zone)
+    if send and not app.settings.smtp_host:
+        click.echo("KANSENRADAR_SMTP_HOST is not set: writing to the outbox instead", err=True)
+    if not (send and app.settings.smtp_host):
+        problem = writable_folder(app.settings.outbox)
+        if problem:
+            raise ConfigError(f"KANSENRADAR_OUTBOX {app.settings.outbox}: {problem}")
+    try:
+        with run_lock(app.engine):
+            run = send_digests(engine=app.engine, settings=app.settings, week=week, as_of=now, company_id=company_id,
+                               send=send, resend_uncertain=resend_uncertain)  # fmt: skip
+    except LockedError as exc:
+        raise Locked(f"not started: {exc}") from None
+    except UnknownCompanyError:
+        raise click.BadParameter(f"no company with id {company_id!r}", param_hint="--company") from None
+    click.echo(f"Digests {week}: " + ", ".join(f"{name.replace('_', ' ')} {n}" for name, n in run.counts.items()))
+    for error in run.errors:
+        click.echo(f"  {error}", err=True)
+    if run.failed:
+        ctx.exit(1)

@@ -1,0 +1,110 @@
+"""Child processes that never outlive the command that started them.
+
+``run`` crawls in child processes (Twisted's reactor cannot be restarted). A child gets SIGTERM when its parent
+dies, even by ``kill -9`` (Linux ``PR_SET_PDEATHSIG``), and ``run`` itself stops its children when it receives
+SIGTERM or SIGINT, so no crawl keeps writing after the run that owned it has gone.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import logging
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from types import FrameType
+
+logger = logging.getLogger(__name__)
+
+PR_SET_PDEATHSIG = 1
+# How long a child may take to close its crawl and record it (Scrapy finishes the downloads in flight, each
+# bounded by the connect timeout) before it is killed.
+GRACE_SECONDS = 45.0
+_children: set[subprocess.Popen[bytes]] = set()
+_asked: set[int] = set()  # children already sent SIGTERM: a second one makes Scrapy stop without recording
+
+
+class Interrupted(Exception):
+    """Raised in the parent when SIGTERM or SIGINT arrived, after its children were stopped."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(f"stopped by {signal.Signals(signum).name}")
+        self.signum = signum
+
+
+def _die_with_parent(parent: int) -> None:
+    # Runs in the child between fork and exec: ask the kernel for SIGTERM when the parent goes away.
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:  # the parent died before the request was in place
+        os._exit(1)
+
+
+def _terminate(process: subprocess.Popen[bytes]) -> None:
+    if process.pid not in _asked:
+        _asked.add(process.pid)
+        process.terminate()
+
+
+def stop(process: subprocess.Popen[bytes], grace: float = GRACE_SECONDS) -> None:
+    """Ask a child to stop (SIGTERM), and kill it when it has not stopped after ``grace`` seconds."""
+    if process.poll() is not None:
+        return
+    _terminate(process)
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        logger.warning("Child %d did not stop within %.0f s; killing it", process.pid, grace)
+        process.kill()
+        process.wait()
+
+
+def run_child(command: Sequence[str], *, env: dict[str, str] | None = None) -> int:
+    """Run a command as a child that dies with this process; return its exit code."""
+    parent = os.getpid()
+    process = subprocess.Popen(list(command), env=env, preexec_fn=lambda: _die_with_parent(parent))
+    _children.add(process)
+    try:
+        return process.wait()
+    finally:
+        stop(process)
+        _children.discard(process)
+        _asked.discard(process.pid)
+
+
+@contextmanager
+def stop_children_on_signals() -> Iterator[None]:
+    """Within the block, SIGTERM and SIGINT stop every child first, then raise ``Interrupted``."""
+
+    def handle(signum: int, _frame: FrameType | None) -> None:
+        # Only signal here: the main thread may be inside Popen.wait(), whose lock a wait in the handler would
+        # deadlock on. ``run_child`` waits for the child (and kills it after the grace time) as the exception
+        # unwinds.
+        logger.warning("Received %s: stopping %d child process(es)", signal.Signals(signum).name, len(_children))
+        for child in list(_children):
+            if child.poll() is None:
+                _terminate(child)
+        raise Interrupted(signum)
+
+    previous = {signum: signal.signal(signum, handle) for signum in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def alive(pid: int) -> bool:
+    """Return whether a process with this id exists on this machine."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

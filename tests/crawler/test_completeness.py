@@ -1,0 +1,190 @@
+"""Nothing lost: unreadable listings fail the crawl, failed notices are queued and retried, the watermark waits.
+
+Each test reproduces a failure seen with the earlier version (crawl "success" with pages never fetched; notices
+skipped for good once the watermark passed them) against a stand-in API on 127.0.0.1, on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.crawler.test_spiders_e2e import _env, _search_page, _ted_notices
+from tests.dbutil import job_runs, rows, scalar
+from tests.replay import Reply, Seen, replay_server, run_cli
+from tests.shared import shared
+
+pytestmark = pytest.mark.slow
+
+HTML_ERROR = Reply(200, b"<html><body>Service temporarily unavailable</body></html>", {"Content-Type": "text/html"})
+
+
+def _notices() -> tuple[dict[str, tuple[bytes, str]], list[tuple[str, str]]]:
+    notices = _ted_notices()
+    numbers = sorted(((n, published) for n, (_d, published) in notices.items()), key=lambda item: item[1])
+    return notices, numbers
+
+
+def _route_notices(server: object, notices: dict[str, tuple[bytes, str]], skip: str | None = None) -> None:
+    for number, (data, _published) in notices.items():
+        reply = Reply(404, b"gone") if number == skip else Reply(200, data, {"Content-Type": "application/xml"})
+        server.route("GET", f"/en/notice/{number}/xml", reply)  # type: ignore[attr-defined]
+
+
+def test_an_unreadable_second_page_fails_the_crawl_and_keeps_the_watermark(tmp_path: Path, database_url: str) -> None:
+    notices, numbers = _notices()
+    with replay_server() as server:
+        healthy = False
+
+        def search(request: Seen) -> Reply:
+            token = request.json().get("iterationNextToken")
+            if token is None:
+                return Reply.json(_search_page(server.base, numbers[:2], "page-2"))
+            return Reply.json(_search_page(server.base, numbers[2:], None)) if healthy else HTML_ERROR
+
+        server.route("POST", "/v3/notices/search", search)
+        _route_notices(server, notices)
+        env = {**_env(database_url, server.base), "KANSENRADAR_CRAWL_FIRST_DAYS": "5000"}
+        first = run_cli("crawl", "ted", env=env, cwd=tmp_path)
+        assert first.returncode == 1, first.stdout
+        assert "crawl ted: failed" in first.stdout
+        assert "/v3/notices/search: listing unreadable, crawl incomplete: not JSON (text/html" in first.stderr
+        assert "Traceback" not in first.stderr
+        ((status, _counts, _watermark),) = job_runs(database_url, "crawl:ted")
+        assert status == "failed"
+        assert scalar(database_url, "SELECT count(*) FROM notice") == 2
+        healthy = True  # the API recovers
+        second = run_cli("crawl", "ted", env=env, cwd=tmp_path)
+        assert second.returncode == 0, second.stderr
+    # The failed run did not move the watermark: the second crawl starts where the first began, and gets all.
+    assert scalar(database_url, "SELECT count(*) FROM notice") == len(notices)
+    assert [r[0] for r in job_runs(database_url, "crawl:ted")] == ["failed", "success"]
+
+
+def test_a_wrongly_shaped_listing_fails_the_crawl(tmp_path: Path, database_url: str) -> None:
+    with replay_server() as server:
+        server.route("POST", "/v3/notices/search", Reply.json({"notices": "not a list", "totalNoticeCount": 3}))
+        result = run_cli("crawl", "ted", "--since", "2024-01-01", env=_env(database_url, server.base), cwd=tmp_path)
+    assert result.returncode == 1
+    assert "JSON without a list of notices" in result.stderr
+    assert job_runs(database_url, "crawl:ted")[0][0] == "failed"
+
+
+def test_tenderned_and_ocds_listings_that_are_not_json_fail_the_crawl(tmp_path: Path, database_url: str) -> None:
+    api = "/papi/tenderned-rs-tns/v2"
+    with replay_server() as server:
+        server.route("GET", f"{api}/publicaties", HTML_ERROR)
+        server.route("GET", "/ocds", Reply.json({"releases": [], "links": {"next": f"{server.base}/ocds/2"}}))
+        server.route("GET", "/ocds/2", Reply(200, b'{"releases": [{"ocid": "ocds-x-1", "ten', {}))  # truncated
+        tenderned = run_cli("crawl", "tenderned", "--since", "2026-11-01", env=_env(database_url, server.base),
+                            cwd=tmp_path)  # fmt: skip
+        ocds = run_cli("crawl", "ocds", "--url", f"{server.base}/ocds", env=_env(database_url, server.base),
+                       cwd=tmp_path)  # fmt: skip
+    assert tenderned.returncode == 1 and "listing unreadable" in tenderned.stderr
+    assert ocds.returncode == 1 and f"{server.base}/ocds/2: listing unreadable" in ocds.stderr
+    assert job_runs(database_url, "crawl:tenderned")[0][0] == "failed"
+    assert job_runs(database_url, "crawl:ocds")[0][0] == "failed"
+
+
+def test_a_notice_that_cannot_be_fetched_is_queued_retried_first_and_holds_the_watermark(
+    tmp_path: Path, database_url: str
+) -> None:
+    notices, numbers = _notices()
+    broken, broken_day = numbers[1]  # not the newest: the watermark must not pass it
+    with replay_server() as server:
+        server.route("POST", "/v3/notices/search", Reply.json(_search_page(server.base, numbers, None)))
+        _route_notices(server, notices, skip=broken)
+        env = {**_env(database_url, server.base), "KANSENRADAR_CRAWL_FIRST_DAYS": "5000",
+               "KANSENRADAR_RETRY_QUEUE_BACKOFF": "0"}  # fmt: skip
+        first = run_cli("crawl", "ted", env=env, cwd=tmp_path)
+        assert first.returncode == 1  # a notice failed; the rest is stored
+        assert "failed 1" in first.stdout and f"new {len(notices) - 1}" in first.stdout
+        ((status, counts, watermark),) = job_runs(database_url, "crawl:ted")
+        assert status == "success" and counts["failed"] == 1
+        assert watermark == broken_day < max(day for _n, day in numbers)
+        queued = rows(database_url, "SELECT source, key, status, attempts, publication_date FROM crawl_failure")
+        assert [(q[0], q[1], q[2], q[3]) for q in queued] == [
+            ("ted", f"{server.base}/en/notice/{broken}/xml", "pending", 1)]  # fmt: skip
+        listed = run_cli("runs", "--failed", env=env, cwd=tmp_path)
+        assert f"{broken}.xml" in listed.stdout and "pending" in listed.stdout
+
+        server.route("GET", f"/en/notice/{broken}/xml", Reply(200, notices[broken][0]))  # the source heals
+        server.requests.clear()
+        second = run_cli("crawl", "ted", env=env, cwd=tmp_path)
+        assert second.returncode == 0, second.stderr
+        # Retried first, before the listing; then stored, and gone from the queue.
+        first_two = [(r.method, r.path) for r in server.requests if not r.path.endswith("robots.txt")][:1]
+        assert first_two == [("GET", f"/en/notice/{broken}/xml")]
+    assert scalar(database_url, "SELECT count(*) FROM notice") == len(notices)
+    assert scalar(database_url, "SELECT count(*) FROM crawl_failure") == 0
+    assert job_runs(database_url, "crawl:ted")[-1][1]["retried"] == 1
+
+
+def test_a_notice_that_keeps_failing_is_given_up_and_reported(tmp_path: Path, database_url: str) -> None:
+    notices, numbers = _notices()
+    broken = numbers[0][0]
+    with replay_server() as server:
+        server.route("POST", "/v3/notices/search", Reply.json(_search_page(server.base, numbers, None)))
+        _route_notices(server, notices, skip=broken)
+        env = {**_env(database_url, server.base), "KANSENRADAR_CRAWL_FIRST_DAYS": "5000",
+               "KANSENRADAR_RETRY_QUEUE_BACKOFF": "0", "KANSENRADAR_RETRY_LIMIT": "2"}  # fmt: skip
+        run_cli("crawl", "ted", env=env, cwd=tmp_path)
+        last = run_cli("crawl", "ted", env=env, cwd=tmp_path)
+        assert f"Gave up on {broken}.xml after 2 attempts" in last.stderr
+        server.requests.clear()
+        third = run_cli("crawl", "ted", env=env, cwd=tmp_path)
+        # Given up: no longer retried from the queue (only asked for again when a listing still names it).
+        assert len(server.seen("GET", f"/en/notice/{broken}/xml")) == 1
+        listed = run_cli("runs", "--failed", "--format", "jsonl", env=env, cwd=tmp_path)
+    assert third.returncode == 1
+    queued = [json.loads(line) for line in listed.stdout.splitlines() if '"queued_notice"' in line]
+    assert [(q["document"], q["status"]) for q in queued] == [(f"{broken}.xml", "gave_up")]
+    # Given up, it no longer holds the watermark back.
+    assert job_runs(database_url, "crawl:ted")[-1][2] == max(day for _n, day in numbers)
+
+
+def test_a_file_that_failed_to_parse_is_retried_by_the_next_files_crawl(tmp_path: Path, database_url: str) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(shared("notices", "eforms-real", "583624-2023.xml"), folder / "good.xml")
+    (folder / "late.xml").write_bytes(b"<half a file")  # still being copied when the crawl ran
+    env = {"KANSENRADAR_DATABASE_URL": database_url, "KANSENRADAR_RETRY_QUEUE_BACKOFF": "0"}
+    first = run_cli("crawl", "files", "in", env=env, cwd=tmp_path)
+    assert first.returncode == 1 and "late.xml: not well-formed XML" in first.stderr
+    assert [r[0] for r in rows(database_url, "SELECT status FROM crawl_failure")] == ["pending"]
+    shutil.copy(shared("notices", "eforms-real", "2024-OJS065-00191536.xml"), folder / "late.xml")
+    second = run_cli("crawl", "files", "in", env=env, cwd=tmp_path)
+    assert second.returncode == 0, second.stderr
+    assert scalar(database_url, "SELECT count(*) FROM notice") == 2
+    assert scalar(database_url, "SELECT count(*) FROM crawl_failure") == 0
+
+
+@pytest.mark.parametrize(
+    ("month", "message"),
+    [("2026-13", "'2026-13' is not a month in the form YYYY-MM"), ("2999-01", "2999-01 is not finished yet")],
+)
+def test_ted_packages_month_is_checked_before_any_request(tmp_path: Path, month: str, message: str) -> None:
+    with replay_server() as server:
+        env = {"KANSENRADAR_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}",
+               "KANSENRADAR_TED_PACKAGES_URL": f"{server.base}/packages"}  # fmt: skip
+        result = run_cli("crawl", "ted_packages", "--month", month, env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    assert message in result.stderr and result.stderr.count("\n") == 1
+    assert server.requests == [] and not (tmp_path / "x.db").exists()
+
+
+def test_ted_packages_by_date_ask_only_for_finished_months(tmp_path: Path, database_url: str) -> None:
+    with replay_server() as server:
+        env = {**_env(database_url, server.base), "KANSENRADAR_TED_PACKAGES_URL": f"{server.base}/packages"}
+        server.route("GET", "/packages/monthly/2026-10", Reply(404))
+        server.route("GET", "/packages/monthly/2026-11", Reply(404))
+        run_cli("crawl", "ted_packages", "--since", "2026-10-15", env={**env}, cwd=tmp_path)
+    asked = sorted(r.path for r in server.requests if "monthly" in r.path)
+    from datetime import date
+
+    today = date.today()
+    assert all(tuple(map(int, p.rsplit("/", 1)[1].split("-"))) < (today.year, today.month) for p in asked)
+    assert "/packages/monthly/2026-10" in asked

@@ -1,0 +1,127 @@
+"""One-line errors: every failure a user can cause names the setting or argument, exits 2 (configuration or
+usage) or 1 (a step failed), and shows no traceback unless asked with --log-level debug."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from jobs.cli import cli
+from storage.db import get_engine, upgrade
+from tests.replay import PROJECT_ROOT
+
+
+def _check(result: object, code: int, *needles: str) -> None:
+    stderr = result.stderr  # type: ignore[attr-defined]
+    assert result.exit_code == code, (result.exit_code, stderr)  # type: ignore[attr-defined]
+    assert stderr.startswith("Error: ") and stderr.count("\n") == 1, stderr
+    assert "Traceback" not in stderr
+    for needle in needles:
+        assert needle in stderr, (needle, stderr)
+
+
+def _db(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'ok.db'}"
+    engine = get_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.mark.parametrize(
+    ("content", "command"),
+    [
+        (b"\x00\x01garbage" * 512, ["notices"]),
+        (b"just some text, not a database\n" * 64, ["companies", "list"]),
+        (b"SQLite format 3\x00" + b"\xff" * 4000, ["db", "upgrade"]),
+    ],  # fmt: skip
+)
+def test_a_file_that_is_no_database(tmp_path: Path, content: bytes, command: list[str]) -> None:
+    (tmp_path / "x.db").write_bytes(content)
+    result = CliRunner().invoke(cli, ["--database-url", f"sqlite:///{tmp_path / 'x.db'}", *command])
+    _check(result, 2, "KANSENRADAR_DATABASE_URL", "x.db", "not an SQLite database")
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("nonsense", "not a database URL"),
+        ("mysql://user@localhost/kansen", "unsupported database 'mysql'"),
+        ("postgresql+pg8000://user@127.0.0.1/kansen", "no driver for 'postgresql+pg8000'"),
+        ("postgresql://nobody@127.0.0.1:1/kansen", "cannot use postgresql"),
+    ],
+)
+def test_database_urls_that_cannot_work(url: str, message: str) -> None:
+    _check(CliRunner().invoke(cli, ["--database-url", url, "db", "upgrade"]), 2, "KANSENRADAR_DATABASE_URL", message)
+
+
+def test_a_database_folder_that_cannot_be_created(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("a file, not a folder")
+    result = CliRunner().invoke(cli, ["--database-url", f"sqlite:///{tmp_path / 'file' / 'sub' / 'x.db'}", "db",
+                                      "upgrade"])  # fmt: skip
+    _check(result, 2, "KANSENRADAR_DATABASE_URL", "cannot create the folder")
+
+
+def test_postgresql_without_the_postgres_extra(tmp_path: Path) -> None:
+    # As on an installation without `pip install 'kansenradar[postgres]'`: psycopg cannot be imported.
+    code = "import sys; sys.modules['psycopg'] = None; from jobs.cli import cli; cli()"
+    result = subprocess.run([sys.executable, "-c", code, "--database-url", "postgresql://u@127.0.0.1/k", "notices"],
+                            capture_output=True, text=True, cwd=tmp_path, env={"PYTHONPATH": str(PROJECT_ROOT)},
+                            check=False)  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and "pip install 'kansenradar[postgres]'" in result.stderr
+
+
+def test_an_unknown_time_zone() -> None:
+    result = CliRunner().invoke(cli, ["notices"], env={"KANSENRADAR_TIMEZONE": "Mars/Olympus"})
+    _check(result, 2, "KANSENRADAR_TIMEZONE", "unknown time zone 'Mars/Olympus'")
+
+
+def test_an_outbox_that_cannot_be_written(tmp_path: Path) -> None:
+    (tmp_path / "blocked").write_text("a file where the outbox folder should be")
+    result = CliRunner().invoke(cli, ["--database-url", _db(tmp_path), "digest"],
+                                env={"KANSENRADAR_OUTBOX": str(tmp_path / "blocked")})  # fmt: skip
+    _check(result, 2, "KANSENRADAR_OUTBOX", "cannot write there")
+
+
+def test_a_demo_folder_that_cannot_be_written(tmp_path: Path) -> None:
+    (tmp_path / "blocked").write_text("a file")
+    _check(
+        CliRunner().invoke(cli, ["demo", "--output", str(tmp_path / "blocked" / "demo")]),
+        2,
+        "--output",
+        "cannot write",
+    )
+
+
+@pytest.mark.parametrize("command", [["match", "--company", "nope"], ["digest", "--company", "nope"]])
+def test_unknown_company_ids_are_errors(tmp_path: Path, command: list[str]) -> None:
+    result = CliRunner().invoke(cli, ["--database-url", _db(tmp_path), *command],
+                                env={"KANSENRADAR_OUTBOX": str(tmp_path / "out")})  # fmt: skip
+    _check(result, 2, "--company", "no company with id 'nope'")
+
+
+def test_a_report_period_that_ends_before_it_starts(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["--database-url", _db(tmp_path), "report", "coverage", "--from", "2026-12-01",
+                                      "--to", "2026-11-01"])  # fmt: skip
+    _check(result, 2, "--from", "2026-12-01 is after --to 2026-11-01")
+
+
+def test_an_unexpected_failure_is_one_line_and_a_traceback_only_in_debug(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import jobs.cli.data
+
+    def boom(**_kwargs: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(jobs.cli.data.repository, "list_notices", boom)
+    url = _db(tmp_path)
+    _check(CliRunner().invoke(cli, ["--database-url", url, "notices"]), 1, "RuntimeError: disk on fire",
+           "--log-level debug")  # fmt: skip
+    debug = CliRunner().invoke(cli, ["--database-url", url, "--log-level", "debug", "notices"])
+    assert debug.exit_code == 1 and "Traceback" in debug.stderr
