@@ -65,19 +65,29 @@ def iter_archive(data: bytes, *, name: str) -> Iterator[Document]:
         yield name, ParseError(name, f"not a readable archive ({exc.__class__.__name__}: {exc})")
 
 
+def read_file(path: Path) -> bytes | ParseError:
+    """Return a file's bytes, or a ``ParseError`` naming it."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        return ParseError(str(path), exc.strerror or str(exc))
+
+
+def files_in(path: Path) -> Iterator[Path]:
+    """Yield the notice files and archives in a file or folder (recursively, in name order)."""
+    if not path.is_dir():
+        yield path
+        return
+    for child in sorted(p for p in path.rglob("*") if p.is_file()):
+        if is_notice_file(child.name) or is_archive(child.name):
+            yield child
+
+
 def iter_path(path: Path) -> Iterator[Document]:
     """Yield the notice documents in a file, an archive or a folder (recursively, in name order)."""
-    if path.is_dir():
-        for child in sorted(p for p in path.rglob("*") if p.is_file()):
-            if is_notice_file(child.name) or is_archive(child.name):
-                yield from iter_path(child)
-        return
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        yield str(path), ParseError(str(path), exc.strerror or str(exc))
-        return
-    if is_archive(path.name):
-        yield from iter_archive(data, name=str(path))
-    else:
-        yield str(path), data
+    for file in files_in(path):
+        data = read_file(file)
+        if isinstance(data, ParseError) or not is_archive(file.name):
+            yield str(file), data
+        else:
+            yield from iter_archive(data, name=str(file))

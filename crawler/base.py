@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from collections.abc import AsyncIterator, Iterator
@@ -13,15 +12,12 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawler.exceptions import NotATenderError, ParseError, SpiderArgumentError
+from crawler.exceptions import ParseError, SpiderArgumentError
 from crawler.items import NoticeItem
-from crawler.parsers import parse_document
+from crawler.parsing import Parsed, parse_one
 from storage import repository
 from storage.db import get_engine, session_scope
 from storage.repository import FailedDocument
-
-# Part of every content hash: a parser change makes stored notices count as changed, so they are re-parsed.
-PARSER_VERSION = b"kansenradar-parsers-2"
 
 logger = logging.getLogger(__name__)
 
@@ -158,28 +154,30 @@ class TenderSpider(scrapy.Spider):
         publication_date: date | None = None,
     ) -> Iterator[NoticeItem]:  # fmt: skip
         """Parse one document and yield its notices; a bad document is logged by name, counted and queued."""
+        parsed = parse_one(body, document, key or document, self.source)
+        yield from self.items_of(parsed, filter_dates=filter_dates, publication_date=publication_date)
+
+    def items_of(
+        self, parsed: Parsed, *, filter_dates: bool = False, publication_date: date | None = None
+    ) -> Iterator[NoticeItem]:
+        """Yield the notices of a parsed document; count and queue a document that has none."""
         self._count("fetched")
-        key = key or document
-        try:
-            if isinstance(body, ParseError):
-                raise body
-            records = parse_document(body, name=document, source=self.source)
-        except NotATenderError as exc:
+        if parsed.skipped:
             self._count("skipped")
-            logger.info("Skipped %s", exc)
-            self._resolve(key)
+            logger.info("Skipped %s", parsed.error)
+            self._resolve(parsed.key)
             return
-        except ParseError as exc:
+        if parsed.error is not None:
             self._count("failed")
-            logger.error("%s", exc)
-            self.failures.append(FailedDocument(key, document, exc.reason, publication_date))
+            logger.error("%s", parsed.error)
+            self.failures.append(FailedDocument(parsed.key, parsed.document, parsed.error.reason, publication_date))
             return
-        self._resolve(key)
-        digest = hashlib.sha256(PARSER_VERSION + body).hexdigest() if len(records) == 1 else None
-        for record in records:
+        self._resolve(parsed.key)
+        for record, encoded in zip(parsed.records, parsed.encoded or (None,) * len(parsed.records), strict=True):
             if filter_dates and not self.in_window(record.publication_date):
                 continue
-            yield NoticeItem(record=record, content_hash=digest, document=document, key=key)
+            yield NoticeItem(record=record, content_hash=parsed.digest, document=parsed.document, key=parsed.key,
+                             encoded=encoded)  # fmt: skip
 
     def _resolve(self, key: str) -> None:
         if key in self.retrying or key in self.queued:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from storage.records import NoticeRecord
+from storage.types import EncodedJSON
 
 __all__ = ["NoticeItem", "NoticeRecord"]
 
@@ -26,3 +27,4 @@ class NoticeItem:
     content_hash: str | None
     document: str
     key: str = ""
+    encoded: EncodedJSON | None = None  # the record as JSON, when the parsing worker encoded it already

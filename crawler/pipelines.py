@@ -1,14 +1,13 @@
-"""Item pipeline: each notice is written through ``storage`` in its own unit of work."""
+"""Item pipeline: notices are stored in batches, a few statements per batch (see ``storage.repository.ingest``)."""
 
 from __future__ import annotations
 
 import logging
 
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.exceptions import NotConfigured
 from scrapy.statscollectors import StatsCollector
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.items import NoticeItem
 from storage import repository
@@ -16,12 +15,14 @@ from storage.db import ensure_schema, get_engine, session_scope
 from storage.repository import FailedDocument
 
 logger = logging.getLogger(__name__)
+BATCH = 500  # notices per transaction: large enough to amortise the round trips, small enough to lose little
 
 
 class StoragePipeline:
-    """Upsert each notice; count new/updated/unchanged/stale notices in the crawl stats.
+    """Store notices in batches and count new/updated/unchanged/stale ones in the crawl stats.
 
-    One transaction per notice: a notice that fails to store leaves nothing behind and the crawl goes on.
+    A batch is one transaction; a notice that cannot be stored loses only itself (storage retries the batch
+    notice by notice) and is queued for the next crawl. Whatever is buffered is stored when the spider closes.
     """
 
     def __init__(self, database_url: str, stats: StatsCollector, crawler: Crawler | None = None) -> None:
@@ -29,7 +30,7 @@ class StoragePipeline:
         self.stats = stats
         self.crawler = crawler
         self.engine: Engine | None = None
-        self.seen: set[tuple[str, str, str | None]] = set()
+        self.buffer: list[NoticeItem] = []
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StoragePipeline:
@@ -44,32 +45,36 @@ class StoragePipeline:
         ensure_schema(self.engine)
 
     def close_spider(self, spider: object = None) -> None:
+        self.flush()
         if self.engine is not None:
             self.engine.dispose()
 
     def process_item(self, item: NoticeItem, spider: object = None) -> NoticeItem:
-        record = item.record
-        key = (record.source, record.notice_id, record.version)
-        if key in self.seen:
-            # The TED API lists a notice once per matching language version; store it once.
-            self.stats.inc_value("kansenradar/duplicate")
-            raise DropItem(f"Duplicate notice: {key!r}")
-        self.seen.add(key)
-        assert self.engine is not None
-        try:
-            with session_scope(self.engine) as session:
-                outcome = repository.upsert_notice(session=session, record=record, content_hash=item.content_hash)
-        except SQLAlchemyError as exc:
-            self.stats.inc_value("kansenradar/failed")
-            logger.error("%s: not stored (%s)", item.document, exc.__class__.__name__, exc_info=exc)
-            spider = self.crawler.spider if self.crawler is not None else None
-            if spider is not None and hasattr(spider, "failures"):
-                # Queued like a document that failed to parse: the next crawl tries it again.
-                spider.failures.append(FailedDocument(item.key or item.document, item.document,
-                                                      f"not stored: {exc.__class__.__name__}",
-                                                      record.publication_date))  # fmt: skip
-            raise DropItem(f"Not stored: {item.document}") from None
-        self.stats.inc_value(f"kansenradar/{outcome.value}")
-        if record.publication_date is not None:
-            self.stats.max_value("kansenradar/max_publication_date", record.publication_date.isoformat())
+        self.buffer.append(item)
+        if len(self.buffer) >= BATCH:
+            self.flush()
         return item
+
+    def flush(self) -> None:
+        """Store the buffered notices in one transaction."""
+        items, self.buffer = self.buffer, []
+        if not items or self.engine is None:
+            return
+        with session_scope(self.engine) as session:
+            results = repository.store_notices(
+                session=session, items=[(item.record, item.content_hash, item.encoded) for item in items]
+            )
+        spider = self.crawler.spider if self.crawler is not None else None
+        for item, stored in zip(items, results, strict=True):
+            if stored.outcome is None:
+                self.stats.inc_value("kansenradar/failed")
+                logger.error("%s: not stored (%s)", item.document, stored.error)
+                if spider is not None and hasattr(spider, "failures"):
+                    # Queued like a document that failed to parse: the next crawl tries it again.
+                    spider.failures.append(FailedDocument(item.key or item.document, item.document,
+                                                          f"not stored: {stored.error}",
+                                                          item.record.publication_date))  # fmt: skip
+                continue
+            self.stats.inc_value(f"kansenradar/{stored.outcome.value}")
+            if item.record.publication_date is not None:
+                self.stats.max_value("kansenradar/max_publication_date", item.record.publication_date.isoformat())

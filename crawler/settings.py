@@ -38,5 +38,7 @@ EXTENSIONS = {
     "crawler.extensions.JobRunRecorder": 500,
 }
 
+REMOTE_CONTROL_ENABLED = False  # default True (Scrapy 2.19): no listening port on a cron host or crawl worker
+
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"

@@ -1,19 +1,29 @@
-"""The ``analyse`` step: clause findings for stored notices not yet analysed by this detector version."""
+"""The ``analyse`` step: clause findings for stored notices not yet analysed by this detector version.
+
+Notices stream from the database in batches; each batch is analysed on every core (each worker process loads its
+own spaCy pipelines once) and its findings are written in three statements.
+"""
 
 from __future__ import annotations
 
+import logging
+import os
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from typing import Protocol
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from typing import Any, Protocol
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-import matcher
-from matcher import DETECTOR_VERSION, labels_of
+from matcher import DETECTOR_VERSION
 from storage import repository
 from storage.db import session_scope
-from storage.models import Notice
+
+logger = logging.getLogger(__name__)
+BATCH = 200
+PARALLEL_FROM = 400  # fewer pending notices than this are analysed here: starting workers costs seconds
 
 
 class FindingLike(Protocol):
@@ -25,26 +35,67 @@ class FindingLike(Protocol):
     evidence: str
 
 
-def analyse_pending(
-    *, engine: Engine, batch_size: int = 200, progress: Callable[[int], None] | None = None
-) -> tuple[int, int]:
-    """Analyse notices in batches (one transaction each) and return (analysed, with a clause)."""
-    done = labelled = last_id = 0
+def analyse_records(batch: Sequence[tuple[int, Mapping[str, Any]]]) -> list[tuple[int, list[dict[str, Any]]]]:
+    """Return every finding (negated ones too, for audit) of each ``(id, record)``; runs in worker processes."""
+    import matcher
+
+    return [(pk, [f.as_dict() for f in matcher.analyse_notice(record)]) for pk, record in batch]
+
+
+def default_workers() -> int:
+    """Return the cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _batches(engine: Engine, batch_size: int) -> Iterable[list[tuple[int, Any]]]:
+    last_id = 0
     while True:
         with session_scope(engine) as session:
-            batch = repository.notices_to_analyse(session=session, version=DETECTOR_VERSION, limit=batch_size,
+            batch = repository.records_to_analyse(session=session, version=DETECTOR_VERSION, limit=batch_size,
                                                   after_id=last_id)  # fmt: skip
-            for notice in batch:
-                findings = matcher.analyse_notice(notice.record)
-                repository.replace_findings(session=session, notice=notice, findings=[f.as_dict() for f in findings],
-                                            version=DETECTOR_VERSION)  # fmt: skip
-                labelled += bool(labels_of(findings))
         if not batch:
-            return done, labelled
-        last_id = batch[-1].id or last_id
-        done += len(batch)
-        if progress:
-            progress(len(batch))
+            return
+        last_id = batch[-1][0]
+        yield batch
+
+
+def _store(engine: Engine, results: list[tuple[int, list[dict[str, Any]]]]) -> int:
+    with session_scope(engine) as session:
+        repository.store_findings(session=session, findings=dict(results), version=DETECTOR_VERSION)
+    return sum(1 for _pk, findings in results if any(not f["negated"] for f in findings))
+
+
+def analyse_pending(*, engine: Engine, batch_size: int = BATCH, workers: int | None = None,
+                    progress: Callable[[int], None] | None = None) -> tuple[int, int]:  # fmt: skip
+    """Analyse every pending notice; return (analysed, with a clause). ``workers`` defaults to the cores."""
+    workers = workers or default_workers()
+    pending = count_pending(engine=engine)
+    done = labelled = 0
+    if workers < 2 or pending < PARALLEL_FROM:
+        for batch in _batches(engine, batch_size):
+            labelled += _store(engine, analyse_records(batch))
+            done += len(batch)
+            if progress:
+                progress(len(batch))
+        return done, labelled
+    # spawn: each worker starts clean and builds its own spaCy pipelines (not shared, not forked mid-use).
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+        in_flight: list[Any] = []
+        for batch in _batches(engine, batch_size):
+            in_flight.append(pool.submit(analyse_records, batch))
+            while len(in_flight) > 2 * workers:
+                results = in_flight.pop(0).result()
+                labelled += _store(engine, results)
+                done += len(results)
+                if progress:
+                    progress(len(results))
+        for future in in_flight:
+            results = future.result()
+            labelled += _store(engine, results)
+            done += len(results)
+            if progress:
+                progress(len(results))
+    return done, labelled
 
 
 def count_pending(*, engine: Engine) -> int:
@@ -53,12 +104,21 @@ def count_pending(*, engine: Engine) -> int:
         return repository.count_to_analyse(session=session, version=DETECTOR_VERSION)
 
 
-def notice_findings(*, session: Session, notice: Notice) -> list[FindingLike]:
-    """Return a notice's non-negated findings: the stored ones when this detector made them, else fresh ones
-    (not stored: ``analyse`` does that)."""
-    if notice.clauses_version == DETECTOR_VERSION and notice.id is not None:
-        return list(repository.findings_of(session=session, notice_pk=notice.id))
-    return [f for f in matcher.analyse_notice(notice.record) if not f.negated]
+def findings_by_notice(*, session: Session, notices: Sequence[tuple[int, Mapping[str, Any], str | None]],
+                       ) -> dict[int, list[FindingLike]]:  # fmt: skip
+    """Return the non-negated findings of ``(id, record, clauses_version)`` notices: stored ones, read in bulk,
+    where this detector made them; fresh ones (not stored: ``analyse`` does that) for the others."""
+    import matcher
+
+    stored = repository.findings_for(session=session, notice_pks=[pk for pk, _r, v in notices
+                                                                   if v == DETECTOR_VERSION])  # fmt: skip
+    result: dict[int, list[FindingLike]] = {}
+    for pk, record, version in notices:
+        if version == DETECTOR_VERSION:
+            result[pk] = list(stored.get(pk, []))
+        else:
+            result[pk] = [f for f in matcher.analyse_notice(record) if not f.negated]
+    return result
 
 
 def labels_by_lot(findings: Iterable[FindingLike]) -> dict[str | None, set[str]]:

@@ -13,7 +13,7 @@ from jobs.app import App
 from jobs.companies import load_company_file
 from jobs.crawl import crawl_in_subprocess
 from jobs.digest import iso_week, send_digests
-from jobs.match import match_companies
+from jobs.match import match_companies, stored_matches
 from jobs.report import coverage, to_html
 from jobs.settings import Settings
 from storage import repository
@@ -59,7 +59,8 @@ def run_demo(output: Path, settings: Settings) -> DemoSummary:
         if code:
             logger.warning("The demo crawl ended with exit code %d", code)
         analyse_pending(engine=app.engine)
-        matched = match_companies(engine=app.engine, as_of=DEMO_AS_OF)
+        match_companies(engine=app.engine, as_of=DEMO_AS_OF, full=True)
+        matched = stored_matches(engine=app.engine)
         week = iso_week(DEMO_AS_OF.date())
         send_digests(engine=app.engine, settings=settings, week=week, as_of=DEMO_AS_OF, send=False)
         report = coverage(engine=app.engine, group_by="buyer")
@@ -67,9 +68,9 @@ def run_demo(output: Path, settings: Settings) -> DemoSummary:
         report_path.write_text(to_html(report, "nl"), encoding="utf-8")
         summary = DemoSummary(database, settings.outbox, report_path, report.total.tenders, report.total.with_clause)
         for _line, profile in loaded.profiles:
-            mine = [m for m in matched.matches if m.company_id == profile.id]
+            mine = [m for m in matched if m["company_id"] == profile.id]
             eml = settings.outbox / week / f"{profile.id}.eml"
-            bids, partners = sum(m.kind == "bid" for m in mine), sum(m.kind == "partner" for m in mine)
+            bids, partners = sum(m["kind"] == "bid" for m in mine), sum(m["kind"] == "partner" for m in mine)
             summary.rows.append((profile.id, bids, partners, str(eml) if eml.exists() else "-"))
         return summary
     finally:

@@ -23,6 +23,7 @@ from jobs.digest import DigestRun, expire_and_retry, send_digests
 from jobs.locks import LockedError, run_lock
 from jobs.match import match_companies
 from jobs.processes import alive
+from jobs.scrapyd import crawl_on_scrapyd
 from jobs.settings import Settings
 from storage import repository
 from storage.db import session_scope
@@ -121,17 +122,20 @@ def run_pipeline(*, engine: Engine, settings: Settings, digest: bool | None = No
     result = PipelineResult()
     mark_abandoned(engine, settings)
     for source in settings.crawl_sources:
-        code = crawl_in_subprocess(source, [], env=crawl_env)
+        if settings.scrapyd_url:
+            code = crawl_on_scrapyd(engine=engine, settings=settings, source=source)
+        else:
+            code = crawl_in_subprocess(source, [], env=crawl_env)
         result.steps[f"crawl:{source}"] = "success" if code == 0 else "failed"
         if code:
             logger.error("Crawl of %s ended with exit code %d", source, code)
     # Catch-all on purpose below: one step's failure is recorded and logged, and the run goes on with the next.
     try:
         if progress is None:
-            analysed, labelled = analyse_pending(engine=engine)
+            analysed, labelled = analyse_pending(engine=engine, workers=settings.workers)
         else:
             with progress(count_pending(engine=engine)) as update:
-                analysed, labelled = analyse_pending(engine=engine, progress=update)
+                analysed, labelled = analyse_pending(engine=engine, workers=settings.workers, progress=update)
         record_step(engine, "analyse", "success", {"analysed": analysed, "with_clause": labelled})
         result.steps["analyse"] = "success"
     except Exception as exc:
@@ -139,8 +143,7 @@ def run_pipeline(*, engine: Engine, settings: Settings, digest: bool | None = No
         record_step(engine, "analyse", "failed", {}, f"{type(exc).__name__}: {exc}")
         result.steps["analyse"] = "failed"
     try:
-        matched = match_companies(engine=engine, as_of=now, cpv_labels=settings.cpv_labels)
-        record_step(engine, "match", "success", {"matches": len(matched.matches)})
+        match_companies(engine=engine, as_of=now, cpv_labels=settings.cpv_labels)  # records its own job run
         result.steps["match"] = "success"
     except Exception as exc:
         logger.exception("Match step failed")

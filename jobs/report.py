@@ -10,18 +10,19 @@ import csv
 import io
 import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
+from sqlalchemy import func
 from sqlalchemy.engine import Engine
+from sqlmodel import col, select
 
-from jobs.analyse import notice_findings
+from jobs.analyse import findings_by_notice
 from jobs.templating import TEMPLATES
 from matcher import DETECTOR_VERSION, LABELS
 from matcher.cpv import division_label
-from storage import repository
 from storage.db import session_scope
 from storage.models import Notice
 from storage.records import safe_url
@@ -61,6 +62,8 @@ TEXTS = {
                       "right_to_challenge": "Right to Challenge", "social_award_criterion": "Social award criterion"}},
 }  # fmt: skip
 ORIGINS = ("text", "code", "any")
+CHUNK = 2000  # notices per query
+SHOWN = 500  # evidence sentences and missed opportunities listed at most (a report, not a dump)
 
 
 @dataclass
@@ -107,61 +110,98 @@ class Coverage:
     detector: str = DETECTOR_VERSION
 
 
-def _key(notice: Notice, group_by: str, lang: str) -> str:
-    record = notice.record
+def _key(row: _Row, group_by: str, lang: str) -> str:
     if group_by == "buyer":
-        return notice.buyer_name or "?"
+        return row.buyer_name or "?"
     if group_by == "month":
-        return notice.publication_date.strftime("%Y-%m") if notice.publication_date else "?"
+        return row.publication_date.strftime("%Y-%m") if row.publication_date else "?"
     if group_by == "cpv-division":
-        return f"{notice.cpv_main[:2]} {division_label(notice.cpv_main, lang)}" if notice.cpv_main else "?"
-    nuts = (record.get("nuts") or [None])[0] or (record.get("buyer") or {}).get("nuts")
-    return nuts[:4] if nuts else (notice.buyer_country or "?")
+        return f"{row.cpv_main[:2]} {division_label(row.cpv_main, lang)}" if row.cpv_main else "?"
+    nuts = (row.record.get("nuts") or [None])[0] or (row.record.get("buyer") or {}).get("nuts")
+    return nuts[:4] if nuts else (row.buyer_country or "?")
+
+
+@dataclass(frozen=True)
+class _Row:
+    pk: int
+    notice_id: str
+    title: str | None
+    buyer_name: str | None
+    buyer_country: str | None
+    publication_date: date | None
+    cpv_main: str | None
+    url: str | None
+    record: dict[str, Any]
+    clauses_version: str | None
+
+
+def _rows(engine: Engine, buyer: str | None, start: date | None, end: date | None) -> Iterator[list[_Row]]:
+    """Yield the current notices of the period (and buyer) in chunks; the database filters, Python counts."""
+    conditions: list[Any] = [col(Notice.superseded_by).is_(None)]
+    if start is not None:
+        conditions.append(col(Notice.publication_date) >= start)
+    if end is not None:
+        conditions.append(col(Notice.publication_date) <= end)
+    if buyer:
+        conditions.append(func.lower(col(Notice.buyer_name)).contains(buyer.lower(), autoescape=True))
+    columns = (Notice.id, Notice.notice_id, Notice.title, Notice.buyer_name, Notice.buyer_country,
+               Notice.publication_date, Notice.cpv_main, Notice.url, Notice.record, Notice.clauses_version)  # fmt: skip
+    last = 0
+    while True:
+        with session_scope(engine) as session:
+            statement = (
+                select(*columns).where(*conditions, col(Notice.id) > last).order_by(col(Notice.id)).limit(CHUNK)
+            )
+            chunk = [_Row(int(r[0]), *r[1:]) for r in session.exec(statement)]
+        if not chunk:
+            return
+        last = chunk[-1].pk
+        yield chunk
 
 
 def coverage(*, engine: Engine, group_by: str = "buyer", buyer: str | None = None, start: date | None = None,
              end: date | None = None, lang: str = "nl") -> Coverage:  # fmt: skip
-    """Count, per group, the current notices in the period and how many carry each inclusive clause."""
+    """Count, per group, the current notices in the period and how many carry each inclusive clause.
+
+    Notices stream through in chunks with their findings read in bulk, so memory does not grow with the corpus;
+    the evidence and missed-opportunity lists keep at most ``SHOWN`` entries each (their totals are counted).
+    """
     groups: dict[str, GroupCoverage] = {}
     total = GroupCoverage("total")
     months: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     evidence: list[Evidence] = []
     missed: list[dict[str, Any]] = []
-    with session_scope(engine) as session:
-        for notice in repository.list_notices(session=session, current_only=True):
-            published = notice.publication_date
-            if (start and (published is None or published < start)) or (
-                end and (published is None or published > end)
-            ):
-                continue
-            if buyer and buyer.lower() not in (notice.buyer_name or "").lower():
-                continue
-            found = [(f.label, f.origin, f.evidence) for f in notice_findings(session=session, notice=notice)]
-            key = _key(notice, group_by, lang)
+    for chunk in _rows(engine, buyer, start, end):
+        with session_scope(engine) as session:
+            findings = findings_by_notice(
+                session=session, notices=[(r.pk, r.record, r.clauses_version) for r in chunk]
+            )
+        for row in chunk:
+            found = [(f.label, f.origin, f.evidence) for f in findings.get(row.pk, [])]
+            key = _key(row, group_by, lang)
             group = groups.setdefault(key, GroupCoverage(key))
             for target in (group, total):
                 target.tenders += 1
                 target.with_clause += bool(found)
                 for label in {f[0] for f in found}:
-                    origins = {f[1] for f in found if f[0] == label}
-                    for origin in origins:
+                    for origin in {f[1] for f in found if f[0] == label}:
                         target.labels[label][origin] += 1
                     target.labels[label]["any"] += 1
-            month = published.strftime("%Y-%m") if published else "?"
+            month = row.publication_date.strftime("%Y-%m") if row.publication_date else "?"
             months[month][0] += 1
             months[month][1] += bool(found)
-            title = (notice.record.get("title") or notice.notice_id)[:200]
+            title = (row.title or row.notice_id)[:200]
             seen: set[str] = set()
             for label, origin, sentence in found:
-                if label not in seen:
+                if label not in seen and len(evidence) < SHOWN:
                     seen.add(label)
-                    evidence.append(Evidence(notice.notice_id, title, notice.buyer_name or "", safe_url(notice.url), label,
+                    evidence.append(Evidence(row.notice_id, title, row.buyer_name or "", safe_url(row.url), label,
                                              origin, sentence[:500]))  # fmt: skip
-            codes = [notice.cpv_main or "", *(notice.record.get("cpv_additional") or [])]
-            if not found and any(code.startswith(RESIDENT_SECTORS) for code in codes):
-                sector = division_label(notice.cpv_main or "", lang)
-                missed.append({"notice_id": notice.notice_id, "title": title, "buyer": notice.buyer_name or "",
-                               "url": safe_url(notice.url), "cpv": notice.cpv_main, "sector": sector})  # fmt: skip
+            codes = [row.cpv_main or "", *(row.record.get("cpv_additional") or [])]
+            if not found and any(code.startswith(RESIDENT_SECTORS) for code in codes) and len(missed) < SHOWN:
+                sector = division_label(row.cpv_main or "", lang)
+                missed.append({"notice_id": row.notice_id, "title": title, "buyer": row.buyer_name or "",
+                               "url": safe_url(row.url), "cpv": row.cpv_main, "sector": sector})  # fmt: skip
     ordered = sorted(groups.values(), key=lambda g: (-g.tenders, g.group))
     trend = [(m, c[0], c[1]) for m, c in sorted(months.items())]
     period = (start.isoformat() if start else None, end.isoformat() if end else None)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -95,6 +96,9 @@ class Settings(BaseSettings):
     connect_timeout: float = Field(
         default=30.0, gt=0, description="Seconds to connect and fetch a search page or notice (packages get longer)."
     )
+    workers: int | None = Field(
+        default=None, ge=1, description="Processes for parsing and analysing in bulk (default: the cores)."
+    )
     digest_retry_days: int = Field(
         default=7, ge=0, description="Days in which `run` retries a digest that could not be sent, then expires it."
     )
@@ -104,6 +108,17 @@ class Settings(BaseSettings):
     abandon_after_hours: float = Field(
         default=24.0, gt=0, description="Hours after which a job run still 'running' on another host is abandoned."
     )
+    scrapyd_url: str | None = Field(
+        default=None,
+        description="Scrapyd that `run` queues its crawls on (one job per source) instead of crawling here; "
+        "http://[user:password@]host:6800/.",
+    )
+    scrapyd_project: str = Field(
+        default="kansenradar", description="Scrapyd project the spiders were deployed as (scrapy.cfg's project)."
+    )
+    scrapyd_wait: float = Field(
+        default=21600.0, gt=0, description="Seconds `run` waits for a Scrapyd crawl job, then cancels it (failed)."
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -112,6 +127,20 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone {value!r} (an IANA name such as Europe/Amsterdam)") from None
+        return value
+
+    @field_validator("scrapyd_url")
+    @classmethod
+    def _scrapyd_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        parts = urlsplit(value)
+        try:
+            parts.port  # noqa: B018  (raises ValueError on a port that is not a number)
+        except ValueError:
+            raise ValueError("the port is not a number") from None
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("not an http:// or https:// URL of a Scrapyd server")
         return value
 
     @property

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
@@ -146,39 +147,55 @@ def to_arrange(profile: Profile, tender: Tender) -> list[str]:
     return items
 
 
+@dataclass(frozen=True)
+class Candidate:
+    """A pair that passed the gates, before it is explained: indices into the scored profiles and tenders."""
+
+    row: int
+    column: int
+    kind: str
+    score: float
+    parts: dict[str, float]
+    days: float
+
+
+def candidates(profiles: Sequence[Profile], tenders: Sequence[Tender], scores: Scores) -> list[Candidate]:
+    """Return every pair at or above its profile's minimum score, each profile's best first.
+
+    A lot's pair is left out when its notice's pair says as much (same kind, no better score).
+    """
+    found = []
+    for row, profile in enumerate(profiles):
+        columns = np.flatnonzero((scores.kind[row] > 0) & (scores.total[row] >= profile.min_score))
+        for column in columns[np.argsort(-scores.total[row, columns], kind="stable")]:
+            kind = "bid" if scores.kind[row, column] == 1 else "partner"
+            parts = {name: float(values[row, column]) for name, values in scores.parts.items()}
+            found.append(Candidate(row, int(column), kind, float(scores.total[row, column]), parts,
+                                   float(scores.days[column])))  # fmt: skip
+    whole = {(c.row, tenders[c.column].notice_id): c for c in found if tenders[c.column].lot_id is None}
+    kept = []
+    for candidate in found:
+        parent = whole.get((candidate.row, tenders[candidate.column].notice_id))
+        if (tenders[candidate.column].lot_id is None or parent is None or candidate.kind != parent.kind
+                or candidate.score > parent.score + 0.01):  # fmt: skip
+            kept.append(candidate)
+    return kept
+
+
+def explain(profile: Profile, tender: Tender, candidate: Candidate,
+            cpv_labels: Mapping[str, Mapping[str, str]] | None = None) -> Match:  # fmt: skip
+    """Return a candidate as a match with its reasons and what to arrange."""
+    return Match(
+        company_id=profile.id, notice_id=tender.notice_id, lot_id=tender.lot_id, kind=candidate.kind,
+        score=candidate.score, parts=candidate.parts,
+        reasons=tuple(reasons_for(profile, tender, candidate.parts, candidate.kind, candidate.days, cpv_labels)),
+        to_arrange=tuple(to_arrange(profile, tender)),
+    )  # fmt: skip
+
+
 def rank(profiles: Sequence[Profile], tenders: Sequence[Tender], model: TextModel, *, as_of: datetime,
          include_closed: bool = False, scores: Scores | None = None,
          cpv_labels: Mapping[str, Mapping[str, str]] | None = None) -> list[Match]:  # fmt: skip
     """Return each profile's matches at or above its minimum score, best first, with parts and reasons."""
     scores = scores or score_all(profiles, tenders, model, as_of=as_of, include_closed=include_closed)
-    matches = []
-    for row, profile in enumerate(profiles):
-        candidates = np.flatnonzero((scores.kind[row] > 0) & (scores.total[row] >= profile.min_score))
-        for column in candidates[np.argsort(-scores.total[row, candidates], kind="stable")]:
-            tender = tenders[column]
-            kind = "bid" if scores.kind[row, column] == 1 else "partner"
-            parts = {name: float(values[row, column]) for name, values in scores.parts.items()}
-            matches.append(
-                Match(
-                    company_id=profile.id,
-                    notice_id=tender.notice_id,
-                    lot_id=tender.lot_id,
-                    kind=kind,
-                    score=float(scores.total[row, column]),
-                    parts=parts,
-                    reasons=tuple(reasons_for(profile, tender, parts, kind, float(scores.days[column]), cpv_labels)),
-                    to_arrange=tuple(to_arrange(profile, tender)),
-                )  # fmt: skip
-            )
-    return _without_redundant_lots(matches)
-
-
-def _without_redundant_lots(matches: list[Match]) -> list[Match]:
-    """Keep a lot's match only when it says more than its notice's: a better fit, or bid where the whole is not."""
-    whole = {(m.company_id, m.notice_id): m for m in matches if m.lot_id is None}
-    kept = []
-    for match in matches:
-        parent = whole.get((match.company_id, match.notice_id))
-        if match.lot_id is None or parent is None or match.kind != parent.kind or match.score > parent.score + 0.01:
-            kept.append(match)
-    return kept
+    return [explain(profiles[c.row], tenders[c.column], c, cpv_labels) for c in candidates(profiles, tenders, scores)]

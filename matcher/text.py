@@ -6,6 +6,9 @@ actually write; character n-grams catch Dutch compounds ("groenonderhoud" ~ "ond
 
 from __future__ import annotations
 
+import base64
+import gzip
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -96,33 +99,55 @@ class TextModel:
         return sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
 
 
+# Raise when the vectoriser's settings change: a stored model of another version is fitted again.
+TEXT_MODEL_VERSION = "text-1"
+
+
+def _vectorizers() -> list[tuple[str, TfidfVectorizer]]:
+    return [
+        ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), stop_words=STOP_WORDS, min_df=1,
+                                  sublinear_tf=True, max_features=200_000, token_pattern=r"(?u)\b[^\W\d_]{2,}\b")),
+        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(4, 5), min_df=1, sublinear_tf=True,
+                                  max_features=200_000)),
+    ]  # fmt: skip
+
+
 def fit_text_model(corpus: Sequence[str]) -> TextModel:
     """Fit the vectoriser on notice texts (an empty corpus still gives a usable, if uninformed, model)."""
     documents = [text for text in corpus if text and text.strip()] or ["aanbesteding"]
-    union = FeatureUnion(
-        [
-            (
-                "words",
-                TfidfVectorizer(
-                    analyzer="word",
-                    ngram_range=(1, 2),
-                    stop_words=STOP_WORDS,
-                    min_df=1,
-                    sublinear_tf=True,
-                    max_features=200_000,
-                    token_pattern=r"(?u)\b[^\W\d_]{2,}\b",
-                ),
-            ),
-            (
-                "chars",
-                TfidfVectorizer(
-                    analyzer="char_wb", ngram_range=(4, 5), min_df=1, sublinear_tf=True, max_features=200_000
-                ),
-            ),
-        ]  # fmt: skip
-    )
+    union = FeatureUnion(_vectorizers())
     union.fit(documents)
     return TextModel(union, len(documents))
+
+
+def to_state(model: TextModel) -> bytes:
+    """Return a fitted model as bytes to keep between runs: JSON of terms and weights, gzipped, no pickle.
+
+    Loading pickled estimators runs whatever code the file names; this format only holds data.
+    """
+    parts = {}
+    for name, vectorizer in model.vectorizer.transformer_list:
+        terms = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.__getitem__)
+        idf = np.asarray(vectorizer.idf_, dtype="<f8")
+        parts[name] = {"terms": terms, "idf": base64.b64encode(idf.tobytes()).decode("ascii")}
+    state = {"version": TEXT_MODEL_VERSION, "documents": model.documents, "parts": parts}
+    return gzip.compress(json.dumps(state, ensure_ascii=False).encode("utf-8"), compresslevel=5)
+
+
+def from_state(data: bytes) -> TextModel:
+    """Return the model ``to_state`` made; raise ``ValueError`` for another version or damaged data."""
+    try:
+        state = json.loads(gzip.decompress(data))
+    except (OSError, ValueError, EOFError) as exc:
+        raise ValueError(f"not a stored text model ({exc})") from None
+    if state.get("version") != TEXT_MODEL_VERSION:
+        raise ValueError(f"text model {state.get('version')!r} is not {TEXT_MODEL_VERSION!r}")
+    vectorizers = _vectorizers()
+    for name, vectorizer in vectorizers:
+        part = state["parts"][name]
+        vectorizer.vocabulary_ = {term: index for index, term in enumerate(part["terms"])}
+        vectorizer.idf_ = np.frombuffer(base64.b64decode(part["idf"]), dtype="<f8").copy()
+    return TextModel(FeatureUnion(vectorizers), int(state["documents"]))
 
 
 def similarities(model: TextModel, queries: Sequence[str], documents: Sequence[str]) -> np.ndarray:

@@ -20,6 +20,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlch
 from sqlmodel import Session, create_engine
 
 from storage.exceptions import DatabaseMissingError, DatabaseUnavailableError, DatabaseURLError, MigrationError
+from storage.types import dumps_json
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,13 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    # pysqlite starts transactions late and commits at a RELEASE SAVEPOINT of its own accord, which would make a
+    # savepoint (one notice of a batch) durable on its own. Let SQLAlchemy emit BEGIN itself (its documented recipe).
+    dbapi_connection.isolation_level = None
+
+
+def _sqlite_begin(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN")
 
 
 def sqlite_path(url: str | URL) -> Path | None:
@@ -75,12 +83,13 @@ def get_engine(url: str, *, echo: bool = False, create: bool = True) -> Engine:
         # psycopg 3 is the driver the project installs; plain postgresql:// would ask for psycopg2.
         parsed = parsed.set(drivername="postgresql+psycopg")
     try:
-        engine = create_engine(parsed, echo=echo, pool_pre_ping=True)
+        engine = create_engine(parsed, echo=echo, pool_pre_ping=True, json_serializer=dumps_json)
     except (NoSuchModuleError, ImportError) as exc:
         hint = " (install it with: pip install 'kansenradar[postgres]')" if backend == "postgresql" else ""
         raise DatabaseURLError(f"no driver for {parsed.drivername!r}{hint}: {exc}") from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 

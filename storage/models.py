@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime, utcnow
@@ -66,26 +66,6 @@ class Notice(SQLModel, table=True):
     clauses_version: str | None = Field(default=None, sa_type=String(32))
     first_seen_at: datetime = _when()
     updated_at: datetime = _when()
-
-
-# A lot of a notice, with the fields the matcher filters on; the full lot stays in ``Notice.record``.
-class Lot(SQLModel, table=True):
-    __tablename__ = "lot"
-    __table_args__ = (UniqueConstraint("notice_pk", "lot_id", name="uq_lot_notice_lot"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    notice_pk: int = Field(sa_column=Column(Integer, ForeignKey("notice.id", ondelete="CASCADE"), nullable=False))
-    lot_id: str = Field(sa_type=String(64))
-    title: str | None = Field(default=None, sa_type=Text)
-    cpv_main: str | None = Field(default=None, sa_type=String(8))
-    estimated_amount: float | None = None
-    currency: str | None = Field(default=None, sa_type=String(3))
-    deadline: datetime | None = _when(nullable=True)
-    nuts: list[str] = _json()
-    reserved_participation: list[str] = _json()
-    reserved_execution: str | None = Field(default=None, sa_type=String(16))
-    strategic_procurement: list[str] = _json()
-    social_objective: list[str] = _json()
 
 
 # A resident company's profile, keyed by the stable id from its import file.
@@ -207,3 +187,15 @@ class CrawlFailure(SQLModel, table=True):
     first_failed_at: datetime = _when()
     last_attempt_at: datetime = _when()
     next_attempt_at: datetime = _when()
+
+
+# A fitted model kept between runs (the text vectoriser, later the CPV and ranking models), as data, not pickle.
+class ModelState(SQLModel, table=True):
+    __tablename__ = "model_state"
+
+    name: str = Field(primary_key=True, sa_type=String(64))
+    version: str = Field(sa_type=String(64))
+    # How many notices the corpus held when the model was fitted: a refit follows when it has grown enough.
+    corpus_size: int = 0
+    fitted_at: datetime = _when()
+    payload: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

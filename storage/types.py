@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -38,3 +39,14 @@ class UTCDateTime(TypeDecorator[datetime]):
 def utcnow() -> datetime:
     """Return the current time as an aware UTC datetime."""
     return datetime.now(UTC)
+
+
+class EncodedJSON(str):
+    """A value already encoded as JSON (by a parsing worker): stored as it is, not encoded a second time."""
+
+    __slots__ = ()
+
+
+def dumps_json(value: Any) -> str:
+    """Encode a JSON column's value; pass ``EncodedJSON`` through. The engines' ``json_serializer``."""
+    return value if isinstance(value, EncodedJSON) else json.dumps(value, ensure_ascii=False)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
 from crawler.exceptions import ParseError
 
 MAX_XML_BYTES = 64 * 1024 * 1024
+DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
 def _parser() -> etree.XMLParser:
@@ -30,7 +33,7 @@ def _declares_dtd(data: bytes) -> bool:
         head = head.decode("utf-16", errors="ignore").encode("utf-8")
     elif head[:4] in (b"<\x00?\x00", b"\x00<\x00?"):
         head = head.decode("utf-16-le" if head[0] == 0x3C else "utf-16-be", errors="ignore").encode("utf-8")
-    return b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper()
+    return DECLARATION.search(head) is not None
 
 
 def parse_xml(data: bytes, *, name: str) -> etree._Element:

@@ -7,20 +7,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from crawler.archives import is_archive, iter_path
+from crawler.archives import files_in, is_archive, iter_archive, iter_path, read_file
 from crawler.base import TenderSpider
 from crawler.exceptions import ParseError, SpiderArgumentError
-
-
-def file_key(document: str) -> str:
-    """Return a document's key in the retry queue: its path, or "<archive>#<member label>" inside an archive."""
-    path = Path(document)
-    if path.is_file():
-        return document
-    for parent in path.parents:
-        if is_archive(parent.name) and parent.is_file():
-            return f"{parent}#{document}"
-    return document
+from crawler.parsing import Document, parse_all
 
 
 class Files(TenderSpider):
@@ -46,14 +36,27 @@ class Files(TenderSpider):
         if not self.paths:
             raise SpiderArgumentError("paths: give at least one file, folder or archive")
 
-    async def listing(self) -> AsyncIterator[Any]:
+    def _documents(self) -> Iterator[Document]:
         for path in self.paths:
             if not path.exists():
                 self.listing_failed(str(path), "no such file or folder")
                 continue
-            for document, body in iter_path(path):
-                for item in self.notice_items(body, document=document, filter_dates=True, key=file_key(document)):
-                    yield item
+            for file in files_in(path):
+                if not is_archive(file.name):
+                    yield file, str(file), str(file)  # read where it is parsed
+                    continue
+                data = read_file(file)
+                if isinstance(data, ParseError):
+                    yield data, str(file), str(file)
+                    continue
+                for document, body in iter_archive(data, name=str(file)):
+                    yield body, document, f"{file}#{document}"
+
+    async def listing(self) -> AsyncIterator[Any]:
+        # A folder of thousands of notices is parsed on every core; this process reads and stores.
+        async for parsed in parse_all(self._documents(), self.source):
+            for item in self.items_of(parsed, filter_dates=True):
+                yield item
 
     def retry(self, key: str, document: str, publication_date: date | None) -> Iterator[Any]:
         # A document of a file crawl is re-read from disk, if it is still there; an archive member from its archive.

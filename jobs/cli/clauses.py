@@ -74,24 +74,23 @@ def clauses(source: IO[str], negated: bool) -> None:
 
 @click.command(context_settings=CONTEXT_SETTINGS)
 @click.option("--batch-size", type=click.IntRange(1, 10_000), default=200, show_default=True)
+@click.option("--workers", type=click.IntRange(1, 64), help="Processes analysing at once (default: the cores).")
 @click.option("--all", "redo_all", is_flag=True, help="Analyse every notice again, not only new or outdated ones.")
 @click.pass_context
-def analyse(ctx: click.Context, batch_size: int, redo_all: bool) -> None:
-    """Find clauses in stored notices not yet analysed by this detector version, in batches.
+def analyse(ctx: click.Context, batch_size: int, workers: int | None, redo_all: bool) -> None:
+    """Find clauses in stored notices not yet analysed by this detector version, on every core.
 
     \b
     Example:
-        kansenradar analyse
+        kansenradar analyse --workers 2
     """
     engine = app_from(ctx).engine
     if redo_all:
         with session_scope(engine) as session:
-            for notice in repository.list_notices(session=session):
-                notice.clauses_version = None
-                session.add(notice)
+            repository.reset_analysis(session=session)
     with click.progressbar(length=count_pending(engine=engine), label="Analysing", file=sys.stderr,
                            show_pos=True) as bar:  # fmt: skip
-        done, labelled = analyse_pending(engine=engine, batch_size=batch_size, progress=bar.update)
+        done, labelled = analyse_pending(engine=engine, batch_size=batch_size, workers=workers, progress=bar.update)
     click.echo(f"Analysed {done} notices ({DETECTOR_VERSION}); {labelled} with an inclusive clause.")
 
 

@@ -15,39 +15,53 @@ from jobs.output import date_option, echo_jsonl, echo_table
 @click.command("match", context_settings=CONTEXT_SETTINGS)
 @click.option("--company", "company_id", metavar="ID", help="Only this company.")
 @click.option("--since", callback=date_option, metavar="DATE", help="Only notices published on or after DATE.")
-@click.option("--as-of", callback=date_option, metavar="DATE", help="Evaluate as if today were DATE.")
+@click.option(
+    "--as-of", callback=date_option, metavar="DATE", help="Evaluate as if today were DATE (scores everything again)."
+)
 @click.option("--include-closed", is_flag=True, help="Also rank tenders whose deadline has passed.")
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Score everything again and refit the text model (default: only what changed since the last run).",
+)
+@click.option("--quiet", is_flag=True, help="Print a one-line summary instead of the matches.")
 @click.option("--format", "output_format", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
 @click.pass_context
 def match_command(ctx: click.Context, company_id: str | None, since: date | None, as_of: date | None,
-                  include_closed: bool, output_format: str) -> None:  # fmt: skip
+                  include_closed: bool, full: bool, quiet: bool, output_format: str) -> None:  # fmt: skip
     """Score stored notices for each company, store the matches and list them best first with reasons.
 
-    Re-running updates the stored matches instead of adding new ones.
+    Incremental: after a first run, only notices and companies that are new or changed are scored, and each
+    company keeps its best matches, as a full run would. The text model is kept between runs and fitted again
+    when the corpus has changed by a tenth, or with --full.
 
     \b
     Example:
         kansenradar match --company groen-noord --format jsonl
     """
-    from jobs.match import UnknownCompanyError, match_companies  # scikit-learn: only when matching
+    from jobs.match import UnknownCompanyError, match_companies, stored_matches  # scikit-learn: only when matching
 
     app = app_from(ctx)
     moment = as_of_moment(as_of, app.zone) if as_of else now_in(app.zone)
     try:
         run = match_companies(engine=app.engine, as_of=moment, company_id=company_id, since=since,
-                              include_closed=include_closed, cpv_labels=app.settings.cpv_labels)  # fmt: skip
+                              include_closed=include_closed, full=full or as_of is not None, refit=full,
+                              cpv_labels=app.settings.cpv_labels)  # fmt: skip
     except UnknownCompanyError:
         raise click.BadParameter(f"no company with id {company_id!r}", param_hint="--company") from None
     except (OSError, ValueError) as exc:
         raise ConfigError(f"KANSENRADAR_CPV_LABELS {app.settings.cpv_labels}: {exc}") from None
-    if output_format == "jsonl":
-        echo_jsonl(m.as_dict() for m in run.matches)
+    if quiet:
+        click.echo(f"Matched {run.companies} companies ({run.mode}{', text model refitted' if run.refitted else ''}):"
+                   f" {run.notices_scored} notices scored, {run.written} matches written.")  # fmt: skip
         return
-    rows = []
-    for m in run.matches:
-        deadline = run.deadlines.get(m.notice_id)
-        rows.append([m.company_id, f"{m.score:.2f}", m.kind, m.notice_id, m.lot_id or "",
-                     show(deadline, app.zone), run.titles.get(m.notice_id, ""),
-                     "; ".join(m.reasons[:2])])  # fmt: skip
+    listed = stored_matches(engine=app.engine, company_ids=run.company_ids)
+    if output_format == "jsonl":
+        keys = ("company_id", "notice_id", "lot_id", "kind", "score", "parts", "reasons")
+        echo_jsonl({key: m[key] for key in keys} for m in listed)
+        return
+    rows = [[m["company_id"], f"{m['score']:.2f}", m["kind"], m["notice_id"], m["lot_id"] or "",
+             show(m["deadline"], app.zone), m["title"] or "", "; ".join(m["reasons"][:2])]
+            for m in listed]  # fmt: skip
     echo_table(["company", "score", "kind", "notice", "lot", "deadline", "title", "why"], rows,
                widths=[20, 5, 7, 16, 10, 20, 48, 80])  # fmt: skip

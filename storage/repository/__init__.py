@@ -1,5 +1,14 @@
 """Repository functions: keyword-only, given a session, never committing (``session_scope`` does)."""
 
+from storage.repository.analysis import (
+    StoredFinding,
+    count_to_analyse,
+    findings_for,
+    findings_of,
+    records_to_analyse,
+    reset_analysis,
+    store_findings,
+)
 from storage.repository.companies import list_companies, to_profile, upsert_company
 from storage.repository.failures import (
     FailedDocument,
@@ -9,20 +18,28 @@ from storage.repository.failures import (
     record_failures,
     resolve_failures,
 )
+from storage.repository.ingest import Stored, store_notices
+from storage.repository.matches import (
+    MatchRow,
+    closed_notices,
+    delete_closed_matches,
+    delete_company_matches,
+    delete_matches,
+    delete_matches_of_notices,
+    delete_superseded_matches,
+    match_listing,
+    match_scores,
+    matches_of,
+    replaced_notices,
+    write_matches,
+)
+from storage.repository.models_state import load_model_state, save_model_state
 from storage.repository.notices import (
     Outcome,
-    count_to_analyse,
-    findings_of,
     get_notice,
     list_notices,
-    lots_of,
-    matches_of,
-    notices_to_analyse,
-    prune_matches,
     record_hash,
-    replace_findings,
     to_record,
-    upsert_match,
     upsert_notice,
 )
 from storage.repository.runs import (
@@ -39,13 +56,23 @@ from storage.repository.runs import (
 
 __all__ = [
     "FailedDocument",
+    "MatchRow",
     "Outcome",
+    "Stored",
+    "StoredFinding",
     "add_delivery",
     "claim_delivery",
+    "closed_notices",
     "count_to_analyse",
+    "delete_company_matches",
+    "delete_matches",
+    "delete_matches_of_notices",
+    "delete_superseded_matches",
     "deliveries",
+    "delete_closed_matches",
     "due_failures",
     "earliest_pending_date",
+    "findings_for",
     "findings_of",
     "finish_delivery",
     "finish_job_run",
@@ -56,18 +83,23 @@ __all__ = [
     "list_companies",
     "list_failures",
     "list_notices",
-    "lots_of",
+    "load_model_state",
+    "match_listing",
+    "match_scores",
     "matches_of",
-    "notices_to_analyse",
-    "prune_matches",
     "record_failures",
     "record_hash",
-    "replace_findings",
+    "records_to_analyse",
+    "replaced_notices",
+    "reset_analysis",
     "resolve_failures",
+    "save_model_state",
     "start_job_run",
+    "store_findings",
+    "store_notices",
     "to_profile",
     "to_record",
     "upsert_company",
-    "upsert_match",
     "upsert_notice",
+    "write_matches",
 ]

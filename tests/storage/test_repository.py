@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from storage import repository
 from storage.db import session_scope
-from storage.models import ClauseFinding, Delivery, JobRun, Lot, Notice
+from storage.models import ClauseFinding, Delivery, JobRun, Notice
 from storage.repository import Outcome
 from tests.factories import make_profile, make_record
 
@@ -28,7 +28,6 @@ def test_same_notice_twice_is_one_row(engine: Engine) -> None:
     with session_scope(engine) as session:
         assert repository.upsert_notice(session=session, record=make_record()) is Outcome.UNCHANGED
     assert _count(engine, Notice) == 1
-    assert _count(engine, Lot) == 2
 
 
 def test_raw_hash_decides_when_given(engine: Engine) -> None:
@@ -39,7 +38,7 @@ def test_raw_hash_decides_when_given(engine: Engine) -> None:
     assert outcome is Outcome.UNCHANGED
 
 
-def test_new_version_updates_the_row_and_its_lots(engine: Engine) -> None:
+def test_new_version_updates_the_row_and_its_record(engine: Engine) -> None:
     with session_scope(engine) as session:
         repository.upsert_notice(session=session, record=make_record())
         stored = repository.get_notice(session=session, source="ted", notice_id="123456-2026")
@@ -63,7 +62,7 @@ def test_new_version_updates_the_row_and_its_lots(engine: Engine) -> None:
         stored = repository.get_notice(session=session, source="ted", notice_id="123456-2026")
         assert stored is not None and stored.id is not None
         assert (stored.version, stored.title) == ("02", "Groenonderhoud Noord (gewijzigd)")
-        assert [lot.title for lot in repository.lots_of(session=session, notice_pk=stored.id)] == ["Heel Noord"]
+        assert [lot["title"] for lot in stored.record["lots"]] == ["Heel Noord"]
         assert repository.to_record(stored) == newer
     assert _count(engine, Notice) == 1
     # Findings made from the old text are dropped so the notice gets analysed again.
@@ -115,7 +114,6 @@ def test_rollback_leaves_nothing_half_written(engine: Engine) -> None:
         repository.upsert_company(session=session, profile=make_profile())
         raise RuntimeError("crawl interrupted")
     assert _count(engine, Notice) == 0
-    assert _count(engine, Lot) == 0
 
 
 def test_failed_statement_rolls_back_the_whole_unit(engine: Engine) -> None:

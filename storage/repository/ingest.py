@@ -1,0 +1,177 @@
+"""Bulk notice storage: a batch of records in a few statements, ``INSERT … ON CONFLICT`` on SQLite and PostgreSQL.
+
+One SELECT reads the stored hashes and versions of the whole batch; one upsert writes the new and changed notices
+(the conflict clause re-checks the hash in SQL, so a concurrent writer cannot make a notice go back or churn);
+one statement drops the findings of changed notices; one statement re-links the procedures the batch touched.
+A batch that fails is retried notice by notice, each in its own savepoint, so one bad notice loses only itself.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import bindparam, delete, select, text, tuple_
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlmodel import Session, col
+
+from storage.models import ClauseFinding, Notice
+from storage.records import NoticeRecord
+from storage.repository.notices import Outcome, notice_columns, record_hash, version_key
+from storage.types import EncodedJSON, utcnow
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What storing one record did: its outcome, or why it could not be stored."""
+
+    outcome: Outcome | None
+    error: str | None = None
+
+
+def _upsert(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert or update ``rows`` in one executemany (an unchanged hash writes nothing)."""
+    table = Notice.__table__  # type: ignore[attr-defined]
+    dialect = session.get_bind().dialect.name
+    statement = (postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)).values(
+        {name: bindparam(name) for name in rows[0]}
+    )
+    changing = [name for name in rows[0] if name not in ("source", "notice_id", "first_seen_at")]
+    excluded = statement.excluded
+    statement = statement.on_conflict_do_update(
+        index_elements=["source", "notice_id"],
+        set_={name: excluded[name] for name in changing} | {"clauses_version": None},
+        # Unchanged detected in SQL; and never back to an older version (a re-crawl of an old page).
+        where=(table.c.content_hash != excluded.content_hash)
+        & ((excluded.version.is_(None)) | (table.c.version.is_(None)) | (excluded.version >= table.c.version)),
+    )
+    # No RETURNING: with it the driver runs one statement per row; the few ids needed are read afterwards.
+    session.execute(statement, rows)
+
+
+LINK_SQL = """
+UPDATE notice SET superseded_by = ranked.want
+FROM (
+  SELECT id, CASE WHEN id = newest THEN NULL ELSE newest END AS want FROM (
+    SELECT id, FIRST_VALUE(id) OVER (
+      PARTITION BY source, procedure_id
+      ORDER BY publication_date IS NULL, publication_date DESC, LENGTH(version) DESC, version DESC, id DESC
+    ) AS newest
+    FROM notice WHERE format = 'eforms' AND source = :source AND procedure_id IN :procedures
+  ) AS windowed
+) AS ranked
+WHERE notice.id = ranked.id AND notice.superseded_by {distinct} ranked.want
+"""
+
+
+def _link_procedures(session: Session, touched: set[tuple[str, str]]) -> None:
+    """Mark every notice of each touched procedure but the newest as superseded by the newest, in SQL.
+
+    Only eForms procedure identifiers (BT-04, a UUID) are trusted to be unique; TED XML reference numbers are the
+    buyer's own and collide across buyers.
+    """
+    distinct = "IS DISTINCT FROM" if session.get_bind().dialect.name == "postgresql" else "IS NOT"
+    statement = text(LINK_SQL.format(distinct=distinct)).bindparams(bindparam("procedures", expanding=True))
+    by_source: dict[str, list[str]] = {}
+    for source, procedure in touched:
+        by_source.setdefault(source, []).append(procedure)
+    for source, procedures in by_source.items():
+        for start in range(0, len(procedures), 500):
+            session.execute(statement, {"source": source, "procedures": procedures[start : start + 500]})
+
+
+Item = tuple[NoticeRecord, str, EncodedJSON | None]
+
+
+def _classify(session: Session, items: Sequence[Item]) -> list[Outcome]:
+    by_source: dict[str, set[str]] = {}
+    for record, _digest, _encoded in items:
+        by_source.setdefault(record.source, set()).add(record.notice_id)
+    stored: dict[tuple[str, str], tuple[str, str | None]] = {}
+    for source, ids in by_source.items():
+        ordered = sorted(ids)
+        for start in range(0, len(ordered), 500):
+            # source = … AND notice_id IN (…) uses the unique index; a tuple IN does not on SQLite.
+            rows = session.execute(
+                select(Notice.notice_id, Notice.content_hash, Notice.version).where(
+                    Notice.source == source, col(Notice.notice_id).in_(ordered[start : start + 500])
+                )
+            )
+            stored.update({(source, n): (h, v) for n, h, v in rows})
+    outcomes, seen = [], {}
+    for record, digest, _encoded in items:
+        key = (record.source, record.notice_id)
+        before = seen.get(key) or stored.get(key)
+        if before is None:
+            outcome = Outcome.NEW
+        elif before[0] == digest:
+            outcome = Outcome.UNCHANGED
+        elif version_key(record.version) < version_key(before[1]):
+            outcome = Outcome.STALE
+        else:
+            outcome = Outcome.UPDATED
+        if key in seen and outcome is not Outcome.UNCHANGED and outcome is not Outcome.STALE:
+            outcome = Outcome.UPDATED  # the same notice twice in one batch: the later version wins
+        seen[key] = (digest, record.version) if outcome not in (Outcome.UNCHANGED, Outcome.STALE) else before
+        outcomes.append(outcome)
+    return outcomes
+
+
+def _write(session: Session, items: Sequence[Item], outcomes: Sequence[Outcome]) -> None:
+    now = utcnow()
+    latest: dict[tuple[str, str], dict[str, Any]] = {}
+    for (record, digest, encoded), outcome in zip(items, outcomes, strict=True):
+        if outcome in (Outcome.NEW, Outcome.UPDATED):
+            latest[(record.source, record.notice_id)] = {
+                "source": record.source, "notice_id": record.notice_id, "content_hash": digest,
+                **notice_columns(record, encoded), "first_seen_at": now, "updated_at": now,
+            }  # fmt: skip
+    if not latest:
+        return
+    _upsert(session, list(latest.values()))
+    updated = list({(r.source, r.notice_id) for (r, _d, _e), o in zip(items, outcomes, strict=True)
+                    if o is Outcome.UPDATED})  # fmt: skip
+    for start in range(0, len(updated), 500):
+        # Findings made from the old text are dropped, so the new text is analysed again.
+        ids = select(Notice.id).where(
+            tuple_(col(Notice.source), col(Notice.notice_id)).in_(updated[start : start + 500])
+        )
+        session.execute(delete(ClauseFinding).where(col(ClauseFinding.notice_pk).in_(ids)))
+    touched = {(row["source"], row["procedure_id"]) for row in latest.values()
+               if row["format"] == "eforms" and row["procedure_id"]}  # fmt: skip
+    if touched:
+        _link_procedures(session, touched)
+
+
+def store_notices(
+    *, session: Session, items: Sequence[tuple[NoticeRecord, str | None] | tuple[NoticeRecord, str | None, Any]]
+) -> list[Stored]:
+    """Store a batch of records, each with the hash of its raw document (``None``: hash the record) and optionally
+    its JSON already encoded (``EncodedJSON``, made where it was parsed).
+
+    New notices are inserted and changed ones replaced (their clause findings dropped so they are analysed again);
+    an unchanged hash writes nothing, and an older version never replaces a newer one. Returns one ``Stored`` per
+    item, in order.
+    """
+    if not items:
+        return []
+    hashed: list[Item] = [
+        (item[0], item[1] or record_hash(item[0]), item[2] if len(item) > 2 else None)  # type: ignore[misc]
+        for item in items
+    ]
+    try:
+        with session.begin_nested():
+            outcomes = _classify(session, hashed)
+            _write(session, hashed, outcomes)
+        return [Stored(outcome) for outcome in outcomes]
+    except (SQLAlchemyError, DBAPIError) as exc:
+        if len(items) == 1:
+            logger.debug("Notice not stored", exc_info=True)
+            return [Stored(None, f"{type(exc).__name__}: {str(getattr(exc, 'orig', exc)).splitlines()[0]}")]
+        logger.warning("A batch of %d notices failed (%s); storing them one by one", len(items), type(exc).__name__)
+    return [store_notices(session=session, items=[item])[0] for item in hashed]

@@ -1,0 +1,125 @@
+"""Matches: written and pruned in bulk, read per company with their notices."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import bindparam, delete, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col, select
+
+from storage.models import Match, Notice
+from storage.types import utcnow
+
+CHUNK = 500
+
+
+@dataclass(frozen=True)
+class MatchRow:
+    """One stored match to write."""
+
+    company_id: str
+    notice_pk: int
+    lot_id: str  # "" for the whole notice
+    kind: str
+    score: float
+    parts: dict[str, float]
+    reasons: list[str]
+    to_arrange: list[str]
+
+
+def match_scores(*, session: Session, company_ids: Iterable[str] | None = None) -> list[tuple[str, int, str, float]]:
+    """Return ``(company_id, notice_pk, lot_id, score)`` of the stored matches (of some companies)."""
+    statement = select(Match.company_id, Match.notice_pk, Match.lot_id, Match.score)
+    if company_ids is not None:
+        statement = statement.where(col(Match.company_id).in_(list(company_ids)))
+    return [(c, int(n), lot, float(s)) for c, n, lot, s in session.exec(statement)]
+
+
+def write_matches(*, session: Session, rows: Sequence[MatchRow]) -> None:
+    """Insert or update matches keyed by company, notice and lot, in one executemany."""
+    if not rows:
+        return
+    table = Match.__table__  # type: ignore[attr-defined]
+    dialect = session.get_bind().dialect.name
+    now = utcnow()
+    values = [{"company_id": r.company_id, "notice_pk": r.notice_pk, "lot_id": r.lot_id, "kind": r.kind,
+               "score": r.score, "parts": r.parts, "reasons": r.reasons, "to_arrange": r.to_arrange,
+               "computed_at": now} for r in rows]  # fmt: skip
+    statement = (postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)).values(
+        {name: bindparam(name) for name in values[0]}
+    )
+    changing = ("kind", "score", "parts", "reasons", "to_arrange", "computed_at")
+    statement = statement.on_conflict_do_update(
+        index_elements=["company_id", "notice_pk", "lot_id"],
+        set_={name: statement.excluded[name] for name in changing},
+    )
+    session.execute(statement, values)
+
+
+def delete_matches(*, session: Session, keys: Sequence[tuple[str, int, str]]) -> None:
+    """Delete the matches with these ``(company_id, notice_pk, lot_id)`` keys, in one executemany."""
+    if keys:
+        statement = text("DELETE FROM match WHERE company_id = :c AND notice_pk = :n AND lot_id = :l")
+        session.execute(statement, [{"c": c, "n": n, "l": lot} for c, n, lot in keys])
+
+
+def delete_company_matches(*, session: Session, company_ids: Sequence[str]) -> None:
+    """Delete every stored match of these companies."""
+    for start in range(0, len(company_ids), CHUNK):
+        session.exec(delete(Match).where(col(Match.company_id).in_(company_ids[start : start + CHUNK])))  # type: ignore[call-overload]
+
+
+def delete_matches_of_notices(*, session: Session, notice_pks: Sequence[int]) -> None:
+    """Delete every stored match of these notices (changed or superseded ones, about to be scored again)."""
+    for start in range(0, len(notice_pks), CHUNK):
+        session.exec(delete(Match).where(col(Match.notice_pk).in_(notice_pks[start : start + CHUNK])))  # type: ignore[call-overload]
+
+
+def delete_superseded_matches(*, session: Session) -> None:
+    """Delete matches of notices that a newer notice of their procedure replaced."""
+    superseded = select(Notice.id).where(col(Notice.superseded_by).is_not(None))
+    session.exec(delete(Match).where(col(Match.notice_pk).in_(superseded)))  # type: ignore[call-overload]
+
+
+def replaced_notices(*, session: Session) -> list[int]:
+    """Return the ids of superseded notices that still have matches."""
+    statement = select(Notice.id).where(col(Notice.superseded_by).is_not(None), col(Notice.id).in_(
+        select(Match.notice_pk)))  # fmt: skip
+    return [int(pk) for pk in session.exec(statement)]
+
+
+def closed_notices(*, session: Session, as_of: datetime) -> list[int]:
+    """Return the ids of notices whose deadline passed before ``as_of`` and that still have matches."""
+    statement = select(Notice.id).where(col(Notice.deadline) < as_of, col(Notice.id).in_(select(Match.notice_pk)))
+    return [int(pk) for pk in session.exec(statement)]
+
+
+def delete_closed_matches(*, session: Session, as_of: datetime) -> None:
+    """Delete matches of notices whose deadline passed before ``as_of``: nobody can bid on them any more."""
+    closed = select(Notice.id).where(col(Notice.deadline) < as_of)
+    session.exec(delete(Match).where(col(Match.notice_pk).in_(closed)))  # type: ignore[call-overload]
+
+
+def matches_of(*, session: Session, company_id: str | None = None) -> Sequence[tuple[Match, Notice]]:
+    """Return stored matches with their notices, best first."""
+    statement = select(Match, Notice).where(col(Match.notice_pk) == col(Notice.id))
+    if company_id is not None:
+        statement = statement.where(Match.company_id == company_id)
+    return session.exec(statement.order_by(col(Match.company_id), col(Match.score).desc())).all()
+
+
+def match_listing(*, session: Session, company_ids: Sequence[str] | None = None) -> list[dict[str, object]]:
+    """Return stored matches as listings need them (no notice records loaded), best first per company."""
+    statement = select(Match.company_id, Notice.notice_id, Match.lot_id, Match.kind, Match.score, Match.parts,
+                       Match.reasons, Notice.title, Notice.deadline, Notice.url).where(
+        col(Match.notice_pk) == col(Notice.id))  # fmt: skip
+    if company_ids is not None:
+        statement = statement.where(col(Match.company_id).in_(list(company_ids)))
+    statement = statement.order_by(col(Match.company_id), col(Match.score).desc(), col(Notice.notice_id))
+    return [{"company_id": c, "notice_id": n, "lot_id": lot or None, "kind": k, "score": round(float(s), 4),
+             "parts": {name: round(v, 4) for name, v in (p or {}).items()}, "reasons": list(r or []),
+             "title": t, "deadline": d, "url": u}
+            for c, n, lot, k, s, p, r, t, d, u in session.exec(statement)]  # fmt: skip

@@ -1,0 +1,91 @@
+"""Benchmark data: the shared real notices repeated with rewritten identifiers, companies, measured commands."""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import subprocess
+import sys
+import time
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from crawler.archives import iter_path
+from crawler.parsers import parse_document
+from tests.shared import SHARED_DATA
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PUB_EFORMS = re.compile(rb'(schemeName="ojs-notice-id">)\d+-(\d{4})')
+NOTICE_UUID = re.compile(rb'(<cbc:ID schemeName="notice-id">)[^<]{8}')
+PROCEDURE_UUID = re.compile(rb"(<cbc:ContractFolderID>)[^<]{8}")
+DOC_ID = re.compile(rb'DOC_ID="\d+-(\d{4})"')
+REGIONS = ["NL32", "NL33", "NL41", "NL22", "BE2", "DE7", "FR1", "NL", ""]
+
+
+@cache
+def sources() -> tuple[bytes, ...]:
+    """Return every shared real notice document (eForms and TED XML, the corpus archives included)."""
+    found = []
+    for part in ("eforms-real", "ted-xml", "corpus/eforms.tar.gz", "corpus/ted-xml.tar.gz"):
+        for _name, body in iter_path(SHARED_DATA / "notices" / part):
+            if isinstance(body, bytes):
+                found.append(body)
+    return tuple(found)
+
+
+def write_notices(folder: Path, count: int, *, offset: int = 0) -> list[Path]:
+    """Write ``count`` notice files, each a real notice with its notice (and procedure) identifiers made unique."""
+    folder.mkdir(parents=True, exist_ok=True)
+    documents, paths = sources(), []
+    for n in range(offset, offset + count):
+        data = documents[n % len(documents)]
+        data = PUB_EFORMS.sub(rb"\g<1>%08d-\g<2>" % (n + 1), data)
+        data = NOTICE_UUID.sub(rb"\g<1>%08x" % (n + 1), data)
+        data = PROCEDURE_UUID.sub(rb"\g<1>%08x" % (n + 1), data)
+        data = DOC_ID.sub(rb'DOC_ID="%06d-\g<1>"' % (n + 1), data)
+        path = folder / f"n{n:07d}.xml"
+        path.write_bytes(data)
+        paths.append(path)
+    return paths
+
+
+def write_companies(path: Path, count: int) -> None:
+    """Write ``count`` company profiles made from real notice texts (what they do), with CPV, region, capacity."""
+    rng = random.Random(7)
+    records = []
+    for data in sources()[:800]:
+        try:
+            records.extend(parse_document(data, name="x"))
+        except Exception:
+            continue
+    companies = []
+    for n in range(count):
+        record = records[rng.randrange(len(records))]
+        text = " ".join(filter(None, [record.title, record.description]))[:600] or "Groenonderhoud"
+        region = rng.choice(REGIONS)
+        codes = [c[:4] for c in [record.cpv_main, *record.cpv_additional][:2] if c]
+        companies.append({"id": f"c{n:04d}", "name": f"Bedrijf {n}", "description": text, "cpv": codes,
+                          "regions": [region] if region else [], "email": f"c{n}@bench.example",
+                          "capacity": {"max_contract_value": rng.choice([1e5, 2.5e5, 5e5, 1e6])},
+                          "digest": {"min_score": 0.3}})  # fmt: skip
+    path.write_text(yaml.safe_dump(companies, allow_unicode=True), encoding="utf-8")
+
+
+def kansenradar(database: Path, *args: str, workers: int | None = None) -> tuple[float, float]:
+    """Run the command line as a user does (a fresh interpreter); return (seconds, peak resident MiB of it)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KANSENRADAR_")}
+    env |= {"PYTHONPATH": str(PROJECT_ROOT), "KANSENRADAR_DATABASE_URL": f"sqlite:///{database}",
+            "KANSENRADAR_LOG_LEVEL": "ERROR"}  # fmt: skip
+    if workers:
+        env["KANSENRADAR_WORKERS"] = str(workers)
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "tests.benchmarks.measured", *args], env=env, cwd=database.parent,
+                          capture_output=True, text=True, check=False)  # fmt: skip
+    elapsed = time.perf_counter() - start
+    if done.returncode not in (0, 1):
+        raise RuntimeError(f"kansenradar {' '.join(args)} failed: {done.stderr[-2000:]}")
+    peak = next((float(line.split()[1]) for line in done.stderr.splitlines() if line.startswith("VmHWM-MiB")), 0.0)
+    return elapsed, peak

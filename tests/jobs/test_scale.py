@@ -1,0 +1,195 @@
+"""Scale: notices stored in batches that lose only a broken notice, commands that stream instead of loading all
+notices, and incremental matching that keeps exactly what a full run keeps. SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine
+
+import jobs.match
+import jobs.report
+from crawler.parsers import parse_document
+from jobs.cli import cli
+from jobs.match import match_companies
+from storage import repository
+from storage.db import get_engine, session_scope, upgrade
+from tests.dbutil import rows, scalar
+from tests.factories import make_profile, make_record
+from tests.replay import run_cli
+from tests.shared import shared
+
+AS_OF = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+TRADES = [("Groenonderhoud en maaien van plantsoenen", "77310000"), ("Schoonmaak van scholen", "90911200"),
+          ("Catering en maaltijden voor buurthuizen", "55520000"), ("Schilderwerk en kleine reparaties", "45442100"),
+          ("Leerlingenvervoer met kleine bussen", "60130000"), ("Levering van laptops", "30213100")]  # fmt: skip
+
+
+def _notice(n: int, **overrides: object) -> object:
+    title, cpv = TRADES[n % len(TRADES)]
+    description = f"{title}. Social return: 5% van de opdrachtwaarde." if n % 3 else title
+    data = {"notice_id": f"{n}-2026", "procedure_id": f"p-{n}", "title": f"{title} {n}", "cpv_main": cpv,
+            "cpv_additional": [], "description": description,
+            "publication_date": date(2026, 11, 1) + timedelta(days=n % 15),
+            "deadline": AS_OF + timedelta(days=10 + n % 30), "lots": [],
+            "estimated_value": {"amount": 50_000 + 10_000 * (n % 40), "currency": "EUR"}}  # fmt: skip
+    return make_record(**(data | overrides))
+
+
+def _store(engine: Engine, records: list[object]) -> None:
+    with session_scope(engine) as session:
+        results = repository.store_notices(session=session, items=[(r, None) for r in records])  # type: ignore[misc]
+    assert all(s.outcome is not None for s in results)
+
+
+def _companies(engine: Engine, count: int = 8, changed: str | None = None) -> None:
+    with session_scope(engine) as session:
+        for i in range(count):
+            title, cpv = TRADES[i % len(TRADES)]
+            description = f"Bewonersbedrijf: {title.lower()} in de wijk" + (" en meer" if changed == f"c{i}" else "")
+            repository.upsert_company(session=session, profile=make_profile(
+                id=f"c{i}", description=description, cpv=[cpv[:4]], regions=[],
+                capacity={"max_contract_value": 200_000 + 50_000 * i}, digest={"min_score": 0.2}))  # fmt: skip
+
+
+def _snapshot(url: str) -> list[tuple[object, ...]]:
+    return rows(url, "SELECT m.company_id, n.notice_id, m.lot_id, m.kind, ROUND(CAST(m.score AS NUMERIC), 5) "
+                     "FROM match m JOIN notice n ON n.id = m.notice_pk ORDER BY 1, 2, 3")  # fmt: skip
+
+
+def test_incremental_matching_keeps_what_a_full_run_keeps(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(jobs.match, "MAX_STORED", 12)  # small, so new notices push stored ones out
+    monkeypatch.setattr(jobs.match, "CHUNK", 70)
+    engine = get_engine(database_url)
+    upgrade(engine)
+    _store(engine, [_notice(n) for n in range(300)])
+    _companies(engine)
+    first = match_companies(engine=engine, as_of=AS_OF)
+    assert first.mode == "full" and first.refitted
+    # The world moves on: 25 new notices (fewer than REFIT_SHARE: no refit), one changed, one company changed.
+    _store(engine, [_notice(n) for n in range(300, 325)])
+    _store(
+        engine,
+        [_notice(7, version="02", title="Groenonderhoud en maaien, gewijzigd", deadline=AS_OF + timedelta(days=3))],
+    )
+    _companies(engine, changed="c3")
+    second = match_companies(engine=engine, as_of=AS_OF)
+    assert second.mode == "incremental" and not second.refitted
+    assert second.notices_scored == 325 + 26  # everything for c3 only; the 26 new or changed for the rest
+    incremental = _snapshot(database_url)
+    full = match_companies(engine=engine, as_of=AS_OF, full=True)
+    assert full.mode == "full" and not full.refitted and full.notices_scored >= 300
+    assert incremental == _snapshot(database_url)
+    assert max(Counter(r[0] for r in incremental).values()) == 12  # lists were full: the merge had to choose
+    engine.dispose()
+
+
+def test_the_text_model_is_kept_and_refitted_when_the_corpus_grows(database_url: str) -> None:
+    engine = get_engine(database_url)
+    upgrade(engine)
+    _store(engine, [_notice(n) for n in range(100)])
+    _companies(engine, 2)
+    assert match_companies(engine=engine, as_of=AS_OF).refitted
+    _store(engine, [_notice(n) for n in range(100, 105)])  # 5 %: kept
+    assert not match_companies(engine=engine, as_of=AS_OF).refitted
+    _store(engine, [_notice(n) for n in range(105, 120)])  # 20 % since it was fitted: refitted
+    assert match_companies(engine=engine, as_of=AS_OF).refitted
+    assert scalar(database_url, "SELECT corpus_size FROM model_state WHERE name = 'text'") == 120
+    engine.dispose()
+
+
+@contextmanager
+def _statements(engine_class: type = Engine) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        seen.append(" ".join(statement.split()))
+
+    event.listen(engine_class, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine_class, "before_cursor_execute", record)
+
+
+def test_commands_that_walk_notices_read_them_in_chunks(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    count, chunk = 1200, 100
+    for module in (jobs.match, jobs.report):
+        monkeypatch.setattr(module, "CHUNK", chunk)
+    monkeypatch.setattr("jobs.analyse.BATCH", chunk)
+    engine = get_engine(database_url)
+    upgrade(engine)
+    _store(engine, [_notice(n) for n in range(count)])
+    _companies(engine, 3)
+    engine.dispose()
+    for command in (["analyse", "--workers", "1"], ["match", "--quiet"], ["report", "coverage", "--format", "json"]):
+        with _statements() as seen:
+            result = CliRunner().invoke(cli, ["--database-url", database_url, *command])
+        assert result.exit_code == 0, (command, result.output)
+        reading = [s for s in seen if s.startswith("SELECT") and re.search(r"\bnotice\.record\b", s)]
+        assert reading, command
+        # Every read of notice records is bounded, and their number follows the chunks, not the notices.
+        assert all(re.search(r"LIMIT", s) for s in reading), (command, [s[:120] for s in reading if "LIMIT" not in s])
+        assert len(reading) <= 3 * (count // chunk + 2), (command, len(reading))
+        assert len(seen) < count, (command, len(seen))  # no statement per notice
+
+
+def _trigger(url: str) -> None:
+    engine = get_engine(url)
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("CREATE OR REPLACE FUNCTION refuse() RETURNS trigger AS $$ BEGIN "
+                                    "IF NEW.title LIKE '%REFUSE%' THEN RAISE EXCEPTION 'refused'; END IF; "
+                                    "RETURN NEW; END $$ LANGUAGE plpgsql"))  # fmt: skip
+            connection.execute(
+                text("CREATE TRIGGER refuse BEFORE INSERT ON notice FOR EACH ROW EXECUTE FUNCTION refuse()")
+            )
+        else:
+            connection.execute(text("CREATE TRIGGER refuse BEFORE INSERT ON notice WHEN NEW.title LIKE '%REFUSE%' "
+                                    "BEGIN SELECT RAISE(ABORT, 'refused'); END"))  # fmt: skip
+    engine.dispose()
+
+
+def test_a_batch_with_one_broken_notice_stores_the_rest(database_url: str) -> None:
+    engine = get_engine(database_url)
+    upgrade(engine)
+    _trigger(database_url)
+    records = [_notice(n) for n in range(6)] + [_notice(6, title="REFUSE me")] + [_notice(n) for n in range(7, 10)]
+    with session_scope(engine) as session:
+        results = repository.store_notices(session=session, items=[(r, None) for r in records])  # type: ignore[misc]
+    engine.dispose()
+    assert [r.outcome is None for r in results] == [False] * 6 + [True] + [False] * 3
+    assert "refused" in (results[6].error or "")
+    assert scalar(database_url, "SELECT count(*) FROM notice") == 9
+
+
+@pytest.mark.slow
+def test_a_crawl_with_one_notice_the_database_refuses_stores_the_rest(tmp_path: Path, database_url: str) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    names = ["583624-2023.xml", "2024-OJS065-00191536.xml", "741214-2023.xml", "650276-2023.xml"]
+    for name in names:
+        shutil.copy(shared("notices", "eforms-real", name), folder / name)
+    data = (folder / names[0]).read_bytes()
+    (record,) = parse_document(data, name=names[0])
+    title = (record.title or "").encode()
+    assert title and title in data
+    (folder / names[0]).write_bytes(data.replace(title, b"REFUSE " + title))
+    engine = get_engine(database_url)
+    upgrade(engine)
+    engine.dispose()
+    _trigger(database_url)
+    result = run_cli("crawl", "files", "in", env={"KANSENRADAR_DATABASE_URL": database_url}, cwd=tmp_path)
+    assert result.returncode == 1
+    assert f"{names[0]}: not stored" in result.stderr and "refused" in result.stderr
+    assert scalar(database_url, "SELECT count(*) FROM notice") == 3
+    assert [r[0] for r in rows(database_url, "SELECT status FROM crawl_failure")] == ["pending"]
