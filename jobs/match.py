@@ -134,9 +134,13 @@ class _Best:
 
     heaps: dict[int, list[tuple[float, int, int, str]]] = field(default_factory=lambda: defaultdict(list))
     found: dict[tuple[int, int, str], tuple[Candidate, Tender]] = field(default_factory=dict)
+    # (row, notice_pk, lot) a company said is not for it: a notice ("") takes its lots along.
+    refused: set[tuple[int, int, str]] = field(default_factory=set)
 
     def offer(self, row: int, notice_pk: int, candidate: Candidate, tender: Tender) -> None:
         lot = tender.lot_id or ""
+        if (row, notice_pk, "") in self.refused or (row, notice_pk, lot) in self.refused:
+            return
         # Ties are broken by notice and lot so that a full and an incremental run keep the same pairs.
         entry = (candidate.score, -notice_pk, -len(lot), lot)
         heap = self.heaps[row]
@@ -191,6 +195,7 @@ def _to_renew(engine: Engine, profiles: Sequence[Profile], changed_at: dict[str,
     with session_scope(engine) as session:
         stored = _stored_scores(session, [p.id for p in profiles])
         gone = set(repository.replaced_notices(session=session))
+        spoke = repository.companies_with_feedback_since(session=session, since=last) if last else set()
         closed = set() if include_closed else set(repository.closed_notices(session=session, as_of=as_of))
     renew = []
     for row, profile in enumerate(profiles):
@@ -198,6 +203,7 @@ def _to_renew(engine: Engine, profiles: Sequence[Profile], changed_at: dict[str,
         if (
             last is None
             or changed_at[profile.id] > last
+            or profile.id in spoke
             or len(entries) >= MAX_STORED
             and (
                 any(pk in changed or pk in gone for _s, pk, _l in entries)
@@ -249,7 +255,11 @@ def match_companies(
     else:
         renew = _to_renew(engine, profiles, changed_at, last, changed_pks, as_of, include_closed)
     best = _Best()
+    rows_of = {p.id: i for i, p in enumerate(profiles)}
     with session_scope(engine) as session:
+        for company, notice_pk, lot, relevant in repository.feedback_pairs(session=session, company_ids=list(rows_of)):
+            if not relevant:
+                best.refused.add((rows_of[company], notice_pk, lot))
         repository.delete_superseded_matches(session=session)
         if not include_closed:
             repository.delete_closed_matches(session=session, as_of=as_of)
@@ -299,7 +309,8 @@ def _write(engine: Engine, profiles: Sequence[Profile], renew: Sequence[int], me
         for row in merge:
             profile = profiles[row]
             pool = [(score, -pk, -len(lot), lot, "stored") for score, pk, lot in stored.get(profile.id, [])
-                    if pk not in changed]  # fmt: skip
+                    if pk not in changed and (row, pk, "") not in best.refused
+                    and (row, pk, lot) not in best.refused]  # fmt: skip
             pool += [
                 (best.found[(row, pk, lot)][0].score, -pk, -len(lot), lot, "new") for pk, lot in by_row.get(row, [])
             ]

@@ -199,3 +199,22 @@ class ModelState(SQLModel, table=True):
     corpus_size: int = 0
     fitted_at: datetime = _when()
     payload: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+# What a company said about a tender: the latest word per company, notice and lot ("" = the whole notice) counts.
+class Feedback(SQLModel, table=True):
+    __tablename__ = "feedback"
+    __table_args__ = (UniqueConstraint("company_id", "notice_pk", "lot_id", name="uq_feedback_company_notice_lot"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    company_id: str = Field(
+        sa_column=Column(String(100), ForeignKey("company.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    notice_pk: int = Field(sa_column=Column(Integer, ForeignKey("notice.id", ondelete="CASCADE"), nullable=False))
+    lot_id: str = Field(default="", sa_type=String(64))
+    relevant: bool
+    reason: str | None = Field(default=None, sa_type=Text)
+    # Where the word came from: the command line, or a link in a digest ("cli", "web").
+    channel: str = Field(default="cli", sa_type=String(16))
+    created_at: datetime = _when()
+    updated_at: datetime = _when(index=True)

@@ -17,6 +17,7 @@ from jobs.cli.crawl import crawl_command, parse
 from jobs.cli.data import db, notices, runs
 from jobs.cli.demo import demo
 from jobs.cli.digest import digest_command
+from jobs.cli.feedback import feedback
 from jobs.cli.match import match_command
 from jobs.cli.report import report_group
 from jobs.cli.run import run_command, schedule_command
@@ -58,5 +59,5 @@ def cli(ctx: click.Context, database_url: str | None, log_level: str | None, log
 
 
 for command in (parse, crawl_command, clauses, analyse, eval_group, companies, notices, runs, db, match_command,
-                digest_command, report_group, run_command, schedule_command, demo):  # fmt: skip
+                feedback, digest_command, report_group, run_command, schedule_command, demo):  # fmt: skip
     cli.add_command(command)

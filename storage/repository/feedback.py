@@ -1,0 +1,93 @@
+"""Feedback: a company's word on a tender, the latest per company, notice and lot."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from storage.models import Feedback, Notice
+from storage.types import utcnow
+
+
+class NoticeNotFoundError(LookupError):
+    """Raised when no stored notice has the given id (or several sources have it), from ``find_notice``."""
+
+
+def find_notice(*, session: Session, notice_id: str, source: str | None = None) -> Notice:
+    """Return the stored notice a person means by its id (as ``notices --format jsonl`` prints it).
+
+    The current version wins over superseded ones; an id that two sources share needs ``source``.
+    """
+    statement = select(Notice).where(Notice.notice_id == notice_id)
+    if source is not None:
+        statement = statement.where(Notice.source == source)
+    found = list(session.exec(statement))
+    if not found:
+        raise NoticeNotFoundError(f"no notice with id {notice_id!r}" + (f" from {source}" if source else ""))
+    sources = {n.source for n in found}
+    if len(sources) > 1:
+        raise NoticeNotFoundError(f"notice {notice_id!r} is stored from {', '.join(sorted(sources))}: name the source")
+    return found[0]
+
+
+def set_feedback(*, session: Session, company_id: str, notice_pk: int, lot_id: str | None, relevant: bool,
+                 reason: str | None = None, channel: str = "cli") -> Feedback:  # fmt: skip
+    """Record a company's word on a notice (or one lot of it); a later word replaces an earlier one."""
+    key = lot_id or ""
+    row = session.exec(
+        select(Feedback).where(
+            Feedback.company_id == company_id, Feedback.notice_pk == notice_pk, Feedback.lot_id == key
+        )  # fmt: skip
+    ).first()
+    now = utcnow()
+    if row is None:
+        row = Feedback(company_id=company_id, notice_pk=notice_pk, lot_id=key, relevant=relevant, created_at=now)
+    row.relevant, row.reason, row.channel, row.updated_at = relevant, reason, channel, now
+    session.add(row)
+    session.flush()
+    return row
+
+
+@dataclass(frozen=True)
+class FeedbackRow:
+    """One company's word on one notice or lot, with the notice as people know it."""
+
+    company_id: str
+    notice_pk: int
+    notice_id: str
+    source: str
+    lot_id: str | None
+    relevant: bool
+    reason: str | None
+    channel: str
+    updated_at: datetime
+    title: str | None
+
+
+def list_feedback(*, session: Session, company_id: str | None = None) -> list[FeedbackRow]:
+    """Return the stored feedback (of one company), newest first."""
+    statement = select(Feedback, Notice.notice_id, Notice.source, Notice.title).where(
+        col(Feedback.notice_pk) == col(Notice.id))  # fmt: skip
+    if company_id is not None:
+        statement = statement.where(Feedback.company_id == company_id)
+    statement = statement.order_by(col(Feedback.updated_at).desc(), col(Feedback.id).desc())
+    return [FeedbackRow(f.company_id, f.notice_pk, notice_id, source, f.lot_id or None, f.relevant, f.reason,
+                        f.channel, f.updated_at, title)
+            for f, notice_id, source, title in session.exec(statement)]  # fmt: skip
+
+
+def feedback_pairs(*, session: Session, company_ids: Sequence[str] | None = None) -> list[tuple[str, int, str, bool]]:
+    """Return ``(company_id, notice_pk, lot_id, relevant)`` of all feedback (of some companies)."""
+    statement = select(Feedback.company_id, Feedback.notice_pk, Feedback.lot_id, Feedback.relevant)
+    if company_ids is not None:
+        statement = statement.where(col(Feedback.company_id).in_(list(company_ids)))
+    return [(c, int(n), lot, bool(r)) for c, n, lot, r in session.exec(statement)]
+
+
+def companies_with_feedback_since(*, session: Session, since: datetime) -> set[str]:
+    """Return the companies whose feedback changed after ``since`` (their matches are due for a full look)."""
+    statement = select(Feedback.company_id).where(col(Feedback.updated_at) > since).distinct()
+    return set(session.exec(statement))

@@ -1,0 +1,81 @@
+"""Feedback from the command line: stored once per company, notice and lot; a "not for us" never comes back."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from jobs.cli import cli
+from storage import repository
+from storage.db import get_engine, session_scope, upgrade
+from tests.dbutil import rows
+from tests.factories import make_profile, make_record
+
+
+def _prepare(url: str) -> None:
+    engine = get_engine(url)
+    upgrade(engine)
+    with session_scope(engine) as session:
+        repository.upsert_company(session=session, profile=make_profile(regions=[]))
+        for n in range(3):
+            repository.upsert_notice(session=session, record=make_record(
+                notice_id=f"{n}-2026", procedure_id=f"p{n}", title=f"Groenonderhoud park {n}"))  # fmt: skip
+    engine.dispose()
+
+
+def _cli(url: str, *args: str) -> object:
+    return CliRunner().invoke(cli, ["--database-url", url, *args])
+
+
+def _matched(url: str) -> set[tuple[str, str | None]]:
+    result = _cli(url, "match", "--as-of", "2026-11-20", "--format", "jsonl")
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    return {(m["notice_id"], m["lot_id"]) for m in map(json.loads, result.stdout.splitlines())}  # type: ignore[attr-defined]
+
+
+def test_the_latest_word_counts_once_per_company_notice_and_lot(database_url: str) -> None:
+    _prepare(database_url)
+    base = ["feedback", "add", "--company", "groen-noord", "--notice", "1-2026"]
+    assert _cli(database_url, *base, "--relevant").exit_code == 0  # type: ignore[attr-defined]
+    changed = _cli(database_url, *base, "--not-relevant", "--reason", "te ver weg")
+    assert changed.exit_code == 0 and "not relevant for groen-noord" in changed.stdout  # type: ignore[attr-defined]
+    assert _cli(database_url, *base, "--lot", "LOT-0002", "--relevant").exit_code == 0  # type: ignore[attr-defined]
+    assert rows(database_url, "SELECT lot_id, relevant FROM feedback ORDER BY lot_id") == [
+        ("", False),
+        ("LOT-0002", True),
+    ]
+    listed = _cli(database_url, "feedback", "list", "--company", "groen-noord", "--format", "jsonl")
+    words = [json.loads(line) for line in listed.stdout.splitlines()]  # type: ignore[attr-defined]
+    assert [(w["notice_id"], w["lot_id"], w["relevant"], w["reason"]) for w in words] == [
+        ("1-2026", "LOT-0002", True, None), ("1-2026", None, False, "te ver weg")]  # fmt: skip
+    table = _cli(database_url, "feedback", "list")
+    assert "not relevant" in table.stdout and "te ver weg" in table.stdout  # type: ignore[attr-defined]
+
+
+def test_unknown_company_notice_or_lot_is_a_usage_error(database_url: str) -> None:
+    _prepare(database_url)
+    for args, hint in ((["--company", "nope", "--notice", "1-2026"], "--company"),
+                       (["--company", "groen-noord", "--notice", "9-9999"], "--notice"),
+                       (["--company", "groen-noord", "--notice", "1-2026", "--lot", "LOT-9"], "--lot")):  # fmt: skip
+        result = _cli(database_url, "feedback", "add", *args, "--not-relevant")
+        assert result.exit_code == 2 and hint in result.stderr, result.output  # type: ignore[attr-defined]
+
+
+def test_a_notice_marked_not_relevant_never_comes_back(database_url: str) -> None:
+    _prepare(database_url)
+    assert ("1-2026", None) in _matched(database_url)
+    _cli(database_url, "feedback", "add", "--company", "groen-noord", "--notice", "1-2026", "--not-relevant")
+    after = _matched(database_url)
+    assert not any(notice == "1-2026" for notice, _lot in after)  # nor its lots
+    assert ("0-2026", None) in after and ("2-2026", None) in after
+    # An incremental run, and a new version of the notice, do not bring it back either.
+    engine = get_engine(database_url)
+    with session_scope(engine) as session:
+        newer = make_record(notice_id="1-2026", procedure_id="p1", version="02", title="Groenonderhoud park 1 (nieuw)")
+        repository.upsert_notice(session=session, record=newer)
+    engine.dispose()
+    quiet = _cli(database_url, "match", "--quiet")
+    assert quiet.exit_code == 0  # type: ignore[attr-defined]
+    assert not rows(database_url, "SELECT m.id FROM match m JOIN notice n ON n.id = m.notice_pk "
+                                  "WHERE n.notice_id = '1-2026'")  # fmt: skip
