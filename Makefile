@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench eval lint clean
+.PHONY: demo test bench eval model lint clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Kansenradar needs Python 3.11 or newer: make PYTHON=python3.11 ...")'
@@ -34,8 +34,13 @@ bench: $(STAMP)-test
 
 SHARED_NOTICES := ../shared/data/notices
 
+# The clause model, rebuilt from the labelled corpus (train split; tuned on dev); the result is committed.
+model: $(STAMP)-app
+	$(BIN)/python -m jobs.clause_training tests/data/clauses matcher/models
+
 eval: $(STAMP)-app
-	$(BIN)/kansenradar eval clauses tests/data/clauses_dev.jsonl
+	$(BIN)/kansenradar eval clauses tests/data/clauses --split test
+	$(BIN)/kansenradar eval clauses tests/data/clauses/prevalence.jsonl
 	@if [ -d $(SHARED_NOTICES) ]; then \
 	  $(BIN)/kansenradar eval matching tests/data/relevance_profiles.yaml tests/data/relevance.jsonl \
 	    $(SHARED_NOTICES)/eforms-real $(SHARED_NOTICES)/ted-xml; \

@@ -35,11 +35,19 @@ class FindingLike(Protocol):
     evidence: str
 
 
-def analyse_records(batch: Sequence[tuple[int, Mapping[str, Any]]]) -> list[tuple[int, list[dict[str, Any]]]]:
-    """Return every finding (negated ones too, for audit) of each ``(id, record)``; runs in worker processes."""
-    import matcher
+Analysed = tuple[int, list[dict[str, Any]], bool]  # notice id, its findings, whether its text was read
 
-    return [(pk, [f.as_dict() for f in matcher.analyse_notice(record)]) for pk, record in batch]
+
+def analyse_records(batch: Sequence[tuple[int, Mapping[str, Any]]]) -> list[Analysed]:
+    """Return every finding (negated ones too, for audit) of each ``(id, record)`` and whether its text was read;
+    runs in worker processes."""
+    from matcher.notice import analyse
+
+    results = []
+    for pk, record in batch:
+        analysis = analyse(record)
+        results.append((pk, [f.as_dict() for f in analysis.findings], analysis.text_analysed))
+    return results
 
 
 def default_workers() -> int:
@@ -59,10 +67,12 @@ def _batches(engine: Engine, batch_size: int) -> Iterable[list[tuple[int, Any]]]
         yield batch
 
 
-def _store(engine: Engine, results: list[tuple[int, list[dict[str, Any]]]]) -> int:
+def _store(engine: Engine, results: list[Analysed]) -> int:
     with session_scope(engine) as session:
-        repository.store_findings(session=session, findings=dict(results), version=DETECTOR_VERSION)
-    return sum(1 for _pk, findings in results if any(not f["negated"] for f in findings))
+        findings = {pk: found for pk, found, _read in results}
+        read = {pk: flag for pk, _found, flag in results}
+        repository.store_findings(session=session, findings=findings, version=DETECTOR_VERSION, text_analysed=read)
+    return sum(1 for _pk, findings, _read in results if any(not f["negated"] for f in findings))
 
 
 def analyse_pending(*, engine: Engine, batch_size: int = BATCH, workers: int | None = None,

@@ -21,7 +21,7 @@ from sqlmodel import col, select
 
 from jobs.analyse import findings_by_notice
 from jobs.templating import TEMPLATES
-from matcher import DETECTOR_VERSION, LABELS
+from matcher import DETECTOR_VERSION, LABELS, LANGUAGES
 from matcher.cpv import division_label
 from storage.db import session_scope
 from storage.models import Notice
@@ -37,6 +37,9 @@ TEXTS = {
            "total": "Totaal", "trend": "Verloop per maand", "evidence": "Bewijs: de zinnen", "none": "Geen.",
            "summary": "{with_clause} van de {tenders} aanbestedingen ({share:.0%}) bevatten minstens één inclusieve clausule.",
            "text_code": "Tussen haakjes: gevonden in de tekst / in gestructureerde eForms-codes.",
+           "read": "Tekst gelezen", "codes_only": "Alleen codes",
+           "read_note": "Tekst gelezen: aanbestedingen in een taal met clausuleregels (Nederlands, Engels, Duits, Frans); "
+                        "bij de andere telden alleen de gestructureerde codes, dus hun aandeel is een ondergrens.",
            "missed": "Gemiste kansen", "notice": "Aanbesteding", "sector": "Sector",
            "missed_intro": "Aanbestedingen in sectoren waar bewonersbedrijven werken (schoonmaak, groen, catering, "
                            "reparaties, zorg) zonder enige inclusieve clausule.",
@@ -51,6 +54,9 @@ TEXTS = {
            "total": "Total", "trend": "Per month", "evidence": "Evidence: the sentences", "none": "None.",
            "summary": "{with_clause} of {tenders} tenders ({share:.0%}) carry at least one inclusive clause.",
            "text_code": "In brackets: found in the text / in structured eForms codes.",
+           "read": "Text read", "codes_only": "Codes only",
+           "read_note": "Text read: tenders in a language with clause rules (Dutch, English, German, French); for the "
+                        "others only structured codes counted, so their share is a lower bound.",
            "missed": "Missed opportunities", "notice": "Tender", "sector": "Sector",
            "missed_intro": "Tenders in sectors where resident companies work (cleaning, green, catering, repairs, "
                            "care) without any inclusive clause.",
@@ -73,6 +79,9 @@ class GroupCoverage:
     group: str
     tenders: int = 0
     with_clause: int = 0
+    # Tenders whose text was read (a language with clause rules) and those judged on their codes alone.
+    text_analysed: int = 0
+    codes_only: int = 0
     labels: dict[str, dict[str, int]] = field(
         default_factory=lambda: {label: {"text": 0, "code": 0, "any": 0} for label in LABELS}
     )
@@ -133,6 +142,7 @@ class _Row:
     url: str | None
     record: dict[str, Any]
     clauses_version: str | None
+    text_analysed: bool | None
 
 
 def _rows(engine: Engine, buyer: str | None, start: date | None, end: date | None) -> Iterator[list[_Row]]:
@@ -145,7 +155,8 @@ def _rows(engine: Engine, buyer: str | None, start: date | None, end: date | Non
     if buyer:
         conditions.append(func.lower(col(Notice.buyer_name)).contains(buyer.lower(), autoescape=True))
     columns = (Notice.id, Notice.notice_id, Notice.title, Notice.buyer_name, Notice.buyer_country,
-               Notice.publication_date, Notice.cpv_main, Notice.url, Notice.record, Notice.clauses_version)  # fmt: skip
+               Notice.publication_date, Notice.cpv_main, Notice.url, Notice.record, Notice.clauses_version,
+               Notice.text_analysed)  # fmt: skip
     last = 0
     while True:
         with session_scope(engine) as session:
@@ -180,9 +191,12 @@ def coverage(*, engine: Engine, group_by: str = "buyer", buyer: str | None = Non
             found = [(f.label, f.origin, f.evidence) for f in findings.get(row.pk, [])]
             key = _key(row, group_by, lang)
             group = groups.setdefault(key, GroupCoverage(key))
+            read = row.text_analysed if row.text_analysed is not None else row.record.get("language") in LANGUAGES
             for target in (group, total):
                 target.tenders += 1
                 target.with_clause += bool(found)
+                target.text_analysed += bool(read)
+                target.codes_only += not read
                 for label in {f[0] for f in found}:
                     for origin in {f[1] for f in found if f[0] == label}:
                         target.labels[label][origin] += 1
@@ -213,7 +227,8 @@ def to_rows(report: Coverage) -> list[dict[str, Any]]:
     rows = []
     for group in [*report.groups, report.total]:
         row: dict[str, Any] = {"group": group.group, "tenders": group.tenders, "with_clause": group.with_clause,
-                               "share": round(group.share, 4)}  # fmt: skip
+                               "share": round(group.share, 4), "text_analysed": group.text_analysed,
+                               "codes_only": group.codes_only}  # fmt: skip
         for label in LABELS:
             for origin in ORIGINS:
                 row[f"{label}_{origin}"] = group.labels[label][origin]

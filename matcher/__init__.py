@@ -1,7 +1,8 @@
-"""Matcher: pure functions that find inclusive clauses and score company-tender fit (no I/O).
+"""Matcher: pure functions that find inclusive clauses and score company-tender fit (no I/O but its own models).
 
-Public API: ``detect`` (one text), ``analyse_notice`` (a notice record's JSON shape), ``labels_of``,
-``evaluate``; ``DETECTOR_VERSION`` is stored with findings so that ``kansenradar analyse`` can redo old ones.
+Public API: ``detect`` (one text), ``analyse_notice`` (a notice record's JSON shape), ``labels_of``, ``evaluate``,
+``detect_language``; ``DETECTOR_VERSION`` (rules and model version) is stored with findings so that
+``kansenradar analyse`` redoes findings of an older detector.
 """
 
 from __future__ import annotations
@@ -11,21 +12,37 @@ from typing import Any
 
 from matcher.evaluation import evaluate
 from matcher.langdetect import detect_language
-from matcher.types import LABELS, Finding, TextField, labels_of
+from matcher.types import LABELS, LANGUAGES, Finding, TextField, labels_of
 
-# Raise when rules change: stored findings of an older version are analysed again.
-DETECTOR_VERSION = "clauses-1"
+# Raise when the rules change; the shipped model's own version is added (see ``detector_version``).
+RULES_VERSION = "clauses-2"
 
-# spaCy takes a second to import: only what detects clauses loads it, on first use (PEP 562), so importing
-# ``matcher.types`` or ``matcher.cpv`` (and so every CLI command) stays cheap.
+# spaCy and the model take a second to load: only what detects clauses loads them, on first use (PEP 562), so
+# importing ``matcher.types`` or ``matcher.cpv`` (and so every CLI command) stays cheap.
 _LAZY = {"detect": "matcher.clauses", "analyse_notice": "matcher.notice"}
 
 
+def detector_version() -> str:
+    """Return the version of rules and shipped model together, e.g. ``clauses-2+m1a2b3c4d5e``."""
+    import json
+    from importlib import resources
+
+    try:
+        meta = json.loads((resources.files("matcher") / "models" / "clauses.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return RULES_VERSION
+    return f"{RULES_VERSION}+{meta.get('version', 'model')}"
+
+
 def __getattr__(name: str) -> Any:
+    if name == "DETECTOR_VERSION":
+        value = detector_version()
+        globals()[name] = value  # computed once
+        return value
     if name in _LAZY:
         return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'matcher' has no attribute {name!r}")
 
 
-__all__ = ["DETECTOR_VERSION", "LABELS", "Finding", "TextField", "analyse_notice", "detect", "detect_language",
-           "evaluate", "labels_of"]  # fmt: skip
+__all__ = ["DETECTOR_VERSION", "LABELS", "LANGUAGES", "Finding", "TextField", "analyse_notice", "detect",
+           "detect_language", "evaluate", "labels_of"]  # fmt: skip

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import functools
+import json
+import logging
+import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from importlib import resources
 
 from spacy.tokens import Doc, Span
 
+from matcher.clause_model import ClauseModel, Example, decide, from_state
 from matcher.langdetect import detect_language
 from matcher.nlp import Compiled, compiled
-from matcher.types import LANGUAGES, Finding
+from matcher.types import LABELS, LANGUAGES, Finding
+
+logger = logging.getLogger(__name__)
 
 NEGATION_WINDOW = 7  # tokens before a clause that a negation may govern
 AFTER_WINDOW = 8  # tokens after a clause in which "niet van toepassing" and the like still govern it
@@ -78,27 +87,79 @@ def _negated(span: Span, found: _Matches, c: Compiled) -> bool:
     return any(span.start <= after.start < limit and after.sent.start == sent.start for after in found.after)
 
 
-def detect(text: str, lang: str | None = None, *, context: tuple[str, ...] = ()) -> tuple[Finding, ...]:
-    """Return the inclusive-clause findings in ``text``.
+@dataclass(frozen=True)
+class SentenceView:
+    """One sentence as the model sees it: where it is, its text, its lemmas and the rules' signals in it.
 
-    ``lang`` is "nl", "en", "de" or "fr" (detected when ``None``; a text in another language gives nothing).
-    ``context`` names cue groups that hold for the whole text, e.g. ``("award",)`` for an award criterion's text.
-    Each finding's evidence is its sentence; overlapping matches of one label in one sentence give one finding.
+    ``signals`` are language-independent names: ``cue:<group>`` (a cue group of the rules occurs), ``cand:<label>``
+    (a rule pattern of the label matched), ``rule:<label>`` (a rule finding), ``neg:<label>`` (a negated one).
+    """
+
+    start: int
+    end: int
+    text: str
+    lemmas: str
+    signals: frozenset[str]
+
+
+def rule_pass(text: str, lang: str, *, context: tuple[str, ...] = (), screened: bool = True,
+              ) -> tuple[list[Finding], list[SentenceView]]:  # fmt: skip
+    """Run the rules of ``lang`` on ``text``: their findings (negated ones too) and every sentence with its signals.
+
+    With ``screened``, a text no rule and no model cue can concern returns nothing without running spaCy.
     """
     if not text or not text.strip():
-        return ()
-    lang = lang if lang in LANGUAGES else detect_language(text)
-    if lang is None:
-        return ()
+        return [], []
     c = compiled(lang)
-    if not c.may_match(text):
-        return ()
-    doc = c.nlp(text)
+    if screened and not (c.may_match(text) or c.may_concern(text)):
+        return [], []
+    if not screened:
+        return _rules_on(c.nlp(text), c, context, 0)
+    # Only sentences that a rule or the model could concern go through the whole pipeline: in a long description
+    # most do not, and every rule and cue is scoped to its sentence anyway.
+    findings: list[Finding] = []
+    sentences: list[SentenceView] = []
+    for start, end in pieces(text):
+        piece = text[start:end]
+        if c.may_match(piece) or c.may_concern(piece):
+            found, views = _rules_on(c.nlp(piece), c, context, start)
+            findings += found
+            sentences += views
+    return findings, sentences
+
+
+# A sentence ends at . ! ? ; or a line break followed by a capital, digit, bullet or quote. Only for choosing
+# the pieces worth spaCy: each chosen piece is parsed (and split again, properly) by the pipeline.
+_BOUNDARY = re.compile(r"(?<=[.!?;])\s+(?=[\W\d]*[A-ZÀ-ÖØ-ÞΑ-Ω0-9•\-–(\"'“‘])|\n\s*\n|\n(?=\s*[-•–*\d])")
+
+
+def pieces(text: str) -> list[tuple[int, int]]:
+    """Return the ``(start, end)`` character spans of a text's sentences, roughly, with a regular expression.
+
+    >>> text = "Eerste zin. Tweede zin; en meer.\\n- een opsomming"
+    >>> [text[start:end] for start, end in pieces(text)]
+    ['Eerste zin.', 'Tweede zin; en meer.', '- een opsomming']
+    """
+    spans, start = [], 0
+    for match in _BOUNDARY.finditer(text):
+        if match.start() > start:
+            spans.append((start, match.start()))
+        start = match.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+def _rules_on(doc: Doc, c: Compiled, context: tuple[str, ...], offset: int,
+              ) -> tuple[list[Finding], list[SentenceView]]:  # fmt: skip
+    """Apply the compiled rules to a parsed text; character offsets are shifted by ``offset``."""
     found = _collect(doc, c)
     best: dict[tuple[str, int], Finding] = {}  # keyed by label and sentence start (token index)
+    candidates: dict[int, set[str]] = defaultdict(set)
     for index, span in sorted(found.candidates, key=lambda item: (item[1].start, -len(item[1]))):
         rule = c.rules[index]
         label, sent = rule["label"], span.sent
+        candidates[sent.start].add(label)
         groups = found.cues.get(sent.start, set()) | set(context)
         if rule["requires"] and not groups.intersection(rule["requires"]):
             continue
@@ -106,15 +167,9 @@ def detect(text: str, lang: str | None = None, *, context: tuple[str, ...] = ())
             continue
         if _vetoed(label, span, found, c):
             continue
-        finding = Finding(
-            label=label,
-            evidence=sent.text,
-            start=sent.start_char,
-            end=sent.end_char,
-            negated=_negated(span, found, c),
-            trigger=span.text,
-            rule=rule["id"],
-        )
+        finding = Finding(label=label, evidence=sent.text, start=offset + sent.start_char,
+                          end=offset + sent.end_char, negated=_negated(span, found, c), trigger=span.text,
+                          rule=rule["id"])  # fmt: skip
         key = (label, sent.start)
         # One finding per label and sentence; a clause stated plainly wins over a negated mention.
         if key not in best or (best[key].negated and not finding.negated):
@@ -122,8 +177,80 @@ def detect(text: str, lang: str | None = None, *, context: tuple[str, ...] = ())
     # Inside a reservation, "30% workers with disabilities" defines who may bid; it is not a recruitment clause.
     reserved = {start for (label, start), f in best.items() if label == "reserved_contract" and not f.negated}
     kept = [
-        f
-        for (label, start), f in best.items()
+        f for (label, start), f in best.items()
         if not (label == "employment_of_disadvantaged" and start in reserved and f.rule.endswith("target-groups"))
-    ]
-    return tuple(sorted(kept, key=lambda f: (f.start, f.label)))
+    ]  # fmt: skip
+    sentences = []
+    for sent in doc.sents:
+        signals = {f"cue:{g}" for g in found.cues.get(sent.start, set()) | set(context)}
+        signals |= {f"cand:{label}" for label in candidates.get(sent.start, set())}
+        for f in kept:
+            if f.start == offset + sent.start_char:
+                signals.add(f"{'neg' if f.negated else 'rule'}:{f.label}")
+        lemmas = " ".join((t.lemma_ or t.lower_).lower() for t in sent if not t.is_space and not t.is_punct)
+        sentences.append(SentenceView(offset + sent.start_char, offset + sent.end_char, sent.text, lemmas,
+                                      frozenset(signals)))  # fmt: skip
+    return sorted(kept, key=lambda f: (f.start, f.label)), sentences
+
+
+def detect_rules(text: str, lang: str | None = None, *, context: tuple[str, ...] = ()) -> tuple[Finding, ...]:
+    """Return the rules' findings alone (negated ones included), for comparing rules with the model."""
+    lang = lang if lang in LANGUAGES else detect_language(text)
+    if lang not in LANGUAGES:
+        return ()
+    return tuple(rule_pass(text, lang, context=context)[0])
+
+
+@functools.cache
+def shipped_model() -> ClauseModel | None:
+    """Return the clause model shipped with the package (``matcher/models/``), loaded once, or ``None``."""
+    folder = resources.files("matcher") / "models"
+    try:
+        arrays = (folder / "clauses.npz").read_bytes()
+        meta = json.loads((folder / "clauses.json").read_text(encoding="utf-8"))
+        return from_state(arrays, meta)
+    except (OSError, ValueError) as exc:
+        logger.warning("No clause model (%s): rules only", exc)
+        return None
+
+
+def examples(sentences: Sequence[SentenceView], lang: str) -> list[Example]:
+    """Return the model's view of sentences."""
+    return [Example(s.lemmas, s.text, s.signals, lang) for s in sentences]
+
+
+def detect(text: str, lang: str | None = None, *, context: tuple[str, ...] = (), mode: str = "combined",
+           model: ClauseModel | None = None) -> tuple[Finding, ...]:  # fmt: skip
+    """Return the inclusive-clause findings in ``text``: rules and the learned model, combined per label.
+
+    ``lang`` is "nl", "en", "de" or "fr" (detected when ``None``; a text in another language gives nothing: see
+    ``matcher.notice`` and ``kansenradar clauses`` for how that is reported). ``context`` names cue groups that hold
+    for the whole text, e.g. ``("award",)`` for an award criterion's text. ``mode`` is ``combined`` (each label as
+    the dev split showed best), ``rules`` or ``model`` (to compare them). Each finding's evidence is its sentence,
+    with a confidence and its source; negated mentions are kept (``negated``) for audit.
+    """
+    lang = lang if lang in LANGUAGES else detect_language(text)
+    if lang not in LANGUAGES:
+        return ()
+    findings, sentences = rule_pass(text, lang, context=context)
+    model = model or shipped_model()
+    if mode == "rules" or model is None or not sentences:
+        return tuple(findings) if mode != "model" else ()
+    probabilities = model.probabilities(examples(sentences, lang))
+    result: list[Finding] = []
+    for row, sentence in enumerate(sentences):
+        for column, label in enumerate(LABELS):
+            here = [f for f in findings if f.start == sentence.start and f.label == label]
+            stated = next((f for f in here if not f.negated), None)
+            negated = next((f for f in here if f.negated), None)
+            policy = "model" if mode == "model" else model.policies[column]
+            p = float(probabilities[row, column])
+            if decide(policy, stated is not None, negated is not None and stated is None, p, model.thresholds[column]):
+                if stated is not None and policy != "model":
+                    result.append(replace(stated, confidence=max(p, model.rule_precision[column]), source="rule"))
+                else:
+                    result.append(Finding(label=label, evidence=sentence.text, start=sentence.start, end=sentence.end,
+                                          trigger="", rule="model", confidence=p, source="model"))  # fmt: skip
+            elif negated is not None:
+                result.append(negated)
+    return tuple(sorted(result, key=lambda f: (f.start, f.label)))

@@ -1,34 +1,35 @@
-"""Tiny language guesser for the four clause languages, by function words (no model needed)."""
+"""The language of a text, by py3langid (a maintained identifier with its own model), restricted to EU languages."""
 
 from __future__ import annotations
 
-import re
+import functools
+from typing import Any
 
-_WORDS = {
-    "nl": {"de", "het", "een", "en", "van", "voor", "met", "op", "is", "zijn", "wordt", "worden", "niet", "dat", "die",
-           "aan", "bij", "opdracht", "opdrachtnemer", "gemeente", "ook", "naar", "uit", "deze", "als", "geen"},
-    "en": {"the", "and", "of", "to", "for", "with", "is", "are", "be", "will", "this", "that", "on", "by", "not",
-           "contract", "shall", "must", "from", "as", "an", "or", "which", "any"},
-    "de": {"der", "die", "das", "und", "für", "mit", "von", "ist", "sind", "wird", "werden", "nicht", "den", "dem",
-           "des", "ein", "eine", "zu", "auf", "im", "auftrag", "auftragnehmer", "bei", "kein", "keine"},
-    "fr": {"le", "la", "les", "de", "des", "du", "et", "pour", "avec", "est", "sont", "un", "une", "au", "aux", "en",
-           "pas", "marché", "titulaire", "dans", "par", "sur", "ne", "qui"},
-}  # fmt: skip
-_TOKEN = re.compile(r"[a-zà-ÿß]+", re.IGNORECASE)
+# The official languages of the EU: what public notices are written in. A text scored against fewer languages is
+# less often mistaken for a close relative outside Europe (Afrikaans for Dutch).
+EU_LANGUAGES = ("bg", "cs", "da", "de", "el", "en", "es", "et", "fi", "fr", "ga", "hr", "hu", "it", "lt", "lv",
+                "mt", "nl", "pl", "pt", "ro", "sk", "sl", "sv")  # fmt: skip
 
 
-def detect_language(text: str, *, default: str | None = None) -> str | None:
-    """Return "nl", "en", "de" or "fr" for a text, or ``default`` when no language is clearly ahead.
+@functools.cache
+def _identifier() -> Any:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier.set_languages([lang for lang in EU_LANGUAGES if lang in identifier.labels])
+    return identifier
+
+
+def detect_language(text: str, *, default: str | None = None, confidence: float = 0.5) -> str | None:
+    """Return the ISO 639-1 code of a text's language, or ``default`` when the text gives too little to tell.
 
     >>> detect_language("De opdrachtnemer zet mensen met een afstand tot de arbeidsmarkt in.")
     'nl'
+    >>> detect_language("Kontrakten er forbeholdt beskyttede værksteder og virksomheder.")
+    'da'
     """
-    words = [w.lower() for w in _TOKEN.findall(text[:5000])]
-    if not words:
+    sample = text[:5000]
+    if sum(ch.isalpha() for ch in sample) < 3:
         return default
-    scores = {lang: sum(1 for w in words if w in vocabulary) for lang, vocabulary in _WORDS.items()}
-    best = max(scores, key=lambda lang: scores[lang])
-    ranked = sorted(scores.values(), reverse=True)
-    if ranked[0] == 0 or ranked[0] == ranked[1]:
-        return default
-    return best
+    lang, probability = _identifier().classify(sample)
+    return str(lang) if probability >= confidence else default

@@ -40,6 +40,12 @@ class Compiled:
     # Per rule pattern, the literal options of each required token (a match contains one of each); None when
     # some pattern has no literal to look for.
     hints: tuple[tuple[frozenset[str], ...], ...] | None
+    screen: tuple[str, ...]
+
+    def may_concern(self, text: str) -> bool:
+        """Return False when ``text`` holds none of the model's screening stems (then nothing reads it)."""
+        lowered = text.lower()
+        return any(stem in lowered for stem in self.screen)
 
     def may_match(self, text: str) -> bool:
         """Return False only when no rule can match ``text`` (most notice texts), without running spaCy."""
@@ -155,4 +161,5 @@ def compiled(lang: str) -> Compiled:
         boundary=frozenset(negation["boundary"]),
         compliance=frozenset(negation["compliance"]),
         hints=_hints(rules),
+        screen=tuple(module.screen()),
     )

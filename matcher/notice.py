@@ -6,7 +6,7 @@ Works on the notice record's JSON shape (``DESIGN.md``), so the matcher needs no
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from matcher.clauses import detect
@@ -48,12 +48,15 @@ def notice_fields(record: Mapping[str, Any]) -> list[TextField]:
 
     add("title", record.get("title"), None)
     add("description", record.get("description"), None)
+    add("additional_information", record.get("additional_information"), None)
     for lot in record.get("lots") or []:
         lot_id = lot.get("lot_id")
         add("lot.title", lot.get("title"), lot_id)
         if _text(lot.get("description")) != _text(record.get("description")):
             add("lot.description", lot.get("description"), lot_id)
         add("lot.performance_terms", lot.get("performance_terms"), lot_id)
+        if _text(lot.get("additional_information")) != _text(record.get("additional_information")):
+            add("lot.additional_information", lot.get("additional_information"), lot_id)
         add("lot.strategic_procurement_description", lot.get("strategic_procurement_description"), lot_id)
         add("lot.selection_criteria", lot.get("selection_criteria"), lot_id)
         for criterion in lot.get("award_criteria") or []:
@@ -89,18 +92,38 @@ def code_findings(record: Mapping[str, Any]) -> list[Finding]:
                         field=key[0],
                         lot_id=lot.get("lot_id"),
                         origin="code",
+                        source="code",
                     )  # fmt: skip
                 )
     return findings
 
 
-def analyse_notice(record: Mapping[str, Any]) -> tuple[Finding, ...]:
-    """Return all findings of a notice: text findings per field (in the field's language) and code findings."""
+@dataclass(frozen=True)
+class NoticeAnalysis:
+    """A notice's findings, and whether any of its text could be read (clause rules exist for its language)."""
+
+    findings: tuple[Finding, ...]
+    text_analysed: bool
+
+
+def analyse(record: Mapping[str, Any]) -> NoticeAnalysis:
+    """Return all findings of a notice: text findings per field (in the field's language) and code findings.
+
+    Structured codes count in every language; text in a language without clause rules is not read, and the
+    analysis says so, so that coverage shares are never computed over text nobody read.
+    """
     findings: list[Finding] = []
+    read = False
     for text_field in notice_fields(record):
         lang = text_field.lang if text_field.lang in LANGUAGES else detect_language(text_field.text)
-        if lang is None:
+        if lang not in LANGUAGES:
             continue
+        read = True
         for finding in detect(text_field.text, lang, context=text_field.context):
             findings.append(replace(finding, field=text_field.field, lot_id=text_field.lot_id))
-    return tuple(findings + code_findings(record))
+    return NoticeAnalysis(tuple(findings + code_findings(record)), read)
+
+
+def analyse_notice(record: Mapping[str, Any]) -> tuple[Finding, ...]:
+    """Return all findings of a notice (see ``analyse``)."""
+    return analyse(record).findings

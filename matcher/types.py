@@ -35,6 +35,9 @@ class Finding:
     field: str = "text"
     lot_id: str | None = None
     origin: str = "text"
+    # How sure the detector is (calibrated on the dev split), and what found it: "rule", "model" or "code".
+    confidence: float = 1.0
+    source: str = "rule"
 
     def as_dict(self) -> dict[str, object]:
         """Return the finding in the JSON shape of ``kansenradar clauses``."""
@@ -48,6 +51,8 @@ class Finding:
             "origin": self.origin,
             "negated": self.negated,
             "trigger": self.trigger,
+            "confidence": round(self.confidence, 3),
+            "source": self.source,
         }
 
 

@@ -64,6 +64,8 @@ class Notice(SQLModel, table=True):
     )
     # Detector version that produced this notice's clause findings; NULL until analysed (or after a change).
     clauses_version: str | None = Field(default=None, sa_type=String(32))
+    # Whether the analysis could read the notice's text (a language with clause rules), or used its codes only.
+    text_analysed: bool | None = None
     first_seen_at: datetime = _when()
     updated_at: datetime = _when()
 

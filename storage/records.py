@@ -109,6 +109,8 @@ class LotRecord(_Strict):
     performance_terms: str | None = None
     award_criteria: list[AwardCriterion] = []
     selection_criteria: str | None = None
+    # eForms BT-300 / TED XML INFO_ADD: where buyers often write social conditions in words.
+    additional_information: str | None = None
 
 
 class SocialCodes(_Strict):
@@ -133,6 +135,7 @@ class NoticeRecord(_Strict):
     language: Annotated[str, _short(8)] | None = None
     title: str | None = None
     description: str | None = None
+    additional_information: str | None = None
     buyer: Buyer = Buyer()
     cpv_main: str | None = None
     cpv_additional: list[str] = []

@@ -64,6 +64,7 @@ X = {
     "id": _xp("cbc:ID/text()"),
     "name": _xp("cbc:Name"),
     "description": _xp("cbc:Description"),
+    "note": _xp("cbc:Note"),
     "cpv_main": _xp("cac:MainCommodityClassification/cbc:ItemClassificationCode/text()"),
     "cpv_additional": _xp("cac:AdditionalCommodityClassification/cbc:ItemClassificationCode/text()"),
     "nuts": _xp("cac:RealizedLocation/cac:Address/cbc:CountrySubentityCode/text()"),
@@ -173,6 +174,7 @@ def _lot(lot: etree._Element, lang: str | None) -> dict[str, Any]:
         "performance_terms": _texts(X["performance_terms"](lot), lang),
         "award_criteria": _criteria(lot, lang),
         "selection_criteria": _texts(X["selection"](lot), lang),
+        "additional_information": _texts(X["note"](project), lang),
     }
 
 
@@ -216,6 +218,7 @@ def parse_eforms(root: etree._Element, *, name: str, source: str) -> NoticeRecor
         "language": language_alpha2(lang3),
         "title": _text(X["name"](project), lang3),
         "description": _texts(X["description"](project), lang3),
+        "additional_information": _texts(X["note"](project), lang3),
         "buyer": _buyer(root),
         "cpv_main": cpv_main,
         "cpv_additional": [c for c in unique([*_cpvs(X["cpv_additional"](project)), *lot_cpvs]) if c != cpv_main],

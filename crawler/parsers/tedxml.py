@@ -117,7 +117,8 @@ def _criteria(lot: etree._Element) -> list[dict[str, Any]]:
             criteria.append(
                 {
                     "type": kind,
-                    "name": name or ("Prijs" if kind == "price" else None),
+                    # No invented names: an unnamed price criterion stays unnamed (its type says what it is).
+                    "name": name,
                     "description": None,
                     "weight": parse_amount((weight or "").rstrip("%").strip()) if weight else None,
                 }
@@ -178,6 +179,7 @@ def parse_ted_xml(root: etree._Element, *, name: str, source: str) -> NoticeReco
                 "reserved_participation": reserved,
                 "reserved_execution": execution,
                 "performance_terms": performance,
+                "additional_information": _text(_find(item, "{*}INFO_ADD")),
                 "award_criteria": _criteria(item),
                 "selection_criteria": selection,
             }
@@ -202,6 +204,7 @@ def parse_ted_xml(root: etree._Element, *, name: str, source: str) -> NoticeReco
         # translation section's titles and authority names.
         "title": _text(_find(contract, "{*}TITLE")) or _text(form.find(".//{*}TI_DOC")) or _ml(root, "TI_DOC", lang),
         "description": _text(_find(contract, "{*}SHORT_DESCR")) or _text(form.find(".//{*}CONTENTS")),
+        "additional_information": _text(_find(form, "{*}COMPLEMENTARY_INFO/{*}INFO_ADD")),
         "buyer": {
             "name": _text(_find(body, "{*}OFFICIALNAME"))
             or _text(form.find(".//{*}ADDRESS_NOT_STRUCT/{*}ORGANISATION"))

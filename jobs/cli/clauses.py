@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,10 +14,13 @@ import click
 import matcher
 from jobs.analyse import analyse_pending, count_pending
 from jobs.app import app_from
+from jobs.clause_corpus import SPLITS
 from jobs.cli.base import CONTEXT_SETTINGS
 from matcher import DETECTOR_VERSION, LABELS, evaluate, labels_of
 from storage import repository
 from storage.db import session_scope
+
+LANG_CODE = re.compile(r"^[a-z]{2}$")
 
 
 def read_snippets(
@@ -37,8 +41,8 @@ def read_snippets(
             problem = "expected an object with id and text"
         elif "id" not in item or not isinstance(item.get("text"), str):
             problem = "needs an id and a text string"
-        elif item.get("lang") is not None and item["lang"] not in ("nl", "en", "de", "fr"):
-            problem = f"lang must be nl, en, de or fr, not {item['lang']!r}"
+        elif item.get("lang") is not None and not (isinstance(item["lang"], str) and LANG_CODE.match(item["lang"])):
+            problem = f"lang must be an ISO 639-1 code such as nl or da, not {item['lang']!r}"
         elif need_labels and not (isinstance(item.get("labels"), list) and set(item["labels"]) <= set(LABELS)):
             problem = f"labels must be a list drawn from {', '.join(LABELS)}"
         if problem:
@@ -54,9 +58,11 @@ def read_snippets(
 def clauses(source: IO[str], negated: bool) -> None:
     """Find inclusive clauses in JSON lines {"id", "text", "lang"?} from SOURCE (a file, or - for stdin).
 
-    Prints {"id", "labels", "findings"} per line; labels are the distinct clauses that are not negated. The language
-    is detected when "lang" is absent. A malformed line is reported on stderr with its number and skipped; the
-    others are answered, and the exit code is 1.
+    Prints {"id", "lang", "text_analysed", "labels", "findings"} per line; labels are the distinct clauses that are
+    not negated, each finding with its evidence sentence, confidence and source (rule or model). Every line gets an
+    answer: a text in a language without clause rules (Dutch, English, German, French) is "text_analysed": false,
+    with the reason. The language is detected when "lang" is absent. A malformed line is reported on stderr with
+    its number and skipped; the others are answered, and the exit code is 1.
 
     \b
     Example:
@@ -64,9 +70,15 @@ def clauses(source: IO[str], negated: bool) -> None:
     """
     name, bad = getattr(source, "name", "-"), []
     for _number, item in read_snippets(source, name=name, bad=bad):
-        findings = matcher.detect(item["text"], item.get("lang"))
-        shown = [f.as_dict() for f in findings if negated or not f.negated]
-        answer = {"id": item["id"], "labels": labels_of(findings), "findings": shown}
+        lang = item.get("lang") or matcher.detect_language(item["text"])
+        answer: dict[str, Any] = {"id": item["id"], "lang": lang}
+        if lang not in matcher.LANGUAGES:
+            reason = f"no clause rules for language {lang!r}" if lang else "language not recognised"
+            answer |= {"text_analysed": False, "reason": reason, "labels": [], "findings": []}
+        else:
+            findings = matcher.detect(item["text"], lang)
+            shown = [f.as_dict() for f in findings if negated or not f.negated]
+            answer |= {"text_analysed": True, "labels": labels_of(findings), "findings": shown}
         click.echo(json.dumps(answer, ensure_ascii=False))
     if bad:
         sys.exit(1)
@@ -91,7 +103,11 @@ def analyse(ctx: click.Context, batch_size: int, workers: int | None, redo_all: 
     with click.progressbar(length=count_pending(engine=engine), label="Analysing", file=sys.stderr,
                            show_pos=True) as bar:  # fmt: skip
         done, labelled = analyse_pending(engine=engine, batch_size=batch_size, workers=workers, progress=bar.update)
-    click.echo(f"Analysed {done} notices ({DETECTOR_VERSION}); {labelled} with an inclusive clause.")
+    with session_scope(engine) as session:
+        read, codes_only = repository.analysed_counts(session=session)
+    click.echo(f"Analysed {done} notices ({DETECTOR_VERSION}); {labelled} with an inclusive clause. Stored notices: "
+               f"{read} with their text read, {codes_only} on structured codes only (no clause rules for their "
+               "language).")  # fmt: skip
 
 
 @click.group("eval", context_settings=CONTEXT_SETTINGS)
@@ -100,28 +116,52 @@ def eval_group() -> None:
 
 
 @eval_group.command("clauses", context_settings=CONTEXT_SETTINGS)
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--errors", is_flag=True, help="Also list the snippets the detector got wrong.")
-def eval_clauses(file: Path, errors: bool) -> None:
-    """Score the clause detector on FILE: JSON lines {"id", "text", "lang"?, "labels"}.
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--split", "splits", multiple=True, type=click.Choice(SPLITS),
+              help="Corpus folder: the split(s) to score (default: test).")  # fmt: skip
+@click.option("--errors", is_flag=True, help="Also list the snippets the combined detector got wrong.")
+def eval_clauses(path: Path, splits: tuple[str, ...], errors: bool) -> None:
+    """Score the clause detector on PATH: the corpus folder (tests/data/clauses, one split) or JSON lines
+    {"id", "text", "lang"?, "labels"} (such as the real-prevalence sample).
 
-    Prints per-label precision, recall and F1, macro-F1, and the share of negatives (no labels) flagged.
+    Prints per-label precision, recall and F1, macro-F1 and the share of negatives flagged, for the rules alone,
+    the model alone and both combined (what `analyse` uses).
     """
-    gold, predicted, bad = [], [], []
-    with file.open(encoding="utf-8") as stream:
-        for _number, item in read_snippets(stream, name=str(file), bad=bad, need_labels=True):
-            labels = labels_of(matcher.detect(item["text"], item.get("lang")))
-            gold.append(item["labels"])
-            predicted.append(labels)
-            if errors and set(labels) != set(item["labels"]):
-                click.echo(f"{item['id']}: expected {item['labels']}, got {labels}: {item['text'][:100]}")
-    report = evaluate(gold, predicted)
-    click.echo(f"{'label':34} {'prec':>6} {'recall':>6} {'F1':>6} {'support':>8}")
-    for score in report.labels:
-        click.echo(f"{score.label:34} {score.precision:6.2f} {score.recall:6.2f} {score.f1:6.2f} {score.support:8d}")
-    click.echo(f"{'macro-F1':34} {report.macro_f1:20.2f}")
-    click.echo(f"false-positive rate on {report.negatives} negatives: {report.false_positive_rate:.2f}")
-    click.echo(f"{report.snippets} snippets")
+    from jobs.clause_corpus import CorpusError, load_corpus
+
+    items: list[dict[str, Any]] = []
+    if path.is_dir():
+        try:
+            chosen = splits or ("test",)
+            items = [{"id": s.id, "text": s.text, "lang": s.lang, "labels": list(s.labels)}
+                     for s in load_corpus(path, splits=chosen)]  # fmt: skip
+        except CorpusError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"{path} ({', '.join(chosen)})")
+    else:
+        bad: list[int] = []
+        with path.open(encoding="utf-8") as stream:
+            items = [item for _n, item in read_snippets(stream, name=str(path), bad=bad, need_labels=True)]
+        click.echo(str(path))
+    gold = [item["labels"] for item in items]
+    reports = {}
+    for mode in ("rules", "model", "combined"):
+        predicted = [labels_of(matcher.detect(item["text"], item.get("lang"), mode=mode)) for item in items]
+        reports[mode] = evaluate(gold, predicted)
+        if errors and mode == "combined":
+            for item, labels in zip(items, predicted, strict=True):
+                if set(labels) != set(item["labels"]):
+                    click.echo(f"{item['id']}: expected {item['labels']}, got {labels}: {item['text'][:120]}")
+    click.echo(f"{'label':34} " + "  ".join(f"{mode + ' P/R/F1':>20}" for mode in reports) + f" {'support':>8}")
+    for index, label in enumerate(LABELS):
+        cells = [reports[mode].labels[index] for mode in reports]
+        click.echo(f"{label:34} " + "  ".join(f"{c.precision:6.2f}{c.recall:7.2f}{c.f1:7.2f}" for c in cells)
+                   + f" {cells[0].support:8d}")  # fmt: skip
+    click.echo(f"{'macro-F1':34} " + "  ".join(f"{r.macro_f1:20.2f}" for r in reports.values()))
+    click.echo(f"{'false positives on negatives':34} "
+               + "  ".join(f"{r.false_positive_rate:19.1%} " for r in reports.values())
+               + f" {reports['combined'].negatives:8d}")  # fmt: skip
+    click.echo(f"{len(items)} snippets; detector {matcher.DETECTOR_VERSION}")
 
 
 @eval_group.command("matching", context_settings=CONTEXT_SETTINGS)

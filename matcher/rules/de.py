@@ -98,3 +98,16 @@ def negation() -> dict[str, list[str]]:
         "boundary": [";", ":", "aber", "jedoch", "sondern"],
         "compliance": ["einhalten", "eingehalten", "erfüllen", "erfüllt", "nachkommen"],
     }  # fmt: skip
+
+
+def screen() -> list[str]:
+    """Return German stems (lower case) of which a text must contain one before the model reads it: broad on
+    purpose (the model decides), so that texts about nothing of the kind cost no spaCy time."""
+    return [
+        "sozial", "werkstatt", "werkstätt", "behindert", "behinderung", "inklusion", "arbeitslos", "benachteilig",
+        "vorbehalt", "vorbehalten", "§ 118", "118 gwb", "§118", "beschäftigung", "beschäftigt", "ausbildung",
+        "lehrling", "praktik", "langzeit", "integration", "eingliederung", "zuschlag", "wertung", "kriteri",
+        "gemeinwohl", "gemeinnützig", "lokal", "regional", "ortsnah", "bürger", "zivilgesellschaft", "inklusionsbetrieb",
+        "schwerbehindert", "teilhabe", "arbeitsmarkt", "auszubildend", "sgb", "ausführungsbedingung", "genossenschaft", "kmu",
+        "mittelstand", "nachhaltig", "bonus", "bevorzugt", "inklusiv", "beschränk",
+    ]  # fmt: skip

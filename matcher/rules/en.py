@@ -128,3 +128,18 @@ def negation() -> dict[str, list[str]]:
         "compliance": ["comply", "complying", "meet", "meeting", "fulfil", "fulfill", "achieve", "achieving", "deliver",
                        "delivering"],
     }  # fmt: skip
+
+
+def screen() -> list[str]:
+    """Return English stems (lower case) of which a text must contain one before the model reads it: broad on
+    purpose (the model decides), so that texts about nothing of the kind cost no spaCy time."""
+    return [
+        "social", "community", "communities", "local", "apprentice", "unemploy", "disadvantag", "disabled",
+        "disabilit", "sheltered", "supported", "reserved", "reserve", "training", "employment", "recruit",
+        "placement", "neet", "young people", "priority group", "third sector", "voluntary", "vcse", "charit",
+        "mutual", "challenge", "localism", "wealth", "sme", "small and medium", "supply chain", "award",
+        "weighting", "evaluat", "quality", "benefit", "insertion", "ex-offender", "offender", "deprived",
+        "vulnerable", "work experience", "job", "jobs", "skills", "regulation 20", "regulation 77", "reg. 20",
+        "section 32", "section 33", "residents", "inclusive", "buy social", "enterprise", "not-for-profit", "nonprofit",
+        "non-profit", "long-term", "expression of interest", "expressions of interest", "anchor",
+    ]  # fmt: skip

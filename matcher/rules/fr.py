@@ -112,3 +112,18 @@ def negation() -> dict[str, list[str]]:
         "boundary": [";", ":", "mais", "cependant", "toutefois"],
         "compliance": ["respecter", "respect", "respecte", "satisfaire", "exécuter"],
     }  # fmt: skip
+
+
+def screen() -> list[str]:
+    """Return French stems (lower case) of which a text must contain one before the model reads it: broad on
+    purpose (the model decides), so that texts about nothing of the kind cost no spaCy time."""
+    return [
+        "social", "sociale", "insertion", "réserv", "reserv", "handicap", "esat", "siae",
+        "entreprise adaptée", "entreprises adaptées", "ess", "économie sociale", "economie sociale", "solidaire", "emploi", "chômeur",
+        "chomeur", "demandeur", "éloigné", "eloigne", "défavoris", "defavoris", "apprenti", "stagiaire",
+        "formation", "jeunes", "rsa", "heures", "l2113", "l.2113", "l 2113", "atelier",
+        "protégé", "protege", "attribution", "critère", "critere", "pondération", "ponderation", "local",
+        "locale", "territoire", "territorial", "habitants", "quartier", "associati", "tpe", "pme",
+        "intégration", "integration", "inclusion", "clause", "mission de service public", "mutuelle", "coopérative", "cooperative",
+        "bénéficiaire", "beneficiaire", "locaux", "circuits courts",
+    ]  # fmt: skip

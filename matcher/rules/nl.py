@@ -138,3 +138,20 @@ def negation() -> dict[str, list[str]]:
         "compliance": ["voldoen", "voldoet", "nakomen", "nakoming", "naleven", "realiseren", "gerealiseerd", "behalen",
                        "invullen", "ingevuld", "nageleefd"],
     }  # fmt: skip
+
+
+def screen() -> list[str]:
+    """Return Dutch stems (lower case) of which a text must contain one before the model reads it: broad on
+    purpose (the model decides), so that texts about nothing of the kind cost no spaCy time."""
+    return [
+        "social", "sociaal", "sociale", "sroi", "pso", "arbeidsmarkt", "werkplek", "werkplaats",
+        "werkzoek", "uitkering", "participatie", "banenafspraak", "doelgroep", "voorbehoud", "voorbehouden", "gereserveerd",
+        "sw-bedrijf", "bewoner", "wijk", "buurt", "lokale", "lokaal", "regionale", "inwoners",
+        "challenge", "uitdaag", "gunning", "emvi", "inkoop", "inkopen", "inclusie", "inclusief",
+        "inclusiev", "beperking", "handicap", "kwetsba", "leerwerk", "stage", "werkervaring", "kansarm",
+        "kansengroep", "langdurig", "werkloos", "werkgelegenheid", "maatschappelijk", "mvi", "onderaann", "ondernemer",
+        "2.82", "beschut", "beschermd", "arbeidsbeperk", "jongeren", "startkwalificatie", "statushouder", "garantiebaan",
+        "re-integratie", "reintegratie", "werkfit", "leerbaan", "opleidingsplaats", "bbl", "taken over", "overnemen",
+        "burger", "gemeenschap", "community", "buy social", "werkgevers servicepunt", "sociaal ondernem", "sociale onderneming", "afstand tot",
+        "uitzicht op werk", "maatwerkbedrij", "garantieban", "uit te dagen", "over te nemen", "in te zetten", "inzet",
+    ]  # fmt: skip

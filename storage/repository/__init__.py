@@ -2,6 +2,7 @@
 
 from storage.repository.analysis import (
     StoredFinding,
+    analysed_counts,
     count_to_analyse,
     findings_for,
     findings_of,
@@ -64,6 +65,7 @@ from storage.repository.runs import (
 )
 
 __all__ = [
+    "analysed_counts",
     "FailedDocument",
     "FeedbackRow",
     "MatchRow",

@@ -41,18 +41,25 @@ def reset_analysis(*, session: Session) -> int:
     return int(session.exec(update(Notice).values(clauses_version=None)).rowcount or 0)  # type: ignore[call-overload]
 
 
-def store_findings(*, session: Session, findings: Mapping[int, Sequence[Mapping[str, Any]]], version: str) -> int:
-    """Replace the findings of the given notices (id -> finding dicts) and mark them analysed by ``version``.
+def store_findings(*, session: Session, findings: Mapping[int, Sequence[Mapping[str, Any]]], version: str,
+                   text_analysed: Mapping[int, bool] | None = None) -> int:  # fmt: skip
+    """Replace the findings of the given notices (id -> finding dicts) and mark them analysed by ``version``
+    (and whether their text could be read, when known).
 
-    Three statements per call whatever its size: delete the old findings, insert the new ones, stamp the notices.
+    A few statements per call whatever its size: delete the old findings, insert the new ones, stamp the notices.
     Returns the number of findings written.
     """
     ids = list(findings)
     now = utcnow()
+    read = text_analysed or {}
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         session.exec(delete(ClauseFinding).where(col(ClauseFinding.notice_pk).in_(chunk)))  # type: ignore[call-overload]
-        session.exec(update(Notice).where(col(Notice.id).in_(chunk)).values(clauses_version=version))  # type: ignore[call-overload]
+        for flag in (True, False):
+            marked = [pk for pk in chunk if read.get(pk, True) is flag]
+            if marked:
+                values = {"clauses_version": version, "text_analysed": flag if read else None}
+                session.exec(update(Notice).where(col(Notice.id).in_(marked)).values(**values))  # type: ignore[call-overload]
     rows = [
         {"notice_pk": pk, "lot_id": f.get("lot_id"), "label": f["label"], "evidence": f["evidence"],
          "start_char": f.get("start"), "end_char": f.get("end"), "field": f.get("field") or "text",
@@ -98,3 +105,10 @@ def findings_of(*, session: Session, notice_pk: int, include_negated: bool = Fal
     if not include_negated:
         statement = statement.where(col(ClauseFinding.negated).is_(False))
     return session.exec(statement.order_by(col(ClauseFinding.id))).all()
+
+
+def analysed_counts(*, session: Session) -> tuple[int, int]:
+    """Return how many analysed notices had their text read, and how many were judged on codes alone."""
+    rows = session.exec(select(Notice.text_analysed, func.count()).group_by(col(Notice.text_analysed)))
+    counts = {flag: int(n) for flag, n in rows}
+    return counts.get(True, 0), counts.get(False, 0)

@@ -15,7 +15,7 @@ from storage.db import get_engine, session_scope, upgrade
 from storage.models import ClauseFinding, Notice
 from tests.factories import make_record
 
-DEV_SET = Path(__file__).resolve().parents[1] / "data" / "clauses_dev.jsonl"
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "clauses"
 
 
 def test_clauses_answers_each_line_and_reports_bad_ones() -> None:
@@ -32,15 +32,36 @@ def test_clauses_answers_each_line_and_reports_bad_ones() -> None:
     )
     result = CliRunner().invoke(cli, ["clauses", "-"], input=lines)
     assert result.exit_code == 1
-    answers = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [(a["id"], a["labels"]) for a in answers] == [
-        ("a", ["social_return"]), ("b", []), (7, []), ("d", ["social_return"])
-    ]  # fmt: skip
-    assert answers[0]["findings"][0]["evidence"] == "De opdrachtnemer besteedt 5% aan social return."
-    assert answers[2]["findings"] == []
+    answers = {a["id"]: a for a in map(json.loads, result.stdout.splitlines())}
+    assert list(answers) == ["a", "b", 7, "c", "d"]  # every valid line answered, in order
+    assert answers["a"]["labels"] == ["social_return"] and answers["a"]["text_analysed"] is True
+    finding = answers["a"]["findings"][0]
+    assert finding["evidence"] == "De opdrachtnemer besteedt 5% aan social return."
+    assert finding["source"] in ("rule", "model") and 0 < finding["confidence"] <= 1
+    assert answers[7]["labels"] == [] and answers[7]["findings"] == []
+    assert answers["c"] == {"id": "c", "lang": "fi", "text_analysed": False,
+                            "reason": "no clause rules for language 'fi'", "labels": [], "findings": []}  # fmt: skip
+    assert "social_return" in answers["d"]["labels"] and answers["d"]["lang"] == "fr"
     assert "<stdin>:2: not valid JSON" in result.stderr
     assert "<stdin>:4: needs an id and a text string" in result.stderr
-    assert "<stdin>:6: lang must be nl, en, de or fr" in result.stderr
+
+
+def test_every_language_gets_an_answer() -> None:
+    lines = "\n".join(json.dumps(item) for item in [
+        {"id": 1, "text": "Kontrakten er forbeholdt beskyttede værksteder.", "lang": "da"},
+        {"id": 2, "text": "Il contratto è riservato ai laboratori protetti e agli operatori economici."},
+        {"id": 3, "text": "Ο διαγωνισμός αφορά την προμήθεια υπηρεσιών καθαρισμού."},
+        {"id": 4, "text": "Este contrato está reservado a centros especiales de empleo.", "lang": "es"},
+        {"id": 5, "text": "Social return: 5% van de opdrachtwaarde."},
+    ])  # fmt: skip
+    result = CliRunner().invoke(cli, ["clauses"], input=lines)
+    assert result.exit_code == 0, result.output
+    answers = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(a["id"], a["lang"], a["text_analysed"]) for a in answers] == [
+        (1, "da", False), (2, "it", False), (3, "el", False), (4, "es", False), (5, "nl", True)]  # fmt: skip
+    assert all("reason" in a for a in answers[:4]) and answers[4]["labels"] == ["social_return"]
+    bad = CliRunner().invoke(cli, ["clauses"], input=json.dumps({"id": 6, "text": "x", "lang": "Danish"}))
+    assert bad.exit_code == 1 and "ISO 639-1" in bad.stderr
 
 
 def test_clauses_can_show_negated_mentions() -> None:
@@ -50,11 +71,11 @@ def test_clauses_can_show_negated_mentions() -> None:
     assert answer["labels"] == [] and answer["findings"][0]["negated"] is True
 
 
-def test_eval_prints_scores() -> None:
-    result = CliRunner().invoke(cli, ["eval", "clauses", str(DEV_SET)])
+def test_eval_prints_rules_model_and_combined_scores() -> None:
+    result = CliRunner().invoke(cli, ["eval", "clauses", str(CORPUS), "--split", "dev"])
     assert result.exit_code == 0, result.output
-    assert "macro-F1" in result.stdout and "false-positive rate on" in result.stdout
-    assert "social_return" in result.stdout
+    assert "rules P/R/F1" in result.stdout and "model P/R/F1" in result.stdout and "combined P/R/F1" in result.stdout
+    assert "macro-F1" in result.stdout and "false positives on negatives" in result.stdout
 
 
 def test_analyse_stores_findings_once_per_detector_version(database_url: str) -> None:

@@ -59,7 +59,8 @@ NOTICES = [
         "cpv_main": "45246000",
         "cpv_additional": [],
         "lots": [],
-        "description": "De opdrachtnemer besteedt 5% aan social return en werkt samen met het bewonersbedrijf.",
+        "description": "De opdrachtnemer besteedt 5% aan social return. Bij de uitvoering werkt de opdrachtnemer "
+        "samen met het lokale bewonersbedrijf en met buurtbewoners.",
     },
 ]
 

@@ -1,10 +1,11 @@
-"""Clause detection: evidence, negation scope, false friends, compounds, notices and their codes."""
+"""The rules alone (``detect_rules``): compounds, negation, false friends, codes; the model has its own tests."""
 
 from __future__ import annotations
 
 import pytest
 
-from matcher import analyse_notice, detect, detect_language, labels_of
+from matcher import analyse_notice, detect_language, labels_of
+from matcher.clauses import detect_rules as detect
 from matcher.rules import nl, rules_of
 from tests.shared import shared
 
@@ -156,6 +157,6 @@ def test_notice_fields_are_read_in_their_own_language_with_lot_and_field() -> No
     findings = analyse_notice(record)
     assert {(f.label, f.field, f.lot_id) for f in findings} == {
         ("local_community_partnering", "lot.performance_terms", "LOT-0001"),
-        ("social_return", "lot.award_criterion", "LOT-0001"),
+        # A PSO level scored at award is an award criterion, not a social-return obligation (labelling rules).
         ("social_award_criterion", "lot.award_criterion", "LOT-0001"),
     }

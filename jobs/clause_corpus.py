@@ -1,0 +1,84 @@
+"""The labelled clause corpus (``tests/data/clauses/``): snippets with labels, source and a fixed split.
+
+``corpus.jsonl`` holds snippets with their text; ``shared_sentences.jsonl`` holds reviewed labels for the real
+sentences of ``../shared/data/clauses/sentences.jsonl``, whose text is read from there (it is not copied into the
+project); ``prevalence.jsonl`` is every sentence of real notices never labelled from before (held out, like test).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from matcher.types import LABELS
+
+logger = logging.getLogger(__name__)
+SPLITS = ("train", "dev", "test")
+
+
+class CorpusError(Exception):
+    """Raised when a corpus file cannot be read, from ``load_corpus``."""
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """One labelled text."""
+
+    id: str
+    lang: str
+    text: str
+    labels: tuple[str, ...]
+    split: str
+    kind: str  # "real", "quoted" (from the material clauses.md cites) or "written" (by the project)
+    source: str
+    doc: str
+    near_miss: bool | None = None
+
+
+def _lines(path: Path) -> list[dict[str, object]]:
+    try:
+        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    except (OSError, ValueError) as exc:
+        raise CorpusError(f"{path}: {exc}") from None
+
+
+def shared_sentences_file(corpus: Path) -> Path:
+    """Return where the shared real sentences are, beside the project (``../shared/data/clauses/``)."""
+    for parent in corpus.resolve().parents:
+        candidate = parent.parent / "shared" / "data" / "clauses" / "sentences.jsonl"
+        if candidate.is_file():
+            return candidate
+    return corpus.resolve().parents[2].parent / "shared" / "data" / "clauses" / "sentences.jsonl"
+
+
+def load_corpus(folder: Path, *, splits: tuple[str, ...] = SPLITS, shared: Path | None = None) -> list[Snippet]:
+    """Return the snippets of the given splits; the shared sentences only when their file is there."""
+    rows = _lines(folder / "corpus.jsonl")
+    shared = shared or shared_sentences_file(folder)
+    references = _lines(folder / "shared_sentences.jsonl") if (folder / "shared_sentences.jsonl").exists() else []
+    if references and shared.is_file():
+        texts = {str(row["id"]): str(row["text"]) for row in _lines(shared)}
+        for ref in references:
+            sid = str(ref["ref"]).split(":", 1)[1]
+            if sid in texts:
+                rows.append({**ref, "id": ref["ref"], "text": texts[sid]})
+    elif references:
+        logger.warning("%s not found: %d shared sentences left out", shared, len(references))
+    snippets = []
+    for row in rows:
+        labels = tuple(str(label) for label in row["labels"])  # type: ignore[union-attr]
+        if not set(labels) <= set(LABELS):
+            raise CorpusError(f"{folder}: {row['id']}: unknown label in {labels}")
+        if row["split"] in splits:
+            snippets.append(Snippet(str(row["id"]), str(row["lang"]), str(row["text"]), labels, str(row["split"]),
+                                    str(row["kind"]), str(row["source"]), str(row["doc"]),
+                                    row.get("near_miss")))  # type: ignore[arg-type]  # fmt: skip
+    return snippets
+
+
+def load_prevalence(path: Path) -> list[Snippet]:
+    """Return the real-prevalence sample: every sentence of some real notices, labelled."""
+    return [Snippet(str(r["id"]), str(r["lang"]), str(r["text"]), tuple(r["labels"]), "prevalence", "real",  # type: ignore[arg-type]
+                    str(r["source"]), str(r["doc"]), r.get("near_miss")) for r in _lines(path)]  # type: ignore[arg-type]  # fmt: skip

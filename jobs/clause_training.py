@@ -1,0 +1,69 @@
+"""``make model``: train the clause model on the corpus's train split, calibrate it on dev, store it as data.
+
+Run as ``python -m jobs.clause_training CORPUS_FOLDER OUTPUT_FOLDER``. Reproducible: the same corpus gives the
+same model (deterministic solver, fixed order), and the model's version (a hash of its data) goes into the
+detector version, so ``analyse`` redoes findings made by an older model.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from jobs.clause_corpus import Snippet, load_corpus
+from matcher.clause_model import ClauseModel, Example, to_state, train
+from matcher.clauses import examples, rule_pass
+
+logger = logging.getLogger(__name__)
+
+
+def example_of(snippet: Snippet) -> Example:
+    """Return a labelled snippet as one training example: all its sentences' lemmas and signals together."""
+    _findings, sentences = rule_pass(snippet.text, snippet.lang, screened=False)
+    return Example(
+        lemmas=" ".join(s.lemmas for s in sentences),
+        text=snippet.text,
+        signals=frozenset().union(*(s.signals for s in sentences)) if sentences else frozenset(),
+        lang=snippet.lang,
+        labels=frozenset(snippet.labels),
+    )
+
+
+def sentences_of(snippet: Snippet) -> list[Example]:
+    """Return a snippet's sentences as the model reads them when detecting: only those past the screen, one
+    example each (a sentence the screen stops is never flagged, in tuning as in use)."""
+    _findings, sentences = rule_pass(snippet.text, snippet.lang)
+    return examples(sentences, snippet.lang)
+
+
+def build(corpus: Path) -> tuple[ClauseModel, Sequence[Snippet], Sequence[Snippet]]:
+    """Return the model trained on train and tuned on dev, with those splits (test is never read here)."""
+    train_split = load_corpus(corpus, splits=("train",))
+    dev_split = load_corpus(corpus, splits=("dev",))
+    model = train([example_of(s) for s in train_split], [sentences_of(s) for s in dev_split],
+                  [frozenset(s.labels) for s in dev_split])  # fmt: skip
+    return model, train_split, dev_split
+
+
+def write(model: ClauseModel, output: Path) -> str:
+    """Write the model's data files and return its version."""
+    arrays, meta = to_state(model)
+    output.mkdir(parents=True, exist_ok=True)
+    (output / "clauses.npz").write_bytes(arrays)
+    (output / "clauses.json").write_text(json.dumps(meta, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    return str(meta["version"])
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    if len(sys.argv) != 3:
+        sys.exit("usage: python -m jobs.clause_training CORPUS_FOLDER OUTPUT_FOLDER")
+    trained, train_part, dev_part = build(Path(sys.argv[1]))
+    version = write(trained, Path(sys.argv[2]))
+    logger.info("Clause model %s: trained on %d snippets, tuned on %d", version, len(train_part), len(dev_part))
+    for label, policy, threshold in zip(trained.meta.get("labels", []) or __import__("matcher").LABELS,
+                                        trained.policies, trained.thresholds, strict=True):  # fmt: skip
+        logger.info("  %-34s %-7s threshold %.2f", label, policy, threshold)

@@ -1,0 +1,67 @@
+"""The labelled clause corpus (tests/data/clauses): its size, make-up and the one split by source document."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import pytest
+
+from jobs.clause_corpus import load_corpus, load_prevalence
+from matcher import LABELS, LANGUAGES
+from tests.shared import SHARED_DATA
+
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "clauses"
+ROWS = [json.loads(line) for line in (CORPUS / "corpus.jsonl").read_text(encoding="utf-8").splitlines() if line]
+REFS = [json.loads(line) for line in (CORPUS / "shared_sentences.jsonl").read_text(encoding="utf-8").splitlines()]
+ALL = ROWS + REFS
+
+
+def test_no_source_document_is_in_two_parts() -> None:
+    parts: dict[str, set[str]] = defaultdict(set)
+    for row in ALL:
+        parts[row["doc"]].add(row["split"])
+    assert {split for splits in parts.values() for split in splits} == {"train", "dev", "test"}
+    assert all(len(splits) == 1 for splits in parts.values()), [d for d, s in parts.items() if len(s) > 1]
+
+
+def test_test_holds_only_real_text_and_nothing_the_rules_were_written_against() -> None:
+    test = [row for row in ALL if row["split"] == "test"]
+    assert test and all(row["kind"] == "real" for row in test)
+    assert not any(row["source"].startswith(("written:", "clauses.md")) for row in test)
+    assert not any(str(row.get("id", "")).startswith("dev-") for row in test)  # the earlier development set
+
+
+def test_size_and_make_up_as_the_labelling_rules_ask() -> None:
+    assert len(ALL) >= 1000
+    assert sum(row["kind"] == "real" for row in ALL) / len(ALL) >= 0.80
+    labelled = [row for row in ALL if row.get("near_miss") is not None]
+    assert sum(bool(row["near_miss"]) for row in labelled) / len(ALL) >= 1 / 3 - 0.05
+    positives = Counter(label for row in ALL for label in row["labels"])
+    assert all(positives[label] >= 30 for label in LABELS), positives
+    assert {row["lang"] for row in ALL} == set(LANGUAGES)
+    assert len({row.get("id") or row["ref"] for row in ALL}) == len(ALL)
+    assert all(set(row["labels"]) <= set(LABELS) and row["source"] for row in ALL)
+
+
+def test_each_split_has_every_label() -> None:
+    for split in ("dev", "test"):
+        counts = Counter(label for row in ALL if row["split"] == split for label in row["labels"])
+        assert all(counts[label] >= 10 for label in LABELS), (split, counts)
+
+
+def test_shared_sentences_are_read_from_their_shared_file() -> None:
+    if not (SHARED_DATA / "clauses" / "sentences.jsonl").is_file():
+        pytest.skip(f"{SHARED_DATA} not found (it is beside the project in CI)")
+    loaded = {s.id: s for s in load_corpus(CORPUS)}
+    assert all(ref["ref"] in loaded and loaded[ref["ref"]].text for ref in REFS)
+    assert not any("text" in ref for ref in REFS)  # not copied into the project
+
+
+def test_the_real_prevalence_sample_is_every_sentence_of_unlabelled_notices() -> None:
+    sample = load_prevalence(CORPUS / "prevalence.jsonl")
+    assert len(sample) >= 300 and len({s.doc for s in sample}) >= 20
+    labelled_docs = {row["doc"] for row in ALL}
+    assert not labelled_docs & {s.doc for s in sample}
+    assert sum(bool(s.labels) for s in sample) / len(sample) < 0.1  # clauses are rare in real notices
