@@ -33,7 +33,7 @@ __all__ = ["DigestRun", "expire_and_retry", "iso_week", "send_digests", "week_st
 
 logger = logging.getLogger(__name__)
 SOON_DAYS = 14
-COUNTS = ("sent", "outbox", "already", "no_matches", "no_address", "failed", "uncertain", "expired")
+COUNTS = ("sent", "outbox", "already", "no_matches", "no_address", "unsubscribed", "failed", "uncertain", "expired")
 
 TEXTS = {
     "nl": {"greeting": "Beste",
@@ -217,6 +217,9 @@ def send_digests(*, engine: Engine, settings: Settings, week: str, as_of: dateti
         with session_scope(engine) as session:
             company = session.get(Company, cid)
             assert company is not None
+            if company.unsubscribed_at is not None:
+                run.counts["unsubscribed"] += 1
+                continue
             delivery = repository.get_delivery(session=session, company_id=cid, iso_week=week)
             status = delivery.status if delivery is not None else None
             if status == "sent" or (status == "outbox" and not by_smtp):

@@ -14,6 +14,8 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 CommaList = Annotated[list[str], NoDecode]
+# Settings whose values never appear in an error message or a log line.
+SECRETS = frozenset({"secret_key", "smtp_password", "tenderned_password"})
 
 
 class Settings(BaseSettings):
@@ -45,6 +47,20 @@ class Settings(BaseSettings):
     unsubscribe: str | None = Field(
         default=None, description="List-Unsubscribe target (mailto: or https: URL); default: a mailto to the sender."
     )
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="Key that signs the links in digests (feedback, unsubscribe, company page); needed by `serve` "
+        "and for signed links. At least 32 characters; a new key makes every link sent before it invalid.",
+    )
+    public_url: str | None = Field(
+        default=None,
+        description="Address where people reach `kansenradar serve` (behind the proxy), e.g. "
+        "https://kansen.example.org; digests link there for feedback, the company page and one-click unsubscribe.",
+    )
+    link_days: int = Field(
+        default=60, ge=1, le=3650,
+        description="Days a feedback or company-page link stays valid; unsubscribe links at least a year.",
+    )  # fmt: skip
 
     ted_api_url: str = Field(default="https://api.ted.europa.eu/v3", description="TED Search API v3 base URL.")
     ted_packages_url: str = Field(default="https://ted.europa.eu/packages", description="TED bulk packages base URL.")
@@ -143,6 +159,29 @@ class Settings(BaseSettings):
             raise ValueError("not an http:// or https:// URL of a Scrapyd server")
         return value
 
+    @field_validator("secret_key")
+    @classmethod
+    def _secret_key(cls, value: SecretStr | None) -> SecretStr | None:
+        # A short key can be guessed offline from one signed link; 32 characters is what `secrets.token_urlsafe()`
+        # gives, and describe_error never repeats the value.
+        if value is not None and len(value.get_secret_value().strip()) < 32:
+            raise ValueError("too short: use at least 32 random characters (python3 -c 'import secrets; "
+                             "print(secrets.token_urlsafe())')")  # fmt: skip
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("not an http:// or https:// address (e.g. https://kansen.example.org)")
+        if parts.query or parts.fragment or parts.username or parts.password:
+            raise ValueError("a base address takes no query, fragment or user name")
+        # One form, so links are joined the same way everywhere: no trailing slash.
+        return value.strip().rstrip("/")
+
     @property
     def zone(self) -> ZoneInfo:
         """Return the configured time zone."""
@@ -168,5 +207,6 @@ def describe_error(error: ValidationError) -> str:
     for item in error.errors():
         name = "KANSENRADAR_" + "_".join(str(p) for p in item["loc"]).upper() if item["loc"] else "settings"
         message = str(item["msg"]).removeprefix("Value error, ")
-        parts.append(f"{name}: {message} (got {item.get('input')!r})" if "input" in item else f"{name}: {message}")
+        shown = "input" in item and not (item["loc"] and item["loc"][0] in SECRETS)
+        parts.append(f"{name}: {message} (got {item.get('input')!r})" if shown else f"{name}: {message}")
     return "; ".join(parts)

@@ -88,6 +88,8 @@ class Company(SQLModel, table=True):
     partner: bool = True
     min_score: float = 0.3
     max_items: int = 10
+    # Set by an unsubscribe link, never by an import: such a company gets no digest until it is resubscribed.
+    unsubscribed_at: datetime | None = _when(nullable=True)
     created_at: datetime = _when()
     updated_at: datetime = _when()
 

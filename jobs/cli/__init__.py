@@ -21,6 +21,7 @@ from jobs.cli.feedback import feedback
 from jobs.cli.match import match_command
 from jobs.cli.report import report_group
 from jobs.cli.run import run_command, schedule_command
+from jobs.cli.serve import links_command, serve_command
 from jobs.logs import configure_logging
 from jobs.settings import describe_error, load_settings
 
@@ -59,5 +60,6 @@ def cli(ctx: click.Context, database_url: str | None, log_level: str | None, log
 
 
 for command in (parse, crawl_command, clauses, analyse, eval_group, companies, notices, runs, db, match_command,
-                feedback, digest_command, report_group, run_command, schedule_command, demo):  # fmt: skip
+                feedback, digest_command, report_group, run_command, schedule_command, serve_command, links_command,
+                demo):  # fmt: skip
     cli.add_command(command)

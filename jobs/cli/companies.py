@@ -17,7 +17,7 @@ from storage.repository import Outcome
 
 @click.group(context_settings=CONTEXT_SETTINGS)
 def companies() -> None:
-    """Resident-company profiles: import from YAML or CSV, list."""
+    """Resident-company profiles: import from YAML or CSV, list, resubscribe."""
 
 
 def import_companies(app: App, path: Path) -> tuple[dict[Outcome, int], int]:
@@ -62,17 +62,37 @@ def companies_import(ctx: click.Context, file: Path) -> None:
 @click.pass_context
 def companies_list(ctx: click.Context, output_format: str) -> None:
     """List the stored company profiles."""
-    with session_scope(app_from(ctx).reader) as session:
-        profiles = [repository.to_profile(company) for company in repository.list_companies(session=session)]
+    app = app_from(ctx)
+    with session_scope(app.reader) as session:
+        stored = [(repository.to_profile(c), c.unsubscribed_at) for c in repository.list_companies(session=session)]
     if output_format == "jsonl":
-        echo_jsonl(profile.model_dump(mode="json") for profile in profiles)
+        # unsubscribed_at is not part of the profile (an import never sets it), so it comes after it.
+        echo_jsonl({**profile.model_dump(mode="json"), "unsubscribed_at": when.isoformat() if when else None}
+                   for profile, when in stored)  # fmt: skip
         return
     echo_table(
-        ["id", "name", "lang", "cpv", "regions", "max value", "e-mail"],
+        ["id", "name", "lang", "cpv", "regions", "max value", "e-mail", "unsubscribed"],
         (
             [p.id, p.name, p.language, " ".join(p.cpv), " ".join(p.regions) or "anywhere",
-             "" if p.capacity.max_contract_value is None else f"{p.capacity.max_contract_value:,.0f}", p.email or ""]
-            for p in profiles
+             "" if p.capacity.max_contract_value is None else f"{p.capacity.max_contract_value:,.0f}", p.email or "",
+             when.astimezone(app.zone).date().isoformat() if when else ""]
+            for p, when in stored
         ),
-        widths=[24, 32, 4, 24, 18, 12, 32],
+        widths=[24, 32, 4, 24, 18, 12, 32, 12],
     )  # fmt: skip
+
+
+@companies.command("resubscribe", context_settings=CONTEXT_SETTINGS)
+@click.argument("company_id", metavar="ID")
+@click.pass_context
+def companies_resubscribe(ctx: click.Context, company_id: str) -> None:
+    """Send digests again to a company that unsubscribed (when it asks for them back).
+
+    \b
+    Example:
+        kansenradar companies resubscribe groen-noord
+    """
+    with session_scope(app_from(ctx).engine) as session:
+        if repository.resubscribe(session=session, company_id=company_id) is None:
+            raise click.BadParameter(f"no company with id {company_id!r}", param_hint="ID")
+    click.echo(f"{company_id} gets digests again.")

@@ -10,7 +10,15 @@ from storage.repository.analysis import (
     reset_analysis,
     store_findings,
 )
-from storage.repository.companies import list_companies, to_profile, upsert_company
+from storage.repository.companies import (
+    is_unsubscribed,
+    list_companies,
+    resubscribe,
+    subscribed,
+    to_profile,
+    unsubscribe,
+    upsert_company,
+)
 from storage.repository.failures import (
     FailedDocument,
     due_failures,
@@ -94,6 +102,7 @@ __all__ = [
     "finish_job_run",
     "get_delivery",
     "get_notice",
+    "is_unsubscribed",
     "job_runs",
     "last_successful_run",
     "list_companies",
@@ -110,13 +119,16 @@ __all__ = [
     "replaced_notices",
     "reset_analysis",
     "resolve_failures",
+    "resubscribe",
     "save_model_state",
     "set_feedback",
     "start_job_run",
     "store_findings",
     "store_notices",
+    "subscribed",
     "to_profile",
     "to_record",
+    "unsubscribe",
     "upsert_company",
     "upsert_notice",
     "write_matches",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -11,6 +12,7 @@ from sqlmodel import Session, col, select
 from storage.models import Company
 from storage.records import CompanyProfile
 from storage.repository.notices import Outcome, update_if_changed
+from storage.types import utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +36,11 @@ def _company_columns(profile: CompanyProfile) -> dict[str, Any]:
 
 
 def upsert_company(*, session: Session, profile: CompanyProfile) -> Outcome:
-    """Insert a company or update the one with the same id."""
+    """Insert a company or update the one with the same id.
+
+    ``unsubscribed_at`` is not part of a profile and stays as it is: re-importing the company file never
+    subscribes a company again.
+    """
     columns = _company_columns(profile)
     existing = session.get(Company, profile.id)
     if existing is None:
@@ -47,6 +53,49 @@ def upsert_company(*, session: Session, profile: CompanyProfile) -> Outcome:
 def list_companies(*, session: Session) -> Sequence[Company]:
     """Return all companies ordered by id."""
     return session.exec(select(Company).order_by(col(Company.id))).all()
+
+
+def unsubscribe(*, session: Session, company_id: str, at: datetime | None = None) -> Company | None:
+    """Stop a company's digests; return it, or ``None`` when there is no such company.
+
+    Idempotent: a company that already unsubscribed keeps its first time (mail clients may post the one-click
+    unsubscribe more than once).
+    """
+    company = session.get(Company, company_id)
+    if company is None:
+        return None
+    if company.unsubscribed_at is None:
+        company.unsubscribed_at = at or utcnow()
+        session.add(company)
+        session.flush()
+        logger.info("Company %s unsubscribed", company_id)
+    return company
+
+
+def resubscribe(*, session: Session, company_id: str) -> Company | None:
+    """Send a company its digests again (an operator's decision); return it, or ``None`` when unknown."""
+    company = session.get(Company, company_id)
+    if company is None:
+        return None
+    if company.unsubscribed_at is not None:
+        company.unsubscribed_at = None
+        session.add(company)
+        session.flush()
+    return company
+
+
+def is_unsubscribed(*, session: Session, company_id: str) -> bool:
+    """Return whether a company unsubscribed (an unknown company is not unsubscribed)."""
+    statement = select(Company.unsubscribed_at).where(Company.id == company_id)
+    return session.exec(statement).first() is not None
+
+
+def subscribed(*, session: Session, company_ids: Sequence[str] | None = None) -> list[str]:
+    """Return the ids of the companies (of ``company_ids``, or all) that still get digests, ordered by id."""
+    statement = select(Company.id).where(col(Company.unsubscribed_at).is_(None))
+    if company_ids is not None:
+        statement = statement.where(col(Company.id).in_(list(company_ids)))
+    return list(session.exec(statement.order_by(col(Company.id))))
 
 
 def to_profile(company: Company) -> CompanyProfile:

@@ -114,12 +114,13 @@ def matches_of(*, session: Session, company_id: str | None = None) -> Sequence[t
 def match_listing(*, session: Session, company_ids: Sequence[str] | None = None) -> list[dict[str, object]]:
     """Return stored matches as listings need them (no notice records loaded), best first per company."""
     statement = select(Match.company_id, Notice.notice_id, Match.lot_id, Match.kind, Match.score, Match.parts,
-                       Match.reasons, Notice.title, Notice.deadline, Notice.url).where(
+                       Match.reasons, Notice.title, Notice.deadline, Notice.url, Notice.source).where(
         col(Match.notice_pk) == col(Notice.id))  # fmt: skip
     if company_ids is not None:
         statement = statement.where(col(Match.company_id).in_(list(company_ids)))
     statement = statement.order_by(col(Match.company_id), col(Match.score).desc(), col(Notice.notice_id))
+    # "source" completes the notice's identity (with notice_id), as signed feedback links carry it.
     return [{"company_id": c, "notice_id": n, "lot_id": lot or None, "kind": k, "score": round(float(s), 4),
              "parts": {name: round(v, 4) for name, v in (p or {}).items()}, "reasons": list(r or []),
-             "title": t, "deadline": d, "url": u}
-            for c, n, lot, k, s, p, r, t, d, u in session.exec(statement)]  # fmt: skip
+             "title": t, "deadline": d, "url": u, "source": src}
+            for c, n, lot, k, s, p, r, t, d, u, src in session.exec(statement)]  # fmt: skip

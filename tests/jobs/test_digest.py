@@ -120,3 +120,18 @@ def test_without_smtp_the_outbox_gets_eml_files(database_url: str, tmp_path: Pat
 def test_bad_week_is_refused(database_url: str) -> None:
     result = CliRunner().invoke(cli, ["--database-url", database_url, "digest", "--week", "week 48"])
     assert result.exit_code == 2 and "ISO week" in result.stderr
+
+
+def test_an_unsubscribed_company_gets_no_digest(database_url: str, tmp_path: Path) -> None:
+    _prepare(database_url)
+    engine = get_engine(database_url)
+    with session_scope(engine) as session:
+        assert repository.unsubscribe(session=session, company_id="english") is not None
+    engine.dispose()
+    outbox = tmp_path / "box"
+    env = {"KANSENRADAR_OUTBOX": str(outbox)}
+    result = CliRunner().invoke(cli, ["--database-url", database_url, "digest", "--week", "2026-W48"], env=env)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (outbox / "2026-W48").iterdir()) == ["groen-noord.eml"]
+    assert "unsubscribed 1" in result.stdout
+    assert _deliveries(database_url) == [("groen-noord", "outbox", 1)]

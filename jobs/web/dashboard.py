@@ -1,0 +1,127 @@
+"""The coverage dashboard for buyers: ``report coverage`` in a browser, with its filters and downloads.
+
+One computation: the page, the CSV and the JSON all come from ``jobs.report.coverage`` with the filters of the
+query string, exactly as ``kansenradar report coverage`` computes them. Public notice data only.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import urlencode
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import QueryParams
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from jobs import report
+from jobs.web.rendering import page
+from jobs.web.texts import DASHBOARD
+from matcher import LABELS
+
+logger = logging.getLogger(__name__)
+
+SHOWN = 50  # evidence sentences and missed opportunities on the page; the JSON download has the report's list
+FORMATS = ("html", "csv", "excel", "json")
+
+
+class BadFilter(ValueError):
+    """Raised when a filter of the query string is not understood, from ``read_filters``."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The dashboard's filters, as ``report coverage`` takes them."""
+
+    buyer: str | None = None
+    start: date | None = None
+    end: date | None = None
+    group_by: str = "buyer"
+    lang: str = "nl"
+    output: str = "html"
+
+    def query(self, **changes: str) -> str:
+        """Return the query string of these filters (with ``changes``), for links to the same numbers."""
+        values = {"buyer": self.buyer or "", "from": self.start.isoformat() if self.start else "",
+                  "to": self.end.isoformat() if self.end else "", "group_by": self.group_by,
+                  "lang": self.lang}  # fmt: skip
+        values.update(changes)
+        return "?" + urlencode({key: value for key, value in values.items() if value})
+
+
+def _date(params: QueryParams, name: str) -> date | None:
+    value = params.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise BadFilter(f"{name}: {value[:40]!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _choice(params: QueryParams, name: str, choices: tuple[str, ...], default: str) -> str:
+    value = params.get(name, "").strip() or default
+    if value not in choices:
+        raise BadFilter(f"{name}: {value[:40]!r} is not one of {', '.join(choices)}")
+    return value
+
+
+def read_filters(params: QueryParams) -> Filters:
+    """Return the filters of a query string, or raise ``BadFilter`` naming the one that is wrong."""
+    buyer = " ".join(params.get("buyer", "").split())[:200] or None
+    start, end = _date(params, "from"), _date(params, "to")
+    if start and end and start > end:
+        raise BadFilter(f"from: {start} is after to: {end}")
+    group_by = _choice(params, "group_by", report.GROUPS, "buyer")
+    lang, output = _choice(params, "lang", ("nl", "en"), "nl"), _choice(params, "format", FORMATS, "html")
+    return Filters(buyer, start, end, group_by, lang, output)
+
+
+def _chart(report_: report.Coverage, lang: str) -> str | None:
+    # An image rather than inline SVG: its styles stay inside it, so the page's policy allows no inline styles.
+    if not report_.months:
+        return None
+    svg = report.trend_svg(report_.months, lang)
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+def _download(body: str, media_type: str, filename: str) -> Response:
+    return Response(body.encode("utf-8"), media_type=media_type,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})  # fmt: skip
+
+
+async def coverage(request: Request) -> Response:
+    """The dashboard (``format=html``), or the same numbers as CSV (with a byte-order mark) or JSON."""
+    problem = None
+    try:
+        filters = read_filters(request.query_params)
+    except BadFilter as exc:
+        problem, filters = str(exc), Filters(lang="en" if request.query_params.get("lang") == "en" else "nl")
+    texts = report.TEXTS[filters.lang]
+    context = {"t": texts, "d": DASHBOARD[filters.lang], "groups": report.GROUPS, "labels": LABELS,
+               "form": {"buyer": filters.buyer or "", "from": filters.start or "", "to": filters.end or "",
+                        "group_by": filters.group_by}, "shown": SHOWN}  # fmt: skip
+    if problem:
+        return page("dashboard.html.j2", status=400, lang=filters.lang, problem=problem, report=None, **context)
+    computed = await run_in_threadpool(
+        report.coverage, engine=request.app.state.engine, group_by=filters.group_by, buyer=filters.buyer,
+        start=filters.start, end=filters.end, lang=filters.lang,
+    )  # fmt: skip
+    name = f"kansenradar-coverage-{filters.group_by}"
+    if filters.output in ("csv", "excel"):
+        # The byte-order mark makes spreadsheets read UTF-8, as `report coverage --format csv` writes it.
+        body = "\ufeff" + report.to_csv(computed, excel=filters.output == "excel")
+        return _download(body, "text/csv; charset=utf-8", f"{name}.csv")
+    if filters.output == "json":
+        return _download(report.to_json(computed), "application/json", f"{name}.json")
+    chart = await run_in_threadpool(_chart, computed, filters.lang)
+    downloads = {kind: filters.query(format=kind) for kind in ("csv", "excel", "json")}
+    return page("dashboard.html.j2", lang=filters.lang, report=computed, chart=chart, downloads=downloads,
+                problem=None, **context)  # fmt: skip
+
+
+ROUTES = [Route("/coverage", coverage, methods=["GET"])]

@@ -1,0 +1,220 @@
+"""The pages behind the links of a digest: feedback, unsubscribe and the company's own page.
+
+The token in the path is the whole authority (no login, no cookie, so no CSRF to guard against). GET only shows
+a page: mail scanners follow links, so only a POST changes anything. A tampered or expired token gets 403 and
+changes nothing; a valid token whose company or notice is gone gets 404.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs
+
+from sqlalchemy.engine import Engine
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+
+from jobs.clock import show
+from jobs.settings import Settings
+from jobs.web import tokens
+from jobs.web.rendering import error_page, money, page
+from jobs.web.texts import TEXTS
+from matcher.cpv import division_label
+from storage import repository
+from storage.db import session_scope
+from storage.models import Company, Notice
+from storage.records import safe_url
+from storage.repository import NoticeNotFoundError
+
+logger = logging.getLogger(__name__)
+
+# A one-click unsubscribe body is 26 bytes; nothing else is read from a request.
+MAX_BODY = 4096
+
+
+class Gone(LookupError):
+    """Raised when a valid token names a company or notice that is not stored (any more): 404."""
+
+
+def _language(company: Company) -> str:
+    return "en" if company.language == "en" else "nl"
+
+
+def _company(session: Any, company_id: str) -> Company:
+    company = session.get(Company, company_id)
+    if company is None:
+        raise Gone(f"company {company_id!r}")
+    return company
+
+
+def _refused(purpose: str, exc: tokens.TokenError) -> Response:
+    # Logged without the token: paths and tokens never reach the logs.
+    logger.info("Refused a %s link: %s", purpose, "expired" if exc.expired else "not valid")
+    return error_page(403)
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def _engine(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+# --- feedback -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _FeedbackView:
+    company: Company
+    notice: Notice
+
+
+def _feedback(engine: Engine, claim: tokens.FeedbackClaim, *, record: bool) -> _FeedbackView:
+    with session_scope(engine) as session:
+        company = _company(session, claim.company_id)
+        try:
+            notice = repository.find_notice(session=session, notice_id=claim.notice_id, source=claim.source)
+        except NoticeNotFoundError:
+            raise Gone(f"notice {claim.source}/{claim.notice_id}") from None
+        if record:
+            assert notice.id is not None
+            repository.set_feedback(session=session, company_id=company.id, notice_pk=notice.id,
+                                    lot_id=claim.lot_id, relevant=claim.relevant, channel="web")  # fmt: skip
+            logger.info("Feedback from %s on %s/%s: %s", company.id, claim.source, claim.notice_id,
+                        "relevant" if claim.relevant else "not relevant")  # fmt: skip
+        return _FeedbackView(company, notice)
+
+
+async def feedback(request: Request) -> Response:
+    """GET: ask "Past dit bij jullie?" with the answer the link carries; POST: record it (channel "web")."""
+    settings = _settings(request)
+    try:
+        claim = tokens.read_feedback_token(settings, request.path_params["token"])
+    except tokens.TokenError as exc:
+        return _refused("feedback", exc)
+    done = request.method == "POST"
+    try:
+        view = await run_in_threadpool(_feedback, _engine(request), claim, record=done)
+    except Gone:
+        return error_page(404)
+    lang = _language(view.company)
+    company_link = "../company/" + tokens.company_token(settings, company_id=view.company.id)
+    return page("feedback.html.j2", lang=lang, t=TEXTS[lang], done=done, claim=claim, company=view.company,
+                notice=view.notice, notice_url=safe_url(view.notice.url), company_link=company_link,
+                deadline=show(view.notice.deadline, settings.zone))  # fmt: skip
+
+
+# --- unsubscribe ----------------------------------------------------------------------------------------------
+
+
+def _unsubscribe(engine: Engine, company_id: str, *, record: bool) -> Company:
+    with session_scope(engine) as session:
+        company = _company(session, company_id)
+        if record:
+            repository.unsubscribe(session=session, company_id=company_id)
+        return company
+
+
+async def _one_click(request: Request) -> bool:
+    """Return whether the body is RFC 8058's ``List-Unsubscribe=One-Click`` (a mail client, not a person)."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return False
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY:
+            return False
+    if kind == "multipart/form-data":
+        # RFC 8058 allows multipart too; its one field's name and value are enough to recognise it.
+        return b'name="List-Unsubscribe"' in body and b"One-Click" in body
+    return parse_qs(body.decode("utf-8", "replace")).get("List-Unsubscribe") == ["One-Click"]
+
+
+async def unsubscribe(request: Request) -> Response:
+    """GET: ask to confirm; POST: unsubscribe (from the page, or RFC 8058 one-click without a page)."""
+    settings = _settings(request)
+    try:
+        company_id = tokens.read_unsubscribe_token(settings, request.path_params["token"])
+    except tokens.TokenError as exc:
+        return _refused("unsubscribe", exc)
+    done = request.method == "POST"
+    one_click = done and await _one_click(request)
+    try:
+        company = await run_in_threadpool(_unsubscribe, _engine(request), company_id, record=done)
+    except Gone:
+        return PlainTextResponse("Unknown.\n", status_code=404) if one_click else error_page(404)
+    if one_click:
+        return PlainTextResponse("Unsubscribed.\n")
+    lang = _language(company)
+    since = show(company.unsubscribed_at, settings.zone) if company.unsubscribed_at else None
+    return page("unsubscribe.html.j2", lang=lang, t=TEXTS[lang], company=company, done=done, since=since)
+
+
+# --- the company's page ---------------------------------------------------------------------------------------
+
+
+Said = dict[tuple[str, str, str], bool]  # (source, notice_id, lot_id or "") -> relevant
+
+
+def _company_page(engine: Engine, company_id: str) -> tuple[Company, list[dict[str, Any]], Said]:
+    with session_scope(engine) as session:
+        company = _company(session, company_id)
+        matches = repository.match_listing(session=session, company_ids=[company_id])
+        said = {(f.source, f.notice_id, f.lot_id or ""): f.relevant
+                for f in repository.list_feedback(session=session, company_id=company_id)}  # fmt: skip
+        return company, matches, said
+
+
+def _capacity(company: Company, texts: dict[str, str], lang: str) -> str:
+    parts = []
+    if company.max_contract_value is not None:
+        parts.append(texts["max_value"].format(value=money(company.max_contract_value, lang)))
+    if company.staff is not None:
+        parts.append(texts["staff"].format(staff=company.staff))
+    return ", ".join(parts)
+
+
+async def company_page(request: Request) -> Response:
+    """The company's current matches with their reasons and feedback buttons, and its profile."""
+    settings = _settings(request)
+    try:
+        company_id = tokens.read_company_token(settings, request.path_params["token"])
+    except tokens.TokenError as exc:
+        return _refused("company", exc)
+    try:
+        company, matches, said = await run_in_threadpool(_company_page, _engine(request), company_id)
+    except Gone:
+        return error_page(404)
+    lang, profile = _language(company), repository.to_profile(company)
+    shown = []
+    for m in matches:
+        lot = m["lot_id"] or ""
+        key = (m["source"], m["notice_id"])
+        actions = {}
+        for name, relevant in (("relevant_action", True), ("not_relevant_action", False)):
+            token = tokens.feedback_token(settings, company_id=company.id, source=m["source"],
+                                          notice_id=m["notice_id"], lot_id=m["lot_id"], relevant=relevant)  # fmt: skip
+            actions[name] = "../feedback/" + token
+        # A word on the whole notice counts for its lots too, unless the lot has its own.
+        word = said.get((*key, lot), said.get((*key, "")))
+        shown.append({**m, **actions, "title": m["title"] or m["notice_id"], "url": safe_url(m["url"]),
+                      "deadline": show(m["deadline"], settings.zone), "said": word})  # fmt: skip
+    cpv = [(code, division_label(code, lang)) for code in profile.cpv]
+    since = show(company.unsubscribed_at, settings.zone) if company.unsubscribed_at else None
+    return page("company.html.j2", lang=lang, t=TEXTS[lang], company=company, profile=profile, matches=shown,
+                cpv=cpv, capacity=_capacity(company, TEXTS[lang], lang), since=since)  # fmt: skip
+
+
+ROUTES = [
+    Route("/feedback/{token}", feedback, methods=["GET", "POST"]),
+    Route("/unsubscribe/{token}", unsubscribe, methods=["GET", "POST"]),
+    Route("/company/{token}", company_page, methods=["GET"]),
+]

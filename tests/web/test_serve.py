@@ -1,0 +1,168 @@
+"""`kansenradar serve` as a real process, spoken to over HTTP: links, one-click unsubscribe, downloads, headers."""
+
+from __future__ import annotations
+
+import json
+import socket
+import time
+from datetime import UTC, datetime, timedelta
+
+import time_machine
+from click.testing import CliRunner
+
+from jobs.cli import cli
+from jobs.web import tokens
+from storage import repository
+from storage.db import get_engine, session_scope
+from tests.dbutil import rows, scalar
+from tests.web.conftest import NOTICE_TITLE, Served, http
+
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+def _feedback_rows(served: Served) -> list[tuple[object, ...]]:
+    return rows(served.database_url, "SELECT company_id, lot_id, relevant, channel FROM feedback ORDER BY company_id")
+
+
+def _feedback_url(served: Served, company_id: str, *, relevant: bool, notice_id: str = "123456-2026") -> str:
+    url = tokens.feedback_url(served.settings, company_id=company_id, source="ted", notice_id=notice_id, lot_id=None,
+                              relevant=relevant)  # fmt: skip
+    served.tokens.append(url.rsplit("/", 1)[1])
+    return url
+
+
+def _companies(served: Served) -> dict[str, dict[str, object]]:
+    listed = served.run("companies", "list", "--format", "jsonl")
+    return {row["id"]: row for row in map(json.loads, listed.splitlines())}
+
+
+def test_health_and_security_headers_on_every_response(served: Served) -> None:
+    health = http(f"{served.base}/health")
+    assert health.status == 200 and json.loads(health.body) == {"status": "ok", "database": "ok"}
+    for path, status in (("/health", 200), ("/coverage", 200), ("/feedback/nonsense", 403), ("/elsewhere", 404)):
+        reply = http(served.base + path)
+        assert reply.status == status, path
+        policy = reply.headers["content-security-policy"]
+        assert "default-src 'none'" in policy and "script-src" not in policy and "unsafe-inline" not in policy
+        assert reply.headers["x-content-type-options"] == "nosniff"
+        assert reply.headers["referrer-policy"] == "no-referrer"
+        assert reply.headers["x-frame-options"] == "DENY"
+        assert "camera=()" in reply.headers["permissions-policy"]
+        assert "server" not in reply.headers
+    not_allowed = http(f"{served.base}/health", data=b"")
+    assert not_allowed.status == 405 and set(not_allowed.headers["allow"].split(", ")) == {"GET", "HEAD"}
+
+
+def test_get_shows_the_question_and_only_post_records_it(served: Served) -> None:
+    url = _feedback_url(served, "green-co", relevant=True)
+    page = http(url)
+    assert page.status == 200 and "Is this one for you?" in page.text and NOTICE_TITLE in page.text
+    assert '<strong id="answer">Fits us</strong>' in page.text and 'lang="en"' in page.text
+    assert _feedback_rows(served) == []  # a mail scanner following the link changes nothing
+    done = http(url, data=b"")
+    assert done.status == 200 and "Noted: this tender fits Green Co." in done.text
+    assert _feedback_rows(served) == [("green-co", "", True, "web")]
+    assert http(url, data=b"").status == 200  # posting twice is harmless: the latest word counts
+    assert len(_feedback_rows(served)) == 1
+
+
+def test_tampered_expired_and_foreign_tokens_get_403_and_change_nothing(served: Served) -> None:
+    before = _feedback_rows(served)
+    good = _feedback_url(served, "groen-noord", relevant=False)
+    with time_machine.travel(datetime.now(UTC) - timedelta(days=61), tick=False):
+        expired = _feedback_url(served, "groen-noord", relevant=False)
+        expired_page = tokens.company_url(served.settings, company_id="groen-noord")
+    tampered = good[:-3] + ("xyz" if not good.endswith("xyz") else "abc")
+    page_link = tokens.company_url(served.settings, company_id="groen-noord")
+    foreign = page_link.replace("/company/", "/unsubscribe/")  # a page link is no unsubscribe link
+    for url in (tampered, expired, foreign, good.replace(good.rsplit("/", 1)[1], "A" * 60)):
+        assert http(url).status == 403, url
+        refused = http(url, data=b"List-Unsubscribe=One-Click", headers=FORM)
+        assert refused.status == 403 and "niet (meer) geldig" in refused.text
+    assert http(expired_page).status == 403
+    assert _feedback_rows(served) == before
+    assert scalar(served.database_url, "SELECT COUNT(*) FROM company WHERE unsubscribed_at IS NOT NULL") == 0
+
+
+def test_valid_token_for_an_unknown_company_or_notice_is_404(served: Served) -> None:
+    assert http(_feedback_url(served, "nobody", relevant=True), data=b"").status == 404
+    assert http(_feedback_url(served, "groen-noord", relevant=True, notice_id="999-2026"), data=b"").status == 404
+    assert http(tokens.company_url(served.settings, company_id="nobody")).status == 404
+    one_click = http(tokens.unsubscribe_url(served.settings, company_id="nobody"), data=b"List-Unsubscribe=One-Click",
+                     headers=FORM)  # fmt: skip
+    assert one_click.status == 404
+    assert _feedback_rows(served) == [("green-co", "", True, "web")]
+
+
+def test_one_click_unsubscribe_sticks_through_a_reimport(served: Served) -> None:
+    url = tokens.unsubscribe_url(served.settings, company_id="stopper")
+    served.tokens.append(url.rsplit("/", 1)[1])
+    page = http(url)
+    assert page.status == 200 and "Stopper &amp; Zn ontvangt dan geen wekelijkse kansen" in page.text
+    assert scalar(served.database_url, "SELECT unsubscribed_at FROM company WHERE id = 'stopper'") is None
+    reply = http(url, data=b"List-Unsubscribe=One-Click", headers=FORM)  # RFC 8058, as a mail client posts it
+    assert reply.status == 200 and reply.headers["content-type"].startswith("text/plain")
+    assert reply.text == "Unsubscribed.\n"
+    listed = _companies(served)
+    when = datetime.fromisoformat(str(listed["stopper"]["unsubscribed_at"]))
+    assert abs(datetime.now(UTC) - when) < timedelta(minutes=5)
+    assert listed["groen-noord"]["unsubscribed_at"] is None
+    assert "0 new, 0 updated, 3 unchanged" in served.run("companies", "import", str(served.folder / "companies.yaml"))
+    (served.folder / "changed.yaml").write_text(
+        (served.folder / "companies.yaml").read_text().replace("Groenonderhoud in Amsterdam.", "Groen en grijs.")
+    )
+    assert "1 updated" in served.run("companies", "import", str(served.folder / "changed.yaml"))
+    again = _companies(served)
+    assert again["stopper"]["unsubscribed_at"] == listed["stopper"]["unsubscribed_at"]
+    engine = get_engine(served.database_url)
+    with session_scope(engine) as session:
+        assert repository.subscribed(session=session) == ["green-co", "groen-noord"]
+        assert repository.is_unsubscribed(session=session, company_id="stopper")
+    engine.dispose()
+    assert "Afgemeld sinds" in http(url).text
+    assert http(url, data=b"List-Unsubscribe=One-Click", headers=FORM).status == 200  # again: still fine
+
+
+def test_coverage_downloads_are_the_report_commands_numbers(served: Served) -> None:
+    for args, query in ((["--group-by", "buyer"], "group_by=buyer"), (["--group-by", "month", "--lang", "en"],
+                                                                    "group_by=month&lang=en")):  # fmt: skip
+        csv_reply = http(f"{served.base}/coverage?{query}&format=csv")
+        assert csv_reply.status == 200 and csv_reply.headers["content-type"].startswith("text/csv")
+        assert "attachment" in csv_reply.headers["content-disposition"]
+        assert csv_reply.body.startswith(b"\xef\xbb\xbf")
+        written = served.folder / "coverage.csv"  # a file keeps the CSV's CRLF line ends as they are
+        served.run("report", "coverage", "--format", "csv", "--output", str(written), *args)
+        assert csv_reply.body == written.read_bytes()
+        expected = json.loads(served.run("report", "coverage", "--format", "json", *args))
+        got = json.loads(http(f"{served.base}/coverage?{query}&format=json").body)
+        assert (got["groups"], got["total"]) == (expected["groups"], expected["total"])
+    filtered = http(f"{served.base}/coverage?buyer=utrecht&from=2026-10-01&to=2026-10-31&format=json")
+    assert [g["group"] for g in json.loads(filtered.body)["groups"]] == ["Gemeente Utrecht"]
+    bad = http(f"{served.base}/coverage?from=yesterday")
+    assert bad.status == 400 and "from: &#39;yesterday&#39; is not a date" in bad.text
+
+
+def test_serve_refuses_a_port_in_use(sqlite_url: str) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(cli, ["--database-url", sqlite_url, "serve", "--port", str(port)],
+                                    env={"KANSENRADAR_SECRET_KEY": "k" * 40})  # fmt: skip
+    assert result.exit_code == 2 and f"--port {port}: cannot listen there" in result.output
+
+
+def test_the_log_names_paths_without_tokens(served: Served) -> None:
+    assert http(_feedback_url(served, "groen-noord", relevant=True)).status == 200
+    unsubscribe = tokens.unsubscribe_url(served.settings, company_id="stopper")
+    served.tokens.append(unsubscribe.rsplit("/", 1)[1])
+    assert http(unsubscribe, data=b"").status == 200
+    assert http(f"{served.base}/coverage?group_by=region").status == 200
+    expected = ("GET /feedback/… 200", "POST /unsubscribe/… 200", "GET /coverage 200")
+    deadline = time.monotonic() + 10  # the access line is written just after the reply has gone out
+    while not all(line in served.log.read_text(encoding="utf-8") for line in expected) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    log = served.log.read_text(encoding="utf-8")
+    assert all(line in log for line in expected), log
+    assert not [token for token in served.tokens if token in log]
+    assert "/feedback/ey" not in log and "test-only-secret-key" not in log
