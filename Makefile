@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench eval model lint clean
+.PHONY: demo test bench eval model codelists lint clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Kansenradar needs Python 3.11 or newer: make PYTHON=python3.11 ...")'
@@ -33,10 +33,15 @@ bench: $(STAMP)-test
 	$(BIN)/python -m tests.benchmarks
 
 SHARED_NOTICES := ../shared/data/notices
+SHARED_CODELISTS := ../shared/data/codelists
 
 # The clause model, rebuilt from the labelled corpus (train split; tuned on dev); the result is committed.
 model: $(STAMP)-app
 	$(BIN)/python -m jobs.clause_training tests/data/clauses matcher/models
+
+# The shipped code list labels (CPV, NUTS, eForms codes in nl/en/de/fr), derived from the shared label files.
+codelists: $(STAMP)-app
+	$(BIN)/python -m jobs.codelist_build $(SHARED_CODELISTS) matcher/codelists
 
 eval: $(STAMP)-app
 	$(BIN)/kansenradar eval clauses tests/data/clauses --split test

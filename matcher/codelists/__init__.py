@@ -1,0 +1,64 @@
+"""Labels for the code lists people see: every CPV code, NUTS region and the eForms social codes, in nl/en/de/fr.
+
+The table ``labels.tsv.gz`` is derived by ``jobs.codelist_build`` (``make codelists``) from the Publications Office's
+eForms label files (CC BY 4.0, Publications Office of the European Union; see ``README.md`` here), so users get a
+Dutch label for every code without a setting.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import gzip
+import io
+from importlib import resources
+
+LANGUAGES = ("nl", "en", "de", "fr")
+COLUMNS = ("list", "code", "check", *LANGUAGES)
+# The lists the product shows (reports, digests, reasons) or learns from (CPV labels as text for the CPV model).
+SHIPPED_LISTS = frozenset({
+    "cpv", "nuts", "country", "buyer-legal-type", "contract-nature", "notice-type", "procurement-procedure-type",
+    "reserved-procurement", "social-objective", "strategic-procurement", "award-criterion-type",
+    "main-activity", "language", "currency",
+})  # fmt: skip
+
+
+@functools.cache
+def _table() -> dict[tuple[str, str], tuple[str, ...]]:
+    raw = gzip.decompress(resources.files(__package__).joinpath("labels.tsv.gz").read_bytes()).decode("utf-8")
+    rows = csv.reader(io.StringIO(raw), delimiter="\t")
+    header = next(rows)
+    if tuple(header) != COLUMNS:
+        raise ValueError(f"labels.tsv.gz has columns {header}, expected {list(COLUMNS)}")
+    return {(row[0], row[1]): tuple(row[2:]) for row in rows}
+
+
+def label(list_name: str, code: str, lang: str = "nl") -> str | None:
+    """Return the label of ``code`` in ``list_name`` in ``lang`` (English when that language has none), or None.
+
+    >>> label("cpv", "77310000-6"), label("nuts", "NL32", "nl"), label("reserved-procurement", "res-ws", "en")[:38]
+    ('Beplanten en onderhouden van groengebieden', 'Noord-Holland', 'Participation is reserved to sheltered')
+    """
+    key = code.split("-")[0] if list_name == "cpv" else code
+    row = _table().get((list_name, key))
+    if row is None:
+        return None
+    by_lang = dict(zip(LANGUAGES, row[1:], strict=True))
+    return by_lang.get(lang) or by_lang["en"] or None
+
+
+def cpv_label(code: str, lang: str = "nl") -> str | None:
+    """Return the label of a CPV code (with or without check digit) in ``lang``."""
+    return label("cpv", code, lang)
+
+
+def cpv_with_check_digit(code: str) -> str:
+    """Return ``77310000-6`` for ``77310000`` (unchanged when the code is not in the CPV list)."""
+    digits = code.split("-")[0]
+    row = _table().get(("cpv", digits))
+    return f"{digits}-{row[0]}" if row and row[0] else code
+
+
+def codes(list_name: str) -> list[str]:
+    """Return every code of ``list_name`` in the table, sorted."""
+    return sorted(code for (name, code) in _table() if name == list_name)
