@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench eval model codelists lint clean
+.PHONY: demo test bench eval model codelists messages lint clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Kansenradar needs Python 3.11 or newer: make PYTHON=python3.11 ...")'
@@ -12,7 +12,7 @@ $(BIN)/python:
 
 # Reinstall only when the project's metadata changes; the install is editable, so code changes need nothing.
 $(STAMP)-app: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[demo]'
 	touch $@
 
 $(STAMP)-test: pyproject.toml | $(BIN)/python
@@ -45,6 +45,18 @@ codelists: $(STAMP)-app
 
 eval: $(STAMP)-app
 	$(BIN)/kansenradar eval clauses tests/data/clauses --split test
+# The gettext catalogs: extract messages from code and templates (babel.cfg), then update the .po files of each
+# language. Translate the new entries in the nl catalog (English is the message id); tests fail until you do.
+PYBABEL_EXTRACT := $(BIN)/pybabel extract -F babel.cfg --no-wrap --sort-by-file --project Kansenradar --version 0.1 \
+                   --copyright-holder Kansenradar
+messages: $(STAMP)-app
+	$(PYBABEL_EXTRACT) -o jobs/locale/kansenradar.pot jobs
+	$(BIN)/pybabel update --no-wrap --init-missing -D kansenradar -i jobs/locale/kansenradar.pot -d jobs/locale -l nl
+	$(BIN)/pybabel update --no-wrap --init-missing -D kansenradar -i jobs/locale/kansenradar.pot -d jobs/locale -l en
+	$(PYBABEL_EXTRACT) -o matcher/locale/matcher.pot matcher
+	$(BIN)/pybabel update --no-wrap --init-missing -D matcher -i matcher/locale/matcher.pot -d matcher/locale -l nl
+	$(BIN)/pybabel update --no-wrap --init-missing -D matcher -i matcher/locale/matcher.pot -d matcher/locale -l en
+
 	$(BIN)/kansenradar eval clauses tests/data/clauses/prevalence.jsonl
 	@if [ -d $(SHARED_NOTICES) ]; then \
 	  $(BIN)/kansenradar eval matching tests/data/relevance_profiles.yaml tests/data/relevance.jsonl \

@@ -12,63 +12,23 @@ import logging
 import smtplib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime, parseaddr
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
-from jobs.clock import iso_week, show, week_start
+from jobs.clock import iso_week, week_start
+from jobs.digest_mail import build_message, collect, mail_domain
 from jobs.settings import Settings
-from jobs.templating import TEMPLATES
 from storage import repository
 from storage.db import session_scope
 from storage.models import Company
-from storage.records import safe_url
 from storage.types import utcnow
 
 __all__ = ["DigestRun", "expire_and_retry", "iso_week", "send_digests", "week_start"]
 
 logger = logging.getLogger(__name__)
-SOON_DAYS = 14
 COUNTS = ("sent", "outbox", "already", "no_matches", "no_address", "unsubscribed", "failed", "uncertain", "expired")
-
-TEXTS = {
-    "nl": {"greeting": "Beste",
-           "intro": "Kansenradar vond in week {week} {count} aanbesteding(en) die bij jullie passen.",
-           "bids": "Om zelf op in te schrijven", "partners": "Kansen als partner",
-           "partners_intro": "Te groot om alleen te doen, maar de winnaar moet sociale doelen halen: jullie kunnen de "
-                             "partner zijn die daarbij helpt.",
-           "soon": "Deadlines binnenkort", "lot": "perceel", "deadline": "deadline", "score": "score",
-           "why": "Waarom", "arrange": "Nog te regelen",
-           "footer": "Deze samenvatting komt van Kansenradar: aanbestedingen voor bewonersbedrijven.",
-           "unsubscribe": "Afmelden", "subject": "Kansenradar {week}: {count} kans(en) voor {name}"},
-    "en": {"greeting": "Dear", "intro": "Kansenradar found {count} tender(s) that fit you in week {week}.",
-           "bids": "To bid on yourselves", "partners": "Partner opportunities",
-           "partners_intro": "Too large to take on alone, but the winner must meet social goals: you can be the "
-                             "partner who helps.",
-           "soon": "Deadlines soon", "lot": "lot", "deadline": "deadline", "score": "score", "why": "Why",
-           "arrange": "To arrange", "footer": "This digest comes from Kansenradar: tenders for resident companies.",
-           "unsubscribe": "Unsubscribe", "subject": "Kansenradar {week}: {count} opportunit(ies) for {name}"},
-}  # fmt: skip
-
-
-@dataclass(frozen=True)
-class DigestItem:
-    """One tender in a digest."""
-
-    title: str
-    buyer: str
-    lot_id: str | None
-    deadline: str | None
-    deadline_at: datetime | None
-    score: str
-    url: str | None
-    why: str
-    reasons: tuple[str, ...]
-    to_arrange: tuple[str, ...] = ()
 
 
 @dataclass
@@ -94,11 +54,6 @@ class UnknownCompanyError(LookupError):
     """Raised when a digest is asked for a company id that is not stored, from ``send_digests``."""
 
 
-def _one_line(value: str | None) -> str:
-    # Header values and subjects must never carry a line break from notice or company text.
-    return " ".join((value or "").split())
-
-
 def message_id_for(company_id: str, week: str, domain: str) -> str:
     """Return the Message-ID of a company's digest for a week: the same on every attempt, so a resend is
     recognisable as the same message.
@@ -107,56 +62,6 @@ def message_id_for(company_id: str, week: str, domain: str) -> str:
     '<kansenradar.2026-W49.groen-noord@kansen.example>'
     """
     return f"<kansenradar.{week}.{company_id}@{domain}>"
-
-
-def collect(*, session: Session, company: Company, as_of: datetime, settings: Settings,
-            ) -> tuple[list[DigestItem], list[DigestItem]]:  # fmt: skip
-    """Return a company's open bid and partner matches for its digest, best first, within its preferences."""
-    bids, partners = [], []
-    for match, notice in repository.matches_of(session=session, company_id=company.id):
-        if notice.superseded_by is not None or match.score < company.min_score:
-            continue
-        if notice.deadline is not None and notice.deadline < as_of:
-            continue
-        record = notice.record
-        lot = next((lot for lot in record.get("lots") or [] if lot.get("lot_id") == match.lot_id), None)
-        title = record.get("title") or notice.notice_id
-        if lot and lot.get("title"):
-            title = f"{title} — {lot['title']}"
-        deadline = notice.deadline
-        item = DigestItem(
-            title=_one_line(title), buyer=_one_line(notice.buyer_name), lot_id=match.lot_id or None,
-            deadline=show(deadline, settings.zone) if deadline else None, deadline_at=deadline,
-            score=f"{match.score:.0%}", url=safe_url(notice.url), why=match.reasons[0] if match.reasons else "",
-            reasons=tuple(match.reasons[1:]), to_arrange=tuple(match.to_arrange),
-        )  # fmt: skip
-        (bids if match.kind == "bid" else partners).append(item)
-    return bids[: company.max_items], partners[: max(3, company.max_items // 2)]
-
-
-def build_message(*, company: Company, week: str, bids: list[DigestItem], partners: list[DigestItem],
-                  settings: Settings, message_id: str, now: datetime) -> EmailMessage:  # fmt: skip
-    """Return the digest e-mail: plain text and HTML alternatives, with Date, Message-ID and List-Unsubscribe."""
-    lang = "en" if company.language == "en" else "nl"
-    texts = TEXTS[lang]
-    sender = parseaddr(settings.smtp_from)
-    unsubscribe = settings.unsubscribe or f"mailto:{sender[1]}?subject=unsubscribe%20{company.id}"
-    soon = sorted((i for i in bids + partners if i.deadline_at and i.deadline_at - now <= timedelta(days=SOON_DAYS)),
-                  key=lambda i: i.deadline_at or now)  # fmt: skip
-    subject = texts["subject"].format(week=week, count=len(bids) + len(partners), name=_one_line(company.name))
-    context = {"company": company, "week": week, "bids": bids, "partners": partners, "soon": soon, "t": texts,
-               "lang": lang, "unsubscribe": unsubscribe, "subject": subject}  # fmt: skip
-    message = EmailMessage()
-    message["Subject"] = subject
-    message["From"] = Address(display_name=_one_line(sender[0]), addr_spec=sender[1])
-    message["To"] = Address(display_name=_one_line(company.name), addr_spec=company.email or "")
-    message["Date"] = format_datetime(now.astimezone(settings.zone))
-    message["Message-ID"] = message_id
-    message["List-Unsubscribe"] = f"<{_one_line(unsubscribe)}>"
-    message["Content-Language"] = lang
-    message.set_content(TEMPLATES.get_template("digest.txt.j2").render(context))
-    message.add_alternative(TEMPLATES.get_template("digest.html.j2").render(context), subtype="html")
-    return message
 
 
 def _send(message: EmailMessage, settings: Settings) -> None:
@@ -212,7 +117,7 @@ def send_digests(*, engine: Engine, settings: Settings, week: str, as_of: dateti
         company_ids = [c.id for c in repository.list_companies(session=session) if company_id in (None, c.id)]
     if company_id is not None and not company_ids:
         raise UnknownCompanyError(company_id)
-    domain = parseaddr(settings.smtp_from)[1].partition("@")[2] or "kansenradar.localhost"
+    domain = mail_domain(settings)
     for cid in company_ids:
         with session_scope(engine) as session:
             company = session.get(Company, cid)

@@ -78,6 +78,8 @@ class Buyer(_Strict):
     country: Annotated[str, _short(8)] | None = None
     city: str | None = None
     nuts: str | None = None
+    # eForms BT-11 buyer-legal-type code ("la", "ra", "cga", "body-pl", ...); TED XML CA_TYPE mapped onto it.
+    legal_type: Annotated[str, _short(32)] | None = None
 
 
 class AwardCriterion(_Strict):
@@ -111,6 +113,13 @@ class LotRecord(_Strict):
     selection_criteria: str | None = None
     # eForms BT-300 / TED XML INFO_ADD: where buyers often write social conditions in words.
     additional_information: str | None = None
+    # eForms BT-15: where this lot's procurement documents are.
+    documents_url: str | None = None
+
+    @field_validator("documents_url")
+    @classmethod
+    def _documents_url(cls, value: str | None) -> str | None:
+        return safe_url(value)
 
 
 class SocialCodes(_Strict):
@@ -144,10 +153,12 @@ class NoticeRecord(_Strict):
     publication_date: date | None = None
     deadline: AwareDatetime | None = None
     url: str | None = None
+    # Where the procurement documents are (eForms BT-15, TED XML URL_DOCUMENT, OCDS tender documents).
+    documents_url: str | None = None
     lots: list[LotRecord] = []
     social: SocialCodes = SocialCodes()
 
-    @field_validator("url")
+    @field_validator("url", "documents_url")
     @classmethod
     def _url(cls, value: str | None) -> str | None:
         return safe_url(value)

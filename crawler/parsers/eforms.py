@@ -53,6 +53,9 @@ X = {
     "pub_number": _xp(f"{EXT}/efac:Publication/efbc:NoticePublicationID[@schemeName='ojs-notice-id']/text()"),
     "pub_date": _xp(f"{EXT}/efac:Publication/efbc:PublicationDate/text()"),
     "buyer_ids": _xp("cac:ContractingParty/cac:Party/cac:PartyIdentification/cbc:ID/text()"),
+    "buyer_legal_type": _xp(
+        "cac:ContractingParty/cac:ContractingPartyType/cbc:PartyTypeCode[@listName='buyer-legal-type']/text()"
+    ),
     "organisations": _xp(f"{EXT}/efac:Organizations/efac:Organization/efac:Company"),
     "org_id": _xp("cac:PartyIdentification/cbc:ID/text()"),
     "org_name": _xp("cac:PartyName/cbc:Name"),
@@ -100,6 +103,10 @@ X = {
         f"{EXT}/efac:AwardCriterionParameter[efbc:ParameterCode/@listName='number-weight']/efbc:ParameterNumeric/text()"
     ),
     "selection": _xp(f"{TERMS}/{EXT}/efac:SelectionCriteria/cbc:Description"),
+    # BT-15: the address of the procurement documents.
+    "documents": _xp(
+        f"{TERMS}/cac:CallForTendersDocumentReference/cac:Attachment/cac:ExternalReference/cbc:URI/text()"
+    ),
 }
 
 
@@ -175,6 +182,7 @@ def _lot(lot: etree._Element, lang: str | None) -> dict[str, Any]:
         "award_criteria": _criteria(lot, lang),
         "selection_criteria": _texts(X["selection"](lot), lang),
         "additional_information": _texts(X["note"](project), lang),
+        "documents_url": _first(X["documents"](lot)),
     }
 
 
@@ -182,9 +190,11 @@ def _buyer(root: etree._Element) -> dict[str, Any]:
     buyer_id = _first(X["buyer_ids"](root))
     companies = X["organisations"](root)
     company = next((c for c in companies if _first(X["org_id"](c)) == buyer_id), None)
+    legal_type = _first(X["buyer_legal_type"](root))
     if company is None:
-        return {}
+        return {"legal_type": legal_type}
     return {
+        "legal_type": legal_type,
         "name": _text(X["org_name"](company), None),
         "country": country_alpha2(_first(X["org_country"](company))),
         "city": _first(X["org_city"](company)),
@@ -228,6 +238,7 @@ def parse_eforms(root: etree._Element, *, name: str, source: str) -> NoticeRecor
         "publication_date": parse_date(_first(X["pub_date"](root)) or _first(X["issue_date"](root))),
         "deadline": min(deadlines) if deadlines else None,
         "url": f"https://ted.europa.eu/en/notice/-/detail/{pub_number}" if pub_number else None,
+        "documents_url": next((lot["documents_url"] for lot in lots if lot["documents_url"]), None),
         "lots": lots,
         "social": social_union(lots),
     }

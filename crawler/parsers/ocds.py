@@ -128,6 +128,13 @@ def _social(holder: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _documents_url(tender: dict[str, Any]) -> str | None:
+    """Return the tender documents' address: the bidding documents, else the first document with a URL."""
+    documents = [d for d in map(_dict, _list(tender.get("documents"))) if d.get("url")]
+    bidding = [d for d in documents if d.get("documentType") == "biddingDocuments"]
+    return next((str(d["url"]) for d in bidding + documents), None)
+
+
 def _notice_type(release: dict[str, Any]) -> str:
     tags = set(_list(release.get("tag")))
     if tags & {"award", "awardUpdate", "contract", "contractUpdate"} or release.get("awards"):
@@ -186,6 +193,7 @@ def release_record(release: dict[str, Any], *, source: str) -> NoticeRecord:
             "publication_date": parse_date(release.get("date")),
             "deadline": min(deadlines) if deadlines else None,
             "url": next((d.get("url") for d in map(_dict, _list(tender.get("documents"))) if d.get("url")), None),
+            "documents_url": _documents_url(tender),
             "lots": lots,
             # The tender itself can carry the same fields as its lots.
             "social": social_union([*lots, tender_social]),

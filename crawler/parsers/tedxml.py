@@ -39,6 +39,11 @@ NOTICE_TYPES = {
     "CONCESSION": "cn-standard", "CONCESSION_AWARD": "can-standard",
 }  # fmt: skip
 SOCIAL_FORMS = frozenset({"F21", "F22", "F23"})
+# CA_TYPE -> eForms buyer-legal-type, as the Publications Office's converter maps it (xslt/ca-types-mapping.xml).
+BUYER_LEGAL_TYPES = {
+    "BODY_PUBLIC": "body-pl", "EU_INSTITUTION": "eu-ins-bod-ag", "MINISTRY": "cga", "NATIONAL_AGENCY": "cga",
+    "REGIONAL_AGENCY": "body-pl-ra", "REGIONAL_AUTHORITY": "ra",
+}  # fmt: skip
 
 
 def _find(element: etree._Element | None, path: str) -> etree._Element | None:
@@ -99,6 +104,18 @@ def _notice_type(form: etree._Element) -> str | None:
     return FORM_TYPES.get(code)
 
 
+def _web_address(text: str | None) -> str | None:
+    """Return a URL as written, with ``http://`` added where TED XML gives a bare host ("www.example.cz/x").
+
+    >>> _web_address("www.egordion.cz/nabidka"), _web_address("https://x.eu/d"), _web_address(None)
+    ('http://www.egordion.cz/nabidka', 'https://x.eu/d', None)
+    """
+    text = (text or "").strip()
+    if not text:
+        return None
+    return text if "://" in text else f"http://{text}"
+
+
 def _money(element: etree._Element | None) -> dict[str, Any] | None:
     amount = parse_amount(element.text if element is not None else None)
     return None if amount is None else {"amount": amount, "currency": element.get("CURRENCY")}  # type: ignore[union-attr]
@@ -147,7 +164,8 @@ def parse_ted_xml(root: etree._Element, *, name: str, source: str) -> NoticeReco
         raise ParseError(name, exc.reason) from None
     coded = _find(root, "{*}CODED_DATA_SECTION")
     contract = _find(form, "{*}OBJECT_CONTRACT")
-    body = _find(form, "{*}CONTRACTING_BODY/{*}ADDRESS_CONTRACTING_BODY")
+    authority = _find(form, "{*}CONTRACTING_BODY")
+    body = _find(authority, "{*}ADDRESS_CONTRACTING_BODY")
     procedure = _find(form, "{*}PROCEDURE")
     lefti = _find(form, "{*}LEFTI")
     lang = (form.get("LG") or _text(_find(coded, "{*}NOTICE_DATA/{*}LG_ORIG")) or "").lower() or None
@@ -214,6 +232,7 @@ def parse_ted_xml(root: etree._Element, *, name: str, source: str) -> NoticeReco
             ),
             "city": _text(_find(body, "{*}TOWN")) or _text(form.find(".//{*}ADDRESS_NOT_STRUCT/{*}TOWN")),
             "nuts": _attr(body, "{*}NUTS", "CODE"),
+            "legal_type": BUYER_LEGAL_TYPES.get(_attr(authority, "{*}CA_TYPE", "VALUE") or ""),
         },
         "cpv_main": cpv_main,
         "cpv_additional": [c for c in unique(c for lot in lots for c in lot["cpv_additional"]) if c != cpv_main],
@@ -223,6 +242,7 @@ def parse_ted_xml(root: etree._Element, *, name: str, source: str) -> NoticeReco
         "publication_date": parse_date(_text(_find(coded, "{*}REF_OJS/{*}DATE_PUB"))),
         "deadline": deadline,
         "url": (uri or "").strip() or f"https://ted.europa.eu/en/notice/-/detail/{pub_number}",
+        "documents_url": _web_address(_text(_find(authority, "{*}URL_DOCUMENT"))),
         "lots": lots,
         "social": {
             "reserved_participation": reserved,

@@ -19,7 +19,10 @@ def demo(ctx: click.Context, output: Path) -> None:
     """Run Kansenradar offline on the example notices and companies it ships, into its own folder.
 
     Crawls the example eForms notices with the files spider, finds inclusive clauses, matches the six example
-    resident companies, writes their digests to the outbox as .eml files and the coverage report as HTML.
+    resident companies, and starts `kansenradar serve` on 127.0.0.1 with a demo-only key. Writes their digests
+    (.eml files with a calendar attachment, links to that server) to the outbox, tries every link in them, writes
+    the coverage report as HTML, and takes screenshots of a digest, a company page and the dashboard with
+    headless Chromium when it is installed.
     """
     from jobs.demo import DEMO_AS_OF, run_demo
 
@@ -31,6 +34,14 @@ def demo(ctx: click.Context, output: Path) -> None:
     click.echo(f"  {summary.notices} example notices, {summary.with_clause} with an inclusive clause")
     click.echo(f"  database:        {summary.database}")
     click.echo(f"  digests (.eml):  {summary.outbox}")
-    click.echo(f"  coverage report: {summary.report}\n")
+    click.echo(f"  coverage report: {summary.report}")
+    failed = f", {len(summary.links_failed)} failed" if summary.links_failed else ""
+    click.echo(f"  digest links:    {summary.links_checked} tried against {summary.public_url}{failed}")
+    if summary.screenshots:
+        click.echo("  screenshots:     " + ", ".join(str(path) for path in summary.screenshots))
+    else:
+        click.echo(f"  screenshots:     skipped: {summary.screenshots_skipped}")
+    port = summary.public_url.rsplit(":", 1)[1]
+    click.echo(f"  links again:     cd {output} && kansenradar serve --port {port}   (reads the .env there)\n")
     echo_table(["company", "bid", "partner", "digest"], ([c, b, p, f] for c, b, p, f in summary.rows),
                widths=[20, 4, 8, 90])  # fmt: skip

@@ -10,6 +10,7 @@ from jobs.clock import local_week, now_in, week_start
 from jobs.digest import UnknownCompanyError, send_digests
 from jobs.locks import LockedError, run_lock
 from jobs.output import writable_folder
+from jobs.web import tokens
 
 
 @click.command("digest", context_settings=CONTEXT_SETTINGS)
@@ -25,7 +26,8 @@ def digest_command(ctx: click.Context, week: str | None, company_id: str | None,
                    resend_uncertain: bool) -> None:  # fmt: skip
     """Deliver each company's digest of matched tenders for a week, once per company and week.
 
-    Dutch unless the company's language is en; HTML and plain-text parts. Without --send, or without SMTP
+    Dutch unless the company's language is en; HTML and plain-text parts and the deadlines as an .ics
+    attachment; with KANSENRADAR_PUBLIC_URL, feedback links and one-click unsubscribe. Without --send, or without SMTP
     settings, the messages go to KANSENRADAR_OUTBOX as .eml files. A failed send stays pending for later runs;
     the exit code is then 1. Takes the same lock as `run` (exit 3 while another holds it).
 
@@ -41,6 +43,10 @@ def digest_command(ctx: click.Context, week: str | None, company_id: str | None,
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--week") from None
     week = week or local_week(now, app.zone)
+    try:
+        tokens.links_enabled(app.settings)  # a public address without its key is a setting to fix, not a crash
+    except tokens.LinkConfigError as exc:
+        raise ConfigError(str(exc)) from None
     if send and not app.settings.smtp_host:
         click.echo("KANSENRADAR_SMTP_HOST is not set: writing to the outbox instead", err=True)
     if not (send and app.settings.smtp_host):

@@ -10,7 +10,8 @@ import click
 from jobs.app import app_from
 from jobs.cli.base import CONTEXT_SETTINGS, ConfigError
 from jobs.output import check_period, date_option, writable_folder
-from jobs.report import GROUPS, coverage, to_csv, to_html, to_json
+from jobs.report import GROUPS, coverage
+from jobs.report_formats import to_csv, to_html, to_json
 
 
 @click.group("report", context_settings=CONTEXT_SETTINGS)

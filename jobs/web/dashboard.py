@@ -12,16 +12,17 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlencode
 
+from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from jobs import report
+from jobs import report, report_formats
+from jobs.language import catalog
+from jobs.report_labels import GROUP_NAMES
 from jobs.web.rendering import page
-from jobs.web.texts import DASHBOARD
-from matcher import LABELS
 
 logger = logging.getLogger(__name__)
 
@@ -81,12 +82,13 @@ def read_filters(params: QueryParams) -> Filters:
     return Filters(buyer, start, end, group_by, lang, output)
 
 
-def _chart(report_: report.Coverage, lang: str) -> str | None:
+def _chart(report_: report.Coverage, lang: str, alt: str) -> Markup | None:
     # An image rather than inline SVG: its styles stay inside it, so the page's policy allows no inline styles.
     if not report_.months:
         return None
-    svg = report.trend_svg(report_.months, lang)
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    svg = report_formats.trend_svg(report_.months, lang)
+    source = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return Markup('<img class="chart" alt="{}" src="{}">').format(alt, source)
 
 
 def _download(body: str, media_type: str, filename: str) -> Response:
@@ -101,10 +103,9 @@ async def coverage(request: Request) -> Response:
         filters = read_filters(request.query_params)
     except BadFilter as exc:
         problem, filters = str(exc), Filters(lang="en" if request.query_params.get("lang") == "en" else "nl")
-    texts = report.TEXTS[filters.lang]
-    context = {"t": texts, "d": DASHBOARD[filters.lang], "groups": report.GROUPS, "labels": LABELS,
+    context = {"groups": report.GROUPS, "group_names": GROUP_NAMES, "limit": SHOWN,
                "form": {"buyer": filters.buyer or "", "from": filters.start or "", "to": filters.end or "",
-                        "group_by": filters.group_by}, "shown": SHOWN}  # fmt: skip
+                        "group_by": filters.group_by}}  # fmt: skip
     if problem:
         return page("dashboard.html.j2", status=400, lang=filters.lang, problem=problem, report=None, **context)
     computed = await run_in_threadpool(
@@ -114,14 +115,15 @@ async def coverage(request: Request) -> Response:
     name = f"kansenradar-coverage-{filters.group_by}"
     if filters.output in ("csv", "excel"):
         # The byte-order mark makes spreadsheets read UTF-8, as `report coverage --format csv` writes it.
-        body = "\ufeff" + report.to_csv(computed, excel=filters.output == "excel")
+        body = "\ufeff" + report_formats.to_csv(computed, excel=filters.output == "excel")
         return _download(body, "text/csv; charset=utf-8", f"{name}.csv")
     if filters.output == "json":
-        return _download(report.to_json(computed), "application/json", f"{name}.json")
-    chart = await run_in_threadpool(_chart, computed, filters.lang)
+        return _download(report_formats.to_json(computed), "application/json", f"{name}.json")
+    alt = catalog(filters.lang).gettext("Tenders per month, with and without an inclusive clause")
+    chart = await run_in_threadpool(_chart, computed, filters.lang, alt)
     downloads = {kind: filters.query(format=kind) for kind in ("csv", "excel", "json")}
-    return page("dashboard.html.j2", lang=filters.lang, report=computed, chart=chart, downloads=downloads,
-                problem=None, **context)  # fmt: skip
+    return page("dashboard.html.j2", lang=filters.lang, chart=chart, downloads=downloads, problem=None,
+                **context, **report_formats.context(computed))  # fmt: skip
 
 
 ROUTES = [Route("/coverage", coverage, methods=["GET"])]

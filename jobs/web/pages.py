@@ -18,12 +18,13 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from jobs.clock import show
+from jobs.language import catalog, reader_language
 from jobs.settings import Settings
+from jobs.tender_view import notice_link, region_label
 from jobs.web import tokens
-from jobs.web.rendering import error_page, money, page
-from jobs.web.texts import TEXTS
-from matcher.cpv import division_label
+from jobs.web.rendering import error_page, page
+from matcher import i18n
+from matcher.codelists import cpv_label
 from storage import repository
 from storage.db import session_scope
 from storage.models import Company, Notice
@@ -41,7 +42,7 @@ class Gone(LookupError):
 
 
 def _language(company: Company) -> str:
-    return "en" if company.language == "en" else "nl"
+    return reader_language(company.language)
 
 
 def _company(session: Any, company_id: str) -> Company:
@@ -106,9 +107,10 @@ async def feedback(request: Request) -> Response:
         return error_page(404)
     lang = _language(view.company)
     company_link = "../company/" + tokens.company_token(settings, company_id=view.company.id)
-    return page("feedback.html.j2", lang=lang, t=TEXTS[lang], done=done, claim=claim, company=view.company,
-                notice=view.notice, notice_url=safe_url(view.notice.url), company_link=company_link,
-                deadline=show(view.notice.deadline, settings.zone))  # fmt: skip
+    deadline = i18n.moment(view.notice.deadline, settings.zone, lang)
+    return page("feedback.html.j2", lang=lang, done=done, claim=claim, company=view.company, notice=view.notice,
+                notice_url=notice_link(view.notice.record, view.notice.url), company_link=company_link,
+                deadline=deadline)  # fmt: skip
 
 
 # --- unsubscribe ----------------------------------------------------------------------------------------------
@@ -154,8 +156,8 @@ async def unsubscribe(request: Request) -> Response:
     if one_click:
         return PlainTextResponse("Unsubscribed.\n")
     lang = _language(company)
-    since = show(company.unsubscribed_at, settings.zone) if company.unsubscribed_at else None
-    return page("unsubscribe.html.j2", lang=lang, t=TEXTS[lang], company=company, done=done, since=since)
+    since = i18n.moment(company.unsubscribed_at, settings.zone, lang) if company.unsubscribed_at else None
+    return page("unsubscribe.html.j2", lang=lang, company=company, done=done, since=since)
 
 
 # --- the company's page ---------------------------------------------------------------------------------------
@@ -173,12 +175,14 @@ def _company_page(engine: Engine, company_id: str) -> tuple[Company, list[dict[s
         return company, matches, said
 
 
-def _capacity(company: Company, texts: dict[str, str], lang: str) -> str:
+def _capacity(company: Company, lang: str) -> str:
+    _ = catalog(lang).gettext
     parts = []
     if company.max_contract_value is not None:
-        parts.append(texts["max_value"].format(value=money(company.max_contract_value, lang)))
+        value = i18n.money(company.max_contract_value, "EUR", lang)
+        parts.append(_("contracts up to %(value)s") % {"value": value})
     if company.staff is not None:
-        parts.append(texts["staff"].format(staff=company.staff))
+        parts.append(_("%(staff)s staff") % {"staff": company.staff})
     return ", ".join(parts)
 
 
@@ -206,11 +210,13 @@ async def company_page(request: Request) -> Response:
         # A word on the whole notice counts for its lots too, unless the lot has its own.
         word = said.get((*key, lot), said.get((*key, "")))
         shown.append({**m, **actions, "title": m["title"] or m["notice_id"], "url": safe_url(m["url"]),
-                      "deadline": show(m["deadline"], settings.zone), "said": word})  # fmt: skip
-    cpv = [(code, division_label(code, lang)) for code in profile.cpv]
-    since = show(company.unsubscribed_at, settings.zone) if company.unsubscribed_at else None
-    return page("company.html.j2", lang=lang, t=TEXTS[lang], company=company, profile=profile, matches=shown,
-                cpv=cpv, capacity=_capacity(company, TEXTS[lang], lang), since=since)  # fmt: skip
+                      "deadline": i18n.moment(m["deadline"], settings.zone, lang), "said": word})  # fmt: skip
+    # Codes and prefixes by their labels: "7731" is the branch of 77310000.
+    cpv = [(code, cpv_label(code.ljust(8, "0"), lang) or code) for code in profile.cpv]
+    regions = [(code, region_label(code, lang) or code) for code in profile.regions]
+    since = i18n.moment(company.unsubscribed_at, settings.zone, lang) if company.unsubscribed_at else None
+    return page("company.html.j2", lang=lang, company=company, profile=profile, matches=shown, cpv=cpv,
+                regions=regions, capacity=_capacity(company, lang), since=since)  # fmt: skip
 
 
 ROUTES = [

@@ -1,4 +1,4 @@
-"""Pages out of templates: one autoescaping Jinja2 environment, the style sheet, and the error pages.
+"""Pages out of templates: an autoescaping Jinja2 environment per reader language, the style sheet, error pages.
 
 The style sheet goes inline, allowed by its hash in the Content-Security-Policy: the service then needs no path
 of its own for it (the proxy exposes five paths), and no inline script or other style can run.
@@ -7,19 +7,28 @@ of its own for it (the proxy exposes five paths), and no inline script or other 
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 from importlib.resources import files
 from typing import Any
 
-from jinja2 import Environment, PackageLoader
+from jinja2 import ChoiceLoader, Environment, PackageLoader
 from markupsafe import Markup
 from starlette.responses import HTMLResponse
 
-from jobs.web.texts import ERRORS
+from jobs.language import catalog, environment, reader_language
+from matcher.i18n import N_
 
-TEMPLATES = Environment(
-    loader=PackageLoader("jobs.web", "templates"), autoescape=True, trim_blocks=True, lstrip_blocks=True
-)
+# The web pages, and the report's shared sections (the dashboard shows what `report coverage` writes).
+LOADER = ChoiceLoader([PackageLoader("jobs.web", "templates"), PackageLoader("jobs", "templates")])
+# Before the company is known (a bad link) the page speaks both languages.
+ERRORS: dict[int, str] = {
+    400: N_("This request is not understood."),
+    403: N_("This link is not valid (any more). Use the link in a more recent mail."),
+    404: N_("This page does not exist (any more)."),
+    405: N_("That is not possible here."),
+    500: N_("Something went wrong. Please try again later."),
+}
 CSS = (files("jobs.web") / "static" / "style.css").read_text(encoding="utf-8")
 CSS_HASH = "sha256-" + base64.b64encode(hashlib.sha256(CSS.encode("utf-8")).digest()).decode("ascii")
 CONTENT_SECURITY_POLICY = (
@@ -28,25 +37,21 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+@functools.cache
+def templates(lang: str) -> Environment:
+    """Return the pages' environment in a reader's language (``nl`` or ``en``), every template escaped."""
+    return environment(LOADER, lang)
+
+
 def page(template: str, *, status: int = 200, lang: str = "nl", **context: Any) -> HTMLResponse:
     """Return a rendered page; ``lang`` is the page's language (``nl`` or ``en``)."""
-    html = TEMPLATES.get_template(template).render(css=Markup(CSS), lang=lang, **context)
+    lang = reader_language(lang)
+    html = templates(lang).get_template(template).render(css=Markup(CSS), **context)
     return HTMLResponse(html, status_code=status)
 
 
 def error_page(status: int, detail: str | None = None) -> HTMLResponse:
     """Return the page for an error status: Dutch and English, as the reader is not known yet."""
-    dutch, english = ERRORS.get(status, ERRORS[500])
+    english = ERRORS.get(status, ERRORS[500])
+    dutch = catalog("nl").gettext(english)
     return page("error.html.j2", status=status, dutch=dutch, english=english, detail=detail)
-
-
-def money(amount: float | None, lang: str) -> str:
-    """Return an amount in euros as a reader of ``lang`` writes it ("€ 250.000" or "€250,000").
-
-    >>> money(250000, "nl"), money(250000.0, "en"), money(None, "nl")
-    ('€ 250.000', '€250,000', '')
-    """
-    if amount is None:
-        return ""
-    grouped = f"{amount:,.0f}"
-    return "€ " + grouped.replace(",", ".") if lang == "nl" else "€" + grouped

@@ -55,7 +55,7 @@ def test_dutch_award_notice_with_social_return_criterion() -> None:
     assert (record.notice_type, record.language, record.version) == ("can-standard", "nl", "01")
     assert record.title is not None and record.title.startswith("Reparatie vloeren en optimaliseren technische")
     assert record.buyer.model_dump() == {"name": "Waterschap Rivierenland", "country": "NL", "city": "Tiel",
-                                         "nuts": "NL224"}  # fmt: skip
+                                         "nuts": "NL224", "legal_type": "ra"}  # fmt: skip
     assert record.cpv_main == "45000000"
     assert record.cpv_additional == ["45200000", "45300000", "45400000", "50700000"]
     assert record.publication_date == date(2024, 4, 2)
@@ -155,3 +155,20 @@ def test_ocds_packages() -> None:
     assert records and all(r.procedure_id == r.notice_id for r in records)
     release_package = shared("ocds", "release-package_1.1-2.json")
     assert parse_document(release_package.read_bytes(), name=release_package.name, source="ocds")
+
+
+def test_documents_address_and_buyer_type() -> None:
+    # eForms BT-15 per lot (the notice takes the first) and BT-11.
+    eforms = _one("notices", "eforms-real", "2024-OJS056-00163529.xml")
+    assert eforms.documents_url == eforms.lots[0].documents_url == "https://cloud.3p.eu/Downloads/1/16006/B3/2024"
+    assert eforms.buyer.legal_type == "pub-undert"
+    assert _one("notices", "eforms-real", "2024-OJS065-00191536.xml").documents_url is None  # none given
+    # TED XML URL_DOCUMENT (entities resolved as XML, not as a page) and CA_TYPE mapped onto buyer-legal-type.
+    ted = _one("notices", "ted-xml", "20-295737-001-EXP.xml")
+    assert ted.documents_url == "http://irl.eu-supply.com/app/rfq/rwlentrance_s.asp?PID=168696&B=ETENDERS_SIMPLE"
+    assert ted.buyer.legal_type == "ra"  # REGIONAL_AUTHORITY
+    assert _one("notices", "ted-xml", "008380-2021.xml").buyer.legal_type is None  # a utility: no CA_TYPE
+    # OCDS: the bidding documents, else the first document with an address.
+    tender = shared("ocds", "ocds-213czf-000-00001-02-tender.json")
+    (record,) = parse_document(tender.read_bytes(), name=tender.name, source="ocds")
+    assert record.documents_url == "http://example.com/tender-notices/ocds-213czf-000-00001-01.html"

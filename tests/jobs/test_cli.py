@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
+import re
 from pathlib import Path
 
 import click
@@ -10,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from jobs.cli import cli
+from jobs.demo_web import why_no_browser
 from storage import repository
 from storage.db import get_engine, head_revision, session_scope, upgrade
 from tests.factories import make_record
@@ -167,8 +171,21 @@ def test_demo_runs_every_step_offline(tmp_path: Path) -> None:
     assert "<svg" in html and "Gemeente Rotterdam" in html
     for company in companies:
         assert company in result.stdout
+    # Every digest carries its deadlines as a calendar, and its links answered the demo's own server.
+    for eml in (tmp_path / "demo" / "outbox").rglob("*.eml"):
+        message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+        assert [part.get_content_type() for part in message.iter_attachments()] == ["text/calendar"]
+        assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    tried = re.search(r"digest links: +(\d+) tried against http://127\.0\.0\.1:\d+\n", result.stdout)
+    assert tried and int(tried.group(1)) >= 3 * len(companies)  # two feedback links, unsubscribe, company page
+    if why_no_browser() is None:
+        for name in ("digest.png", "company.png", "dashboard.png"):
+            assert (tmp_path / "demo" / name).read_bytes().startswith(b"\x89PNG")
+    else:
+        assert f"screenshots:     skipped: {why_no_browser()}" in result.stdout
     again = CliRunner().invoke(cli, ["demo", "--output", str(tmp_path / "demo")])
     assert again.exit_code == 0, again.output
+    assert "failed" not in again.stdout.split("digest links:")[1].splitlines()[0]  # the same port as the first run
 
 
 def test_cli_start_up_leaves_the_heavy_libraries_unloaded() -> None:

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import email
 import email.policy
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from click.testing import CliRunner
+from icalendar import Calendar
 from sqlmodel import select
 
 from jobs.cli import cli
 from jobs.digest import iso_week
+from jobs.settings import Settings
+from jobs.web import tokens
 from storage import repository
 from storage.db import get_engine, session_scope, upgrade
 from storage.models import Delivery
@@ -33,7 +38,8 @@ def _prepare(url: str) -> None:
         repository.upsert_company(session=session, profile=english)
         repository.upsert_company(session=session, profile=schoon)
         description = "Social return: 5% van de opdrachtwaarde. Inschrijver beschikt over VCA en ISO 14001."
-        notice = make_record(title=HOSTILE_TITLE, deadline=SOON, description=description)
+        notice = make_record(title=HOSTILE_TITLE, deadline=SOON, description=description,
+                             documents_url="https://aanbestedingen.example/stukken/123456")  # fmt: skip
         repository.upsert_notice(session=session, record=notice)
     engine.dispose()
     result = CliRunner().invoke(cli, ["--database-url", url, "match"])
@@ -63,27 +69,84 @@ def test_digests_are_sent_once_with_both_parts_and_escaped_content(database_url:
         assert "sent 2" in first.stdout and "no matches 1" in first.stdout
         assert len(mailbox.messages) == 2
         dutch = next(m for m in mailbox.messages if "info@groen-noord.example" in str(m["To"]))
-        assert dutch["Subject"].startswith(f"Kansenradar {iso_week(datetime.now(UTC).date())}: ")
-        assert dutch["Subject"].endswith("kans(en) voor Groen <Noord>")
+        week = iso_week(datetime.now(UTC).date()).split("-W")[1].lstrip("0")
+        # One notice with two of its lots matched is one opportunity, in plain Dutch.
+        assert dutch["Subject"] == f"1 kans in week {week} voor Groen <Noord>"
         assert dutch["Date"] and dutch["Message-ID"].endswith("@kansen.example>")
         assert dutch["List-Unsubscribe"].strip().startswith("<mailto:radar@kansen.example?subject=unsubscribe")
+        assert "List-Unsubscribe-Post" not in dutch  # one click needs the https link
         assert "Bcc" not in dutch and all("victim" not in v for v in dutch.values())
-        assert dutch.get_content_type() == "multipart/alternative"
+        assert dutch.get_content_type() == "multipart/mixed"  # the text and HTML alternatives, and the calendar
         text = dutch.get_body(preferencelist=("plain",)).get_content().replace("\r\n", "\n")
         html = dutch.get_body(preferencelist=("html",)).get_content()
+        assert f"In week {week} vond Kansenradar 1 aanbesteding die bij jullie past." in text
         assert "Om zelf op in te schrijven" in text and "Past bij jullie werk" in text
+        assert "Aanbesteder: Gemeente Amsterdam | Plaats: Noord-Holland | Geraamde waarde: €\xa0180.000" in text
         assert "\n   Nog te regelen: VCA, ISO 14001\n" in text
+        assert "Percelen die passen: LOT-0001: Perceel Noord-West (€\xa090.000)" in text
+        deadline = SOON.astimezone(ZoneInfo("Europe/Amsterdam"))
+        assert f"{deadline:%H:%M} ({deadline.tzname()})" in text  # local time, with its zone
         assert "<strong>Nog te regelen:</strong> VCA, ISO 14001</p>" in html
         assert "<script>" not in html and "&lt;script&gt;" in html
         assert "Groen &lt;Noord&gt;" in html
-        assert "https://ted.europa.eu/en/notice/-/detail/123456-2026" in html
+        # The notice in its own language (Dutch), its documents where the notice gives them.
+        assert '<a href="https://ted.europa.eu/nl/notice/-/detail/123456-2026"' in html
+        documents = re.search(r'<a href="([^"]+)"[^>]*>Aanbestedingsstukken</a>', html)
+        assert documents and documents.group(1) == "https://aanbestedingen.example/stukken/123456"
+        assert "/feedback/" not in html  # no public address configured: no web links
         english = next(m for m in mailbox.messages if "hello@green.example" in str(m["To"]))
-        assert "To bid on yourselves" in english.get_body(preferencelist=("plain",)).get_content()
+        assert english["Subject"] == f"1 opportunity in week {week} for Green Co"
+        english_text = english.get_body(preferencelist=("plain",)).get_content()
+        assert "To bid on yourselves" in english_text and "Estimated value: €180,000" in english_text
         second = CliRunner().invoke(
             cli, ["--database-url", database_url, "digest", "--send"], env=_env(port, tmp_path)
         )
         assert "already 2" in second.stdout and len(mailbox.messages) == 2
     assert [(c, s) for c, s, _a in _deliveries(database_url)] == [("english", "sent"), ("groen-noord", "sent")]
+
+
+def test_calendar_attachment_and_signed_links(database_url: str, tmp_path: Path) -> None:
+    _prepare(database_url)
+    outbox = tmp_path / "box"
+    secret = "digest-test-secret-" + "s" * 30
+    env = {"KANSENRADAR_OUTBOX": str(outbox), "KANSENRADAR_PUBLIC_URL": "https://kansen.example.org",
+           "KANSENRADAR_SECRET_KEY": secret,
+           "KANSENRADAR_SMTP_FROM": "Kansenradar <radar@kansen.example>"}  # fmt: skip
+    result = CliRunner().invoke(cli, ["--database-url", database_url, "digest", "--week", "2026-W48"], env=env)
+    assert result.exit_code == 0, result.output
+    message = email.message_from_bytes(
+        (outbox / "2026-W48" / "groen-noord.eml").read_bytes(), policy=email.policy.default
+    )
+    # RFC 8058: the https link first (one click by POST), the mailto as a second way.
+    unsubscribe = message["List-Unsubscribe"]
+    assert unsubscribe.startswith("<https://kansen.example.org/unsubscribe/") and "<mailto:" in unsubscribe
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    settings = Settings(secret_key=secret, public_url="https://kansen.example.org")  # type: ignore[arg-type]
+    assert tokens.read_unsubscribe_token(settings, unsubscribe[1:].split(">")[0].rsplit("/", 1)[1]) == "groen-noord"
+    html = message.get_body(preferencelist=("html",)).get_content()
+    links = re.findall(r'href="https://kansen\.example\.org/feedback/([^"]+)"', html)
+    claims = [tokens.read_feedback_token(settings, token) for token in links]
+    assert [(c.company_id, c.notice_id, c.lot_id, c.relevant) for c in claims] == [
+        ("groen-noord", "123456-2026", None, True), ("groen-noord", "123456-2026", None, False)]  # fmt: skip
+    assert ">Past bij ons</a>" in html and ">Niet voor ons</a>" in html
+    company_link = re.search(r'href="https://kansen\.example\.org/company/([^"]+)"', html)
+    assert company_link and tokens.read_company_token(settings, company_link.group(1)) == "groen-noord"
+    (attachment,) = list(message.iter_attachments())
+    assert attachment.get_content_type() == "text/calendar" and attachment.get_filename() == "kansenradar-2026-W48.ics"
+    assert attachment.get_param("method") == "PUBLISH"
+    calendar = Calendar.from_ical(attachment.get_content())
+    (event,) = calendar.walk("VEVENT")
+    assert str(event["UID"]) == "kansenradar.groen-noord.ted.123456-2026@kansen.example"
+    assert event.decoded("DTSTART") == SOON.replace(microsecond=0)
+    assert str(event["SUMMARY"]).startswith("Deadline: Groenonderhoud")
+    (alarm,) = event.walk("VALARM")
+    assert alarm.decoded("TRIGGER") == timedelta(days=-10)  # the profile's preparation days
+    # Next week's digest names the same event, so a calendar updates it instead of adding another.
+    CliRunner().invoke(cli, ["--database-url", database_url, "digest", "--week", "2026-W49"], env=env)
+    again = email.message_from_bytes((outbox / "2026-W49" / "groen-noord.eml").read_bytes(),
+                                     policy=email.policy.default)  # fmt: skip
+    (later,) = Calendar.from_ical(next(again.iter_attachments()).get_content()).walk("VEVENT")
+    assert later["UID"] == event["UID"]
 
 
 def test_failed_send_stays_pending_and_is_retried(database_url: str, tmp_path: Path) -> None:
@@ -112,7 +175,7 @@ def test_without_smtp_the_outbox_gets_eml_files(database_url: str, tmp_path: Pat
     message = email.message_from_bytes(
         (outbox / "2026-W48" / "groen-noord.eml").read_bytes(), policy=email.policy.default
     )
-    assert message["Subject"].startswith("Kansenradar 2026-W48:")
+    assert message["Subject"] == "1 kans in week 48 voor Groen <Noord>"
     again = CliRunner().invoke(cli, ["--database-url", database_url, "digest", "--week", "2026-W48"], env=env)
     assert "already 2" in again.stdout
 
@@ -135,3 +198,9 @@ def test_an_unsubscribed_company_gets_no_digest(database_url: str, tmp_path: Pat
     assert sorted(p.name for p in (outbox / "2026-W48").iterdir()) == ["groen-noord.eml"]
     assert "unsubscribed 1" in result.stdout
     assert _deliveries(database_url) == [("groen-noord", "outbox", 1)]
+
+
+def test_a_public_address_without_its_key_is_a_configuration_error(database_url: str, tmp_path: Path) -> None:
+    env = {"KANSENRADAR_PUBLIC_URL": "https://kansen.example.org", "KANSENRADAR_OUTBOX": str(tmp_path / "box")}
+    result = CliRunner().invoke(cli, ["--database-url", database_url, "digest"], env=env)
+    assert result.exit_code == 2 and "KANSENRADAR_SECRET_KEY is not set" in result.stderr

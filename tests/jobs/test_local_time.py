@@ -53,10 +53,10 @@ def test_a_digest_made_at_monday_0030_in_amsterdam_belongs_to_mondays_week(datab
     assert "Digests 2026-W50:" in result.stdout
     eml = tmp_path / "outbox" / "2026-W50" / "groen-noord.eml"
     message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
-    assert message["Subject"].startswith("Kansenradar 2026-W50")
+    assert message["Subject"] == "1 kans in week 50 voor Groen Noord"
     assert message["Date"].endswith("+0100")  # written in local time, with its offset
     text = message.get_body(preferencelist=("plain",)).get_content()
-    assert "17-12-2026 12:00 CET" in text and "11:00" not in text
+    assert "do 17 dec 2026 12:00 (CET)" in text and "11:00" not in text
 
 
 def test_digest_day_is_the_local_weekday(database_url: str) -> None:

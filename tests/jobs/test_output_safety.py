@@ -17,7 +17,7 @@ from storage import repository
 from storage.db import get_engine, session_scope, upgrade
 from tests.factories import make_profile, make_record
 
-# (A leading tab or CR never reaches a cell: records strip whitespace; ``jobs.report.cell`` covers them too.)
+# (A leading tab or CR never reaches a cell: records strip whitespace; ``jobs.report_formats.cell`` covers them too.)
 HOSTILE_BUYERS = ['=HYPERLINK("http://evil.example","klik")', "+31 20 000", "-2+3", "@SUM(A1)"]
 
 
@@ -40,16 +40,17 @@ def test_csv_cells_that_look_like_formulas_are_neutralised(database_url: str) ->
     rows = list(csv.DictReader(io.StringIO(result.stdout.removeprefix("\ufeff"))))
     groups = {row["group"] for row in rows}
     assert groups == {"'" + name for name in HOSTILE_BUYERS} | {"total"}
+    assert {row["label"] for row in rows} == {"'" + name for name in HOSTILE_BUYERS} | {"Totaal"}
     excel = CliRunner().invoke(cli, ["--database-url", database_url, "report", "coverage", "--format", "csv",
                                      "--excel"])  # fmt: skip
     header, first = excel.stdout.removeprefix("\ufeff").splitlines()[:2]
-    assert header.startswith("group;tenders;with_clause;share;")
-    assert first.split(";")[3] in ("1,0", "0,0")  # decimal comma, as Dutch Excel reads numbers
+    assert header.startswith("group;label;tenders;with_clause;share;")
+    assert first.split(";")[4] in ("1,0", "0,0")  # decimal comma, as Dutch Excel reads numbers
 
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
 def test_every_formula_start_is_neutralised(start: str) -> None:
-    from jobs.report import cell
+    from jobs.report_formats import cell
 
     assert cell(f"{start}cmd") == f"'{start}cmd" and cell("Gemeente") == "Gemeente" and cell(-3) == -3
 

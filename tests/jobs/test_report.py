@@ -17,11 +17,12 @@ from storage.db import get_engine, session_scope, upgrade
 from tests.factories import make_record
 
 NOTICES = [
-    # Gemeente Utrecht, 3 tenders: one with social return in text, one reserved by code, one without (cleaning: missed)
+    # Gemeente Utrecht, 4 tenders: social return in text; reserved by code; cleaning and playground repair without
+    # a clause (both missed opportunities). August, then nothing in September, then October and November.
     {
         "notice_id": "1-2026",
         "procedure_id": "p1",
-        "buyer": {"name": "Gemeente Utrecht", "country": "NL"},
+        "buyer": {"name": "Gemeente Utrecht", "country": "NL", "legal_type": "la"},
         "publication_date": "2026-10-05",
         "title": "Groenonderhoud",
         "description": "Social return: 5% van de opdrachtwaarde.",
@@ -30,7 +31,7 @@ NOTICES = [
     {
         "notice_id": "2-2026",
         "procedure_id": "p2",
-        "buyer": {"name": "Gemeente Utrecht", "country": "NL"},
+        "buyer": {"name": "Gemeente Utrecht", "country": "NL", "legal_type": "la"},
         "publication_date": "2026-11-02",
         "title": "Catering",
         "description": "Levering van maaltijden.",
@@ -41,7 +42,7 @@ NOTICES = [
     {
         "notice_id": "3-2026",
         "procedure_id": "p3",
-        "buyer": {"name": "Gemeente Utrecht", "country": "NL"},
+        "buyer": {"name": "Gemeente Utrecht", "country": "NL", "legal_type": "la"},
         "publication_date": "2026-11-20",
         "title": "Schoonmaak stadskantoor <b>",
         "description": "Schoonmaak van kantoren.",
@@ -49,11 +50,23 @@ NOTICES = [
         "cpv_additional": [],
         "lots": [],
     },
+    {
+        "notice_id": "5-2026",
+        "procedure_id": "p5",
+        "buyer": {"name": "Gemeente Utrecht", "country": "NL", "legal_type": "la"},
+        "publication_date": "2026-08-14",
+        "title": "Onderhoud speeltoestellen",
+        "description": "Inspectie en reparatie van speeltoestellen.",
+        "cpv_main": "50870000",
+        "cpv_additional": [],
+        "estimated_value": {"amount": 40000.0, "currency": "EUR"},
+        "lots": [],
+    },
     # Waterschap, 1 tender with both social return and local partnering in text
     {
         "notice_id": "4-2026",
         "procedure_id": "p4",
-        "buyer": {"name": "Waterschap Rivierenland", "country": "NL"},
+        "buyer": {"name": "Waterschap Rivierenland", "country": "NL", "legal_type": "la"},
         "publication_date": "2026-11-10",
         "title": "Dijkonderhoud",
         "cpv_main": "45246000",
@@ -82,51 +95,109 @@ def _report(url: str, *args: str) -> str:
     return result.stdout
 
 
+def _typed(row: dict[str, str]) -> dict[str, object]:
+    """Return a CSV row with the types JSON gives (numbers as numbers)."""
+    typed: dict[str, object] = {}
+    for key, value in row.items():
+        try:
+            typed[key] = int(value)
+        except ValueError:
+            try:
+                typed[key] = float(value)
+            except ValueError:
+                typed[key] = value
+    return typed
+
+
 def test_numbers_agree_with_a_hand_count_in_every_format(url: str) -> None:
     text = _report(url, "--format", "csv")
-    assert text.startswith("\ufeffgroup,")  # a byte-order mark, so spreadsheets read UTF-8
+    assert text.startswith("\ufeffgroup,label,")  # a byte-order mark, so spreadsheets read UTF-8
     rows = {r["group"]: r for r in csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))}
     utrecht, water, total = rows["Gemeente Utrecht"], rows["Waterschap Rivierenland"], rows["total"]
-    assert (utrecht["tenders"], utrecht["with_clause"]) == ("3", "2")
+    assert (utrecht["tenders"], utrecht["with_clause"]) == ("4", "2")
     assert (utrecht["social_return_text"], utrecht["reserved_contract_code"], utrecht["reserved_contract_text"]) == (
         "1", "1", "0")  # fmt: skip
     assert (water["tenders"], water["with_clause"], water["local_community_partnering_any"]) == ("1", "1", "1")
-    assert (total["tenders"], total["with_clause"], total["social_return_any"]) == ("4", "3", "2")
-    assert float(total["share"]) == pytest.approx(0.75)
+    assert (total["tenders"], total["with_clause"], total["social_return_any"]) == ("5", "3", "2")
+    assert float(total["share"]) == pytest.approx(0.6)
+    # Estimated value in euros: four tenders of 180 000 and one of 40 000; three with a clause.
+    assert (float(total["value_eur"]), float(total["value_with_clause_eur"])) == (760000.0, 540000.0)
+    assert float(utrecht["social_return_value_eur"]) == 180000.0 and total["label"] == "Totaal"
 
     data = json.loads(_report(url, "--format", "json"))
-    assert data["total"] == {
-        k: (float(v) if k == "share" else int(v) if k != "group" else v) for k, v in total.items()
-    }
+    assert data["total"] == _typed(total)
     assert {g["group"]: g["with_clause"] for g in data["groups"]} == {
         "Gemeente Utrecht": 2,
         "Waterschap Rivierenland": 1,
     }
-    assert [m["notice_id"] for m in data["missed_opportunities"]] == ["3-2026"]
+    assert [(m["notice_id"], m["sector"]) for m in data["missed_opportunities"]] == [
+        ("3-2026", "cleaning"), ("5-2026", "repair")]  # fmt: skip
+    assert data["missed_count"] == 2
     assert {(e["notice_id"], e["label"], e["origin"]) for e in data["evidence"]} == {
         ("1-2026", "social_return", "text"), ("2-2026", "reserved_contract", "code"),
         ("4-2026", "social_return", "text"), ("4-2026", "local_community_partnering", "text")}  # fmt: skip
+    # A continuous axis: September had no tenders and is there all the same.
     assert [(t["month"], t["tenders"], t["with_clause"]) for t in data["trend"]] == [
-        ("2026-10", 1, 1),
-        ("2026-11", 3, 2),
-    ]
+        ("2026-08", 1, 0), ("2026-09", 0, 0), ("2026-10", 1, 1), ("2026-11", 3, 2)]  # fmt: skip
+    assert data["period"] == {"from": "2026-08-14", "to": "2026-11-20"}
+    assert [(b["buyer"], b["tenders"]) for b in data["top"]] == [("Gemeente Utrecht", 4)] and data["bottom"] == []
 
     html = _report(url)
-    assert "3 van de 4 aanbestedingen (75%)" in html
+    assert "3 van de 5 aanbestedingen (60%) kondigen in de aankondiging minstens één inclusieve clausule aan." in html
+    assert "Periode: 14 aug 2026 – 20 nov 2026" in html
     cells = re.findall(r"<tr[^>]*><td>([^<]+)</td><td>(\d+)</td><td>(\d+)</td><td class=\"share\">(\d+)%", html)
-    assert ("Gemeente Utrecht", "3", "2", "67") in cells and ("Totaal", "4", "3", "75") in cells
+    assert ("Gemeente Utrecht", "4", "2", "50") in cells and ("Totaal", "5", "3", "60") in cells
+    assert "€\xa0760.000" in html and "€\xa0540.000" in html
     assert "<svg" in html and "http://" not in html.split("<svg", 1)[0].replace("http://www.w3.org", "")
     assert "Schoonmaak stadskantoor &lt;b&gt;" in html
     assert "Social return: 5% van de opdrachtwaarde." in html
+    # Structured codes by the Dutch label of the eForms code list, not matcher's English line.
+    assert "BT-71 res-ws: Deelname is voorbehouden aan beschutte werkplaatsen" in html
+    assert "participation is reserved" not in html
+    # The missed playground repair: its sector, and its work by the CPV label of 50870000.
+    assert "<td>Reparatie en onderhoud</td><td>Reparatie en onderhoud van speelplaatsuitrusting</td>" in html
 
 
-def test_filters_and_grouping(url: str, tmp_path: Path) -> None:
+def test_filters_grouping_and_peers(url: str, tmp_path: Path) -> None:
     data = json.loads(_report(url, "--format", "json", "--buyer", "waterschap", "--group-by", "month"))
-    assert data["total"]["tenders"] == 1 and data["groups"][0]["group"] == "2026-11"
+    assert data["total"]["tenders"] == 1 and [g["group"] for g in data["groups"]] == ["2026-11"]
+    # The buyer against its peers: local authorities in the Netherlands (Utrecht's four tenders count too).
+    (standing,) = data["standings"]
+    assert (standing["buyer"], standing["peer_group"], standing["tenders"]) == (
+        "Waterschap Rivierenland", "Lokale overheid, Nederland", 1)  # fmt: skip
+    assert (standing["peer_tenders"], standing["peer_with_clause"], standing["rank"]) == (5, 3, None)
+    data = json.loads(_report(url, "--format", "json", "--buyer", "utrecht"))
+    assert (data["standings"][0]["rank"], data["standings"][0]["ranked_peers"]) == (1, 1)
     data = json.loads(_report(url, "--format", "json", "--from", "2026-11-01", "--to", "2026-11-15"))
     assert data["total"]["tenders"] == 2
+    data = json.loads(_report(url, "--format", "json", "--group-by", "month", "--from", "2026-09-01"))
+    assert [(g["group"], g["label"], g["tenders"]) for g in data["groups"]] == [
+        ("2026-09", "september 2026", 0), ("2026-10", "oktober 2026", 1), ("2026-11", "november 2026", 3)]  # fmt: skip
     data = json.loads(_report(url, "--format", "json", "--group-by", "cpv-division", "--lang", "en"))
-    assert any(g["group"].startswith("90 Sewage, refuse, cleaning") for g in data["groups"])
+    sectors = {g["group"]: g["label"] for g in data["groups"]}
+    assert sectors["90"] == "Sewage, refuse, cleaning and environmental services"
+    data = json.loads(_report(url, "--format", "json", "--group-by", "region"))
+    assert {g["group"]: g["label"] for g in data["groups"]} == {"NL32": "Noord-Holland"}
+    english = json.loads(_report(url, "--format", "json", "--lang", "en"))
+    code = next(e for e in english["evidence"] if e["origin"] == "code")
+    assert code["evidence"].startswith("BT-71 res-ws: Participation is reserved to sheltered workshops")
     output = tmp_path / "out" / "coverage.html"
     CliRunner().invoke(cli, ["--database-url", url, "report", "coverage", "--output", str(output), "--lang", "en"])
-    assert "3 of 4 tenders (75%)" in output.read_text(encoding="utf-8")
+    page = output.read_text(encoding="utf-8")
+    assert "3 of 5 tenders (60%) announce at least one inclusive clause in the notice." in page
+    assert "Period: 14 Aug 2026 – 20 Nov 2026" in page and "€760,000" in page
+
+
+def test_long_lists_are_collapsed_in_html_but_complete_in_csv(database_url: str) -> None:
+    engine = get_engine(database_url)
+    upgrade(engine)
+    with session_scope(engine) as session:
+        for number in range(20):
+            repository.upsert_notice(session=session, record=make_record(
+                notice_id=f"{100 + number}-2026", procedure_id=f"q{number}", title="Levering kantoorartikelen",
+                description="Pennen en papier.", cpv_main="30190000", cpv_additional=[], lots=[],
+                buyer={"name": f"Gemeente {number:02d}", "country": "NL"}))  # fmt: skip
+    engine.dispose()
+    html = _report(database_url)
+    assert html.count("<td>Gemeente ") == 15 and "5 andere groepen" in html
+    assert len(_report(database_url, "--format", "csv").splitlines()) == 1 + 20 + 1

@@ -1,0 +1,168 @@
+"""What a digest says: a company's tenders of the week, one per notice, as an e-mail with a calendar attachment.
+
+Per tender: title, buyer, place, value, deadline in local time with its zone, why it fits (the match's reasons),
+what to arrange, the lots that fit, links to the notice (in its own language) and its documents, and, when
+``KANSENRADAR_PUBLIC_URL`` is set, "past bij ons" / "niet voor ons" links and the company's page. Sending and its
+crash safety live in ``jobs.digest``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+from typing import Any
+
+from sqlmodel import Session
+
+from jobs import tender_view
+from jobs.clock import week_start
+from jobs.ics import Deadline, deadlines_calendar
+from jobs.language import catalog, reader_language
+from jobs.settings import Settings
+from jobs.templating import templates
+from jobs.web import tokens
+from matcher import i18n
+from storage import repository
+from storage.models import Company, Match, Notice
+
+SOON_DAYS = 14
+
+
+@dataclass(frozen=True)
+class DigestItem:
+    """One tender in a digest, as its reader sees it."""
+
+    source: str
+    notice_id: str
+    kind: str
+    title: str
+    buyer: str
+    place: str | None
+    value: str | None
+    deadline: str | None
+    deadline_at: datetime | None
+    score: str
+    reasons: tuple[str, ...]
+    to_arrange: tuple[str, ...]
+    lots: tuple[str, ...]
+    url: str | None
+    documents_url: str | None
+    relevant_url: str | None = None
+    not_relevant_url: str | None = None
+
+
+def one_line(value: str | None) -> str:
+    """Return text on one line: header values and subjects never carry a line break from notice or company text."""
+    return " ".join((value or "").split())
+
+
+def mail_domain(settings: Settings) -> str:
+    """Return the domain of the sender address, for Message-IDs and calendar UIDs."""
+    return parseaddr(settings.smtp_from)[1].partition("@")[2] or "kansenradar.localhost"
+
+
+def _per_notice(rows: list[tuple[Match, Notice]]) -> list[tuple[Match, Notice, list[str]]]:
+    """Return one entry per notice (its best match first), with the union of the lot ids that fit."""
+    grouped: dict[int, tuple[Match, Notice, list[str]]] = {}
+    for match, notice in rows:
+        lot_ids = [match.lot_id] if match.lot_id else []  # the ids of the lots that fit; none: the whole notice
+        assert notice.id is not None
+        if notice.id not in grouped:
+            grouped[notice.id] = (match, notice, [])
+        grouped[notice.id][2].extend(lot for lot in lot_ids if lot not in grouped[notice.id][2])
+    return list(grouped.values())
+
+
+def _item(match: Match, notice: Notice, lot_ids: list[str], company: Company, settings: Settings,
+          links: bool) -> DigestItem:  # fmt: skip
+    lang = reader_language(company.language)
+    record = notice.record
+    feedback: dict[str, str] = {}
+    if links:
+        for name, relevant in (("relevant_url", True), ("not_relevant_url", False)):
+            # Per notice: a word on the whole notice counts for its lots too.
+            feedback[name] = tokens.feedback_url(
+                settings, company_id=company.id, source=notice.source, notice_id=notice.notice_id, lot_id=None,
+                relevant=relevant,
+            )  # fmt: skip
+    return DigestItem(
+        source=notice.source, notice_id=notice.notice_id, kind=match.kind,
+        title=one_line(record.get("title") or notice.title or notice.notice_id), buyer=one_line(notice.buyer_name),
+        place=tender_view.place(record, lang), value=tender_view.value(record, lang),
+        deadline=i18n.moment(notice.deadline, settings.zone, lang) or None, deadline_at=notice.deadline,
+        score=i18n.percent(match.score, lang), reasons=tuple(match.reasons), to_arrange=tuple(match.to_arrange),
+        lots=tuple(tender_view.lots(record, lot_ids, lang)), url=tender_view.notice_link(record, notice.url),
+        documents_url=tender_view.documents_link(record, lot_ids), **feedback,
+    )  # fmt: skip
+
+
+def collect(*, session: Session, company: Company, as_of: datetime, settings: Settings,
+            ) -> tuple[list[DigestItem], list[DigestItem]]:  # fmt: skip
+    """Return a company's open bid and partner tenders for its digest, one per notice, best first."""
+    rows = [(match, notice) for match, notice in repository.matches_of(session=session, company_id=company.id)
+            if notice.superseded_by is None and match.score >= company.min_score
+            and (notice.deadline is None or notice.deadline >= as_of)]  # fmt: skip
+    links = tokens.links_enabled(settings)
+    bids, partners = [], []
+    for match, notice, lot_ids in _per_notice(rows):
+        item = _item(match, notice, lot_ids, company, settings, links)
+        (bids if item.kind == "bid" else partners).append(item)
+    return bids[: company.max_items], partners[: max(3, company.max_items // 2)]
+
+
+def _unsubscribe(company: Company, settings: Settings, sender: str) -> tuple[dict[str, str], str]:
+    """Return the List-Unsubscribe headers and the unsubscribe link shown in the mail."""
+    mailto = settings.unsubscribe or f"mailto:{sender}?subject=unsubscribe%20{company.id}"
+    if tokens.links_enabled(settings):
+        # RFC 8058: the https link takes a one-click POST; the mailto stays as a second way.
+        headers = tokens.list_unsubscribe_headers(settings, company_id=company.id,
+                                                  mailto=mailto if mailto.startswith("mailto:") else None)  # fmt: skip
+        return headers, tokens.unsubscribe_url(settings, company_id=company.id)
+    return {"List-Unsubscribe": f"<{one_line(mailto)}>"}, mailto
+
+
+def build_message(*, company: Company, week: str, bids: list[DigestItem], partners: list[DigestItem],
+                  settings: Settings, message_id: str, now: datetime) -> EmailMessage:  # fmt: skip
+    """Return the digest e-mail: plain text and HTML, the deadlines as an .ics attachment, and its headers."""
+    lang = reader_language(company.language)
+    sender = parseaddr(settings.smtp_from)
+    week_label = i18n.week(week_start(week), lang)
+    count, name = len(bids) + len(partners), one_line(company.name)
+    subject = catalog(lang).ngettext("%(num)s opportunity in %(week)s for %(name)s",
+                                     "%(num)s opportunities in %(week)s for %(name)s", count)  # fmt: skip
+    subject %= {"num": i18n.number(count, lang), "week": week_label, "name": name}
+    headers, unsubscribe = _unsubscribe(company, settings, sender[1])
+    dated = [i for i in bids + partners if i.deadline_at is not None]
+    soon = sorted((i for i in dated if i.deadline_at and i.deadline_at - now <= timedelta(days=SOON_DAYS)),
+                  key=lambda i: i.deadline_at or now)  # fmt: skip
+    calendar_file = f"kansenradar-{week}.ics"
+    links = tokens.links_enabled(settings)
+    context: dict[str, Any] = {
+        "company": company, "name": name, "week": week_label, "count": count, "bids": bids, "partners": partners,
+        "soon": soon, "subject": subject, "unsubscribe": unsubscribe, "preparation_days": company.preparation_days,
+        "calendar_file": calendar_file if dated else None,
+        "company_url": tokens.company_url(settings, company_id=company.id) if links else None,
+    }  # fmt: skip
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = Address(display_name=one_line(sender[0]), addr_spec=sender[1])
+    message["To"] = Address(display_name=name, addr_spec=company.email or "")
+    message["Date"] = format_datetime(now.astimezone(settings.zone))
+    message["Message-ID"] = message_id
+    for header, value in headers.items():
+        message[header] = value
+    message["Content-Language"] = lang
+    env = templates(lang)
+    message.set_content(env.get_template("digest.txt.j2").render(context))
+    message.add_alternative(env.get_template("digest.html.j2").render(context), subtype="html")
+    if dated:
+        deadlines = [Deadline(i.source, i.notice_id, i.title, i.deadline_at, i.buyer, i.url)
+                     for i in dated if i.deadline_at is not None]  # fmt: skip
+        ics = deadlines_calendar(company_id=company.id, deadlines=deadlines, domain=mail_domain(settings),
+                                 preparation_days=company.preparation_days, lang=lang, now=now)  # fmt: skip
+        message.add_attachment(ics, maintype="text", subtype="calendar", filename=calendar_file,
+                               params={"method": "PUBLISH"})  # fmt: skip
+    return message

@@ -1,0 +1,108 @@
+"""A tender as companies read it: where it is, what it is worth, its lots, and links to its notice and documents.
+
+The digest and the web pages show tenders alike through these functions; codes are shown by their labels in the
+reader's language (``matcher.codelists``, Babel's territory names), never as bare codes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from matcher import i18n
+from matcher.codelists import cpv_label, label
+from storage.records import safe_url
+
+TED_NOTICE = "https://ted.europa.eu/{lang}/notice/-/detail/{number}"
+# The languages TED shows its notice pages in (the EU's official languages).
+TED_LANGUAGES = frozenset({"bg", "cs", "da", "de", "el", "en", "es", "et", "fi", "fr", "ga", "hr", "hu", "it", "lt",
+                           "lv", "mt", "nl", "pl", "pt", "ro", "sk", "sl", "sv"})  # fmt: skip
+
+
+def notice_link(record: Mapping[str, Any], url: str | None = None) -> str | None:
+    """Return the notice's page for a person: TED's page in the notice's own language, else the stored page.
+
+    >>> notice_link({"format": "eforms", "publication_number": "12-2026", "language": "nl"})
+    'https://ted.europa.eu/nl/notice/-/detail/12-2026'
+    >>> notice_link({"format": "tenderned", "url": "https://www.tenderned.nl/aankondigingen/overzicht/1"})
+    'https://www.tenderned.nl/aankondigingen/overzicht/1'
+    """
+    number = record.get("publication_number")
+    if number and record.get("format") in ("eforms", "ted-xml"):
+        lang = str(record.get("language") or "en").lower()
+        return TED_NOTICE.format(lang=lang if lang in TED_LANGUAGES else "en", number=number)
+    return safe_url(url or record.get("url"))
+
+
+def documents_link(record: Mapping[str, Any], lot_ids: Iterable[str] = ()) -> str | None:
+    """Return where the tender documents are (eForms BT-15, TED XML URL_DOCUMENT, OCDS documents), if given."""
+    lots = {lot.get("lot_id"): lot for lot in record.get("lots") or []}
+    for lot_id in lot_ids:
+        found = safe_url((lots.get(lot_id) or {}).get("documents_url"))
+        if found:
+            return found
+    return safe_url(record.get("documents_url"))
+
+
+def region_label(code: str | None, lang: str = "nl") -> str | None:
+    """Return the name of a NUTS region, of its nearest labelled parent, or of its country.
+
+    >>> region_label("NL32"), region_label("NL3299", "en"), region_label("NL"), region_label(None)
+    ('Noord-Holland', 'Noord-Holland', 'Nederland', None)
+    """
+    if not code:
+        return None
+    for length in range(len(code), 2, -1):
+        found = label("nuts", code[:length], lang)
+        if found:
+            return found
+    return country_label(code[:2], lang)
+
+
+def country_label(code: str | None, lang: str = "nl") -> str | None:
+    """Return a country's name for an ISO alpha-2 code (TED XML's "UK" and "EL" too).
+
+    >>> country_label("NL"), country_label("UK", "en"), country_label("??")
+    ('Nederland', 'United Kingdom', '??')
+    """
+    if not code:
+        return None
+    code = {"UK": "GB", "EL": "GR"}.get(code.upper(), code.upper())
+    return i18n.locale(lang).territories.get(code, code)
+
+
+def place(record: Mapping[str, Any], lang: str = "nl") -> str | None:
+    """Return where the work is done: the first place of performance, else the buyer's region, city or country."""
+    buyer = record.get("buyer") or {}
+    for code in [*(record.get("nuts") or []), buyer.get("nuts")]:
+        found = region_label(code, lang)
+        if found:
+            return found
+    return buyer.get("city") or country_label(buyer.get("country"), lang)
+
+
+def value(record: Mapping[str, Any], lang: str = "nl") -> str | None:
+    """Return the estimated value as the reader writes money, or ``None`` when the notice gives none."""
+    money = record.get("estimated_value") or {}
+    return i18n.money(money["amount"], money.get("currency"), lang) if money.get("amount") is not None else None
+
+
+def lots(record: Mapping[str, Any], lot_ids: Iterable[str], lang: str = "nl") -> list[str]:
+    """Return the lots that fit, each as "id: title (value)", in the notice's order."""
+    wanted = set(lot_ids)
+    shown = []
+    for lot in record.get("lots") or []:
+        if lot.get("lot_id") not in wanted:
+            continue
+        text = str(lot["lot_id"])
+        if lot.get("title"):
+            text += f": {' '.join(str(lot['title']).split())}"
+        estimate = value(lot, lang)
+        shown.append(f"{text} ({estimate})" if estimate else text)
+    return shown
+
+
+def work(record: Mapping[str, Any], lang: str = "nl") -> str | None:
+    """Return what is asked, by the label of the main CPV code."""
+    code = record.get("cpv_main")
+    return cpv_label(code, lang) if code else None
