@@ -35,16 +35,16 @@ bench: $(STAMP)-test
 SHARED_NOTICES := ../shared/data/notices
 SHARED_CODELISTS := ../shared/data/codelists
 
-# The clause model, rebuilt from the labelled corpus (train split; tuned on dev); the result is committed.
+# The shipped models, rebuilt: the clause model from the labelled corpus (train split; tuned on dev) and the CPV
+# model from the CPV labels and trade words; the results are committed.
 model: $(STAMP)-app
 	$(BIN)/python -m jobs.clause_training tests/data/clauses matcher/models
+	$(BIN)/python -m jobs.models matcher/models/cpv.json.gz
 
 # The shipped code list labels (CPV, NUTS, eForms codes in nl/en/de/fr), derived from the shared label files.
 codelists: $(STAMP)-app
 	$(BIN)/python -m jobs.codelist_build $(SHARED_CODELISTS) matcher/codelists
 
-eval: $(STAMP)-app
-	$(BIN)/kansenradar eval clauses tests/data/clauses --split test
 # The gettext catalogs: extract messages from code and templates (babel.cfg), then update the .po files of each
 # language. Translate the new entries in the nl catalog (English is the message id); tests fail until you do.
 PYBABEL_EXTRACT := $(BIN)/pybabel extract -F babel.cfg --no-wrap --sort-by-file --project Kansenradar --version 0.1 \
@@ -57,10 +57,12 @@ messages: $(STAMP)-app
 	$(BIN)/pybabel update --no-wrap --init-missing -D matcher -i matcher/locale/matcher.pot -d matcher/locale -l nl
 	$(BIN)/pybabel update --no-wrap --init-missing -D matcher -i matcher/locale/matcher.pot -d matcher/locale -l en
 
+eval: $(STAMP)-app
+	$(BIN)/kansenradar eval clauses tests/data/clauses --split test
 	$(BIN)/kansenradar eval clauses tests/data/clauses/prevalence.jsonl
 	@if [ -d $(SHARED_NOTICES) ]; then \
-	  $(BIN)/kansenradar eval matching tests/data/relevance_profiles.yaml tests/data/relevance.jsonl \
-	    $(SHARED_NOTICES)/eforms-real $(SHARED_NOTICES)/ted-xml; \
+	  $(BIN)/kansenradar eval matching tests/data/matching/profiles.yaml tests/data/matching/relevance.jsonl \
+	    $(SHARED_NOTICES) --blind tests/data/matching/profiles_blind.yaml; \
 	else echo "eval matching skipped: $(SHARED_NOTICES) not found (the judged notices live there)"; fi
 
 clean:

@@ -68,7 +68,7 @@ def _per_notice(rows: list[tuple[Match, Notice]]) -> list[tuple[Match, Notice, l
     """Return one entry per notice (its best match first), with the union of the lot ids that fit."""
     grouped: dict[int, tuple[Match, Notice, list[str]]] = {}
     for match, notice in rows:
-        lot_ids = [match.lot_id] if match.lot_id else []  # the ids of the lots that fit; none: the whole notice
+        lot_ids = list(match.lots)  # the ids of the lots that fit; none: the whole notice
         assert notice.id is not None
         if notice.id not in grouped:
             grouped[notice.id] = (match, notice, [])

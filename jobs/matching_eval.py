@@ -1,12 +1,27 @@
-"""Evaluate the readiness ranking on judged company x notice pairs, against two baselines.
+"""Evaluate the readiness ranking on judged company x notice pairs, against baselines and after feedback.
 
-Full score vs CPV-prefix only vs keyword overlap only, each ranking every judged notice per company; nDCG@10 with
-gains relevant = 2, partner = 1, irrelevant = 0, and precision@5.
+The notices of the chosen split (every notice judged for any profile) are ranked for each profile, as ``match``
+ranks them: one entry per notice (the best of the whole and its lots), matches before non-matches. The stored corpus
+is simulated by every notice under the notices folder: the text and CPV models learn from all of it, as they would
+from a database holding it. Methods:
+
+- ``full``: the score with the profiles' CPV codes;
+- ``no-cpv``: the same profiles without codes (their Dutch descriptions only: codes inferred from the words);
+- ``blind``: as ``no-cpv``, with the descriptions of a second company file written for the same trades by someone
+  who never saw the first one nor the CPV model's word lists (only when such a file is given);
+- ``cpv-prefix``: only the CPV hierarchy between the profile's codes and the notice's own codes;
+- ``keywords``: only the share of words in common;
+- ``unmarked``: the full score measured on the notices a profile did not mark (its top five are left out);
+- ``feedback``: the full score after each profile marked its top five (relevant or not, from the judgements),
+  measured on the same unmarked notices: the difference with ``unmarked`` is what feedback brings.
+
+nDCG@10 with gains relevant = 2, partner = 1, otherwise 0; precision@5.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -14,6 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
+from scipy import sparse
 
 import matcher
 from crawler.archives import iter_path
@@ -22,14 +38,21 @@ from crawler.parsers import parse_document
 from jobs.analyse import labels_by_lot
 from jobs.companies import load_company_file
 from jobs.match import profile_of
+from jobs.models import MIN_CORPUS, inferred, predicted, shipped_cpv_model, train
+from matcher.cpv import fit_matrix
 from matcher.evaluation import ndcg_at, precision_at
-from matcher.scoring import score_all
-from matcher.tenders import Tender, tenders_from_record
-from matcher.text import STOP_WORDS, fit_text_model
+from matcher.feedback import Marks
+from matcher.scoring import Scores, score_all
+from matcher.tenders import Profile, Tender, notice_text, tenders_from_record
+from matcher.text import STOP_WORDS, TextModel, fit_text_model
+from storage.records import NoticeRecord
 
+logger = logging.getLogger(__name__)
 GAINS = {"relevant": 2.0, "partner": 1.0, "irrelevant": 0.0}
 WORD = re.compile(r"[^\W\d_]{3,}")
-METHODS = ("full", "cpv-only", "keywords-only")
+METHODS = ("full", "no-cpv", "blind", "cpv-prefix", "keywords", "unmarked", "feedback")
+MARKED = 5
+SKIPPED_FOLDERS = ("eforms-sdk-examples",)  # the SDK's examples are made up: not part of the real corpus
 
 
 @dataclass(frozen=True)
@@ -42,51 +65,136 @@ class MethodScore:
     precision5: float
 
 
+def read_notices(root: Path) -> dict[str, NoticeRecord]:
+    """Return every notice under ``root`` by its path relative to it (``corpus/<archive>/<member>`` for archive
+    members); a document that does not parse is reported and left out."""
+    records: dict[str, NoticeRecord] = {}
+    for folder in sorted(p for p in root.iterdir() if p.name not in SKIPPED_FOLDERS):
+        for name, body in iter_path(folder):
+            key = Path(name).relative_to(root).as_posix()  # iter_path names documents under the folder it was given
+            try:
+                if isinstance(body, ParseError):
+                    raise body
+                found = parse_document(body, name=key)
+            except ParseError as exc:
+                logger.warning("%s", exc)
+                continue
+            if found:
+                records[key] = found[0]
+    return records
+
+
 def _words(text: str) -> set[str]:
     return {w for w in WORD.findall(text.lower()) if w not in STOP_WORDS}
 
 
-def evaluate_matching(profiles_file: Path, judgements_file: Path, notice_paths: Sequence[Path]) -> list[MethodScore]:
-    """Rank every judged notice for every judged company with each method and score the rankings."""
+def _ranking(values: np.ndarray, owners: Sequence[str], order_key: np.ndarray) -> list[str]:
+    """Return the notices by their best tender: matches first (``order_key`` 1), then by value."""
+    best: dict[str, tuple[float, float]] = {}
+    for column, name in enumerate(owners):
+        key = (float(order_key[column]), float(values[column]))
+        best[name] = max(best.get(name, (-1.0, -1.0)), key)
+    return sorted(best, key=lambda n: (-best[n][0], -best[n][1], n))
+
+
+@dataclass
+class _Setting:
+    tenders: list[Tender]
+    owners: list[str]
+    model: TextModel
+    vectors: sparse.csr_matrix
+    as_of: datetime
+
+
+def _scores(setting: _Setting, profiles: Sequence[Profile], feedback: Sequence[Marks | None] | None = None) -> Scores:
+    text = (setting.model.vectors([p.description for p in profiles]) @ setting.vectors.T).toarray()
+    return score_all(profiles, setting.tenders, setting.model, as_of=setting.as_of, include_closed=True, text=text,
+                     feedback=feedback, tender_vectors=setting.vectors)  # fmt: skip
+
+
+def _marks(setting: _Setting, marked: dict[str, float]) -> Marks:
+    columns = {name: [c for c, owner in enumerate(setting.owners) if owner == name] for name in marked}
+    whole = {name: cols[0] for name, cols in columns.items()}  # the first tender of a notice is the whole
+    liked = [whole[n] for n, gain in marked.items() if gain > 0]
+    disliked = [whole[n] for n, gain in marked.items() if gain <= 0]
+
+    def codes(column: int) -> tuple[tuple[str, float], ...]:
+        tender = setting.tenders[column]
+        return tuple((c, 1.0) for c in tender.cpv) + tuple(tender.predicted)
+
+    return Marks(setting.vectors[liked], tuple(codes(c) for c in liked), setting.vectors[disliked],
+                 tuple(codes(c) for c in disliked))  # fmt: skip
+
+
+def evaluate_matching(profiles_file: Path, judgements_file: Path, notices_root: Path, split: str = "test",
+                      blind_file: Path | None = None) -> list[MethodScore]:  # fmt: skip
+    """Rank the split's judged notices for every judged company with each method and score the rankings."""
     loaded = load_company_file(profiles_file)
     profiles = [replace(profile_of(p), min_score=0.0) for _line, p in loaded.profiles]
+    blind = {p.id: p.description for _line, p in load_company_file(blind_file).profiles} if blind_file else {}
     judged: dict[tuple[str, str], float] = {}
     for line in judgements_file.read_text(encoding="utf-8").splitlines():
         if line.strip():
             row = json.loads(line)
-            judged[(row["company"], row["notice"])] = GAINS[row["judgement"]]
-    files = {name for _company, name in judged}
-    tenders: list[Tender] = []
-    owner: list[str] = []
-    for path in notice_paths:
-        for document, body in iter_path(path):
-            name = Path(document).name
-            if name not in files or isinstance(body, ParseError):
-                continue
-            for record in parse_document(body, name=name):
-                data = record.model_dump(mode="json")
-                found = [f for f in matcher.analyse_notice(data) if not f.negated]
-                for tender in tenders_from_record(data, labels_by_lot(found)):
-                    tenders.append(tender)
-                    owner.append(name)
-    model = fit_text_model([t.text for t in tenders])
-    scores = score_all(profiles, tenders, model, as_of=datetime.now(UTC), include_closed=True)
-    full = np.where(scores.kind > 0, scores.total, 0.0)
+            if split == "all" or row.get("split") == split:
+                judged[(row["company"], row["notice"])] = GAINS[row["judgement"]]
+    corpus = read_notices(notices_root)
+    wanted = sorted({name for _company, name in judged} & set(corpus))
+    missing = {name for _company, name in judged} - set(corpus)
+    if missing:
+        logger.warning("%d judged notices not found or not readable, e.g. %s", len(missing), sorted(missing)[0])
+    # As ``match`` does: the shipped CPV model while the corpus is small, one learned from it too when it is not.
+    cpv = train(corpus.values()) if len(corpus) >= MIN_CORPUS else shipped_cpv_model()
+    model = fit_text_model([notice_text(r) for r in corpus.values()])
+    records = [corpus[name] for name in wanted]
+    tenders, owners = [], []
+    for name, record, branches in zip(wanted, records, predicted(cpv, records), strict=True):
+        found = [f for f in matcher.analyse_notice(record.model_dump(mode="json")) if not f.negated]
+        for tender in tenders_from_record(record, labels_by_lot(found), branches):
+            tenders.append(tender)
+            owners.append(name)
+    setting = _Setting(tenders, owners, model, model.vectors([t.text for t in tenders]), datetime.now(UTC))
+    plain = [replace(p, inferred=()) for p in profiles]
+    no_cpv = [replace(p, cpv=(), inferred=inferred(cpv, p.description)) for p in profiles]
+    full = _scores(setting, plain)
+    bare = _scores(setting, no_cpv)
+    unseen = _scores(
+        setting,
+        [
+            replace(
+                p, description=blind.get(p.id, p.description), inferred=inferred(cpv, blind.get(p.id, p.description))
+            )
+            for p in no_cpv
+        ],
+    )
+    prefix = fit_matrix([p.codes() for p in plain], [tuple((c, 1.0) for c in t.cpv) for t in tenders])
     words = [_words(t.text) for t in tenders]
-    results = []
-    for row, profile in enumerate(profiles):
+    results: list[MethodScore] = []
+    marks: list[Marks | None] = []
+    hidden: list[set[str]] = []
+    for row, profile in enumerate(plain):
+        every = {n: g for (company, n), g in judged.items() if company == profile.id and n in corpus}
         own = _words(profile.description)
         keyword = np.array([len(own & w) / len(own | w) if own | w else 0.0 for w in words])
-        for method, values in (
-            ("full", full[row]),
-            ("cpv-only", scores.parts["cpv"][row]),
-            ("keywords-only", keyword),
+        for method, values, key in (
+            ("full", full.total[row], full.kind[row] > 0),
+            ("no-cpv", bare.total[row], bare.kind[row] > 0),
+            *([("blind", unseen.total[row], unseen.kind[row] > 0)] if profile.id in blind else []),
+            ("cpv-prefix", prefix[row], np.zeros(len(tenders))),
+            ("keywords", keyword, np.zeros(len(tenders))),
         ):
-            best: dict[str, float] = {}
-            for column, name in enumerate(owner):
-                best[name] = max(best.get(name, -1.0), float(values[column]))
-            ranking = sorted(best, key=lambda n: (-best[n], n))
-            gains = [judged.get((profile.id, n), 0.0) for n in ranking]
-            every = [g for (company, _n), g in judged.items() if company == profile.id]
-            results.append(MethodScore(profile.id, method, ndcg_at(gains, every, 10), precision_at(gains, 5)))
+            gains = [every.get(n, 0.0) for n in _ranking(values, owners, key)]
+            results.append(MethodScore(profile.id, method, ndcg_at(gains, list(every.values()), 10),
+                                       precision_at(gains, 5)))  # fmt: skip
+        top = _ranking(full.total[row], owners, full.kind[row] > 0)[:MARKED]
+        marks.append(_marks(setting, {n: every.get(n, 0.0) for n in top}))
+        hidden.append(set(top))
+    after = _scores(setting, plain, marks)
+    for row, profile in enumerate(plain):
+        every = {n: g for (company, n), g in judged.items() if company == profile.id and n in corpus}
+        remaining = [g for n, g in every.items() if n not in hidden[row]]
+        for method, scores in (("unmarked", full), ("feedback", after)):
+            rest = [n for n in _ranking(scores.total[row], owners, scores.kind[row] > 0) if n not in hidden[row]]
+            gains = [every.get(n, 0.0) for n in rest]
+            results.append(MethodScore(profile.id, method, ndcg_at(gains, remaining, 10), precision_at(gains, 5)))
     return results

@@ -143,7 +143,7 @@ def run_pipeline(*, engine: Engine, settings: Settings, digest: bool | None = No
         record_step(engine, "analyse", "failed", {}, f"{type(exc).__name__}: {exc}")
         result.steps["analyse"] = "failed"
     try:
-        match_companies(engine=engine, as_of=now, cpv_labels=settings.cpv_labels)  # records its own job run
+        match_companies(engine=engine, as_of=now, undated_days=settings.undated_days)  # records its own job run
         result.steps["match"] = "success"
     except Exception as exc:
         logger.exception("Match step failed")

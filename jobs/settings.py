@@ -78,9 +78,10 @@ class Settings(BaseSettings):
     tenderned_user: str | None = Field(default=None, description="TenderNed API user (HTTP Basic), if you have one.")
     tenderned_password: str | None = Field(default=None, description="TenderNed API password.")
     ocds_url: str | None = Field(default=None, description="OCDS release-package endpoint for the ocds spider.")
-    cpv_labels: Path | None = Field(
-        default=None, description="CSV of the full CPV code list (CODE, NL, EN columns) for labels in reasons."
-    )
+    undated_days: int = Field(
+        default=90, ge=1, le=3650,
+        description="Days after publication a notice without a deadline is still offered (prior information notices).",
+    )  # fmt: skip
     crawl_sources: CommaList = Field(
         default=["ted"], description="Sources `kansenradar run` crawls, comma-separated (ted, tenderned, ocds, ...)."
     )

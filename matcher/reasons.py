@@ -1,140 +1,134 @@
-"""Readable reasons for a match, in Dutch (default) or English, and the ranked matches themselves."""
+"""Readable reasons for a match, in Dutch (default) or English, and the ranked matches themselves.
+
+One entry per company and notice: the best of the whole notice and its lots, with the lots that fit named.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
 
-from matcher.cpv import best_similarity, division_label
+from matcher.codelists import label
+from matcher.cpv import best_similarity, code_label
+from matcher.i18n import N_, date_text, money, percent, translations
 from matcher.regions import region_fit
 from matcher.requirements import Requirements, missing
-from matcher.scoring import Scores, score_all
+from matcher.scoring import PREDICTED_TRUST, Scores, score_all
 from matcher.tenders import Match, Profile, Tender
 from matcher.text import TextModel
 
 CLAUSE_NAMES = {
-    "nl": {"reserved_contract": "voorbehouden opdracht", "social_return": "social return",
-           "employment_of_disadvantaged": "werk voor mensen met afstand tot de arbeidsmarkt",
-           "social_enterprise_subcontracting": "inkoop bij sociale ondernemingen",
-           "local_community_partnering": "samenwerking met lokale/bewonersinitiatieven",
-           "right_to_challenge": "Right to Challenge", "social_award_criterion": "sociaal gunningscriterium"},
-    "en": {"reserved_contract": "reserved contract", "social_return": "social return",
-           "employment_of_disadvantaged": "jobs for people far from the labour market",
-           "social_enterprise_subcontracting": "buying from social enterprises",
-           "local_community_partnering": "local/community partnering", "right_to_challenge": "Right to Challenge",
-           "social_award_criterion": "social award criterion"},
-}  # fmt: skip
-
-
-def _money(amount: float | None, currency: str | None) -> str:
-    if amount is None:
-        return "?"
-    symbol = "€" if (currency or "EUR") == "EUR" else f"{currency} "
-    return f"{symbol}{amount:,.0f}".replace(",", ".")
-
-
-TEXTS = {
-    "nl": {
-        "cpv": "Past bij jullie werk: {label} (CPV {code} ~ {own})",
-        "cpv_related": "Verwant werkveld: {label} (CPV {code})",
-        "text": "De omschrijving lijkt op wat jullie doen ({share:.0%})",
-        "anywhere": "Jullie werken overal",
-        "region_in": "Uitvoering in {place}, in jullie regio",
-        "region_near": "Uitvoering in {place}, buiten jullie eigen regio",
-        "region_out": "Uitvoering buiten jullie regio's ({place})",
-        "partner": "Te groot om zelf in te schrijven ({value} tegen {capacity}): kans als partner van de winnaar",
-        "no_value": "Geen geraamde waarde bekend",
-        "fits": "{where}Geraamde waarde {value} past binnen jullie capaciteit ({capacity})",
-        "stretch": "{where}Geraamde waarde {value} is krap voor jullie capaciteit ({capacity})",
-        "lot": "Perceel {lot}: ",
-        "no_deadline": "Geen deadline bekend",
-        "closed": "De deadline is verstreken",
-        "deadline": "Nog {days} dagen tot de deadline ({date}); jullie hebben {need} dagen nodig",
-        "tight": " — krap",
-        "asked": "Gevraagd: {asked}",
-        "lacking": "; nog te regelen: {lacking}",
-        "have": "; dat hebben jullie",
-        "clause": "Inclusieve clausule: {names}",
-    },
-    "en": {
-        "cpv": "Fits your work: {label} (CPV {code} ~ {own})",
-        "cpv_related": "Related field: {label} (CPV {code})",
-        "text": "The description resembles what you do ({share:.0%})",
-        "anywhere": "You work anywhere",
-        "region_in": "Performed in {place}, in your region",
-        "region_near": "Performed in {place}, outside your own region",
-        "region_out": "Performed outside your regions ({place})",
-        "partner": "Too large to bid alone ({value} vs {capacity}): a chance to partner the winner",
-        "no_value": "No estimated value given",
-        "fits": "{where}Estimated value {value} fits your capacity ({capacity})",
-        "stretch": "{where}Estimated value {value} stretches your capacity ({capacity})",
-        "lot": "Lot {lot}: ",
-        "no_deadline": "No deadline given",
-        "closed": "The deadline has passed",
-        "deadline": "{days} days to the deadline ({date}); you need {need}",
-        "tight": " — tight",
-        "asked": "Required: {asked}",
-        "lacking": "; to arrange: {lacking}",
-        "have": "; you have these",
-        "clause": "Inclusive clause: {names}",
-    },
+    "reserved_contract": N_("reserved contract"),
+    "social_return": N_("social return"),
+    "employment_of_disadvantaged": N_("jobs for people far from the labour market"),
+    "social_enterprise_subcontracting": N_("buying from social enterprises"),
+    "local_community_partnering": N_("local/community partnering"),
+    "right_to_challenge": N_("Right to Challenge"),
+    "social_award_criterion": N_("social award criterion"),
 }
+FEEDBACK_SHOWN = 0.03  # feedback that moved a total by less is not worth a line
 
 
-def reasons_for(
-    profile: Profile,
-    tender: Tender,
-    parts: dict[str, float],
-    kind: str,
-    days: float,
-    cpv_labels: Mapping[str, Mapping[str, str]] | None = None,
-) -> list[str]:
+def _catalog(lang: str) -> Callable[[str], str]:
+    """Return the reasons' catalog for a reader (English message ids; Dutch unless the profile says "en")."""
+    return translations(lang, "matcher").gettext
+
+
+def _money(amount: float | None, currency: str | None, lang: str) -> str:
+    return "?" if amount is None else money(amount, currency or "EUR", lang)
+
+
+def _place(code: str | None, lang: str) -> str:
+    """Return a NUTS or country code by its name, with the code ("Groot-Amsterdam (NL329)")."""
+    if not code:
+        return "?"
+    name = label("nuts", code, lang) or label("country", code, lang)
+    return f"{name} ({code})" if name and name != code else code
+
+
+def _cpv_line(profile: Profile, tender: Tender, lang: str) -> str | None:
+    _ = _catalog(lang)
+    own = tuple((code, 1.0) for code in tender.cpv)
+    read = tuple((code, PREDICTED_TRUST * sure) for code, sure in tender.predicted)
+    score, code, _company = best_similarity(own + read, profile.codes())
+    if not code:
+        return None
+    text = code_label(code, lang)
+    if score < 0.5:
+        return _("Related field: {label}").format(label=text)
+    if code not in tender.cpv:
+        return _("The description says it is {label}, your work").format(label=text)
+    if profile.cpv:
+        return _("Fits your work: {label}").format(label=text)
+    return _("Fits your work as we read it from your description: {label}").format(label=text)
+
+
+def reasons_for(profile: Profile, tender: Tender, parts: dict[str, float], kind: str, days: float,
+                lots: Sequence[tuple[str, str]] = ()) -> list[str]:  # fmt: skip
     """Return one readable line per part of a match, in the profile's language (Dutch unless "en").
 
-    ``cpv_labels`` (language -> code -> label) comes from a full CPV code list when one is configured.
+    ``lots`` are the (lot id, title) of the lots that fit, when the notice has several.
     """
     lang = "en" if profile.language == "en" else "nl"
-    t = TEXTS[lang]
+    _ = _catalog(lang)
     out = []
-    score, code, own = best_similarity(tender.cpv, profile.cpv)
-    if code and own:
-        label = division_label(code, lang, (cpv_labels or {}).get(lang))
-        out.append((t["cpv"] if score >= 0.5 else t["cpv_related"]).format(label=label, code=code, own=own))
+    line = _cpv_line(profile, tender, lang)
+    if line:
+        out.append(line)
     if parts["text"] >= 0.3:
-        out.append(t["text"].format(share=parts["text"]))
-    fit = region_fit(nuts=tender.nuts, buyer_nuts=tender.buyer_nuts, buyer_country=tender.buyer_country,
-                     regions=profile.regions)  # fmt: skip
+        out.append(_("The description resembles what you do ({share})").format(share=percent(parts["text"], lang)))
+    moved = parts.get("feedback", 0.0)
+    if abs(moved) >= FEEDBACK_SHOWN:
+        out.append(_("Resembles tenders you marked as a good fit") if moved > 0
+                   else _("Resembles tenders you said were not for you"))  # fmt: skip
+    if lots:
+        named = ", ".join(f"{lot_id} ({title})" if title and title != lot_id else lot_id for lot_id, title in lots)
+        out.append(_("Lots that fit: {lots}").format(lots=named))
+    fit = region_fit(place=tender.place, regions=profile.regions)
+    place = _place(fit.place, lang)
     if fit.basis == "anywhere":
-        out.append(t["anywhere"])
+        out.append(_("You work anywhere"))
+    elif fit.score >= 0.8:
+        out.append(_("Performed in {place}, in your region").format(place=place))
+    elif fit.score > 0:
+        out.append(_("Performed in {place}, outside your own region").format(place=place))
     else:
-        key = "region_in" if fit.score >= 0.8 else ("region_near" if fit.score > 0 else "region_out")
-        out.append(t[key].format(place=fit.place or "?"))
-    money = {"value": _money(tender.value, tender.currency), "capacity": _money(profile.max_value, "EUR")}
-    where = t["lot"].format(lot=tender.lot_id) if tender.lot_id else ""
+        out.append(_("Performed outside your regions ({place})").format(place=place))
+    value, capacity = _money(tender.value, tender.currency, lang), _money(profile.max_value, "EUR", lang)
+    where = _("Lot {lot}: ").format(lot=tender.lot_title or tender.lot_id) if tender.lot_id else ""
     if kind == "partner":
-        out.append(t["partner"].format(**money))
+        out.append(_("Too large to bid alone ({value} vs {capacity}): a chance to partner the winner")
+                   .format(value=value, capacity=capacity))  # fmt: skip
     elif tender.value is None:
-        out.append(t["no_value"])
+        out.append(_("No estimated value given"))
+    elif parts["size"] >= 1.0:
+        out.append(
+            where + _("Estimated value {value} fits your capacity ({capacity})").format(value=value, capacity=capacity)
+        )
     else:
-        out.append(t["fits" if parts["size"] >= 1.0 else "stretch"].format(where=where, **money))
+        out.append(where + _("Estimated value {value} stretches your capacity ({capacity})").format(
+            value=value, capacity=capacity))  # fmt: skip
     if np.isnan(days):
-        out.append(t["no_deadline"])
+        out.append(_("No deadline given"))
     elif days < 0:
-        out.append(t["closed"])
+        out.append(_("The deadline has passed"))
     else:
-        date = tender.deadline.strftime("%d-%m-%Y") if tender.deadline else "?"
-        line = t["deadline"].format(days=int(days), date=date, need=profile.preparation_days)
-        out.append(line + ("" if days >= profile.preparation_days else t["tight"]))
+        date = date_text(tender.deadline.date(), lang) if tender.deadline else "?"
+        need = profile.preparation_days
+        line = _("{days} days to the deadline ({date}); you need {need}").format(days=int(days), date=date,
+                                                                                  need=need)  # fmt: skip
+        out.append(line + ("" if days >= need else _(" — tight")))
     if tender.certificates:
         lacking = missing(Requirements(tender.certificates, None), profile.certifications)
-        line = t["asked"].format(asked=", ".join(tender.certificates))
-        out.append(line + (t["lacking"].format(lacking=", ".join(lacking)) if lacking else t["have"]))
-    favouring = [CLAUSE_NAMES[lang][c] for c in tender.clauses if c in CLAUSE_NAMES[lang]]
+        line = _("Required: {asked}").format(asked=", ".join(tender.certificates))
+        out.append(line + (_("; to arrange: {lacking}").format(lacking=", ".join(lacking)) if lacking
+                           else _("; you have these")))  # fmt: skip
+    favouring = [_(CLAUSE_NAMES[c]) for c in tender.clauses if c in CLAUSE_NAMES]
     if favouring:
-        out.append(t["clause"].format(names=", ".join(favouring)))
+        out.append(_("Inclusive clause: {names}").format(names=", ".join(favouring)))
     return out
 
 
@@ -142,14 +136,15 @@ def to_arrange(profile: Profile, tender: Tender) -> list[str]:
     """Return what the company should arrange before bidding: missing certificates and a turnover threshold."""
     items = missing(Requirements(tender.certificates, None), profile.certifications)
     if tender.turnover and profile.max_value and tender.turnover > profile.max_value:
-        items.append(f"omzeteis {_money(tender.turnover, 'EUR')}" if profile.language != "en"
-                     else f"turnover requirement {_money(tender.turnover, 'EUR')}")  # fmt: skip
+        lang = "en" if profile.language == "en" else "nl"
+        items.append(_catalog(lang)("turnover requirement {value}").format(value=_money(tender.turnover, "EUR", lang)))
     return items
 
 
 @dataclass(frozen=True)
 class Candidate:
-    """A pair that passed the gates, before it is explained: indices into the scored profiles and tenders."""
+    """A company and a notice that passed the gates, before it is explained: indices into the scored profiles and
+    tenders (``column`` is the best of the notice's tenders) and the lots that fit."""
 
     row: int
     column: int
@@ -157,45 +152,48 @@ class Candidate:
     score: float
     parts: dict[str, float]
     days: float
+    lots: tuple[int, ...] = ()  # columns of the fitting lots, when the notice has several
 
 
-def candidates(profiles: Sequence[Profile], tenders: Sequence[Tender], scores: Scores) -> list[Candidate]:
-    """Return every pair at or above its profile's minimum score, each profile's best first.
+def candidates(profiles: Sequence[Profile], tenders: Sequence[Tender], scores: Scores,
+               skip: Callable[[int, int], bool] | None = None) -> list[Candidate]:  # fmt: skip
+    """Return one candidate per company and notice at or above the company's minimum score, best first.
 
-    A lot's pair is left out when its notice's pair says as much (same kind, no better score).
+    The whole notice and its lots are one entry: the best of them speaks for it, and the lots that fit are named.
+    ``skip(row, column)`` leaves out pairs a company turned down.
     """
     found = []
     for row, profile in enumerate(profiles):
         columns = np.flatnonzero((scores.kind[row] > 0) & (scores.total[row] >= profile.min_score))
+        by_notice: dict[str, list[int]] = {}
         for column in columns[np.argsort(-scores.total[row, columns], kind="stable")]:
-            kind = "bid" if scores.kind[row, column] == 1 else "partner"
-            parts = {name: float(values[row, column]) for name, values in scores.parts.items()}
-            found.append(Candidate(row, int(column), kind, float(scores.total[row, column]), parts,
-                                   float(scores.days[column])))  # fmt: skip
-    whole = {(c.row, tenders[c.column].notice_id): c for c in found if tenders[c.column].lot_id is None}
-    kept = []
-    for candidate in found:
-        parent = whole.get((candidate.row, tenders[candidate.column].notice_id))
-        if (tenders[candidate.column].lot_id is None or parent is None or candidate.kind != parent.kind
-                or candidate.score > parent.score + 0.01):  # fmt: skip
-            kept.append(candidate)
-    return kept
+            if skip is not None and skip(row, int(column)):
+                continue
+            by_notice.setdefault(tenders[column].notice_id, []).append(int(column))
+        for chosen in by_notice.values():
+            best = chosen[0]  # best first; on a tie the whole notice comes first (stable order)
+            lots = tuple(sorted(c for c in chosen if tenders[c].lot_id is not None))
+            kind = "bid" if scores.kind[row, best] == 1 else "partner"
+            parts = {name: float(values[row, best]) for name, values in scores.parts.items()}
+            found.append(Candidate(row, best, kind, float(scores.total[row, best]), parts, float(scores.days[best]),
+                                   lots))  # fmt: skip
+    return found
 
 
-def explain(profile: Profile, tender: Tender, candidate: Candidate,
-            cpv_labels: Mapping[str, Mapping[str, str]] | None = None) -> Match:  # fmt: skip
-    """Return a candidate as a match with its reasons and what to arrange."""
+def explain(profile: Profile, tenders: Sequence[Tender], candidate: Candidate) -> Match:
+    """Return a candidate as a match with its reasons, the lots that fit and what to arrange."""
+    tender = tenders[candidate.column]
+    lots = [(tenders[c].lot_id or "", tenders[c].lot_title or "") for c in candidate.lots]
     return Match(
-        company_id=profile.id, notice_id=tender.notice_id, lot_id=tender.lot_id, kind=candidate.kind,
-        score=candidate.score, parts=candidate.parts,
-        reasons=tuple(reasons_for(profile, tender, candidate.parts, candidate.kind, candidate.days, cpv_labels)),
+        company_id=profile.id, notice_id=tender.notice_id, lots=tuple(lot_id for lot_id, _title in lots),
+        kind=candidate.kind, score=candidate.score, parts=candidate.parts,
+        reasons=tuple(reasons_for(profile, tender, candidate.parts, candidate.kind, candidate.days, lots)),
         to_arrange=tuple(to_arrange(profile, tender)),
     )  # fmt: skip
 
 
 def rank(profiles: Sequence[Profile], tenders: Sequence[Tender], model: TextModel, *, as_of: datetime,
-         include_closed: bool = False, scores: Scores | None = None,
-         cpv_labels: Mapping[str, Mapping[str, str]] | None = None) -> list[Match]:  # fmt: skip
+         include_closed: bool = False, scores: Scores | None = None) -> list[Match]:  # fmt: skip
     """Return each profile's matches at or above its minimum score, best first, with parts and reasons."""
     scores = scores or score_all(profiles, tenders, model, as_of=as_of, include_closed=include_closed)
-    return [explain(profiles[c.row], tenders[c.column], c, cpv_labels) for c in candidates(profiles, tenders, scores)]
+    return [explain(profiles[c.row], tenders, c) for c in candidates(profiles, tenders, scores)]

@@ -1,9 +1,38 @@
-"""Where a tender is performed vs where a company works, by NUTS code prefixes."""
+"""Where a tender is performed vs where a company works, by NUTS code prefixes (a country is a NUTS code too)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+import numpy as np
+
+# Scores by relation, from far to near; the basis names what the judgement rests on.
+ELSEWHERE, SAME_COUNTRY, COUNTRY_WIDE, WIDER, INSIDE = 0.0, 0.3, 0.5, 0.8, 1.0
+UNKNOWN_PLACE = 0.5  # no place and no buyer country: neither a reason to show a tender nor to hide it
+# ISO country codes whose NUTS code differs (records carry ISO alpha-2 for the buyer's country).
+NUTS_COUNTRY = {"GR": "EL", "GB": "UK"}
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a tender is: its places of performance, else the buyer's NUTS code, else the buyer's country."""
+
+    nuts: tuple[str, ...] = ()
+    buyer_nuts: str | None = None
+    buyer_country: str | None = None
+
+    def codes(self) -> tuple[tuple[str, ...], str]:
+        """Return the codes to judge by, upper case, and what they are ("performance", "buyer", "country")."""
+        places = tuple(n.upper() for n in self.nuts if n)
+        if places:
+            return places, "performance"
+        if self.buyer_nuts:
+            return (self.buyer_nuts.upper(),), "buyer"
+        if self.buyer_country:
+            country = self.buyer_country.upper()[:2]
+            return (NUTS_COUNTRY.get(country, country),), "country"
+        return (), "unknown"
 
 
 @dataclass(frozen=True)
@@ -15,44 +44,57 @@ class RegionFit:
     basis: str  # "anywhere", "performance", "buyer", "country", "unknown", "elsewhere"
 
 
-def region_fit(
-    *, nuts: Sequence[str], buyer_nuts: str | None, buyer_country: str | None, regions: Sequence[str]
-) -> RegionFit:
-    """Return how well the place of performance (or, failing that, the buyer's location) fits ``regions``.
+def _pair(place: str, region: str) -> float:
+    if place.startswith(region):
+        return INSIDE  # inside the region; a company working in "NL" is inside for all of NL
+    if region.startswith(place):
+        # A wider place that includes the company's region: a province, or a whole country.
+        return WIDER if len(place) >= 3 else COUNTRY_WIDE
+    return SAME_COUNTRY if place[:2] == region[:2] else ELSEWHERE
+
+
+def region_matrix(regions: Sequence[Sequence[str]], places: Sequence[Place]) -> np.ndarray:
+    """Return how well each tender's place fits each company's regions, in [0, 1] (companies x tenders).
 
     A company without regions works anywhere. A place inside one of its regions fits fully; a wider place that
-    contains one of them ("NL3" for a company in "NL329") fits well; the same country a little; elsewhere not.
+    contains one of them ("NL3" for a company in "NL329") fits well, a whole country less; the same country a
+    little; elsewhere not. The best place and region pair counts. Distinct (regions, place) pairs are few, so each
+    is judged once.
+    """
+    result = np.ones((len(regions), len(places)), dtype=np.float32)
+    codes = [place.codes()[0] for place in places]
+    cache: dict[tuple[tuple[str, ...], tuple[str, ...]], float] = {}
+    by_place: dict[tuple[str, ...], list[int]] = {}
+    for column, found in enumerate(codes):
+        by_place.setdefault(found, []).append(column)
+    for row, wanted in enumerate(regions):
+        if not wanted:
+            continue
+        key_regions = tuple(r.upper() for r in wanted)
+        for found, columns in by_place.items():
+            key = (key_regions, found)
+            if key not in cache:
+                cache[key] = max((_pair(p, r) for p in found for r in key_regions), default=UNKNOWN_PLACE)
+            result[row, columns] = cache[key]
+    return result
 
-    >>> region_fit(nuts=["NL329"], buyer_nuts=None, buyer_country="NL", regions=["NL32"]).score
+
+def region_fit(*, place: Place, regions: Sequence[str]) -> RegionFit:
+    """Return how well ``place`` fits ``regions`` (``region_matrix`` for one pair), with the place that counted.
+
+    >>> region_fit(place=Place(nuts=("NL329",)), regions=["NL32"]).score
     1.0
-    >>> region_fit(nuts=["BE211"], buyer_nuts=None, buyer_country="BE", regions=["NL32"]).basis
+    >>> region_fit(place=Place(buyer_country="NL"), regions=["NL"]).score
+    1.0
+    >>> region_fit(place=Place(nuts=("BE211",)), regions=["NL32"]).basis
     'elsewhere'
     """
+    found, basis = place.codes()
     if not regions:
-        return RegionFit(1.0, nuts[0] if nuts else buyer_nuts, "anywhere")
+        return RegionFit(1.0, found[0] if found else None, "anywhere")
+    score = round(float(region_matrix([regions], [place])[0, 0]), 6)
+    if not found:
+        return RegionFit(score, None, "unknown")
     wanted = [r.upper() for r in regions]
-    places, basis = [n.upper() for n in nuts if n], "performance"
-    if not places and buyer_nuts:
-        places, basis = [buyer_nuts.upper()], "buyer"
-    best = RegionFit(0.0, places[0] if places else None, "elsewhere")
-    for place in places:
-        for region in wanted:
-            if place.startswith(region):
-                return RegionFit(1.0, place, basis)
-            if region.startswith(place):
-                # A wider place (a whole province or country) that includes the company's region.
-                score = 0.8 if len(place) >= 3 else 0.5
-            elif place[:2] == region[:2]:
-                score = 0.3
-            else:
-                continue
-            if score > best.score:
-                best = RegionFit(score, place, basis)
-    if places:
-        return best
-    countries = {r[:2] for r in wanted}
-    if buyer_country and buyer_country.upper() in countries:
-        return RegionFit(0.5, buyer_country.upper(), "country")
-    if buyer_country:
-        return RegionFit(0.0, buyer_country.upper(), "elsewhere")
-    return RegionFit(0.5, None, "unknown")
+    best = max(found, key=lambda p: max(_pair(p, r) for r in wanted))
+    return RegionFit(score, best, basis if score > ELSEWHERE else "elsewhere")

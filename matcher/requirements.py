@@ -30,9 +30,27 @@ TURNOVER = re.compile(
 )
 
 
+# In a title or description a certificate counts as asked only in a sentence that asks something of the bidder;
+# a sentence about obtaining or auditing one is the work bought (a buyer's own ISO 9001 certification), not a demand.
+ASKING = re.compile(
+    r"\b(?:beschik\w*|in het bezit|gecertificeerd|certificaat|moet\w*|dient|vereist\w*|eis\w*|verplicht\w*"
+    r"|minimaal|ten minste|minimum|at least|mindestens|au moins"
+    r"|must|shall|required|requirement\w*|certified|hold\w*|possess\w*|evidence of"
+    r"|muss|müssen|nachweis\w*|zertifiziert\w*|verfüg\w*|vorlage"
+    r"|doit|doivent|exig\w*|certifié\w*|justifi\w*|disposer)\b",
+    re.IGNORECASE,
+)
+BUYING = re.compile(
+    r"\b(?:certificering\w*|certification (?:audit|body|services?|of)|(?:re-?)?certification audit\w*"
+    r"|audit\w*|implement\w*|invoer\w*|zertifizierung\w*|einführung|mise en place|accompagnement)\b",
+    re.IGNORECASE,
+)
+SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
+
+
 @dataclass(frozen=True)
 class Requirements:
-    """What a notice asks for: certificate families and, if stated, a minimum yearly turnover."""
+    """What a notice asks of bidders: certificate families and, if stated, a minimum yearly turnover."""
 
     certificates: tuple[str, ...]
     turnover: float | None
@@ -44,15 +62,25 @@ def _amount(digits: str, unit: str | None) -> float:
     return value * factor
 
 
-def extract(texts: Iterable[str | None]) -> Requirements:
-    """Return the certificates and minimum turnover named in a notice's texts.
+def _asking_sentences(texts: Iterable[str | None]) -> list[str]:
+    return [s for text in texts if text for s in SENTENCE.split(text)
+            if ASKING.search(s) and not BUYING.search(s)]  # fmt: skip
+
+
+def extract(asked: Iterable[str | None], described: Iterable[str | None] = ()) -> Requirements:
+    """Return the certificates and minimum turnover a notice asks of bidders.
+
+    ``asked`` are texts that state conditions (selection criteria, conditions of performance): everything named
+    there counts. ``described`` (descriptions) count only in sentences that ask something and do not buy it.
 
     >>> extract(["Inschrijver beschikt over VCA** en ISO 9001.", "Minimale jaaromzet € 500.000."])
     Requirements(certificates=('VCA', 'ISO 9001'), turnover=500000.0)
+    >>> extract([], ["Certification audit of the JRC's ISO 9001 quality management system."]).certificates
+    ()
     """
     found: dict[str, None] = {}
     turnover: float | None = None
-    for text in texts:
+    for text in [*asked, *_asking_sentences(described)]:
         if not text:
             continue
         for name, pattern in CERTIFICATES:

@@ -1,4 +1,4 @@
-"""What the scorer compares: company profiles and tenders (a whole notice, or one of its lots)."""
+"""What the scorer compares: company profiles and tenders (a whole notice, or one of its lots), from typed records."""
 
 from __future__ import annotations
 
@@ -7,17 +7,27 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from matcher.regions import Place
 from matcher.requirements import extract
+from storage.records import LotRecord, NoticeRecord
+
+Weighted = tuple[tuple[str, float], ...]  # CPV codes with how sure we are of each
 
 
 @dataclass(frozen=True)
 class Profile:
-    """A resident company as the scorer sees it."""
+    """A resident company as the scorer sees it.
+
+    ``cpv`` are the codes the company gave; ``inferred`` the branches read from its description (with their
+    confidence) when it gave none. ``liked`` and ``disliked`` are what it said of earlier matches (see
+    ``matcher.feedback``).
+    """
 
     id: str
     description: str
     language: str = "nl"
     cpv: tuple[str, ...] = ()
+    inferred: Weighted = ()
     regions: tuple[str, ...] = ()
     max_value: float | None = None
     certifications: tuple[str, ...] = ()
@@ -26,19 +36,25 @@ class Profile:
     min_score: float = 0.3
     max_items: int = 10
 
+    def codes(self) -> Weighted:
+        """Return the codes the CPV part compares: the company's own, else the inferred ones."""
+        return tuple((code, 1.0) for code in self.cpv) if self.cpv else self.inferred
+
 
 @dataclass(frozen=True)
 class Tender:
-    """A notice, or one lot of it, with everything scoring needs."""
+    """A notice, or one lot of it, with everything scoring needs.
+
+    ``cpv`` are the notice's own codes; ``predicted`` the branches read from its text (see ``matcher.cpv_model``).
+    """
 
     notice_id: str
     lot_id: str | None
     title: str
     text: str
     cpv: tuple[str, ...] = ()
-    nuts: tuple[str, ...] = ()
-    buyer_nuts: str | None = None
-    buyer_country: str | None = None
+    predicted: Weighted = ()
+    place: Place = Place()
     value: float | None = None
     currency: str | None = None
     deadline: datetime | None = None
@@ -46,15 +62,16 @@ class Tender:
     turnover: float | None = None
     clauses: tuple[str, ...] = ()
     url: str | None = None
+    lot_title: str | None = None
 
 
 @dataclass(frozen=True)
 class Match:
-    """A scored company-tender pair with the parts and the reasons a person reads."""
+    """A company and a notice: the best of the whole and its lots, with the lots that fit named."""
 
     company_id: str
     notice_id: str
-    lot_id: str | None
+    lots: tuple[str, ...]
     kind: str  # "bid" or "partner"
     score: float
     parts: Mapping[str, float] = field(default_factory=dict)
@@ -66,7 +83,7 @@ class Match:
         return {
             "company_id": self.company_id,
             "notice_id": self.notice_id,
-            "lot_id": self.lot_id,
+            "lots": list(self.lots),
             "kind": self.kind,
             "score": round(self.score, 4),
             "parts": {name: round(value, 4) for name, value in self.parts.items()},
@@ -74,82 +91,68 @@ class Match:
         }
 
 
-def _parse_dt(value: Any) -> datetime | None:
-    if isinstance(value, datetime):
-        return value
-    return datetime.fromisoformat(value) if isinstance(value, str) and value else None
+def _join(*parts: str | None) -> str:
+    return "\n".join(p for p in parts if p and p.strip())
 
 
-def _join(*parts: Any) -> str:
-    return "\n".join(p for p in parts if isinstance(p, str) and p.strip())
-
-
-def notice_text(record: Mapping[str, Any]) -> str:
+def notice_text(record: NoticeRecord) -> str:
     """Return what a whole notice asks for, as text: its title and description and those of its lots."""
-    lots = record.get("lots") or []
-    return _join(record.get("title"), record.get("description"),
-                 *(t for lot in lots for t in (lot.get("title"), lot.get("description"))))  # fmt: skip
+    return _join(record.title, record.description, *(t for lot in record.lots for t in (lot.title, lot.description)))
 
 
-def tenders_from_record(record: Mapping[str, Any], clauses: Mapping[str | None, Sequence[str]]) -> list[Tender]:
+def notice_codes(record: NoticeRecord) -> tuple[str, ...]:
+    """Return every CPV code a notice names (main and additional, its own and its lots'), without repeats."""
+    codes = [record.cpv_main, *record.cpv_additional]
+    for lot in record.lots:
+        codes += [lot.cpv_main, *lot.cpv_additional]
+    return tuple(dict.fromkeys(c for c in codes if c))
+
+
+def _lot_tender(record: NoticeRecord, lot: LotRecord, whole: Tender, clauses: set[str]) -> Tender:
+    required = extract([lot.selection_criteria, lot.performance_terms], [lot.description])
+    value = lot.estimated_value
+    return Tender(
+        notice_id=record.notice_id, lot_id=lot.lot_id, title=whole.title,
+        text=_join(lot.title, lot.description, record.title),
+        cpv=tuple(c for c in [lot.cpv_main, *lot.cpv_additional] if c) or whole.cpv,
+        predicted=whole.predicted,
+        place=Place(tuple(lot.nuts) or whole.place.nuts, whole.place.buyer_nuts, whole.place.buyer_country),
+        value=value.amount if value else None, currency=(value.currency if value else None) or whole.currency,
+        deadline=lot.deadline or whole.deadline,
+        certificates=tuple(dict.fromkeys(whole.certificates + required.certificates)),
+        turnover=required.turnover or whole.turnover, clauses=tuple(sorted(clauses)), url=whole.url,
+        lot_title=lot.title or lot.lot_id,
+    )  # fmt: skip
+
+
+def tenders_from_record(record: NoticeRecord, clauses: Mapping[str | None, Sequence[str]],
+                        predicted: tuple[tuple[str, float], ...] = ()) -> list[Tender]:  # fmt: skip
     """Return the tenders of a notice record: the whole notice, plus each lot when there are several.
 
-    ``clauses`` maps a lot id (``None`` for notice-wide findings) to its non-negated clause labels.
+    ``clauses`` maps a lot id (``None`` for notice-wide findings) to its non-negated clause labels; ``predicted``
+    are the CPV branches read from the notice's text.
     """
-    lots = record.get("lots") or []
-    buyer = record.get("buyer") or {}
+    lots = record.lots
     notice_labels = set(clauses.get(None, ()))
     all_labels = notice_labels.union(*(set(v) for v in clauses.values())) if clauses else set()
-    notice_texts = [record.get("title"), record.get("description")]
-    lot_texts = [t for lot in lots for t in (lot.get("title"), lot.get("description"))]
-    criteria = [lot.get("selection_criteria") for lot in lots] + [lot.get("performance_terms") for lot in lots]
-    required = extract([*notice_texts, *lot_texts, *criteria])
-    value = dict(record.get("estimated_value") or {})
-    lot_values = [(lot.get("estimated_value") or {}) for lot in lots]
-    if not value and lots and all(v.get("amount") is not None for v in lot_values):
+    required = extract([t for lot in lots for t in (lot.selection_criteria, lot.performance_terms)],
+                       [record.description, *(lot.description for lot in lots)])  # fmt: skip
+    value = record.estimated_value
+    amount, currency = (value.amount, value.currency) if value else (None, None)
+    lot_values = [lot.estimated_value for lot in lots]
+    if amount is None and lots and all(v is not None for v in lot_values):
         # No total given: the lots' values add up to it (all lots priced, so nothing is guessed).
-        value = {"amount": sum(v["amount"] for v in lot_values), "currency": lot_values[0].get("currency")}
+        amount = sum(v.amount for v in lot_values if v is not None)
+        currency = next((v.currency for v in lot_values if v is not None), None)
     whole = Tender(
-        notice_id=record["notice_id"],
-        lot_id=None,
-        title=record.get("title") or "",
-        text=notice_text(record),
-        cpv=tuple(c for c in [record.get("cpv_main"), *(record.get("cpv_additional") or [])] if c),
-        nuts=tuple(record.get("nuts") or ()),
-        buyer_nuts=buyer.get("nuts"),
-        buyer_country=buyer.get("country"),
-        value=value.get("amount"),
-        currency=value.get("currency"),
-        deadline=_parse_dt(record.get("deadline")),
-        certificates=required.certificates,
-        turnover=required.turnover,
-        clauses=tuple(sorted(all_labels)),
-        url=record.get("url"),
-    )
-    tenders = [whole]
+        notice_id=record.notice_id, lot_id=None, title=record.title or "", text=notice_text(record),
+        cpv=notice_codes(record) if len(lots) < 2 else tuple(c for c in [record.cpv_main, *record.cpv_additional]
+                                                             if c) or notice_codes(record),
+        predicted=predicted, place=Place(tuple(record.nuts), record.buyer.nuts, record.buyer.country),
+        value=amount, currency=currency, deadline=record.deadline, certificates=required.certificates,
+        turnover=required.turnover, clauses=tuple(sorted(all_labels)), url=record.url,
+    )  # fmt: skip
     if len(lots) < 2:
-        return tenders
-    for lot in lots:
-        lot_value = lot.get("estimated_value") or {}
-        lot_required = extract([lot.get("title"), lot.get("description"), lot.get("selection_criteria"),
-                                lot.get("performance_terms")])  # fmt: skip
-        tenders.append(
-            Tender(
-                notice_id=record["notice_id"],
-                lot_id=lot.get("lot_id"),
-                title=f"{record.get('title') or ''} — {lot.get('title') or lot.get('lot_id')}",
-                text=_join(lot.get("title"), lot.get("description"), record.get("title")),
-                cpv=tuple(c for c in [lot.get("cpv_main"), *(lot.get("cpv_additional") or [])] if c) or whole.cpv,
-                nuts=tuple(lot.get("nuts") or ()) or whole.nuts,
-                buyer_nuts=whole.buyer_nuts,
-                buyer_country=whole.buyer_country,
-                value=lot_value.get("amount"),
-                currency=lot_value.get("currency") or whole.currency,
-                deadline=_parse_dt(lot.get("deadline")) or whole.deadline,
-                certificates=tuple(dict.fromkeys(whole.certificates + lot_required.certificates)),
-                turnover=lot_required.turnover or whole.turnover,
-                clauses=tuple(sorted(notice_labels | set(clauses.get(lot.get("lot_id"), ())))),
-                url=whole.url,
-            )
-        )
-    return tenders
+        return [whole]
+    return [whole, *(_lot_tender(record, lot, whole, notice_labels | set(clauses.get(lot.lot_id, ())))
+                     for lot in lots)]  # fmt: skip

@@ -80,6 +80,10 @@ class Company(SQLModel, table=True):
     language: str = Field(default="nl", sa_type=String(8))
     description: str = Field(sa_type=Text)
     cpv: list[str] = _json()
+    # CPV branches read from the description when the company gave no codes: [[code, confidence], ...].
+    cpv_inferred: list[list[Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
     regions: list[str] = _json()
     max_contract_value: float | None = None
     staff: int | None = None
@@ -114,18 +118,18 @@ class ClauseFinding(SQLModel, table=True):
     created_at: datetime = _when()
 
 
-# A scored pairing of a company with a notice (lot_id "") or one of its lots.
+# A scored pairing of a company with a notice: the best of the whole and its lots, with the lots that fit named.
 class Match(SQLModel, table=True):
     __tablename__ = "match"
-    __table_args__ = (UniqueConstraint("company_id", "notice_pk", "lot_id", name="uq_match_company_notice_lot"),)
+    __table_args__ = (UniqueConstraint("company_id", "notice_pk", name="uq_match_company_notice"),)
 
     id: int | None = Field(default=None, primary_key=True)
     company_id: str = Field(
         sa_column=Column(String(100), ForeignKey("company.id", ondelete="CASCADE"), nullable=False, index=True)
     )
     notice_pk: int = Field(sa_column=Column(Integer, ForeignKey("notice.id", ondelete="CASCADE"), nullable=False))
-    # "" rather than NULL for a whole-notice match: NULLs never collide in a unique constraint.
-    lot_id: str = Field(default="", sa_type=String(64))
+    # The lots that fit, when the notice has several (empty: the notice as a whole).
+    lots: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]"))
     kind: str = Field(sa_type=String(8))
     score: float
     parts: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
@@ -218,6 +222,8 @@ class Feedback(SQLModel, table=True):
     lot_id: str = Field(default="", sa_type=String(64))
     relevant: bool
     reason: str | None = Field(default=None, sa_type=Text)
+    # The match's parts when the word was given (what the company saw), for learning part weights.
+    parts: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     # Where the word came from: the command line, or a link in a digest ("cli", "web").
     channel: str = Field(default="cli", sa_type=String(16))
     created_at: datetime = _when()

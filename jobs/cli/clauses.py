@@ -167,24 +167,41 @@ def eval_clauses(path: Path, splits: tuple[str, ...], errors: bool) -> None:
 @eval_group.command("matching", context_settings=CONTEXT_SETTINGS)
 @click.argument("profiles", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("judgements", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.argument("notices", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-def eval_matching(profiles: Path, judgements: Path, notices: tuple[Path, ...]) -> None:
-    """Score the readiness ranking on judged pairs: nDCG@10 and precision@5 per company, full score vs baselines.
+@click.argument("notices", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--split",
+    type=click.Choice(["test", "dev", "all"]),
+    default="test",
+    show_default=True,
+    help="Which judged notices to rank (weights and features are tuned on dev only).",
+)
+@click.option(
+    "--blind",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A company file with other descriptions of the same companies, written blind (method blind).",
+)
+def eval_matching(profiles: Path, judgements: Path, notices: Path, split: str, blind: Path | None) -> None:
+    """Score the readiness ranking on judged pairs: nDCG@10 and precision@5 per company and method.
 
-    PROFILES is a company file, JUDGEMENTS JSON lines {"company", "notice" (file name), "judgement", "reason"},
-    NOTICES the files or folders holding the judged notices.
+    PROFILES is a company file; JUDGEMENTS JSON lines {"company", "notice", "judgement", "reason", "split"} where
+    "notice" is a path relative to NOTICES (archive members as ARCHIVE/MEMBER); NOTICES the folder holding them,
+    whose notices all stand for the stored corpus the models learn from. Methods: full score; no-cpv (the profiles
+    without their codes); blind (no-cpv with the descriptions of --blind); cpv-prefix and keywords baselines;
+    unmarked and feedback (the full score on the notices a profile did not mark, before and after it marked its
+    top five).
     """
     from jobs.matching_eval import METHODS, evaluate_matching
 
-    results = evaluate_matching(profiles, judgements, list(notices))
-    click.echo(f"{'company':10} " + " ".join(f"{m + ' nDCG@10':>22} {'P@5':>5}" for m in METHODS))
+    results = evaluate_matching(profiles, judgements, notices, split=split, blind_file=blind)
+    methods = [m for m in METHODS if any(r.method == m for r in results)]
+    click.echo(f"{judgements} ({split})")
+    click.echo(f"{'company':10} " + " ".join(f"{m:>12} {'P@5':>5}" for m in methods))
     for company in dict.fromkeys(r.company for r in results):
         row = {r.method: r for r in results if r.company == company}
-        click.echo(f"{company:10} " + " ".join(f"{row[m].ndcg10:22.3f} {row[m].precision5:5.2f}" for m in METHODS))
+        click.echo(f"{company:10} " + " ".join(f"{row[m].ndcg10:12.3f} {row[m].precision5:5.2f}" for m in methods))
     cells = []
-    for method in METHODS:
+    for method in methods:
         rows = [r for r in results if r.method == method]
-        cells.append(
-            f"{sum(r.ndcg10 for r in rows) / len(rows):22.3f} {sum(r.precision5 for r in rows) / len(rows):5.2f}"
-        )
-    click.echo(f"{'mean':10} " + " ".join(cells))
+        ndcg, precision = (sum(r.ndcg10 for r in rows) / len(rows), sum(r.precision5 for r in rows) / len(rows))
+        cells.append(f"{ndcg:12.3f} {precision:5.2f}")
+    click.echo(f"{'mean':10} " + " ".join(cells) + "   (nDCG@10, P@5)")

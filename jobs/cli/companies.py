@@ -20,8 +20,9 @@ def companies() -> None:
     """Resident-company profiles: import from YAML or CSV, list, resubscribe."""
 
 
-def import_companies(app: App, path: Path) -> tuple[dict[Outcome, int], int]:
-    """Import the valid rows of a company file and report the others; return counts and the number refused."""
+def import_companies(app: App, path: Path) -> tuple[dict[Outcome, int], int, int]:
+    """Import the valid rows of a company file and report the others; return counts, the number refused and the
+    number of companies without codes whose CPV branches were inferred from their description."""
     try:
         loaded = load_company_file(path)
     except CompanyFileError as exc:
@@ -32,7 +33,18 @@ def import_companies(app: App, path: Path) -> tuple[dict[Outcome, int], int]:
     with session_scope(app.engine) as session:
         for _line, profile in loaded.profiles:
             counts[repository.upsert_company(session=session, profile=profile)] += 1
-    return counts, len(loaded.errors)
+    without = [profile for _line, profile in loaded.profiles if not profile.cpv]
+    model = None
+    if without:
+        from jobs.models import cpv_model, inferred  # scikit-learn: only when there is something to infer
+
+        model, _fitted = cpv_model(app.engine)
+    with session_scope(app.engine) as session:
+        for _line, profile in loaded.profiles:
+            # Codes a company gave are never overwritten: inferred ones are kept apart, and only without them.
+            codes = inferred(model, profile.description) if model is not None and not profile.cpv else ()
+            repository.set_inferred_cpv(session=session, company_id=profile.id, codes=codes)
+    return counts, len(loaded.errors), len(without)
 
 
 @companies.command("import", context_settings=CONTEXT_SETTINGS)
@@ -48,10 +60,16 @@ def companies_import(ctx: click.Context, file: Path) -> None:
     Example:
         kansenradar companies import companies.yaml
     """
-    counts, refused = import_companies(app_from(ctx), file)
+    counts, refused, inferred = import_companies(app_from(ctx), file)
     click.echo(
         f"{counts[Outcome.NEW]} new, {counts[Outcome.UPDATED]} updated, {counts[Outcome.UNCHANGED]} unchanged, "
         f"{refused} refused."
+        + (
+            f" CPV codes inferred from the description for {inferred} without codes "
+            "(see companies list and companies suggest-cpv)."
+            if inferred
+            else ""
+        )
     )
     if refused:
         ctx.exit(1)
@@ -64,19 +82,22 @@ def companies_list(ctx: click.Context, output_format: str) -> None:
     """List the stored company profiles."""
     app = app_from(ctx)
     with session_scope(app.reader) as session:
-        stored = [(repository.to_profile(c), c.unsubscribed_at) for c in repository.list_companies(session=session)]
+        stored = [(repository.to_profile(c), c.unsubscribed_at, repository.inferred_cpv(c))
+                  for c in repository.list_companies(session=session)]  # fmt: skip
     if output_format == "jsonl":
-        # unsubscribed_at is not part of the profile (an import never sets it), so it comes after it.
-        echo_jsonl({**profile.model_dump(mode="json"), "unsubscribed_at": when.isoformat() if when else None}
-                   for profile, when in stored)  # fmt: skip
+        # unsubscribed_at and cpv_inferred are not part of the profile (an import never reads them), so they follow.
+        echo_jsonl({**profile.model_dump(mode="json"), "cpv_inferred": [list(pair) for pair in codes],
+                    "unsubscribed_at": when.isoformat() if when else None}
+                   for profile, when, codes in stored)  # fmt: skip
         return
     echo_table(
-        ["id", "name", "lang", "cpv", "regions", "max value", "e-mail", "unsubscribed"],
+        ["id", "name", "lang", "cpv (~ inferred)", "regions", "max value", "e-mail", "unsubscribed"],
         (
-            [p.id, p.name, p.language, " ".join(p.cpv), " ".join(p.regions) or "anywhere",
+            [p.id, p.name, p.language, " ".join(p.cpv) or " ".join(f"~{code}" for code, _sure in codes),
+             " ".join(p.regions) or "anywhere",
              "" if p.capacity.max_contract_value is None else f"{p.capacity.max_contract_value:,.0f}", p.email or "",
              when.astimezone(app.zone).date().isoformat() if when else ""]
-            for p, when in stored
+            for p, when, codes in stored
         ),
         widths=[24, 32, 4, 24, 18, 12, 32, 12],
     )  # fmt: skip
@@ -96,3 +117,40 @@ def companies_resubscribe(ctx: click.Context, company_id: str) -> None:
         if repository.resubscribe(session=session, company_id=company_id) is None:
             raise click.BadParameter(f"no company with id {company_id!r}", param_hint="ID")
     click.echo(f"{company_id} gets digests again.")
+
+
+@companies.command("suggest-cpv", context_settings=CONTEXT_SETTINGS)
+@click.argument("company_id", metavar="ID")
+@click.option("--format", "output_format", type=FORMATS, default="table", show_default=True)
+@click.pass_context
+def companies_suggest_cpv(ctx: click.Context, company_id: str, output_format: str) -> None:
+    """Print the CPV codes a company's description points to, best first, with their labels and the words that
+    led there (what matching uses for a company without codes of its own).
+
+    \b
+    Example:
+        kansenradar companies suggest-cpv groen-noord
+    """
+    from jobs.models import cpv_model  # scikit-learn: only when suggesting
+    from matcher.codelists import cpv_with_check_digit
+    from matcher.cpv import code_label
+    from matcher.cpv_model import suggest
+
+    app = app_from(ctx)
+    with session_scope(app.reader) as session:
+        company = next((c for c in repository.list_companies(session=session) if c.id == company_id), None)
+        if company is None:
+            raise click.BadParameter(f"no company with id {company_id!r}", param_hint="ID")
+        description, language, own = company.description, company.language, list(company.cpv)
+    model, _fitted = cpv_model(app.engine)
+    rows = [(cpv_with_check_digit(s.code.ljust(8, "0")), s.confidence, code_label(s.code, language), s.words)
+            for s in suggest(model, description)]  # fmt: skip
+    if output_format == "jsonl":
+        echo_jsonl({"code": code, "confidence": sure, "label": label, "words": list(words), "given": own}
+                   for code, sure, label, words in rows)  # fmt: skip
+        return
+    if own:
+        click.echo(f"{company_id} gave its own codes ({' '.join(own)}); matching uses those, not these.")
+    echo_table(["code", "sure", "label", "words"],
+               ([code, f"{sure:.2f}", label, ", ".join(words)] for code, sure, label, words in rows),
+               widths=[12, 5, 60, 40])  # fmt: skip

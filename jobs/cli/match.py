@@ -7,7 +7,7 @@ from datetime import date
 import click
 
 from jobs.app import app_from
-from jobs.cli.base import CONTEXT_SETTINGS, ConfigError
+from jobs.cli.base import CONTEXT_SETTINGS
 from jobs.clock import as_of_moment, now_in, show
 from jobs.output import date_option, echo_jsonl, echo_table
 
@@ -46,22 +46,20 @@ def match_command(ctx: click.Context, company_id: str | None, since: date | None
     try:
         run = match_companies(engine=app.engine, as_of=moment, company_id=company_id, since=since,
                               include_closed=include_closed, full=full or as_of is not None, refit=full,
-                              cpv_labels=app.settings.cpv_labels)  # fmt: skip
+                              undated_days=app.settings.undated_days)  # fmt: skip
     except UnknownCompanyError:
         raise click.BadParameter(f"no company with id {company_id!r}", param_hint="--company") from None
-    except (OSError, ValueError) as exc:
-        raise ConfigError(f"KANSENRADAR_CPV_LABELS {app.settings.cpv_labels}: {exc}") from None
     if quiet:
         click.echo(f"Matched {run.companies} companies ({run.mode}{', text model refitted' if run.refitted else ''}):"
                    f" {run.notices_scored} notices scored, {run.written} matches written.")  # fmt: skip
         return
     listed = stored_matches(engine=app.engine, company_ids=run.company_ids)
     if output_format == "jsonl":
-        keys = ("company_id", "notice_id", "lot_id", "kind", "score", "parts", "reasons")
+        keys = ("company_id", "notice_id", "lots", "kind", "score", "parts", "reasons")
         echo_jsonl({key: m[key] for key in keys} for m in listed)
         return
-    rows = [[m["company_id"], f"{m['score']:.2f}", m["kind"], m["notice_id"], m["lot_id"] or "",
+    rows = [[m["company_id"], f"{m['score']:.2f}", m["kind"], m["notice_id"], ", ".join(m["lots"]),
              show(m["deadline"], app.zone), m["title"] or "", "; ".join(m["reasons"][:2])]
             for m in listed]  # fmt: skip
-    echo_table(["company", "score", "kind", "notice", "lot", "deadline", "title", "why"], rows,
+    echo_table(["company", "score", "kind", "notice", "lots", "deadline", "title", "why"], rows,
                widths=[20, 5, 7, 16, 10, 20, 48, 80])  # fmt: skip

@@ -200,15 +200,14 @@ async def company_page(request: Request) -> Response:
     lang, profile = _language(company), repository.to_profile(company)
     shown = []
     for m in matches:
-        lot = m["lot_id"] or ""
         key = (m["source"], m["notice_id"])
         actions = {}
         for name, relevant in (("relevant_action", True), ("not_relevant_action", False)):
             token = tokens.feedback_token(settings, company_id=company.id, source=m["source"],
-                                          notice_id=m["notice_id"], lot_id=m["lot_id"], relevant=relevant)  # fmt: skip
+                                          notice_id=m["notice_id"], lot_id=None, relevant=relevant)  # fmt: skip
             actions[name] = "../feedback/" + token
-        # A word on the whole notice counts for its lots too, unless the lot has its own.
-        word = said.get((*key, lot), said.get((*key, "")))
+        # One entry per notice: its word is the one on the whole notice.
+        word = said.get((*key, ""))
         shown.append({**m, **actions, "title": m["title"] or m["notice_id"], "url": safe_url(m["url"]),
                       "deadline": i18n.moment(m["deadline"], settings.zone, lang), "said": word})  # fmt: skip
     # Codes and prefixes by their labels: "7731" is the branch of 77310000.

@@ -50,6 +50,29 @@ def upsert_company(*, session: Session, profile: CompanyProfile) -> Outcome:
     return update_if_changed(session, existing, columns, stamp="updated_at")
 
 
+def set_inferred_cpv(*, session: Session, company_id: str, codes: Sequence[tuple[str, float]]) -> bool:
+    """Store the CPV branches inferred from a company's description; return whether they changed.
+
+    A change makes the company due for a full look at the next ``match`` (its ``updated_at`` moves).
+    """
+    company = session.get(Company, company_id)
+    if company is None:
+        return False
+    wanted = [[code, round(float(sure), 4)] for code, sure in codes]
+    if company.cpv_inferred == wanted:
+        return False
+    company.cpv_inferred = wanted
+    company.updated_at = utcnow()
+    session.add(company)
+    session.flush()
+    return True
+
+
+def inferred_cpv(company: Company) -> tuple[tuple[str, float], ...]:
+    """Return a stored company's inferred CPV branches as (code, confidence) pairs."""
+    return tuple((str(code), float(sure)) for code, sure in company.cpv_inferred or [])
+
+
 def list_companies(*, session: Session) -> Sequence[Company]:
     """Return all companies ordered by id."""
     return session.exec(select(Company).order_by(col(Company.id))).all()

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from storage.models import Feedback, Notice
+from storage.models import Feedback, Match, Notice
 from storage.types import utcnow
 
 
@@ -35,7 +35,10 @@ def find_notice(*, session: Session, notice_id: str, source: str | None = None) 
 
 def set_feedback(*, session: Session, company_id: str, notice_pk: int, lot_id: str | None, relevant: bool,
                  reason: str | None = None, channel: str = "cli") -> Feedback:  # fmt: skip
-    """Record a company's word on a notice (or one lot of it); a later word replaces an earlier one."""
+    """Record a company's word on a notice (or one lot of it); a later word replaces an earlier one.
+
+    The stored match's parts (what the company saw) are kept with it: part weights are learned from them.
+    """
     key = lot_id or ""
     row = session.exec(
         select(Feedback).where(
@@ -46,6 +49,10 @@ def set_feedback(*, session: Session, company_id: str, notice_pk: int, lot_id: s
     if row is None:
         row = Feedback(company_id=company_id, notice_pk=notice_pk, lot_id=key, relevant=relevant, created_at=now)
     row.relevant, row.reason, row.channel, row.updated_at = relevant, reason, channel, now
+    shown = select(Match.parts).where(Match.company_id == company_id, Match.notice_pk == notice_pk)
+    seen = session.exec(shown).first()
+    if seen:
+        row.parts = dict(seen)
     session.add(row)
     session.flush()
     return row
@@ -85,6 +92,12 @@ def feedback_pairs(*, session: Session, company_ids: Sequence[str] | None = None
     if company_ids is not None:
         statement = statement.where(col(Feedback.company_id).in_(list(company_ids)))
     return [(c, int(n), lot, bool(r)) for c, n, lot, r in session.exec(statement)]
+
+
+def feedback_parts(*, session: Session) -> list[tuple[dict[str, float], bool]]:
+    """Return ``(parts, relevant)`` of every feedback row that kept the parts of the match it was about."""
+    statement = select(Feedback.parts, Feedback.relevant).where(col(Feedback.parts).is_not(None))
+    return [(dict(parts), bool(relevant)) for parts, relevant in session.exec(statement) if parts]
 
 
 def companies_with_feedback_since(*, session: Session, since: datetime) -> set[str]:

@@ -22,7 +22,7 @@ class MatchRow:
 
     company_id: str
     notice_pk: int
-    lot_id: str  # "" for the whole notice
+    lots: list[str]  # the lots that fit, when the notice has several
     kind: str
     score: float
     parts: dict[str, float]
@@ -30,40 +30,40 @@ class MatchRow:
     to_arrange: list[str]
 
 
-def match_scores(*, session: Session, company_ids: Iterable[str] | None = None) -> list[tuple[str, int, str, float]]:
-    """Return ``(company_id, notice_pk, lot_id, score)`` of the stored matches (of some companies)."""
-    statement = select(Match.company_id, Match.notice_pk, Match.lot_id, Match.score)
+def match_scores(*, session: Session, company_ids: Iterable[str] | None = None) -> list[tuple[str, int, float]]:
+    """Return ``(company_id, notice_pk, score)`` of the stored matches (of some companies)."""
+    statement = select(Match.company_id, Match.notice_pk, Match.score)
     if company_ids is not None:
         statement = statement.where(col(Match.company_id).in_(list(company_ids)))
-    return [(c, int(n), lot, float(s)) for c, n, lot, s in session.exec(statement)]
+    return [(c, int(n), float(s)) for c, n, s in session.exec(statement)]
 
 
 def write_matches(*, session: Session, rows: Sequence[MatchRow]) -> None:
-    """Insert or update matches keyed by company, notice and lot, in one executemany."""
+    """Insert or update matches keyed by company and notice, in one executemany."""
     if not rows:
         return
     table = Match.__table__  # type: ignore[attr-defined]
     dialect = session.get_bind().dialect.name
     now = utcnow()
-    values = [{"company_id": r.company_id, "notice_pk": r.notice_pk, "lot_id": r.lot_id, "kind": r.kind,
+    values = [{"company_id": r.company_id, "notice_pk": r.notice_pk, "lots": r.lots, "kind": r.kind,
                "score": r.score, "parts": r.parts, "reasons": r.reasons, "to_arrange": r.to_arrange,
                "computed_at": now} for r in rows]  # fmt: skip
     statement = (postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)).values(
         {name: bindparam(name) for name in values[0]}
     )
-    changing = ("kind", "score", "parts", "reasons", "to_arrange", "computed_at")
+    changing = ("lots", "kind", "score", "parts", "reasons", "to_arrange", "computed_at")
     statement = statement.on_conflict_do_update(
-        index_elements=["company_id", "notice_pk", "lot_id"],
+        index_elements=["company_id", "notice_pk"],
         set_={name: statement.excluded[name] for name in changing},
     )
     session.execute(statement, values)
 
 
-def delete_matches(*, session: Session, keys: Sequence[tuple[str, int, str]]) -> None:
-    """Delete the matches with these ``(company_id, notice_pk, lot_id)`` keys, in one executemany."""
+def delete_matches(*, session: Session, keys: Sequence[tuple[str, int]]) -> None:
+    """Delete the matches with these ``(company_id, notice_pk)`` keys, in one executemany."""
     if keys:
-        statement = text("DELETE FROM match WHERE company_id = :c AND notice_pk = :n AND lot_id = :l")
-        session.execute(statement, [{"c": c, "n": n, "l": lot} for c, n, lot in keys])
+        statement = text("DELETE FROM match WHERE company_id = :c AND notice_pk = :n")
+        session.execute(statement, [{"c": c, "n": n} for c, n in keys])
 
 
 def delete_company_matches(*, session: Session, company_ids: Sequence[str]) -> None:
@@ -113,14 +113,14 @@ def matches_of(*, session: Session, company_id: str | None = None) -> Sequence[t
 
 def match_listing(*, session: Session, company_ids: Sequence[str] | None = None) -> list[dict[str, object]]:
     """Return stored matches as listings need them (no notice records loaded), best first per company."""
-    statement = select(Match.company_id, Notice.notice_id, Match.lot_id, Match.kind, Match.score, Match.parts,
+    statement = select(Match.company_id, Notice.notice_id, Match.lots, Match.kind, Match.score, Match.parts,
                        Match.reasons, Notice.title, Notice.deadline, Notice.url, Notice.source).where(
         col(Match.notice_pk) == col(Notice.id))  # fmt: skip
     if company_ids is not None:
         statement = statement.where(col(Match.company_id).in_(list(company_ids)))
     statement = statement.order_by(col(Match.company_id), col(Match.score).desc(), col(Notice.notice_id))
     # "source" completes the notice's identity (with notice_id), as signed feedback links carry it.
-    return [{"company_id": c, "notice_id": n, "lot_id": lot or None, "kind": k, "score": round(float(s), 4),
+    return [{"company_id": c, "notice_id": n, "lots": list(lots or []), "kind": k, "score": round(float(s), 4),
              "parts": {name: round(v, 4) for name, v in (p or {}).items()}, "reasons": list(r or []),
              "title": t, "deadline": d, "url": u, "source": src}
-            for c, n, lot, k, s, p, r, t, d, u, src in session.exec(statement)]  # fmt: skip
+            for c, n, lots, k, s, p, r, t, d, u, src in session.exec(statement)]  # fmt: skip

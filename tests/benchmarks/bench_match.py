@@ -18,7 +18,7 @@ import yaml
 from jobs.match import profile_of
 from matcher.text import fit_text_model
 from storage.db import get_engine, session_scope
-from storage.records import CompanyProfile
+from storage.records import CompanyProfile, NoticeRecord
 from storage.repository import list_notices
 from tests.benchmarks.corpus import kansenradar, write_companies, write_notices
 from tests.parallelism import cores
@@ -32,7 +32,8 @@ def _floor(database: Path, companies: Path) -> float:
 
     engine = get_engine(f"sqlite:///{database}")
     with session_scope(engine) as session:
-        texts = [notice_text(n.record) for n in list_notices(session=session, current_only=True)]
+        texts = [notice_text(NoticeRecord.model_validate(n.record))
+                 for n in list_notices(session=session, current_only=True)]  # fmt: skip
     engine.dispose()
     profiles = [profile_of(CompanyProfile.model_validate(c)) for c in yaml.safe_load(companies.read_text())]
     start = time.perf_counter()

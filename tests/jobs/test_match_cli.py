@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
+import pytest
+import yaml
 from click.testing import CliRunner
 from sqlmodel import select
 
 from jobs.cli import cli
+from matcher.langdetect import detect_language
 from storage import repository
 from storage.db import get_engine, session_scope, upgrade
 from storage.models import Match
 from tests.factories import make_profile, make_record
 from tests.shared import shared
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+MATCHING = Path(__file__).resolve().parents[1] / "data" / "matching"
 
 
 def _setup(url: str, *records: object) -> None:
@@ -45,7 +49,7 @@ def test_match_lists_stores_and_does_not_duplicate(database_url: str) -> None:
     lines = [json.loads(line) for line in first.stdout.splitlines()]
     assert lines and {line["company_id"] for line in lines} == {"groen-noord"}
     best = lines[0]
-    assert set(best) == {"company_id", "notice_id", "lot_id", "kind", "score", "parts", "reasons"}
+    assert set(best) == {"company_id", "notice_id", "lots", "kind", "score", "parts", "reasons"}
     assert best["notice_id"] == "123456-2026" and best["kind"] == "bid"
     assert any("Inclusieve clausule" in r for r in best["reasons"])  # social return in the description
     again = _run(database_url, "--as-of", "2026-11-20", "--format", "jsonl")
@@ -72,21 +76,45 @@ def test_empty_corpus(database_url: str) -> None:
     assert "company" in result.stdout and "groen-noord" not in result.stdout
 
 
-def test_eval_matching_beats_both_baselines() -> None:
-    notices = [shared("notices", "eforms-real"), shared("notices", "ted-xml")]
-    result = CliRunner().invoke(cli, ["eval", "matching", str(DATA / "relevance_profiles.yaml"),
-                                      str(DATA / "relevance.jsonl"), *map(str, notices)])  # fmt: skip
+@pytest.mark.slow
+def test_eval_matching_reports_every_method_and_skips_what_it_cannot_read(tmp_path: Path) -> None:
+    # A notices folder as the judgements name it: two shared folders, and one document that does not parse.
+    root = tmp_path / "notices"
+    root.mkdir()
+    for folder in ("eforms-real", "ted-xml"):
+        (root / folder).symlink_to(shared("notices", folder))
+    (root / "broken").mkdir()
+    (root / "broken" / "bad.xml").write_text("<not-a-notice", encoding="utf-8")
+    rows = [json.loads(line) for line in (MATCHING / "relevance.jsonl").read_text(encoding="utf-8").splitlines()]
+    chosen = [r for r in rows if r["notice"].startswith(("eforms-real/", "ted-xml/"))]
+    chosen.append({"company": "groen", "notice": "broken/bad.xml", "judgement": "relevant", "reason": "x"})
+    judgements = tmp_path / "judgements.jsonl"
+    judgements.write_text("".join(json.dumps(r) + "\n" for r in chosen), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["eval", "matching", str(MATCHING / "profiles.yaml"), str(judgements),
+                                      str(root), "--split", "all"])  # fmt: skip
     assert result.exit_code == 0, result.output
-    mean = next(line for line in result.stdout.splitlines() if line.startswith("mean")).split()
-    full, cpv_only, keywords = float(mean[1]), float(mean[3]), float(mean[5])
-    assert full > cpv_only and full > keywords
+    assert "bad.xml" in result.stderr and "not found or not readable" in result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[1].split()[1:] == ["full", "P@5", "no-cpv", "P@5", "cpv-prefix", "P@5", "keywords", "P@5",
+                                    "unmarked", "P@5", "feedback", "P@5"]  # fmt: skip
+    mean = next(line for line in lines if line.startswith("mean")).split()
+    scores = [float(v) for v in mean[1:13]]
+    assert all(0.0 <= v <= 1.0 for v in scores)
+    assert scores[0] > scores[6]  # the full score ranks better than shared words alone
 
 
 def test_relevance_set_shape() -> None:
-    rows = [json.loads(line) for line in (DATA / "relevance.jsonl").read_text(encoding="utf-8").splitlines()]
-    companies = {row["company"] for row in rows}
-    assert len(companies) >= 6
+    profiles = yaml.safe_load((MATCHING / "profiles.yaml").read_text(encoding="utf-8"))["companies"]
+    rows = [json.loads(line) for line in (MATCHING / "relevance.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert {row["company"] for row in rows} == {p["id"] for p in profiles}
     assert {row["judgement"] for row in rows} == {"relevant", "partner", "irrelevant"}
-    assert all(row["reason"] for row in rows)
-    per_company = {c: {row["notice"] for row in rows if row["company"] == c} for c in companies}
-    assert len({frozenset(v) for v in per_company.values()}) == 1  # every company judged on the same notices
+    assert all(row["reason"].strip() for row in rows)
+    assert len({(row["company"], row["notice"]) for row in rows}) == len(rows)
+    # A notice is in one split for every profile; at least 8 profiles have 5 relevant notices or more.
+    split = {}
+    for row in rows:
+        assert split.setdefault(row["notice"], row["split"]) == row["split"]
+    relevant = Counter(row["company"] for row in rows if row["judgement"] == "relevant")
+    assert sum(1 for n in relevant.values() if n >= 5) >= 8
+    # Descriptions are Dutch only: no English sentence beside the Dutch.
+    assert all(detect_language(p["description"]) == "nl" for p in profiles)

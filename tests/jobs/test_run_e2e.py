@@ -49,6 +49,8 @@ def _env(url: str, tmp_path: Path, base: str, port: int) -> dict[str, str]:
         "KANSENRADAR_CRAWL_DELAY": "0",
         "KANSENRADAR_RETRY_BACKOFF": "0.05",
         "KANSENRADAR_CRAWL_FIRST_DAYS": "2000",
+        # The recorded notices are years old and name no deadline: offer them anyway.
+        "KANSENRADAR_UNDATED_DAYS": "3650",
         "KANSENRADAR_SMTP_HOST": "127.0.0.1",
         "KANSENRADAR_SMTP_PORT": str(port),
         "KANSENRADAR_SMTP_STARTTLS": "false",

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
-import jobs.match
+import jobs.match_store
 import jobs.report
 from crawler.parsers import parse_document
 from jobs.cli import cli
@@ -62,12 +62,12 @@ def _companies(engine: Engine, count: int = 8, changed: str | None = None) -> No
 
 
 def _snapshot(url: str) -> list[tuple[object, ...]]:
-    return rows(url, "SELECT m.company_id, n.notice_id, m.lot_id, m.kind, ROUND(CAST(m.score AS NUMERIC), 5) "
-                     "FROM match m JOIN notice n ON n.id = m.notice_pk ORDER BY 1, 2, 3")  # fmt: skip
+    return rows(url, "SELECT m.company_id, n.notice_id, m.lots, m.kind, ROUND(CAST(m.score AS NUMERIC), 5) "
+                     "FROM match m JOIN notice n ON n.id = m.notice_pk ORDER BY 1, 2")  # fmt: skip
 
 
 def test_incremental_matching_keeps_what_a_full_run_keeps(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(jobs.match, "MAX_STORED", 12)  # small, so new notices push stored ones out
+    monkeypatch.setattr(jobs.match_store, "MAX_STORED", 12)  # small, so new notices push stored ones out
     monkeypatch.setattr(jobs.match, "CHUNK", 70)
     engine = get_engine(database_url)
     upgrade(engine)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from matcher.cpv import DIVISIONS, best_similarity, division_label, load_labels, significant, similarity
-from matcher.regions import region_fit
+from matcher.cpv import DIVISIONS, best_similarity, code_label, division_label, fit_matrix, significant, similarity
+from matcher.regions import Place, region_fit
 from matcher.requirements import extract, held, missing
 
 
@@ -33,8 +31,17 @@ def test_cpv_hierarchy(notice: str, company: str, expected: float) -> None:
 def test_cpv_closeness_orders_as_people_expect() -> None:
     assert similarity("77300000", "77310000") > similarity("45000000", "77310000")
     assert significant("90911200") == "909112" and significant("03000000") == "03"
-    assert best_similarity(["45000000", "77311000"], ["9091", "7731"]) == (1.0, "77311000", "7731")
-    assert best_similarity([], ["7731"]) == (0.0, None, None)
+    one = [(c, 1.0) for c in ("9091", "7731")]
+    assert best_similarity([("45000000", 1.0), ("77311000", 1.0)], one) == (1.0, "77311000", "7731")
+    assert best_similarity([], one) == (0.0, None, None)
+
+
+def test_codes_count_as_far_as_they_are_sure() -> None:
+    # An inferred company code at 0.5 and a code read from a notice's text at 0.8 weigh the fit down.
+    fits = fit_matrix([[("7731", 0.5)]], [[("77310000", 1.0)], [("77311000", 0.8)]])
+    assert fits[0].tolist() == pytest.approx([0.5, 0.4])
+    assert fit_matrix([[("7731", 1.0), ("9091", 1.0)]], [[("90911200", 0.8)]])[0, 0] == pytest.approx(0.8)
+    assert fit_matrix([], [[("7731", 1.0)]]).shape == (0, 1) and fit_matrix([[("7731", 1.0)]], []).shape == (1, 0)
 
 
 def test_division_labels_in_both_languages() -> None:
@@ -44,15 +51,11 @@ def test_division_labels_in_both_languages() -> None:
     assert division_label("99000000", "nl") == "onbekende sector"
 
 
-def test_full_code_list_labels_when_configured(tmp_path: Path) -> None:
-    path = tmp_path / "cpv.csv"
-    path.write_text("CODE,EN,NL\n77310000-6,Planting and maintenance services of green areas,Aanleg en onderhoud van "
-                    "groenvoorzieningen\n", encoding="utf-8")  # fmt: skip
-    labels = load_labels(path, "nl")
-    assert division_label("77310000", "nl", labels) == "Aanleg en onderhoud van groenvoorzieningen"
-    assert division_label("77311000", "nl", labels).startswith("Land-")
-    with pytest.raises(ValueError, match="no column"):
-        load_labels(path, "fr")
+def test_every_code_has_its_official_label() -> None:
+    assert code_label("77310000-6") == "Beplanten en onderhouden van groengebieden"
+    assert code_label("909") == "Schoonmaak- en afvalverwijderingsdiensten"
+    assert code_label("50870000", "en") == "Repair and maintenance services of playground equipment"
+    assert code_label("99999999") == "onbekende sector"
 
 
 @pytest.mark.parametrize(
@@ -66,6 +69,9 @@ def test_full_code_list_labels_when_configured(tmp_path: Path) -> None:
         (["BE211"], None, "BE", ["NL329"], 0.0, "elsewhere"),
         ([], "NL329", "NL", ["NL32"], 1.0, "buyer"),
         ([], None, "NL", ["NL32"], 0.5, "country"),
+        ([], None, "NL", ["NL"], 1.0, "country"),  # a company working in all of NL
+        (["NL329"], None, "NL", ["NL"], 1.0, "performance"),
+        ([], None, "GR", ["EL30"], 0.5, "country"),  # ISO GR is NUTS EL
         ([], None, "DE", ["NL32"], 0.0, "elsewhere"),
         ([], None, None, ["NL32"], 0.5, "unknown"),
     ],
@@ -73,7 +79,7 @@ def test_full_code_list_labels_when_configured(tmp_path: Path) -> None:
 def test_region_prefixes(
     nuts: list[str], buyer_nuts: str | None, country: str | None, regions: list[str], score: float, basis: str
 ) -> None:
-    fit = region_fit(nuts=nuts, buyer_nuts=buyer_nuts, buyer_country=country, regions=regions)
+    fit = region_fit(place=Place(tuple(nuts), buyer_nuts, country), regions=regions)
     assert (fit.score, fit.basis) == (score, basis)
 
 
@@ -85,9 +91,20 @@ def test_requirement_extraction() -> None:
         "Bidders must hold ISO 14001 and a Keurmerk Schoonmaak.",
     ]
     required = extract(texts)
+    assert extract([], texts) == required  # in descriptions too, where a sentence asks it of the bidder
     assert required.certificates == ("VCA", "ISO 9001", "ISO 14001", "Keurmerk Schoon")
     assert required.turnover == 1_250_000
     assert extract(["Minimum turnover of EUR 2 million."]).turnover == 2_000_000
     assert extract(["Levering van kantoorartikelen."]).certificates == ()
     assert held(["VCA*", "PSO trede 2", "iso9001"]) == {"VCA", "PSO", "ISO 9001"}
     assert missing(required, ["VCA", "ISO 9001"]) == ["ISO 14001", "Keurmerk Schoon"]
+
+
+def test_what_a_notice_buys_is_not_what_it_asks() -> None:
+    bought = ["Certification audit of the JRC's quality management system against ISO 9001 and ISO 14001.",
+              "Begeleiding bij de invoering van ISO 9001 binnen de gemeente."]  # fmt: skip
+    assert extract([], bought).certificates == ()
+    asked = "Inschrijver moet beschikken over ISO 9001. Het werk omvat het onderhoud van het ISO 14001-systeem."
+    assert extract([], [asked]).certificates == ("ISO 9001",)
+    # Selection criteria state conditions: everything named there counts.
+    assert extract(["ISO 9001 certificaat"], []).certificates == ("ISO 9001",)

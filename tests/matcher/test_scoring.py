@@ -7,12 +7,13 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 
-from matcher.cpv import similarity
+from matcher.cpv import fit_matrix, similarity
 from matcher.reasons import rank, reasons_for
-from matcher.regions import region_fit
-from matcher.scoring import _hierarchy, _regions, score_all
+from matcher.regions import Place, region_fit, region_matrix
+from matcher.scoring import score_all
 from matcher.tenders import Profile, Tender, tenders_from_record
 from matcher.text import fit_text_model
+from storage.records import NoticeRecord
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 GREEN = Profile(id="groen", description="Bewonersbedrijf voor groenonderhoud: maaien, snoeien en onkruid wieden",
@@ -27,7 +28,7 @@ def tender(**overrides: object) -> Tender:
         "title": "Groenonderhoud",
         "text": "Groenonderhoud: maaien en snoeien van bermen en plantsoenen",
         "cpv": ("77310000",),
-        "nuts": ("NL329",),
+        "place": Place(nuts=("NL329",)),
         "value": 180_000.0,
         "currency": "EUR",
         "deadline": NOW + timedelta(days=30),
@@ -43,10 +44,7 @@ def model(*texts: str):  # type: ignore[no-untyped-def]
 def test_vectorised_cpv_equals_the_scalar_rule() -> None:
     company = [["7731"], ["77310000"], ["45"], ["9091", "7734"]]
     notices = [["77310000"], ["77300000"], ["77000000"], ["77320000"], ["45000000"], ["90911200", "77341000"], []]
-    from matcher.cpv import significant
-
-    matrix = _hierarchy([[significant(c) for c in row] for row in company],
-                        [[significant(c) for c in row] for row in notices])  # fmt: skip
+    matrix = fit_matrix([[(c, 1.0) for c in row] for row in company], [[(c, 1.0) for c in row] for row in notices])
     for i, own in enumerate(company):
         for j, theirs in enumerate(notices):
             expected = max((similarity(t, o) for t in theirs for o in own), default=0.0)
@@ -55,8 +53,8 @@ def test_vectorised_cpv_equals_the_scalar_rule() -> None:
 
 def test_vectorised_regions_equal_the_scalar_rule() -> None:
     profiles = [Profile(id=str(i), description="x", regions=r) for i, r in enumerate([(), ("NL32",), ("NL329",)])]
-    tenders = [
-        tender(nuts=n, buyer_nuts=b, buyer_country=c)
+    places = [
+        Place(nuts=n, buyer_nuts=b, buyer_country=c)
         for n, b, c in [
             (("NL329",), None, "NL"),
             (("NL3",), None, "NL"),
@@ -69,21 +67,28 @@ def test_vectorised_regions_equal_the_scalar_rule() -> None:
             ((), None, None),
         ]
     ]
-    matrix = _regions(profiles, tenders)
+    matrix = region_matrix([p.regions for p in profiles], places)
     for i, p in enumerate(profiles):
-        for j, t in enumerate(tenders):
-            fit = region_fit(nuts=t.nuts, buyer_nuts=t.buyer_nuts, buyer_country=t.buyer_country, regions=p.regions)
-            assert matrix[i, j] == pytest.approx(fit.score), (p.regions, t.nuts, t.buyer_nuts, t.buyer_country)
+        for j, place in enumerate(places):
+            assert matrix[i, j] == pytest.approx(region_fit(place=place, regions=p.regions).score), (p.regions, place)
+
+
+def test_a_company_working_in_its_whole_country_is_inside_it_everywhere() -> None:
+    country = Profile(**{**GREEN.__dict__, "regions": ("NL",)})
+    for place in (Place(nuts=("NL329",)), Place(buyer_country="NL"), Place(nuts=("NL",))):
+        (match,) = rank([country], [tender(place=place)], model(), as_of=NOW)
+        assert match.parts["region"] == 1.0
+        assert any("in jullie regio" in r for r in match.reasons) and not any("buiten" in r for r in match.reasons)
 
 
 def test_a_good_fit_is_a_bid_with_reasons() -> None:
     (match,) = rank([GREEN], [tender()], model(), as_of=NOW)
     assert match.kind == "bid" and match.score > 0.7
-    assert set(match.parts) == {"text", "cpv", "region", "size", "time", "requirements", "clauses"}
-    assert match.reasons[0] == "Past bij jullie werk: Land-, bos- en tuinbouwdiensten (groen) (CPV 77310000 ~ 7731)"
-    assert "Uitvoering in NL329, in jullie regio" in match.reasons
-    assert "Geraamde waarde €180.000 past binnen jullie capaciteit (€250.000)" in match.reasons
-    assert "Nog 30 dagen tot de deadline (28-12-2026); jullie hebben 10 dagen nodig" in match.reasons
+    assert set(match.parts) == {"text", "cpv", "region", "size", "time", "requirements", "clauses", "feedback"}
+    assert match.reasons[0] == "Past bij jullie werk: Beplanten en onderhouden van groengebieden"
+    assert any(r.startswith("Uitvoering in ") and r.endswith("NL329, in jullie regio") for r in match.reasons)
+    assert "Geraamde waarde €\u00a0180.000 past binnen jullie capaciteit (€\u00a0250.000)" in match.reasons
+    assert "Nog 30 dagen tot de deadline (28 dec 2026); jullie hebben 10 dagen nodig" in match.reasons
 
 
 def test_reasons_in_english_and_what_to_arrange() -> None:
@@ -91,7 +96,7 @@ def test_reasons_in_english_and_what_to_arrange() -> None:
     item = tender(certificates=("VCA", "ISO 9001"), clauses=("social_return",), deadline=NOW + timedelta(days=4))
     (match,) = rank([english], [item], model(), as_of=NOW)
     assert "Required: VCA, ISO 9001; to arrange: ISO 9001" in match.reasons
-    assert "4 days to the deadline (02-12-2026); you need 10 — tight" in match.reasons
+    assert "4 days to the deadline (2 Dec 2026); you need 10 — tight" in match.reasons
     assert "Inclusive clause: social return" in match.reasons
     assert match.to_arrange == ("ISO 9001",)
     dutch = reasons_for(GREEN, item, dict(match.parts), "bid", 4.0)
@@ -103,7 +108,8 @@ def test_too_large_with_a_social_clause_is_a_partner_chance() -> None:
     big = tender(value=3_000_000.0, clauses=("social_return",))
     (match,) = rank([GREEN], [big], model(), as_of=NOW)
     assert match.kind == "partner"
-    assert any(r.startswith("Te groot om zelf in te schrijven (€3.000.000 tegen €250.000)") for r in match.reasons)
+    partner = "Te groot om zelf in te schrijven (€\u00a03.000.000 tegen €\u00a0250.000)"
+    assert any(r.startswith(partner) for r in match.reasons)
     assert rank([GREEN], [tender(value=3_000_000.0)], model(), as_of=NOW) == []
     no_partners = Profile(**{**GREEN.__dict__, "partner": False})
     assert rank([no_partners], [big], model(), as_of=NOW) == []
@@ -119,21 +125,39 @@ def test_a_lot_that_fits_counts_when_the_whole_does_not() -> None:
             {"lot_id": "LOT-2", "title": "Perceel Zuid", "estimated_value": {"amount": 750_000, "currency": "EUR"}},
         ],
     }  # fmt: skip
-    tenders = tenders_from_record(record, {})
+    tenders = tenders_from_record(NoticeRecord.model_validate({"source": "file", "format": "eforms", **record}), {})
     assert [t.lot_id for t in tenders] == [None, "LOT-1", "LOT-2"]
     matches = rank([GREEN], tenders, model(), as_of=NOW)
-    assert [(m.lot_id, m.kind) for m in matches] == [("LOT-1", "bid")]
-    assert "Perceel LOT-1: Geraamde waarde €150.000 past binnen jullie capaciteit (€250.000)" in matches[0].reasons
+    # One entry for the notice, its best part (the lot) speaking for it and the fitting lot named.
+    assert [(m.notice_id, m.lots, m.kind) for m in matches] == [("7-2026", ("LOT-1",), "bid")]
+    reasons = matches[0].reasons
+    assert (
+        "Perceel Perceel Noord: Geraamde waarde €\u00a0150.000 past binnen jullie capaciteit (€\u00a0250.000)"
+        in reasons
+    )
+    assert "Percelen die passen: LOT-1 (Perceel Noord)" in reasons
+
+
+def test_the_whole_and_its_lots_are_one_entry() -> None:
+    record = NoticeRecord.model_validate({
+        "source": "file", "format": "eforms", "notice_id": "9-2026", "title": "Groenonderhoud",
+        "cpv_main": "77310000", "nuts": ["NL329"], "estimated_value": {"amount": 200_000, "currency": "EUR"},
+        "deadline": (NOW + timedelta(days=40)).isoformat(),
+        "lots": [{"lot_id": "A", "title": "Noord", "estimated_value": {"amount": 100_000}},
+                 {"lot_id": "B", "title": "Zuid", "estimated_value": {"amount": 100_000}}],
+    })  # fmt: skip
+    (match,) = rank([GREEN], tenders_from_record(record, {}), model(), as_of=NOW)
+    assert match.lots == ("A", "B")
 
 
 def test_lot_values_add_up_to_the_notice_value() -> None:
-    record = {
-        "notice_id": "8-2026",
+    record = NoticeRecord.model_validate({
+        "source": "file", "format": "eforms", "notice_id": "8-2026",
         "lots": [
             {"lot_id": "A", "estimated_value": {"amount": 100, "currency": "EUR"}},
             {"lot_id": "B", "estimated_value": {"amount": 50, "currency": "EUR"}},
         ],
-    }
+    })  # fmt: skip
     assert tenders_from_record(record, {})[0].value == 150
 
 
@@ -155,7 +179,7 @@ def test_foreign_currency_is_compared_in_euros() -> None:
 
 
 def test_outside_the_regions_or_the_work_is_no_match() -> None:
-    assert rank([GREEN], [tender(nuts=("BE211",))], model(), as_of=NOW) == []
+    assert rank([GREEN], [tender(place=Place(nuts=("BE211",)))], model(), as_of=NOW) == []
     unrelated = tender(cpv=("30200000",), text="Levering van laptops en monitoren", title="Laptops")
     assert rank([GREEN], [unrelated], model(), as_of=NOW) == []
 
@@ -166,11 +190,19 @@ def test_company_without_cpv_codes_is_judged_on_text() -> None:
     (match,) = rank([text_only], [tender(cpv=())], corpus, as_of=NOW)
     assert match.parts["text"] > 0.35
     scores = score_all([text_only], [tender(cpv=())], corpus, as_of=NOW)
-    expected = 0.5 * scores.parts["text"][0, 0] + sum(
-        w * scores.parts[n][0, 0] for n, w in (("region", 0.15), ("size", 0.1), ("time", 0.1),
-                                               ("requirements", 0.05), ("clauses", 0.1))
-    )  # fmt: skip
-    assert scores.total[0, 0] == pytest.approx(expected, rel=1e-5)
+    what = 0.5 * scores.parts["text"][0, 0]
+    rest = sum(w * scores.parts[n][0, 0] for n, w in (("region", 0.15), ("size", 0.1), ("time", 0.1),
+                                                       ("requirements", 0.05), ("clauses", 0.1)))  # fmt: skip
+    # The readiness parts count as far as the work fits.
+    assert scores.total[0, 0] == pytest.approx(what + what / 0.5 * rest, rel=1e-5)
+
+
+def test_readiness_never_lifts_other_work_above_the_companys_own() -> None:
+    reserved_elsewhere = tender(notice_id="2-2026", cpv=("85310000",), text="Maatschappelijke dienstverlening",
+                                clauses=("reserved_contract",))  # fmt: skip
+    own = tender(notice_id="3-2026", clauses=())
+    scores = score_all([GREEN], [reserved_elsewhere, own], model(), as_of=NOW)
+    assert scores.total[0, 1] > scores.total[0, 0]
 
 
 def test_empty_inputs() -> None:

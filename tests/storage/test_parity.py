@@ -32,7 +32,6 @@ STORED = [
     ((NoticeRecord, "language"), ("notice", "language")),
     ((Buyer, "country"), ("notice", "buyer_country")),
     ((Money, "currency"), ("notice", "currency")),
-    ((LotRecord, "lot_id"), ("match", "lot_id")),
     ((LotRecord, "lot_id"), ("clause_finding", "lot_id")),
 ]
 

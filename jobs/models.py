@@ -1,0 +1,178 @@
+"""The learned models' lifecycle: the text model and the CPV-from-words model, kept between runs.
+
+Both are stored in ``model_state`` (plain arrays and terms, no pickle) and fitted again when the corpus has changed
+by ``REFIT_SHARE`` since, when their version changed, or on request. The text model learns term weights from the
+stored notices; the CPV model from the stored notices, the shipped CPV labels and the trade words. Training is
+deterministic: the same notices give the same models.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import func
+from sqlalchemy.engine import Engine
+from sqlmodel import col, select
+
+from matcher.cpv_model import (
+    CPV_MODEL_VERSION,
+    CpvModel,
+    label_examples,
+    predict,
+    suggest,
+    trade_examples,
+    train_cpv_model,
+)
+from matcher.cpv_model import from_state as cpv_from_state
+from matcher.cpv_model import to_state as cpv_to_state
+from matcher.tenders import notice_text
+from matcher.text import TEXT_MODEL_VERSION, TextModel, fit_text_model
+from matcher.text import from_state as text_from_state
+from matcher.text import to_state as text_to_state
+from storage import repository
+from storage.db import session_scope
+from storage.models import Notice
+from storage.records import NoticeRecord
+
+logger = logging.getLogger(__name__)
+M = TypeVar("M")
+CPV_MODEL = "cpv"
+TEXT_MODEL = "text"
+CHUNK = 2000  # notices read (and scored) at once
+FIT_SAMPLE = 20_000  # notices learned from at most, spread over the corpus: weights settle long before that
+REFIT_SHARE = 0.10  # fit again when the corpus has grown or shrunk by this share since
+MIN_CORPUS = 1000  # stored notices before the CPV model learns from them too
+SHIPPED_CPV = "models/cpv.json.gz"
+TEXT_CHARS = 3000  # what a notice is about is said at its start; the rest is conditions
+
+
+def notice_examples(records: Iterable[NoticeRecord]) -> list[tuple[str, str]]:
+    """Return (text, main CPV code) for the notices that have both."""
+    examples = []
+    for record in records:
+        code = record.cpv_main or next((lot.cpv_main for lot in record.lots if lot.cpv_main), None)
+        text = notice_text(record)[:TEXT_CHARS]
+        if code and text.strip():
+            examples.append((text, code))
+    return examples
+
+
+def train(records: Iterable[NoticeRecord]) -> CpvModel:
+    """Return the model trained on ``records``, the CPV labels and the trade words."""
+    return train_cpv_model(notice_examples(records), label_examples(), trade_examples())
+
+
+def predicted(model: CpvModel, records: Sequence[NoticeRecord]) -> list[tuple[tuple[str, float], ...]]:
+    """Return per notice the CPV groups its text points to (see ``matcher.cpv_model.predict``)."""
+    if not records:
+        return []
+    return predict(model, [notice_text(r)[:TEXT_CHARS] for r in records])
+
+
+def inferred(model: CpvModel, description: str) -> tuple[tuple[str, float], ...]:
+    """Return the branches of works and services a company's description points to, with their confidence."""
+    return tuple((s.code, s.confidence) for s in suggest(model, description))
+
+
+Chunk = list[tuple[int, Any, str | None]]
+
+
+def stream_notices(engine: Engine, conditions: Sequence[Any], chunk: int) -> Iterator[Chunk]:
+    """Yield ``(id, record, clauses_version)`` of the matching notices in chunks, in id order (keyset paging)."""
+    last = 0
+    while True:
+        with session_scope(engine) as session:
+            statement = (
+                select(Notice.id, Notice.record, Notice.clauses_version)
+                .where(*conditions, col(Notice.id) > last)
+                .order_by(col(Notice.id))
+                .limit(chunk)
+            )
+            rows = [(int(pk), record, version) for pk, record, version in session.exec(statement)]
+        if not rows:
+            return
+        last = rows[-1][0]
+        yield rows
+
+
+def _sample(engine: Engine, size: int) -> list[NoticeRecord]:
+    """Return up to ``FIT_SAMPLE`` current notices, spread evenly over the corpus."""
+    step = max(1, size // FIT_SAMPLE)
+    records: list[NoticeRecord] = []
+    for rows in stream_notices(engine, [col(Notice.superseded_by).is_(None)], CHUNK):
+        for pk, record, _version in rows:
+            if pk % step == 0:
+                try:
+                    records.append(NoticeRecord.model_validate(record))
+                except ValueError as exc:  # stored by an older parser and no longer valid
+                    logger.warning("Notice %s not learned from: %s", pk, str(exc).splitlines()[0])
+    return records[:FIT_SAMPLE]
+
+
+def _kept(engine: Engine, name: str, version: str, refit: bool, load: Callable[[bytes], M],
+          fit: Callable[[list[NoticeRecord]], M], dump: Callable[[M], bytes]) -> tuple[M, bool]:  # fmt: skip
+    """Return the stored model ``name``, fitting (and storing) it anew when asked, missing, outdated, unusable or
+    when the corpus has changed by ``REFIT_SHARE`` since; the flag says whether it was fitted now."""
+    with session_scope(engine) as session:
+        size = int(session.exec(select(func.count()).select_from(Notice).where(
+            col(Notice.superseded_by).is_(None))).one())  # fmt: skip
+        stored = repository.load_model_state(session=session, name=name)
+    if stored is not None and not refit and stored.version == version:
+        drift = abs(size - stored.corpus_size) / max(stored.corpus_size, 1)
+        if drift < REFIT_SHARE:
+            try:
+                return load(stored.payload), False
+            except ValueError as exc:
+                logger.warning("Stored %s model unusable (%s); fitting it again", name, exc)
+    sample = _sample(engine, size)
+    model = fit(sample)
+    with session_scope(engine) as session:
+        repository.save_model_state(session=session, name=name, version=version, corpus_size=size,
+                                    payload=dump(model))  # fmt: skip
+    logger.info("%s model fitted on %d of %d current notices", name.capitalize(), len(sample), size)
+    return model, True
+
+
+def text_model(engine: Engine, *, refit: bool = False) -> tuple[TextModel, bool]:
+    """Return the text model (term weights of the stored notices), kept between runs."""
+    return _kept(engine, TEXT_MODEL, TEXT_MODEL_VERSION, refit, text_from_state,
+                 lambda records: fit_text_model([notice_text(r) for r in records]), text_to_state)  # fmt: skip
+
+
+@functools.cache
+def shipped_cpv_model() -> CpvModel:
+    """Return the CPV model the package ships: learned from the CPV labels and trade words alone (``make model``)."""
+    return cpv_from_state(resources.files("matcher").joinpath(SHIPPED_CPV).read_bytes())
+
+
+def cpv_model(engine: Engine, *, refit: bool = False) -> tuple[CpvModel, bool]:
+    """Return the CPV-from-words model: the shipped one while the corpus is small (a few hundred notices change
+    little next to 38,000 labels), else one learned from the stored notices too, kept between runs."""
+    with session_scope(engine) as session:
+        size = int(session.exec(select(func.count()).select_from(Notice).where(
+            col(Notice.superseded_by).is_(None))).one())  # fmt: skip
+    if size < MIN_CORPUS:
+        return shipped_cpv_model(), False
+    return _kept(engine, CPV_MODEL, CPV_MODEL_VERSION, refit, cpv_from_state, train, cpv_to_state)
+
+
+def main(argv: Sequence[str]) -> int:
+    """Write the shipped CPV model (``python -m jobs.models OUTPUT_FILE``)."""
+    if len(argv) != 1:
+        logger.error("usage: python -m jobs.models OUTPUT_FILE")
+        return 2
+    model = train([])
+    Path(argv[0]).write_bytes(cpv_to_state(model))
+    logger.info("Wrote %s: CPV model %s from %d labels and trade words", argv[0], CPV_MODEL_VERSION, model.documents)
+    return 0
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,278 @@
+"""CPV codes from words, in any language of the corpus: a linear classifier per level of the CPV tree.
+
+Every stored notice is a labelled example (its texts and its main CPV code), and so is every CPV label in Dutch,
+English, German and French (the shipped code list table): the labels give every code words in four languages, the
+notices give the words buyers actually write, in every language they write in. One linear SVM per level (division,
+group) over word and character n-grams; each class keeps its strongest weights only, so the model is a few
+megabytes of plain arrays (``to_state``: no pickle) and says which words led to a code.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import gzip
+import importlib
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.pipeline import FeatureUnion
+from sklearn.preprocessing import normalize
+from sklearn.svm import LinearSVC
+
+from matcher.codelists import LANGUAGES, codes, cpv_label
+from matcher.cpv import significant
+from matcher.rules.trades import TRADE_WORDS
+
+# Raise when training or features change: a stored model of another version is trained again.
+CPV_MODEL_VERSION = "cpv-1"
+LEVELS = (2, 3)  # significant digits: division, group (a notice inside a company's group fits it fully)
+WEIGHTS_PER_CLASS = 2500  # strongest weights a class keeps: accuracy holds, the model stays small
+LABEL_WEIGHT = 0.3  # labels are many (four languages per code) and short; notices are what buyers write
+STOP_LANGUAGES = ("nl", "en", "de", "fr", "es", "it", "pt", "pl", "cs", "sk", "sl", "hr", "bg", "ro", "hu", "fi",
+                  "sv", "da", "el", "et", "lv", "lt", "ga")  # fmt: skip
+TRADE_WEIGHT = 1.0  # the trade words are few, and the only examples written the way companies write
+SHARPNESS = 4.0  # how fast confidence falls with the distance to the best decision value
+# A resident company offers work, not goods: its codes come from works (45) and services (50-98).
+WORK_DIVISIONS = frozenset({"45", *(str(d) for d in range(50, 99))})
+
+
+GROUP_TRUST = 0.8  # a suggested group beside its refined code: work in the group fits, its own branch fits best
+REFINE_FLOOR = 0.1  # a refined code needs at least this cosine with one of its labels
+
+
+def trade_examples() -> list[tuple[str, str]]:
+    """Return the everyday Dutch trade words as (text, code)."""
+    return [(text, code) for code, text in TRADE_WORDS]
+
+
+def label_examples() -> list[tuple[str, str]]:
+    """Return every CPV code's label in each shipped language, as (text, code)."""
+    examples = []
+    for code in codes("cpv"):
+        for lang in LANGUAGES:
+            text = cpv_label(code, lang)
+            if text:
+                examples.append((text, code))
+    return examples
+
+
+@dataclass(frozen=True)
+class CpvModel:
+    """A fitted vectoriser and, per level, the classes with their (sparse) weights and intercepts."""
+
+    vectorizer: FeatureUnion
+    classes: tuple[tuple[str, ...], ...]
+    weights: tuple[sparse.csr_matrix, ...]  # classes x features
+    intercepts: tuple[np.ndarray, ...]
+    documents: int
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A CPV branch suggested for a text: its significant digits, a confidence in (0, 1] and the words behind it."""
+
+    code: str  # "909" (a group) or "90" (a division)
+    confidence: float
+    words: tuple[str, ...]
+
+
+@functools.cache
+def stop_words() -> tuple[str, ...]:
+    """Return the function words of the EU languages spaCy lists: they say nothing about the kind of work."""
+    words: set[str] = set()
+    for lang in STOP_LANGUAGES:
+        words |= set(importlib.import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS)
+    # Only whole tokens of the word analyser ("a.d." would not be one, and scikit-learn warns about it).
+    return tuple(sorted(w for w in words if re.fullmatch(r"[^\W\d_]{3,}", w)))
+
+
+def _vectorizers() -> list[tuple[str, TfidfVectorizer]]:
+    return [
+        ("words", TfidfVectorizer(analyzer="word", min_df=2, sublinear_tf=True, max_features=40_000,
+                                  token_pattern=r"(?u)\b[^\W\d_]{3,}\b", stop_words=list(stop_words()))),
+        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(4, 4), min_df=3, sublinear_tf=True,
+                                  max_features=40_000)),
+    ]  # fmt: skip
+
+
+def train_cpv_model(examples: Sequence[tuple[str, str]], labels: Sequence[tuple[str, str]],
+                    trades: Sequence[tuple[str, str]] = ()) -> CpvModel:  # fmt: skip
+    """Fit the model on ``examples`` (notice text, its main CPV code), ``labels`` (label text, its code) and
+    ``trades`` (trade words, their code)."""
+    texts = [text for text, _code in [*examples, *labels, *trades]]
+    codes = [significant(code) for _text, code in [*examples, *labels, *trades]]
+    weight = np.array([1.0] * len(examples) + [LABEL_WEIGHT] * len(labels) + [TRADE_WEIGHT] * len(trades))
+    union = FeatureUnion(_vectorizers())
+    matrix = normalize(sparse.csr_matrix(union.fit_transform(texts), dtype=np.float64))
+    classes, weights, intercepts = [], [], []
+    for level in LEVELS:
+        rows = [i for i, code in enumerate(codes) if len(code) >= level]
+        targets = [codes[i][:level] for i in rows]
+        svm = LinearSVC(C=1.0, random_state=0).fit(matrix[rows], targets, sample_weight=weight[rows])
+        coef = np.atleast_2d(svm.coef_)
+        names = [str(c) for c in svm.classes_]
+        if len(names) == 2:  # liblinear keeps one row for two classes: the second class's side
+            coef, intercept = np.vstack([-coef, coef]), np.concatenate([-svm.intercept_, svm.intercept_])
+        else:
+            intercept = svm.intercept_
+        classes.append(tuple(names))
+        weights.append(_strongest(coef))
+        intercepts.append(np.asarray(intercept, dtype=np.float32))
+    return CpvModel(union, tuple(classes), tuple(weights), tuple(intercepts), len(texts))
+
+
+def _strongest(coef: np.ndarray) -> sparse.csr_matrix:
+    """Keep each row's ``WEIGHTS_PER_CLASS`` largest weights by size."""
+    keep = min(WEIGHTS_PER_CLASS, coef.shape[1])
+    columns = np.argpartition(-np.abs(coef), keep - 1, axis=1)[:, :keep]
+    rows = np.repeat(np.arange(coef.shape[0]), keep)
+    values = coef[rows, columns.ravel()]
+    return sparse.csr_matrix((values.astype(np.float32), (rows, columns.ravel())), shape=coef.shape)
+
+
+def decisions(model: CpvModel, texts: Sequence[str]) -> list[np.ndarray]:
+    """Return per level the decision values of every text for every class (texts x classes)."""
+    rows = sparse.csr_matrix(normalize(sparse.csr_matrix(model.vectorizer.transform(list(texts)), dtype=np.float32)))
+    return [np.asarray((rows @ w.T).toarray()) + b for w, b in zip(model.weights, model.intercepts, strict=True)]
+
+
+def predict(model: CpvModel, texts: Sequence[str], *, work_only: bool = False, floor: float = 0.3,
+            most: int = 3, relative: bool = False) -> list[tuple[tuple[str, float], ...]]:  # fmt: skip
+    """Return per text its likely CPV groups (3 digits) with a confidence in (0, 1], best first.
+
+    The best group gets ``exp(-SHARPNESS * gap)`` of the gap between its decision value and 0 (an SVM's "yes"),
+    capped at 1, or 1 when ``relative`` (a company's words always describe some work); every other group that of
+    its gap to the best, times the best's. Groups under ``floor`` are dropped. ``work_only`` keeps works and
+    services (a company's own work).
+    """
+    level = LEVELS.index(3)
+    values = decisions(model, texts)[level]
+    classes = model.classes[level]
+    allowed = np.array([not work_only or c[:2] in WORK_DIVISIONS for c in classes], dtype=bool)
+    result = []
+    for row in values:
+        row = np.where(allowed, row, -np.inf)
+        best = float(row.max())
+        top = 1.0 if relative else min(1.0, float(np.exp(SHARPNESS * min(best, 0.0))))
+        order = np.argsort(-row, kind="stable")[:most]
+        chosen = []
+        for index in order:
+            confidence = top * float(np.exp(SHARPNESS * (row[index] - best)))
+            if confidence >= floor:
+                chosen.append((classes[index], round(confidence, 4)))
+        result.append(tuple(chosen))
+    return result
+
+
+_LABEL_ROWS: dict[int, tuple[tuple[str, ...], sparse.csr_matrix]] = {}
+
+
+def _label_rows(model: CpvModel) -> tuple[tuple[str, ...], sparse.csr_matrix]:
+    """Return the codes of the label examples and their vectors in the model's space (computed once per model)."""
+    key = id(model.vectorizer)
+    if key not in _LABEL_ROWS:
+        examples = label_examples() + trade_examples()
+        matrix = model.vectorizer.transform([text for text, _code in examples])
+        rows = sparse.csr_matrix(normalize(sparse.csr_matrix(matrix, dtype=np.float32)))
+        _LABEL_ROWS.clear()  # one model in use at a time; a refitted one replaces it
+        _LABEL_ROWS[key] = (tuple(significant(code) for _text, code in examples), rows)
+    return _LABEL_ROWS[key]
+
+
+def refine(model: CpvModel, text: str, group: str) -> tuple[str, float] | None:
+    """Return the code under ``group`` whose label (or trade words) is closest to ``text``, with the cosine."""
+    names, rows = _label_rows(model)
+    inside = np.flatnonzero(np.array([name.startswith(group) and len(name) > len(group) for name in names]))
+    if not inside.size:
+        return None
+    query = sparse.csr_matrix(normalize(sparse.csr_matrix(model.vectorizer.transform([text]), dtype=np.float32)))
+    cosine = np.asarray((rows[inside] @ query.T).toarray()).ravel()
+    best = int(np.argmax(cosine))
+    return (names[inside[best]], float(cosine[best])) if cosine[best] >= REFINE_FLOOR else None
+
+
+def suggest(model: CpvModel, text: str, *, most: int = 4, floor: float = 0.3) -> list[Suggestion]:
+    """Return the branches of works and services a company's own words point to, best first.
+
+    Per likely group, the code under it whose labels are closest to the words (full confidence), then the group
+    itself (``GROUP_TRUST`` of it); each with the words that led there.
+    """
+    found: list[Suggestion] = []
+    for group, confidence in predict(model, [text], work_only=True, floor=floor, most=most, relative=True)[0]:
+        words = words_for(model, text, group)
+        fine = refine(model, text, group)
+        if fine is not None:
+            found.append(Suggestion(fine[0], confidence, words))
+            found.append(Suggestion(group, round(confidence * GROUP_TRUST, 4), words))
+        else:
+            found.append(Suggestion(group, confidence, words))
+    return sorted(found, key=lambda s: -s.confidence)
+
+
+def words_for(model: CpvModel, text: str, code: str, limit: int = 5) -> tuple[str, ...]:
+    """Return the words of ``text`` that weigh most toward ``code`` (a group or division)."""
+    level = LEVELS.index(len(code)) if len(code) in LEVELS else -1
+    if level < 0 or code not in model.classes[level]:
+        return ()
+    words = model.vectorizer.transformer_list[0][1]
+    row = sparse.csr_matrix(normalize(sparse.csr_matrix(model.vectorizer.transform([text]), dtype=np.float32)))
+    weights = model.weights[level].getrow(model.classes[level].index(code))
+    contribution = row.multiply(weights).tocsr()
+    width = len(words.vocabulary_)
+    scored = {int(c): float(v) for c, v in zip(contribution.indices, contribution.data, strict=True)
+              if c < width and v > 0}  # fmt: skip
+    terms = {index: term for term, index in words.vocabulary_.items() if index in scored}
+    return tuple(terms[c] for c in sorted(scored, key=lambda c: -scored[c])[:limit])
+
+
+def _encode(array: np.ndarray) -> str:
+    return base64.b64encode(np.ascontiguousarray(array).tobytes()).decode("ascii")
+
+
+def to_state(model: CpvModel) -> bytes:
+    """Return the model as bytes to keep between runs: gzipped JSON of terms, idf and weights; no pickle."""
+    parts = {}
+    for name, vectorizer in model.vectorizer.transformer_list:
+        terms = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.__getitem__)
+        parts[name] = {"terms": terms, "idf": _encode(np.asarray(vectorizer.idf_, dtype="<f8"))}
+    levels = []
+    for classes, weights, intercepts in zip(model.classes, model.weights, model.intercepts, strict=True):
+        coo = weights.tocoo()
+        levels.append({"classes": list(classes), "shape": list(weights.shape), "rows": _encode(coo.row.astype("<i4")),
+                       "columns": _encode(coo.col.astype("<i4")), "values": _encode(coo.data.astype("<f4")),
+                       "intercepts": _encode(intercepts.astype("<f4"))})  # fmt: skip
+    state = {"version": CPV_MODEL_VERSION, "documents": model.documents, "parts": parts, "levels": levels}
+    return gzip.compress(json.dumps(state, ensure_ascii=False).encode("utf-8"), compresslevel=5, mtime=0)
+
+
+def from_state(data: bytes) -> CpvModel:
+    """Return the model ``to_state`` made; raise ``ValueError`` for another version or damaged data."""
+    try:
+        state = json.loads(gzip.decompress(data))
+        if state.get("version") != CPV_MODEL_VERSION:
+            raise ValueError(f"CPV model {state.get('version')!r} is not {CPV_MODEL_VERSION!r}")
+        vectorizers = _vectorizers()
+        for name, vectorizer in vectorizers:
+            part = state["parts"][name]
+            vectorizer.vocabulary_ = {term: index for index, term in enumerate(part["terms"])}
+            vectorizer.idf_ = np.frombuffer(base64.b64decode(part["idf"]), dtype="<f8").copy()
+        classes, weights, intercepts = [], [], []
+        for level in state["levels"]:
+            decode = {key: base64.b64decode(level[key]) for key in ("rows", "columns", "values", "intercepts")}
+            matrix = sparse.csr_matrix(
+                (np.frombuffer(decode["values"], dtype="<f4"),
+                 (np.frombuffer(decode["rows"], dtype="<i4"), np.frombuffer(decode["columns"], dtype="<i4"))),
+                shape=tuple(level["shape"]))  # fmt: skip
+            classes.append(tuple(level["classes"]))
+            weights.append(matrix)
+            intercepts.append(np.frombuffer(decode["intercepts"], dtype="<f4").copy())
+    except (OSError, EOFError, KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"not a stored CPV model ({exc})") from None
+    return CpvModel(FeatureUnion(vectorizers), tuple(classes), tuple(weights), tuple(intercepts),
+                    int(state["documents"]))  # fmt: skip

@@ -1,0 +1,95 @@
+"""Learning from what companies say about their matches.
+
+Per company, the notices it marked move the ranking of similar unmarked notices: a tender that resembles what it
+liked rises, one that resembles what it turned down sinks, by an amount that grows with the number of marks (few
+marks, small steps: the prior ranking stays in charge). Across companies, once enough marks exist, the weights of
+the score's parts are learned from them (logistic regression on the parts), blended with the hand-set weights.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+from sklearn.linear_model import LogisticRegression
+
+from matcher.cpv import fit_matrix, significant
+
+STRENGTH = 0.3  # the most feedback can move a total score, with many marks and an exact resemblance
+HALF_WAY = 3  # marks after which feedback has half its strength
+SPECIFIC = 4  # significant digits a code needs to say what a notice is about (a CPV class or deeper)
+TEXT_SHARE = 0.5  # resemblance is half wording (one language), half CPV branches (any language)
+MIN_MARKS = 40  # marks over all companies before part weights are learned
+MIN_EACH = 10  # ... with at least this many of each answer
+PRIOR_MARKS = 200  # learned weights count as much as the hand-set ones after this many marks
+
+
+@dataclass(frozen=True)
+class Marks:
+    """The notices one company marked: their text vectors (rows L2-normalised) and CPV codes, liked and not."""
+
+    liked_text: sparse.csr_matrix
+    liked_codes: tuple[tuple[tuple[str, float], ...], ...]
+    disliked_text: sparse.csr_matrix
+    disliked_codes: tuple[tuple[tuple[str, float], ...], ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.liked_codes) + len(self.disliked_codes)
+
+
+Codes = Sequence[Sequence[tuple[str, float]]]
+
+
+def _resemblance(text: sparse.csr_matrix, codes: Codes, tender_text: sparse.csr_matrix,
+                 tender_codes: Codes) -> np.ndarray:  # fmt: skip
+    """Return, per tender, how much it resembles the most similar of the marked notices, in [0, 1]."""
+    if not codes:
+        return np.zeros(tender_text.shape[0], dtype=np.float32)
+    wording = np.asarray((text @ tender_text.T).toarray(), dtype=np.float32)
+    # Only specific codes say what a notice is about: a whole division or group ("45000000") would make every
+    # notice of the sector resemble the marked one.
+    branches = fit_matrix(
+        [[(c, w) for c, w in found if len(significant(c)) >= SPECIFIC] for found in codes],
+        [[(c, w) for c, w in found if len(significant(c)) >= SPECIFIC] for found in tender_codes],
+    )
+    return np.clip(TEXT_SHARE * wording + (1 - TEXT_SHARE) * branches, 0.0, 1.0).max(axis=0)
+
+
+def adjustment(marks: Marks, tender_text: sparse.csr_matrix, tender_codes: Codes) -> np.ndarray:
+    """Return how much feedback moves each tender's total, in [-STRENGTH, STRENGTH].
+
+    >>> from scipy import sparse
+    >>> one = sparse.csr_matrix([[1.0, 0.0]])
+    >>> marks = Marks(sparse.csr_matrix((0, 2)), (), one, ((("90910000", 1.0),),))
+    >>> [round(float(x), 3) for x in adjustment(marks, sparse.csr_matrix([[1.0, 0.0], [0.0, 1.0]]),
+    ...                                         [(("90910000", 1.0),), (("45000000", 1.0),)])]
+    [-0.075, 0.0]
+    """
+    liked = _resemblance(marks.liked_text, marks.liked_codes, tender_text, tender_codes)
+    disliked = _resemblance(marks.disliked_text, marks.disliked_codes, tender_text, tender_codes)
+    return (STRENGTH * marks.count / (marks.count + HALF_WAY) * (liked - disliked)).astype(np.float32)
+
+
+def learn_weights(parts: Sequence[Mapping[str, float]], relevant: Sequence[bool],
+                  prior: Mapping[str, float]) -> dict[str, float] | None:  # fmt: skip
+    """Return part weights learned from marked matches, blended with ``prior``; None while there are too few.
+
+    A logistic regression on the parts says which parts separate "past bij ons" from "niet voor ons"; its
+    positive coefficients, scaled to the prior's total, are blended with the prior by the number of marks.
+    """
+    yes = sum(relevant)
+    if len(relevant) < MIN_MARKS or yes < MIN_EACH or len(relevant) - yes < MIN_EACH:
+        return None
+    names = list(prior)
+    features = np.array([[float(p.get(name, 0.0)) for name in names] for p in parts])
+    model = LogisticRegression(C=1.0, max_iter=1000).fit(features, np.array(relevant, dtype=bool))
+    coefficients = np.clip(model.coef_[0], 0.0, None)
+    if coefficients.sum() <= 0:
+        return None
+    total = sum(prior.values())
+    learned = coefficients / coefficients.sum() * total
+    share = len(relevant) / (len(relevant) + PRIOR_MARKS)
+    return {name: round(float((1 - share) * prior[name] + share * learned[i]), 6) for i, name in enumerate(names)}

@@ -1,0 +1,99 @@
+"""Everyday Dutch words for the work resident companies do, as extra labelled examples for the CPV model.
+
+CPV labels are formal ("Beplanten en onderhouden van groengebieden") and the notice corpus holds few Dutch texts;
+companies write "wij maaien, snoeien en harken". Each entry is a phrase such a company might use, with the CPV code
+of that work: the CPV model learns from them as from the official labels. Written from the trades of
+bewonersbedrijven (green, cleaning, catering, repairs, re-integration, transport, care, supervision, street
+cleaning, laundry, childcare and their neighbours), as data, like the clause rules.
+"""
+
+from __future__ import annotations
+
+TRADE_WORDS: tuple[tuple[str, str], ...] = (
+    # Green: maintenance of parks, verges and gardens; trees; weeds; winter service.
+    ("77310000", "groenonderhoud gras maaien grasmaaien maaiwerk gazon plantsoen plantsoenen perken beplanting"),
+    ("77310000", "tuinonderhoud tuinen onderhouden schoffelen onkruid wieden harken blad ruimen bladruimen"),
+    ("77311000", "onderhoud van siertuinen en parken parkonderhoud bloembakken hanging baskets"),
+    ("77313000", "parkonderhoud speeltuinen speelplekken schoolpleinen groen bijhouden"),
+    ("77314000", "terreinonderhoud terreinen bijhouden buitenruimte bedrijfsterrein groenstroken"),
+    ("77340000", "snoeien snoeiwerk bomen snoeien heggen knippen hagen struiken snoeien"),
+    ("77211400", "bomen kappen boomverzorging boomonderhoud stobben frezen"),
+    ("90620000", "sneeuwruimen sneeuw ruimen"),
+    ("90630000", "gladheidsbestrijding strooien zout strooien pekel ijzel winterdienst"),
+    ("45112700", "tuinaanleg bestrating tuin aanleggen groenvoorziening aanleggen planten poten"),
+    # Cleaning of buildings and windows.
+    ("90910000", "schoonmaak schoonmaken schoonmaakwerk schoonmaker schoonmaakster poetsen dweilen stofzuigen"),
+    ("90911200", "kantoorschoonmaak kantoren schoonmaken scholen schoonmaken gebouwen schoonmaken buurthuis"),
+    ("90911100", "trappenhuizen portieken galerijen schoonmaken woningschoonmaak flats schoonmaken"),
+    ("90911300", "glazenwassen ramen lappen ramen wassen glasbewassing vensters zemen"),
+    ("90919200", "dagelijkse schoonmaak sanitair toiletten schoonmaken"),
+    ("90919300", "schoonmaak van scholen klaslokalen"),
+    # Catering, meals, canteens.
+    ("55520000", "catering cateraar maaltijden verzorgen lunches broodjes hapjes buffet vergaderingen feesten"),
+    ("55521200", "maaltijdbezorging maaltijden bezorgen warme maaltijden thuisbezorgd ouderen eten brengen"),
+    ("55524000", "schoolmaaltijden schoollunch lunch voor scholen kinderdagverblijf maaltijden"),
+    ("55510000", "kantine kantinediensten bedrijfsrestaurant kantine runnen koffie thee"),
+    ("55320000", "maaltijden serveren koken eten bereiden buurtrestaurant buurtkeuken gezamenlijk eten"),
+    ("55321000", "maaltijden bereiden koken in de keuken verse maaltijden"),
+    # Repairs and maintenance of buildings: painting, carpentry, tiling, small jobs.
+    ("45442100", "schilderwerk schilderen verven binnenschilderwerk buitenschilderwerk schilder"),
+    ("45421000", "timmerwerk timmerman deuren repareren kozijnen ramen vervangen deuren afhangen"),
+    ("45431000", "tegelwerk tegelzetten tegels zetten vloeren tegelen wandtegels"),
+    ("45432000", "vloeren leggen vloerbedekking laminaat"),
+    ("45453000", "renovatie opknappen woningen opknappen klein onderhoud klussen klusjes klusser"),
+    ("50700000", "onderhoud gebouwen reparaties in huis kleine reparaties woningonderhoud huurders helpen"),
+    ("45330000", "loodgieterswerk kranen repareren lekkages"),
+    ("50870000", "reparatie speeltoestellen onderhoud speelplaatsuitrusting"),
+    ("45261000", "dakonderhoud dakgoten schoonmaken"),
+    # Re-integration, job coaching, secondment, training at work.
+    ("79600000", "werk zoeken werkzoekenden aan het werk helpen bemiddeling naar werk jobcoach"),
+    ("79620000", "detacheren detachering mensen uitlenen personeel ter beschikking stellen uitzenden"),
+    ("85312510", "re-integratie reintegratie arbeidsre-integratie werkervaring leerwerkplek beschut werk"),
+    ("85312510", "mensen met afstand tot de arbeidsmarkt begeleiden naar werk participatie werkfit"),
+    ("80530000", "vakopleiding beroepsopleiding leren werken in de werkplaats scholing praktijkleren"),
+    ("79611000", "werk zoeken sollicitatie begeleiding loopbaancoaching"),
+    # Transport of people: pupils, elderly, disabled; small buses.
+    ("60130000", "leerlingenvervoer doelgroepenvervoer zittend ziekenvervoer rolstoelvervoer aangepast vervoer"),
+    ("60140000", "vervoer van personen buurtbus busjes chauffeur chauffeurs rijden ritten ritjes brengen en halen"),
+    ("60170000", "personenvervoer met chauffeur taxi taxivervoer belbus"),
+    ("60112000", "openbaar vervoer buslijn"),
+    ("60100000", "wegvervoer vervoer over de weg bestelbus bezorgen"),
+    # Care and support at home; day activities.
+    ("85312000", "dagbesteding ontmoeting activiteiten voor ouderen mensen met een beperking"),
+    ("85312400", "ondersteuning thuis welzijn hulp bij het dagelijks leven mantelzorg zelfstandig thuis wonen"),
+    ("98341110", "huishoudelijke hulp huishouden doen poetsen bij mensen thuis thuishulp"),
+    ("85320000", "maatschappelijke ondersteuning wmo begeleiding individuele begeleiding"),
+    ("85311200", "zorg voor gehandicapten mensen met een handicap verstandelijke beperking"),
+    ("85141200", "thuiszorg wijkverpleging verpleging aan huis wijkverpleegkundige"),
+    # Supervision, caretakers, security, traffic controllers, parking.
+    ("79713000", "bewaking bewaken beveiliging beveiligers surveillance toezicht houden"),
+    ("79710000", "beveiligingsdiensten toezicht straat buurtwacht wijkbeheer handhaving"),
+    ("98341140", "conciërge conciërgediensten huismeester gebouwbeheerder sleutelbeheer openen en sluiten"),
+    ("79993000", "gebouwbeheer facilitair beheer receptie balie baliemedewerker"),
+    ("63712700", "verkeersregelaars verkeersbegeleiding verkeer regelen bij evenementen"),
+    ("63712400", "parkeerbeheer parkeerplaatsen controleren parkeercontrole fietsenstalling beheer"),
+    # Street cleaning, litter, bulky waste, reuse.
+    ("90610000", "straatreiniging straten vegen vegen pleinen stoepen schoonhouden veegwerk"),
+    ("90511000", "afval ophalen grofvuil ophalen huisvuil inzamelen"),
+    ("90513000", "afvalverwerking prullenbakken legen afvalbakken legen"),
+    ("90610000", "zwerfvuil prikken zwerfafval opruimen zwerfvuilprikkers"),
+    ("90600000", "openbare ruimte schoonhouden buitenruimte schoon reinigen van de wijk"),
+    ("90510000", "kringloop kringloopwinkel hergebruik tweedehands spullen opknappen"),
+    # Laundry, linen, sewing.
+    ("98310000", "wasserij wassen strijken vouwen linnen beddengoed handdoeken werkkleding"),
+    ("98311000", "was ophalen en terugbrengen wasservice linnenservice"),
+    ("98310000", "strijken strijkservice"),
+    ("98393000", "kleermakerij naaien naaiatelier kleding repareren verstellen gordijnen naaien"),
+    # Childcare, after-school care.
+    ("85312110", "kinderopvang kinderdagverblijf opvang van baby's en peuters peuterspeelzaal crèche"),
+    ("85312110", "buitenschoolse opvang bso naschoolse opvang vakantieopvang gastouder"),
+    ("92331210", "kinderactiviteiten speelactiviteiten knutselen spelen"),
+    ("80110000", "voorschoolse educatie peuters"),
+    # Neighbours of these trades that resident companies also take on.
+    ("79952000", "evenementen organiseren buurtfeest evenementenorganisatie"),
+    ("64120000", "pakketbezorging post bezorgen koeriersdienst fietskoerier"),
+    ("50100000", "fietsenmaker fietsreparatie fietsen repareren"),
+    ("98341130", "huismeesterdiensten"),
+    ("92000000", "buurthuis sport en spel recreatie"),
+    ("45400000", "afbouw afwerking van gebouwen"),
+)

@@ -1,0 +1,178 @@
+"""Matching from a company's own Dutch words across languages, learning from its feedback, one entry per tender."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from jobs.cli import cli
+from storage import repository
+from storage.db import get_engine, session_scope, upgrade
+from tests.dbutil import rows
+from tests.factories import make_profile, make_record
+
+AS_OF = "2026-11-20"
+KITCHEN = """companies:
+  - id: buurtkeuken
+    name: Buurtkeuken Het Fornuis
+    description: >-
+      Bij ons koken bewoners uit de wijk elke dag verse maaltijden. We verzorgen lunches voor scholen en de
+      catering van vergaderingen, en we bezorgen warme maaltijden bij ouderen thuis.
+    capacity: {max_contract_value: 250000}
+"""
+
+
+def _cli(url: str, *args: str, **kwargs: Any) -> Any:
+    result = CliRunner().invoke(cli, ["--database-url", url, *args], **kwargs)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def _store(url: str, *records: Any) -> None:
+    engine = get_engine(url)
+    upgrade(engine)
+    with session_scope(engine) as session:
+        for record in records:
+            repository.upsert_notice(session=session, record=record)
+    engine.dispose()
+
+
+def _notice(number: int, title: str, description: str, cpv: str, **overrides: Any) -> Any:
+    data: dict[str, Any] = {
+        "notice_id": f"{number}-2026", "publication_number": f"{number}-2026", "procedure_id": f"p{number}",
+        "title": title, "description": description, "cpv_main": cpv, "cpv_additional": [], "lots": [],
+        "social": {}, "estimated_value": {"amount": 150_000.0, "currency": "EUR"},
+    }  # fmt: skip
+    data.update(overrides)
+    return make_record(**data)
+
+
+def _matches(url: str) -> list[dict[str, Any]]:
+    out = _cli(url, "match", "--as-of", AS_OF, "--format", "jsonl").stdout
+    return [json.loads(line) for line in out.splitlines()]
+
+
+def test_a_dutch_only_profile_without_codes_finds_a_finnish_tender_of_its_trade(database_url: str,
+                                                                                tmp_path: Path) -> None:  # fmt: skip
+    finnish = _notice(1, "Kouluruokailun ja päiväkotien ateriapalvelut",
+                      "Hankinnan kohteena ovat koulujen ja päiväkotien ateriapalvelut sekä kokoustarjoilut.",
+                      "55524000", language="fi", buyer={"name": "Tampereen kaupunki", "country": "FI"},
+                      nuts=["FI197"])  # fmt: skip
+    dutch = [
+        _notice(2, "Levering van kantoormeubilair", "Bureaus, stoelen en kasten voor het stadskantoor.", "39130000"),
+        _notice(3, "Onderhoud van het zaaksysteem", "Beheer en onderhoud van software voor de gemeente.", "72267000"),
+        _notice(4, "Vervanging brug Noorderkanaal", "Sloop en nieuwbouw van een beweegbare brug.", "45221111"),
+    ]
+    _store(database_url, finnish, *dutch)
+    companies = tmp_path / "companies.yaml"
+    companies.write_text(KITCHEN, encoding="utf-8")
+    imported = _cli(database_url, "companies", "import", str(companies))
+    assert "CPV codes inferred from the description for 1 without codes" in imported.stdout
+    (listed,) = [json.loads(line) for line in _cli(database_url, "companies", "list", "--format", "jsonl").stdout
+                 .splitlines()]  # fmt: skip
+    assert listed["cpv"] == [] and any(code.startswith("55") for code, _sure in listed["cpv_inferred"])
+
+    found = _matches(database_url)
+    assert [m["notice_id"] for m in found][:1] == ["1-2026"]  # the Finnish catering tender, first
+    assert not {"2-2026", "3-2026", "4-2026"} & {m["notice_id"] for m in found}
+    assert any("zoals wij het uit jullie omschrijving lezen" in reason for reason in found[0]["reasons"])
+
+
+def test_suggested_codes_come_with_labels_and_words_and_never_replace_given_ones(database_url: str,
+                                                                                tmp_path: Path) -> None:  # fmt: skip
+    _store(database_url)
+    companies = tmp_path / "companies.yaml"
+    companies.write_text(KITCHEN + """  - id: groen
+    name: Groen
+    description: Wij maaien gras en snoeien heggen in de wijk.
+    cpv: ["77310000"]
+""", encoding="utf-8")  # fmt: skip
+    _cli(database_url, "companies", "import", str(companies))
+    suggested = [json.loads(line) for line in _cli(database_url, "companies", "suggest-cpv", "buurtkeuken",
+                                                     "--format", "jsonl").stdout.splitlines()]  # fmt: skip
+    best = suggested[0]
+    assert best["code"].startswith("555") and "-" in best["code"]  # with its check digit
+    assert best["label"] and set(best["words"]) & {"maaltijden", "catering", "lunches", "koken"}
+    table = _cli(database_url, "companies", "suggest-cpv", "groen").stdout
+    assert "groen gave its own codes (77310000); matching uses those" in table
+    listed = {row["id"]: row for row in map(json.loads, _cli(database_url, "companies", "list", "--format",
+                                                              "jsonl").stdout.splitlines())}  # fmt: skip
+    assert listed["groen"]["cpv"] == ["77310000"] and listed["groen"]["cpv_inferred"] == []
+    result = CliRunner().invoke(cli, ["--database-url", database_url, "companies", "suggest-cpv", "nobody"])
+    assert result.exit_code == 2 and "no company with id 'nobody'" in result.stderr
+
+
+def test_a_not_relevant_mark_removes_the_notice_and_lowers_its_near_duplicate(database_url: str) -> None:
+    text = "Maaien van bermen, snoeien van heesters en onkruidbeheer in de openbare ruimte van Noord."
+    twin_a = _notice(1, "Groenonderhoud bermen Noord", text, "77310000")
+    twin_b = _notice(2, "Groenonderhoud bermen Noord (perceel 2)", text, "77310000")
+    other = _notice(3, "Boomverzorging stadsparken", "Snoeien en verzorgen van bomen in de stadsparken.", "77211400")
+    _store(database_url, twin_a, twin_b, other)
+    engine = get_engine(database_url)
+    with session_scope(engine) as session:
+        repository.upsert_company(session=session, profile=make_profile(cpv=["7731", "7721"], regions=[]))
+    engine.dispose()
+    before = {m["notice_id"]: m["score"] for m in _matches(database_url)}
+    assert set(before) == {"1-2026", "2-2026", "3-2026"}
+    _cli(database_url, "feedback", "add", "--company", "groen-noord", "--notice", "1-2026", "--not-relevant")
+    after = {m["notice_id"]: m for m in _matches(database_url)}
+    assert "1-2026" not in after
+    assert after["2-2026"]["score"] < before["2-2026"] - 0.02  # the near-duplicate sinks
+    # Other work of the trade that resembles it less moves less.
+    assert before["3-2026"] - after["3-2026"]["score"] < before["2-2026"] - after["2-2026"]["score"]
+    assert any("niet vonden passen" in reason for reason in after["2-2026"]["reasons"])
+
+
+def test_one_entry_per_tender_with_the_lots_that_fit_named(database_url: str) -> None:
+    _store(database_url, make_record(social={}))  # a notice with two lots of green work
+    engine = get_engine(database_url)
+    with session_scope(engine) as session:
+        repository.upsert_company(session=session, profile=make_profile(regions=[]))
+    engine.dispose()
+    (only,) = _matches(database_url)
+    assert only["notice_id"] == "123456-2026" and only["lots"] == ["LOT-0001", "LOT-0002"]
+    assert rows(database_url, "SELECT COUNT(*) FROM match") == [(1,)]
+
+
+def test_a_notice_without_deadline_is_offered_for_a_while_after_publication(database_url: str) -> None:
+    published = date.fromisoformat(AS_OF)
+    old = _notice(1, "Groenonderhoud (vooraankondiging)", "Maaien en snoeien.", "77310000", deadline=None,
+                  notice_type="pin-only", publication_date=published - timedelta(days=400))  # fmt: skip
+    recent = _notice(2, "Groenonderhoud (vooraankondiging 2026)", "Maaien en snoeien.", "77310000", deadline=None,
+                     notice_type="pin-only", publication_date=published - timedelta(days=30))  # fmt: skip
+    _store(database_url, old, recent)
+    engine = get_engine(database_url)
+    with session_scope(engine) as session:
+        repository.upsert_company(session=session, profile=make_profile(regions=[]))
+    engine.dispose()
+    assert [m["notice_id"] for m in _matches(database_url)] == ["2-2026"]
+    longer = CliRunner().invoke(cli, ["--database-url", database_url, "match", "--as-of", AS_OF, "--format",
+                                      "jsonl"], env={"KANSENRADAR_UNDATED_DAYS": "500"})  # fmt: skip
+    assert sorted(json.loads(line)["notice_id"] for line in longer.stdout.splitlines()) == ["1-2026", "2-2026"]
+
+
+def test_the_cpv_model_learns_from_the_corpus_when_large_enough(database_url: str, monkeypatch: pytest.MonkeyPatch,
+                                                               ) -> None:  # fmt: skip
+    import jobs.models
+
+    # A small corpus and a few labels stand for the real sizes (1,000 notices, 38,000 labels): same code path.
+    monkeypatch.setattr(jobs.models, "MIN_CORPUS", 4)
+    monkeypatch.setattr(jobs.models, "label_examples", lambda: [("Cateringdiensten", "55520000"),
+                                                                ("Reinigingsdiensten", "90910000")])  # fmt: skip
+    trades = [_notice(n, f"Schoolmaaltijden {n}", "Koken en bezorgen van maaltijden.", "55524000") for n in range(3)]
+    _store(database_url, *trades)
+    engine = get_engine(database_url)
+    assert jobs.models.cpv_model(engine) == (jobs.models.shipped_cpv_model(), False)  # 3 notices: the shipped one
+    _store(database_url, _notice(9, "Schoonmaak scholen", "Schoonmaken van klaslokalen.", "90911200"))
+    model, fitted = jobs.models.cpv_model(engine)
+    assert fitted and model is not jobs.models.shipped_cpv_model()
+    again, fitted_again = jobs.models.cpv_model(engine)
+    assert not fitted_again and jobs.models.cpv_to_state(again) == jobs.models.cpv_to_state(model)  # kept, as data
+    _store(database_url, _notice(10, "Kantine", "Kantinediensten.", "55510000"))  # the corpus grew by a quarter
+    assert jobs.models.cpv_model(engine)[1]
+    engine.dispose()

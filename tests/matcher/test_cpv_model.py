@@ -1,0 +1,54 @@
+"""The CPV-from-words model: learns from notices and labels, explains itself, stored as plain data."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+
+from jobs.models import shipped_cpv_model
+from matcher.cpv_model import from_state, predict, suggest, to_state, train_cpv_model
+
+EXAMPLES = [
+    ("Maaien en snoeien van plantsoenen en bermen", "77310000"),
+    ("Groenonderhoud van parken en speelplaatsen", "77313000"),
+    ("Schoonmaak van kantoren en scholen", "90911200"),
+    ("Glazenwassen en schoonmaken van gevels", "90911300"),
+    ("Catering en lunches voor scholen", "55524000"),
+    ("Kantine en bedrijfsrestaurant", "55510000"),
+    ("Ruokapalvelut kouluille ja päiväkodeille", "55524000"),
+    ("Siivouspalvelut toimistoille", "90911200"),
+]
+LABELS = [("Beplanten en onderhouden van groengebieden", "77310000"), ("Reinigingsdiensten", "90910000"),
+          ("Cateringdiensten", "55520000")]  # fmt: skip
+
+
+def test_training_is_reproducible_and_the_stored_model_predicts_the_same() -> None:
+    model = train_cpv_model(EXAMPLES, LABELS)
+    again = train_cpv_model(EXAMPLES, LABELS)
+    assert to_state(model) == to_state(again)
+    loaded = from_state(to_state(model))
+    texts = ["Schoonmaak van een buurthuis", "Koulujen ruokapalvelut", "Snoeien van heggen"]
+    assert predict(loaded, texts) == predict(model, texts)
+    assert [p[0][0] for p in predict(model, texts, relative=True)] == ["909", "555", "773"]
+
+
+def test_a_stored_model_is_data_and_damage_is_refused() -> None:
+    data = to_state(train_cpv_model(EXAMPLES, LABELS))
+    state = json.loads(gzip.decompress(data))
+    assert set(state) == {"version", "documents", "parts", "levels"}  # terms and numbers, nothing executable
+    with pytest.raises(ValueError, match="not a stored CPV model"):
+        from_state(data[: len(data) // 2])
+    state["version"] = "cpv-0"
+    with pytest.raises(ValueError, match="is not"):
+        from_state(gzip.compress(json.dumps(state).encode()))
+
+
+def test_the_shipped_model_reads_everyday_dutch_and_says_why() -> None:
+    model = shipped_cpv_model()
+    best = suggest(model, "Wij maken kantoren en trappenhuizen schoon en lappen de ramen.")[0]
+    assert best.code.startswith("909") and best.confidence == 1.0
+    assert set(best.words) & {"kantoren", "schoon", "ramen", "trappenhuizen"}
+    # A company offers work: supplies (cleaning products, division 39) are never suggested.
+    assert all(not s.code.startswith("39") for s in suggest(model, "Schoonmaakmiddelen en poetsdoeken"))
