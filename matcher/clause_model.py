@@ -13,6 +13,7 @@ import functools
 import hashlib
 import io
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +23,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from matcher.tfidf import LeanTfidf
 from matcher.types import LABELS
 
 MODEL_FORMAT = "clause-model-1"
@@ -51,16 +53,17 @@ def _chars() -> TfidfVectorizer:
 
 
 @functools.cache
-def _concepts() -> tuple[tuple[str, tuple[str, ...]], ...]:
+def _concepts() -> tuple[tuple[str, re.Pattern[str]], ...]:
     from matcher.rules.concepts import concepts
 
-    return tuple((name, tuple(stems)) for name, stems in sorted(concepts().items()))
+    # One alternation per concept: the regular expression engine looks for all its stems in one pass.
+    return tuple((name, re.compile("|".join(map(re.escape, stems)))) for name, stems in sorted(concepts().items()))
 
 
 def concept_signals(text: str) -> frozenset[str]:
     """Return ``concept:<name>`` for every cross-language concept a text mentions."""
     lowered = f" {text.lower()} "
-    return frozenset(f"concept:{name}" for name, stems in _concepts() if any(stem in lowered for stem in stems))
+    return frozenset(f"concept:{name}" for name, stems in _concepts() if stems.search(lowered))
 
 
 def signal_names() -> list[str]:
@@ -90,9 +93,27 @@ class ClauseModel:
     rule_precision: tuple[float, ...]  # per label, on dev: the confidence of a rule finding
     meta: dict[str, Any] = field(default_factory=dict)
 
-    def matrix(self, examples: Sequence[Example]) -> sparse.csr_matrix:
-        """Return the feature rows of ``examples``."""
-        index = {name: i for i, name in enumerate(self.signals)}
+    @functools.cached_property
+    def _index(self) -> dict[str, int]:
+        # Built once per model (cached_property writes the instance dict, which a frozen dataclass allows).
+        return {name: i for i, name in enumerate(self.signals)}
+
+    @functools.cached_property
+    def _lean(self) -> tuple[LeanTfidf, LeanTfidf, dict[str, int]]:
+        return LeanTfidf(self.words), LeanTfidf(self.chars), self._index
+
+    @functools.cached_property
+    def _columns(self) -> np.ndarray:
+        # features x labels in row order: a sparse product with ``coef.T`` would copy the transposed view each call
+        return np.ascontiguousarray(self.coef.T)
+
+    def matrix(self, examples: Sequence[Example], *, fitting: bool = False) -> sparse.csr_matrix:
+        """Return the feature rows of ``examples``.
+
+        ``fitting`` uses scikit-learn's own transform: the lean one equals it only to rounding, and a model retrained
+        from the same examples must be the stored one bit for bit (its digest is the detector version).
+        """
+        words, chars, index = (self.words, self.chars, self._index) if fitting else self._lean
         rows, cols = [], []
         for row, example in enumerate(examples):
             for name in (*example.signals, *concept_signals(example.text), f"lang:{example.lang}"):
@@ -100,15 +121,14 @@ class ClauseModel:
                     rows.append(row)
                     cols.append(index[name])
         flags = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(examples), len(self.signals)))
-        words = self.words.transform([e.lemmas for e in examples])
-        chars = self.chars.transform([e.text.lower() for e in examples])
-        return sparse.hstack([words, chars, flags], format="csr")
+        return sparse.hstack([words.transform([e.lemmas for e in examples]),
+                              chars.transform([e.text.lower() for e in examples]), flags], format="csr")  # fmt: skip
 
     def probabilities(self, examples: Sequence[Example]) -> np.ndarray:
         """Return calibrated probabilities, examples x labels."""
         if not examples:
             return np.zeros((0, len(LABELS)))
-        scores = np.asarray(self.matrix(examples) @ self.coef.T) + self.intercept
+        scores = np.asarray(self.matrix(examples) @ self._columns) + self.intercept
         return 1.0 / (1.0 + np.exp(-(self.platt[:, 0] * scores + self.platt[:, 1])))
 
 
@@ -226,7 +246,7 @@ def train(train_set: Sequence[Example], dev_set: Sequence[Sequence[Example]], de
     shell = ClauseModel(words, chars, names, np.zeros((0, 0)), np.zeros(0), np.zeros((0, 2)), np.zeros(0), (), ())
     flat = [sentence for snippet in dev_set for sentence in snippet]
     owner = np.repeat(np.arange(len(dev_set)), [len(snippet) for snippet in dev_set])
-    x_train, x_dev = shell.matrix(train_set), shell.matrix(flat)
+    x_train, x_dev = shell.matrix(train_set, fitting=True), shell.matrix(flat, fitting=True)
     options, precision = [], []
     for label in LABELS:
         y_dev = np.array([label in labels for labels in dev_labels])

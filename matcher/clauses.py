@@ -6,6 +6,7 @@ import functools
 import json
 import logging
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -33,18 +34,25 @@ class _Matches:
     cues: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
 
 
-def _collect(doc: Doc, c: Compiled) -> _Matches:
+def _collect(doc: Doc, c: Compiled, rules: bool) -> _Matches:
+    """Gather the matches in ``doc``; rule and veto patterns only when ``rules`` (some rule's literals occur)."""
     found = _Matches()
     strings = doc.vocab.strings
-    for match_id, start, end in c.matcher(doc):
+    # Cues are keyed by their sentence's first token; Token.sent builds a Span each time, a bisection does not.
+    starts = [sent.start for sent in doc.sents]
+
+    def sentence_of(token: int) -> int:
+        return starts[bisect_right(starts, token) - 1]
+
+    for match_id, start, end in c.matcher(doc) if rules else ():
         key = strings[match_id]
         span = doc[start:end]
         if key[0] == "R":
             found.candidates.append((int(key[1:]), span))
-        elif key[0] == "V":
-            found.vetoes.append((int(key[1:]), span))
         else:
-            found.cues[span.sent.start].add(key[1:])
+            found.vetoes.append((int(key[1:]), span))
+    for match_id, start, _end in c.cue_matcher(doc):
+        found.cues[sentence_of(start)].add(strings[match_id][1:])
     for match_id, start, end in c.lower_cues(doc):
         key = strings[match_id]
         if key == "NA":
@@ -52,9 +60,9 @@ def _collect(doc: Doc, c: Compiled) -> _Matches:
         elif key == "NB":
             found.before.append(doc[start:end])
         else:
-            found.cues[doc[start].sent.start].add(key[1:])
+            found.cues[sentence_of(start)].add(key[1:])
     for match_id, start, _end in c.lemma_cues(doc):
-        found.cues[doc[start].sent.start].add(strings[match_id][1:])
+        found.cues[sentence_of(start)].add(strings[match_id][1:])
     return found
 
 
@@ -114,15 +122,16 @@ def rule_pass(text: str, lang: str, *, context: tuple[str, ...] = (), screened: 
     if screened and not (c.may_match(text) or c.may_concern(text)):
         return [], []
     if not screened:
-        return _rules_on(c.nlp(text), c, context, 0)
+        return _rules_on(c.nlp(text), c, context, 0, rules=c.may_match(text))
     # Only sentences that a rule or the model could concern go through the whole pipeline: in a long description
     # most do not, and every rule and cue is scoped to its sentence anyway.
     findings: list[Finding] = []
     sentences: list[SentenceView] = []
     for start, end in pieces(text):
         piece = text[start:end]
-        if c.may_match(piece) or c.may_concern(piece):
-            found, views = _rules_on(c.nlp(piece), c, context, start)
+        rules = c.may_match(piece)
+        if rules or c.may_concern(piece):
+            found, views = _rules_on(c.nlp(piece), c, context, start, rules=rules)
             findings += found
             sentences += views
     return findings, sentences
@@ -150,10 +159,13 @@ def pieces(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _rules_on(doc: Doc, c: Compiled, context: tuple[str, ...], offset: int,
+def _rules_on(doc: Doc, c: Compiled, context: tuple[str, ...], offset: int, *, rules: bool = True,
               ) -> tuple[list[Finding], list[SentenceView]]:  # fmt: skip
-    """Apply the compiled rules to a parsed text; character offsets are shifted by ``offset``."""
-    found = _collect(doc, c)
+    """Apply the compiled rules to a parsed text; character offsets are shifted by ``offset``.
+
+    ``rules`` False skips the rule patterns (``may_match`` said none can match) and keeps the cues for the model.
+    """
+    found = _collect(doc, c, rules)
     best: dict[tuple[str, int], Finding] = {}  # keyed by label and sentence start (token index)
     candidates: dict[int, set[str]] = defaultdict(set)
     for index, span in sorted(found.candidates, key=lambda item: (item[1].start, -len(item[1]))):

@@ -29,7 +29,8 @@ class Compiled:
     """Everything ``detect`` needs for one language; built once, never changed."""
 
     nlp: Language
-    matcher: Matcher
+    matcher: Matcher  # rule and veto patterns: run only on text ``may_match`` lets through
+    cue_matcher: Matcher  # cue phrases in rule syntax: the model reads them in every sentence
     lemma_cues: PhraseMatcher
     lower_cues: PhraseMatcher
     rules: tuple[Rule, ...]
@@ -130,6 +131,7 @@ def compiled(lang: str) -> Compiled:
     module = RULE_MODULES[lang]
     nlp = _pipeline(lang)
     matcher = Matcher(nlp.vocab, validate=True)
+    cue_matcher = Matcher(nlp.vocab, validate=True)
     rules = tuple(rules_of(module))
     vetoes = tuple(module.vetoes())
     for index, rule in enumerate(rules):
@@ -143,7 +145,7 @@ def compiled(lang: str) -> Compiled:
         plain = [p for p in phrases if _is_plain(p)]
         special = [tokens(p) for p in phrases if not _is_plain(p)]
         if special:
-            matcher.add(f"C{group}", special)
+            cue_matcher.add(f"C{group}", special)
         if plain:
             lemma_cues.add(f"C{group}", list(nlp.pipe(plain)))
             lower_cues.add(f"C{group}", [nlp.make_doc(p) for p in plain])
@@ -153,6 +155,7 @@ def compiled(lang: str) -> Compiled:
     return Compiled(
         nlp=nlp,
         matcher=matcher,
+        cue_matcher=cue_matcher,
         lemma_cues=lemma_cues,
         lower_cues=lower_cues,
         rules=rules,

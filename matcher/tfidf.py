@@ -1,0 +1,58 @@
+"""TF-IDF rows from a fitted ``TfidfVectorizer``, without scikit-learn's per-call overhead.
+
+``TfidfVectorizer.transform`` validates its input and output on every call; when the clause detector asks for the
+few sentences of one text at a time, that costs more than the counting itself. ``LeanTfidf`` does the same
+arithmetic with the vectorizer's own analyzer, vocabulary and idf (raw or sublinear tf, l2 norm) and nothing else;
+a test holds it equal to ``transform``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+
+class LeanTfidf:
+    """The ``transform`` of one fitted vectorizer (l2 norm, idf, no binary counts)."""
+
+    def __init__(self, vectorizer: TfidfVectorizer) -> None:
+        if vectorizer.norm != "l2" or not vectorizer.use_idf or vectorizer.binary:
+            raise ValueError("LeanTfidf reproduces l2-normed idf weighting of counts only")
+        self.analyze = vectorizer.build_analyzer()
+        self.vocabulary: dict[str, int] = vectorizer.vocabulary_
+        self.idf = np.asarray(vectorizer.idf_, dtype=np.float64)
+        self.sublinear = bool(vectorizer.sublinear_tf)
+
+    @property
+    def width(self) -> int:
+        return len(self.idf)
+
+    def transform(self, docs: Sequence[str]) -> sparse.csr_matrix:
+        """Return the TF-IDF rows of ``docs`` (documents x vocabulary), as ``vectorizer.transform`` would."""
+        columns: list[int] = []
+        counts: list[int] = []
+        indptr = [0]
+        vocabulary = self.vocabulary
+        for doc in docs:
+            found = Counter(map(vocabulary.get, self.analyze(doc)))  # counted in C; unknown features are None
+            found.pop(None, None)
+            columns += found.keys()
+            counts += found.values()
+            indptr.append(len(columns))
+        cols = np.asarray(columns, dtype=np.int64)
+        tf = np.asarray(counts, dtype=np.float64)
+        if self.sublinear:
+            tf = np.log(tf) + 1.0
+        values = tf * self.idf[cols] if cols.size else tf
+        bounds = np.asarray(indptr, dtype=np.int64)
+        rows = np.repeat(np.arange(len(docs)), np.diff(bounds))
+        norms = np.sqrt(np.bincount(rows, weights=values**2, minlength=len(docs)))
+        norms[norms == 0.0] = 1.0
+        values = values / norms[rows]
+        matrix = sparse.csr_matrix((values, cols, bounds), shape=(len(docs), self.width))
+        matrix.sort_indices()
+        return matrix

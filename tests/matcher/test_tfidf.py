@@ -1,0 +1,44 @@
+"""LeanTfidf gives what TfidfVectorizer.transform gives, row for row, on the vectorizers the models use."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from matcher.clause_model import _chars, _words
+from matcher.tfidf import LeanTfidf
+
+TRAIN = [
+    "De opdrachtnemer zet mensen met een afstand tot de arbeidsmarkt in.",
+    "Social return: 5% van de opdrachtwaarde, SROI-verplichting volgens de Prestatieladder.",
+    "Der Auftrag ist Werkstätten für Menschen mit Behinderungen vorbehalten.",
+    "Marché réservé aux entreprises adaptées et aux ESAT.",
+    "The contractor shall deliver social value and community benefits; sub-contract to social enterprises.",
+    "Onderhoud van groen en maaien van gras in de wijk, met mensen uit de wijk.",
+]
+UNSEEN = [
+    "Social return geldt voor deze opdracht: 5% van de opdrachtwaarde.",
+    "",  # an empty text is a row of zeros
+    "zzzz qqqq",  # nothing in the vocabulary: also zeros, not a division by zero
+    "Werkstätten für behinderte Menschen; marché réservé; reserved contract. Werkstätten!",
+    "maaien maaien maaien gras",  # repeated words: sublinear tf
+]
+
+
+@pytest.mark.parametrize("make", [_words, _chars, lambda: TfidfVectorizer(sublinear_tf=False)])
+def test_lean_transform_equals_sklearn(make) -> None:
+    vectorizer = make().set_params(min_df=1).fit(TRAIN)
+    lean = LeanTfidf(vectorizer)
+    assert lean.transform([]).shape == (0, len(vectorizer.vocabulary_))
+    for docs in (UNSEEN, TRAIN, UNSEEN[:1]):
+        expected = vectorizer.transform(docs).toarray()
+        got = lean.transform(docs)
+        assert got.shape == expected.shape
+        np.testing.assert_allclose(got.toarray(), expected, rtol=1e-12, atol=1e-12)
+    assert not lean.transform(["zzzz qqqq"]).nnz
+
+
+def test_lean_refuses_weighting_it_does_not_reproduce() -> None:
+    with pytest.raises(ValueError, match="l2"):
+        LeanTfidf(TfidfVectorizer(norm="l1").fit(TRAIN))
