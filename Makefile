@@ -51,11 +51,11 @@ PYBABEL_EXTRACT := $(BIN)/pybabel extract -F babel.cfg --no-wrap --sort-by-file 
                    --copyright-holder Kansenradar
 messages: $(STAMP)-app
 	$(PYBABEL_EXTRACT) -o jobs/locale/kansenradar.pot jobs
-	$(BIN)/pybabel update --no-wrap --init-missing -D kansenradar -i jobs/locale/kansenradar.pot -d jobs/locale -l nl
-	$(BIN)/pybabel update --no-wrap --init-missing -D kansenradar -i jobs/locale/kansenradar.pot -d jobs/locale -l en
+	$(BIN)/pybabel update --no-wrap --ignore-obsolete --init-missing -D kansenradar -i jobs/locale/kansenradar.pot -d jobs/locale -l nl
+	$(BIN)/pybabel update --no-wrap --ignore-obsolete --init-missing -D kansenradar -i jobs/locale/kansenradar.pot -d jobs/locale -l en
 	$(PYBABEL_EXTRACT) -o matcher/locale/matcher.pot matcher
-	$(BIN)/pybabel update --no-wrap --init-missing -D matcher -i matcher/locale/matcher.pot -d matcher/locale -l nl
-	$(BIN)/pybabel update --no-wrap --init-missing -D matcher -i matcher/locale/matcher.pot -d matcher/locale -l en
+	$(BIN)/pybabel update --no-wrap --ignore-obsolete --init-missing -D matcher -i matcher/locale/matcher.pot -d matcher/locale -l nl
+	$(BIN)/pybabel update --no-wrap --ignore-obsolete --init-missing -D matcher -i matcher/locale/matcher.pot -d matcher/locale -l en
 
 eval: $(STAMP)-app
 	$(BIN)/kansenradar eval clauses tests/data/clauses --split test

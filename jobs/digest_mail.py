@@ -47,7 +47,6 @@ class DigestItem:
     score: str
     reasons: tuple[str, ...]
     to_arrange: tuple[str, ...]
-    lots: tuple[str, ...]
     url: str | None
     documents_url: str | None
     relevant_url: str | None = None
@@ -94,7 +93,7 @@ def _item(match: Match, notice: Notice, lot_ids: list[str], company: Company, se
         place=tender_view.place(record, lang), value=tender_view.value(record, lang),
         deadline=i18n.moment(notice.deadline, settings.zone, lang) or None, deadline_at=notice.deadline,
         score=i18n.percent(match.score, lang), reasons=tuple(match.reasons), to_arrange=tuple(match.to_arrange),
-        lots=tuple(tender_view.lots(record, lot_ids, lang)), url=tender_view.notice_link(record, notice.url),
+        url=tender_view.notice_link(record, notice.url),
         documents_url=tender_view.documents_link(record, lot_ids), **feedback,
     )  # fmt: skip
 

@@ -9,9 +9,8 @@ from datetime import date
 
 from jobs.language import catalog
 from jobs.sectors import RESIDENT_SECTORS
-from jobs.tender_view import country_label, region_label
 from matcher import i18n
-from matcher.codelists import cpv_label, label
+from matcher.codelists import country_label, cpv_label, label, region_label
 from matcher.i18n import N_
 
 LABEL_NAMES = {

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from matcher import i18n
-from matcher.codelists import cpv_label, label
+from matcher.codelists import country_label, cpv_label, region_label
 from storage.records import safe_url
 
 TED_NOTICE = "https://ted.europa.eu/{lang}/notice/-/detail/{number}"
@@ -44,33 +44,6 @@ def documents_link(record: Mapping[str, Any], lot_ids: Iterable[str] = ()) -> st
     return safe_url(record.get("documents_url"))
 
 
-def region_label(code: str | None, lang: str = "nl") -> str | None:
-    """Return the name of a NUTS region, of its nearest labelled parent, or of its country.
-
-    >>> region_label("NL32"), region_label("NL3299", "en"), region_label("NL"), region_label(None)
-    ('Noord-Holland', 'Noord-Holland', 'Nederland', None)
-    """
-    if not code:
-        return None
-    for length in range(len(code), 2, -1):
-        found = label("nuts", code[:length], lang)
-        if found:
-            return found
-    return country_label(code[:2], lang)
-
-
-def country_label(code: str | None, lang: str = "nl") -> str | None:
-    """Return a country's name for an ISO alpha-2 code (TED XML's "UK" and "EL" too).
-
-    >>> country_label("NL"), country_label("UK", "en"), country_label("??")
-    ('Nederland', 'United Kingdom', '??')
-    """
-    if not code:
-        return None
-    code = {"UK": "GB", "EL": "GR"}.get(code.upper(), code.upper())
-    return i18n.locale(lang).territories.get(code, code)
-
-
 def place(record: Mapping[str, Any], lang: str = "nl") -> str | None:
     """Return where the work is done: the first place of performance, else the buyer's region, city or country."""
     buyer = record.get("buyer") or {}
@@ -85,21 +58,6 @@ def value(record: Mapping[str, Any], lang: str = "nl") -> str | None:
     """Return the estimated value as the reader writes money, or ``None`` when the notice gives none."""
     money = record.get("estimated_value") or {}
     return i18n.money(money["amount"], money.get("currency"), lang) if money.get("amount") is not None else None
-
-
-def lots(record: Mapping[str, Any], lot_ids: Iterable[str], lang: str = "nl") -> list[str]:
-    """Return the lots that fit, each as "id: title (value)", in the notice's order."""
-    wanted = set(lot_ids)
-    shown = []
-    for lot in record.get("lots") or []:
-        if lot.get("lot_id") not in wanted:
-            continue
-        text = str(lot["lot_id"])
-        if lot.get("title"):
-            text += f": {' '.join(str(lot['title']).split())}"
-        estimate = value(lot, lang)
-        shown.append(f"{text} ({estimate})" if estimate else text)
-    return shown
 
 
 def work(record: Mapping[str, Any], lang: str = "nl") -> str | None:

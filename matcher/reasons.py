@@ -11,7 +11,7 @@ from datetime import datetime
 
 import numpy as np
 
-from matcher.codelists import label
+from matcher.codelists import label, region_label
 from matcher.cpv import best_similarity, code_label
 from matcher.i18n import N_, date_text, money, percent, translations
 from matcher.regions import region_fit
@@ -42,11 +42,26 @@ def _money(amount: float | None, currency: str | None, lang: str) -> str:
 
 
 def _place(code: str | None, lang: str) -> str:
-    """Return a NUTS or country code by its name, with the code ("Groot-Amsterdam (NL329)")."""
+    """Return a NUTS or country code by its name; a parent's name keeps the code ("Noord-Holland (NL329)")."""
     if not code:
         return "?"
-    name = label("nuts", code, lang) or label("country", code, lang)
-    return f"{name} ({code})" if name and name != code else code
+    own = label("nuts", code, lang)
+    if own:
+        return own
+    name = region_label(code, lang) or code
+    return name if name == code or len(code) == 2 else f"{name} ({code})"
+
+
+def _title(lot: Tender) -> str:
+    return " ".join((lot.lot_title or "").split())
+
+
+def _lot(lot: Tender, lang: str) -> str:
+    """Return a lot as "LOT-0001: Perceel Noord (€ 90.000)"."""
+    text = lot.lot_id or ""
+    if _title(lot) and _title(lot) != text:
+        text += f": {_title(lot)}"
+    return f"{text} ({_money(lot.value, lot.currency, lang)})" if lot.value is not None else text
 
 
 def _cpv_line(profile: Profile, tender: Tender, lang: str) -> str | None:
@@ -67,10 +82,10 @@ def _cpv_line(profile: Profile, tender: Tender, lang: str) -> str | None:
 
 
 def reasons_for(profile: Profile, tender: Tender, parts: dict[str, float], kind: str, days: float,
-                lots: Sequence[tuple[str, str]] = ()) -> list[str]:  # fmt: skip
+                lots: Sequence[Tender] = ()) -> list[str]:  # fmt: skip
     """Return one readable line per part of a match, in the profile's language (Dutch unless "en").
 
-    ``lots`` are the (lot id, title) of the lots that fit, when the notice has several.
+    ``lots`` are the lots that fit, when the notice has several.
     """
     lang = "en" if profile.language == "en" else "nl"
     _ = _catalog(lang)
@@ -85,8 +100,7 @@ def reasons_for(profile: Profile, tender: Tender, parts: dict[str, float], kind:
         out.append(_("Resembles tenders you marked as a good fit") if moved > 0
                    else _("Resembles tenders you said were not for you"))  # fmt: skip
     if lots:
-        named = ", ".join(f"{lot_id} ({title})" if title and title != lot_id else lot_id for lot_id, title in lots)
-        out.append(_("Lots that fit: {lots}").format(lots=named))
+        out.append(_("Lots that fit: {lots}").format(lots="; ".join(_lot(lot, lang) for lot in lots)))
     fit = region_fit(place=tender.place, regions=profile.regions)
     place = _place(fit.place, lang)
     if fit.basis == "anywhere":
@@ -98,7 +112,9 @@ def reasons_for(profile: Profile, tender: Tender, parts: dict[str, float], kind:
     else:
         out.append(_("Performed outside your regions ({place})").format(place=place))
     value, capacity = _money(tender.value, tender.currency, lang), _money(profile.max_value, "EUR", lang)
-    where = _("Lot {lot}: ").format(lot=tender.lot_title or tender.lot_id) if tender.lot_id else ""
+    # A lot's title usually says "Perceel ..." itself; "Perceel Perceel Noord" reads as a mistake.
+    where = f"{_title(tender)}: " if tender.lot_title else _("Lot {lot}: ").format(lot=tender.lot_id)
+    where = where if tender.lot_id else ""
     if kind == "partner":
         out.append(_("Too large to bid alone ({value} vs {capacity}): a chance to partner the winner")
                    .format(value=value, capacity=capacity))  # fmt: skip
@@ -183,9 +199,9 @@ def candidates(profiles: Sequence[Profile], tenders: Sequence[Tender], scores: S
 def explain(profile: Profile, tenders: Sequence[Tender], candidate: Candidate) -> Match:
     """Return a candidate as a match with its reasons, the lots that fit and what to arrange."""
     tender = tenders[candidate.column]
-    lots = [(tenders[c].lot_id or "", tenders[c].lot_title or "") for c in candidate.lots]
+    lots = [tenders[c] for c in candidate.lots]
     return Match(
-        company_id=profile.id, notice_id=tender.notice_id, lots=tuple(lot_id for lot_id, _title in lots),
+        company_id=profile.id, notice_id=tender.notice_id, lots=tuple(lot.lot_id or "" for lot in lots),
         kind=candidate.kind, score=candidate.score, parts=candidate.parts,
         reasons=tuple(reasons_for(profile, tender, candidate.parts, candidate.kind, candidate.days, lots)),
         to_arrange=tuple(to_arrange(profile, tender)),

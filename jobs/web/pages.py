@@ -20,11 +20,11 @@ from starlette.routing import Route
 
 from jobs.language import catalog, reader_language
 from jobs.settings import Settings
-from jobs.tender_view import notice_link, region_label
+from jobs.tender_view import notice_link
 from jobs.web import tokens
 from jobs.web.rendering import error_page, page
 from matcher import i18n
-from matcher.codelists import cpv_label
+from matcher.codelists import cpv_label, region_label
 from storage import repository
 from storage.db import session_scope
 from storage.models import Company, Notice

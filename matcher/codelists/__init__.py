@@ -13,6 +13,8 @@ import gzip
 import io
 from importlib import resources
 
+from matcher.i18n import locale
+
 LANGUAGES = ("nl", "en", "de", "fr")
 COLUMNS = ("list", "code", "check", *LANGUAGES)
 # The lists the product shows (reports, digests, reasons) or learns from (CPV labels as text for the CPV model).
@@ -62,3 +64,30 @@ def cpv_with_check_digit(code: str) -> str:
 def codes(list_name: str) -> list[str]:
     """Return every code of ``list_name`` in the table, sorted."""
     return sorted(code for (name, code) in _table() if name == list_name)
+
+
+def region_label(code: str | None, lang: str = "nl") -> str | None:
+    """Return the name of a NUTS region, of its nearest labelled parent, or of its country.
+
+    >>> region_label("NL32"), region_label("NL3299", "en"), region_label("NL"), region_label(None)
+    ('Noord-Holland', 'Noord-Holland', 'Nederland', None)
+    """
+    if not code:
+        return None
+    for length in range(len(code), 2, -1):
+        found = label("nuts", code[:length], lang)
+        if found:
+            return found
+    return country_label(code[:2], lang)
+
+
+def country_label(code: str | None, lang: str = "nl") -> str | None:
+    """Return a country's name for an ISO alpha-2 code (TED XML's "UK" and "EL" too).
+
+    >>> country_label("NL"), country_label("UK", "en"), country_label("??")
+    ('Nederland', 'United Kingdom', '??')
+    """
+    if not code:
+        return None
+    code = {"UK": "GB", "EL": "GR"}.get(code.upper(), code.upper())
+    return locale(lang).territories.get(code, code)
