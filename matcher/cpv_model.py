@@ -13,10 +13,12 @@ import base64
 import functools
 import gzip
 import importlib
+import importlib.util
 import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from scipy import sparse
@@ -82,12 +84,30 @@ class Suggestion:
     words: tuple[str, ...]
 
 
+def _spacy_stop_words(lang: str) -> set[str]:
+    """Return spaCy's stop words of ``lang``, read from their own module file.
+
+    Importing ``spacy.lang.<lang>.stop_words`` runs the language package first, whose tokenizer rules take seconds
+    to compile (French alone ~3 s): too much for a list of words on every ``match``. The file is plain data.
+    """
+    spec = importlib.util.find_spec("spacy")
+    if spec is None or spec.origin is None:
+        raise ImportError("spaCy is not installed")
+    path = Path(spec.origin).parent / "lang" / lang / "stop_words.py"
+    loaded = importlib.util.spec_from_file_location(f"_kansenradar_stop_words_{lang}", path)
+    if loaded is None or loaded.loader is None:
+        raise ImportError(f"no spaCy stop words for {lang}")
+    module = importlib.util.module_from_spec(loaded)
+    loaded.loader.exec_module(module)
+    return set(module.STOP_WORDS)
+
+
 @functools.cache
 def stop_words() -> tuple[str, ...]:
     """Return the function words of the EU languages spaCy lists: they say nothing about the kind of work."""
     words: set[str] = set()
     for lang in STOP_LANGUAGES:
-        words |= set(importlib.import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS)
+        words |= _spacy_stop_words(lang)
     # Only whole tokens of the word analyser ("a.d." would not be one, and scikit-learn warns about it).
     return tuple(sorted(w for w in words if re.fullmatch(r"[^\W\d_]{3,}", w)))
 

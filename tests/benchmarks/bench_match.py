@@ -20,7 +20,7 @@ from matcher.text import fit_text_model
 from storage.db import get_engine, session_scope
 from storage.records import CompanyProfile, NoticeRecord
 from storage.repository import list_notices
-from tests.benchmarks.corpus import kansenradar, write_companies, write_notices
+from tests.benchmarks.corpus import kansenradar, last_counts, write_companies, write_notices
 from tests.parallelism import cores
 from tests.shared import SHARED_DATA
 
@@ -56,15 +56,18 @@ def run() -> list[str]:
         kansenradar(database, "analyse")
         floor = _floor(database, companies)
         full, _peak = kansenradar(database, "match", "--quiet")
+        scored = last_counts(database, "match").get("notices_scored", 0)
         write_notices(fresh, NEW, offset=NOTICES)
         kansenradar(database, "crawl", "files", str(fresh))
         kansenradar(database, "analyse")
         incremental, _peak = kansenradar(database, "match", "--quiet")
+        rescored = last_counts(database, "match").get("notices_scored", 0)
     return [
         f"matching: `match` for {COMPANIES} companies x {NOTICES} real notices ({COMPANIES * NOTICES / 1e6:.0f} M "
         f"pairs) in SQLite, {cores()} cores",
         f"  floor, TF-IDF fit + sparse product to dense: {floor:6.2f} s",
-        f"  `kansenradar match`, full (fit, score, reasons, store): {full:6.2f} s  ({full / floor:.1f}x floor)",
+        f"  `kansenradar match`, full (fit, score, reasons, store): {full:6.2f} s  ({full / floor:.1f}x floor); "
+        f"{scored} open notices scored",
         f"  after {NEW} new notices, incremental:                {incremental:6.2f} s  "
-        f"({incremental / full:.0%} of the full run)",
+        f"({incremental / full:.0%} of the full run); {rescored} notices scored",
     ]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import re
+import sqlite3
 import subprocess
 import sys
 import time
@@ -77,8 +79,10 @@ def write_companies(path: Path, count: int) -> None:
 def kansenradar(database: Path, *args: str, workers: int | None = None) -> tuple[float, float]:
     """Run the command line as a user does (a fresh interpreter); return (seconds, peak resident MiB of it)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("KANSENRADAR_")}
+    # The shared notices closed long ago and most give no deadline; undated ones stay open here (as they would
+    # for an operator who sets a long KANSENRADAR_UNDATED_DAYS), so that `match` has thousands of notices to score.
     env |= {"PYTHONPATH": str(PROJECT_ROOT), "KANSENRADAR_DATABASE_URL": f"sqlite:///{database}",
-            "KANSENRADAR_LOG_LEVEL": "ERROR"}  # fmt: skip
+            "KANSENRADAR_LOG_LEVEL": "ERROR", "KANSENRADAR_UNDATED_DAYS": "3650"}  # fmt: skip
     if workers:
         env["KANSENRADAR_WORKERS"] = str(workers)
     start = time.perf_counter()
@@ -89,3 +93,12 @@ def kansenradar(database: Path, *args: str, workers: int | None = None) -> tuple
         raise RuntimeError(f"kansenradar {' '.join(args)} failed: {done.stderr[-2000:]}")
     peak = next((float(line.split()[1]) for line in done.stderr.splitlines() if line.startswith("VmHWM-MiB")), 0.0)
     return elapsed, peak
+
+
+def last_counts(database: Path, name: str) -> dict[str, int]:
+    """Return the counts of the latest job run called ``name`` (what a measured command did)."""
+
+    with sqlite3.connect(database) as connection:
+        query = "SELECT counts FROM job_run WHERE name = ? ORDER BY id DESC LIMIT 1"
+        row = connection.execute(query, (name,)).fetchone()
+    return json.loads(row[0]) if row and row[0] else {}
