@@ -144,6 +144,19 @@ class TenderSpider(scrapy.Spider):
             self.listing_failed(response.url, f"not JSON ({kind}; {exc.__class__.__name__}: {exc})")
             return None
 
+    def read_entries(self, response: Response, key: str, what: str,
+                     ) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:  # fmt: skip
+        """Return a listing page's JSON object and its list of entries under ``key``, or ``None`` after counting the
+        crawl as incomplete: not JSON, or no list of objects there (``what`` names the list in the log)."""
+        data = self.read_listing(response)
+        if data is None:
+            return None
+        entries = data.get(key) if isinstance(data, dict) else None
+        if not isinstance(entries, list) or not all(isinstance(entry, dict) for entry in entries):
+            self.listing_failed(response.url, f"JSON without {what}")
+            return None
+        return data, entries
+
     def listing_failed(self, url: str, reason: str) -> None:
         """Count a listing (search page, package, index) that could not be read: the crawl is incomplete."""
         self._count("listing_failed")

@@ -15,6 +15,17 @@ from storage.db import check_connection, ensure_schema, get_engine
 logger = logging.getLogger(__name__)
 
 
+def _ready(engine: Engine) -> Engine:
+    """Return ``engine`` once it connects and its schema is current; dispose of it when either fails."""
+    try:
+        check_connection(engine)
+        ensure_schema(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
+
+
 class App:
     """Per-invocation state handed to each command through click's context."""
 
@@ -29,28 +40,14 @@ class App:
     @cached_property
     def engine(self) -> Engine:
         """Return the engine, creating or upgrading the schema the first time (no separate set-up step)."""
-        engine = get_engine(self.settings.database_url)
-        try:
-            check_connection(engine)
-            ensure_schema(engine)
-        except BaseException:
-            engine.dispose()
-            raise
-        return engine
+        return _ready(get_engine(self.settings.database_url))
 
     @cached_property
     def reader(self) -> Engine:
         """Return an engine for commands that only read: an existing database, never a new one at a typo's path."""
         if "engine" in self.__dict__:
             return self.engine
-        engine = get_engine(self.settings.database_url, create=False)
-        try:
-            check_connection(engine)
-            ensure_schema(engine)
-        except BaseException:
-            engine.dispose()
-            raise
-        return engine
+        return _ready(get_engine(self.settings.database_url, create=False))
 
     def close(self) -> None:
         """Release the engines' connections."""

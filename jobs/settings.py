@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated, Literal
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -16,6 +16,18 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 CommaList = Annotated[list[str], NoDecode]
 # Settings whose values never appear in an error message or a log line.
 SECRETS = frozenset({"secret_key", "smtp_password", "tenderned_password"})
+
+
+def _http_url(value: str, message: str) -> SplitResult:
+    """Return the parts of an http(s) URL with a host and a numeric port (if any); raise ``ValueError`` otherwise."""
+    parts = urlsplit(value)
+    try:
+        parts.port  # noqa: B018  (raises ValueError on a port that is not a number)
+    except ValueError:
+        raise ValueError("the port is not a number") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(message)
+    return parts
 
 
 class Settings(BaseSettings):
@@ -149,15 +161,8 @@ class Settings(BaseSettings):
     @field_validator("scrapyd_url")
     @classmethod
     def _scrapyd_url(cls, value: str | None) -> str | None:
-        if value is None:
-            return value
-        parts = urlsplit(value)
-        try:
-            parts.port  # noqa: B018  (raises ValueError on a port that is not a number)
-        except ValueError:
-            raise ValueError("the port is not a number") from None
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError("not an http:// or https:// URL of a Scrapyd server")
+        if value is not None:
+            _http_url(value, "not an http:// or https:// URL of a Scrapyd server")
         return value
 
     @field_validator("secret_key")
@@ -175,9 +180,7 @@ class Settings(BaseSettings):
     def _public_url(cls, value: str | None) -> str | None:
         if value is None:
             return value
-        parts = urlsplit(value.strip())
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError("not an http:// or https:// address (e.g. https://kansen.example.org)")
+        parts = _http_url(value.strip(), "not an http:// or https:// address (e.g. https://kansen.example.org)")
         if parts.query or parts.fragment or parts.username or parts.password:
             raise ValueError("a base address takes no query, fragment or user name")
         # One form, so links are joined the same way everywhere: no trailing slash.

@@ -7,7 +7,9 @@ from typing import Any
 
 from sqlalchemy import text
 
-from storage.db import get_engine
+from storage import repository
+from storage.db import get_engine, session_scope, upgrade
+from storage.records import CompanyProfile, NoticeRecord
 
 
 def rows(url: str, sql: str, **params: Any) -> list[tuple[Any, ...]]:
@@ -16,6 +18,20 @@ def rows(url: str, sql: str, **params: Any) -> list[tuple[Any, ...]]:
     try:
         with engine.connect() as connection:
             return [tuple(row) for row in connection.execute(text(sql), params)]
+    finally:
+        engine.dispose()
+
+
+def store(url: str, *records: NoticeRecord, companies: tuple[CompanyProfile, ...] = ()) -> None:
+    """Store notice records (and companies) in the database at ``url``, its schema brought up to date first."""
+    engine = get_engine(url)
+    try:
+        upgrade(engine)
+        with session_scope(engine) as session:
+            for record in records:
+                repository.upsert_notice(session=session, record=record)
+            for company in companies:
+                repository.upsert_company(session=session, profile=company)
     finally:
         engine.dispose()
 

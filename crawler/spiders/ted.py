@@ -96,13 +96,10 @@ class Ted(TenderSpider):
         yield self._search(None)
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[scrapy.Request]:
-        data = self.read_listing(response)
-        if data is None:
+        read = self.read_entries(response, "notices", "a list of notices")
+        if read is None:
             return
-        notices = data.get("notices") if isinstance(data, dict) else None
-        if not isinstance(notices, list) or not all(isinstance(n, dict) for n in notices):
-            self.listing_failed(response.url, "JSON without a list of notices")
-            return
+        data, notices = read
         for notice in notices:
             number = notice.get("publication-number") or notice.get("ND")
             url = ((notice.get("links") or {}).get("xml") or {}).get("MUL")

@@ -65,13 +65,10 @@ class Tenderned(TenderSpider):
         yield self._page(0)
 
     def parse(self, response: Response, page: int = 0, **kwargs: Any) -> Iterator[scrapy.Request]:
-        data = self.read_listing(response)
-        if data is None:
+        read = self.read_entries(response, "content", "a content list of publications")
+        if read is None:
             return
-        content = data.get("content") if isinstance(data, dict) else None
-        if not isinstance(content, list) or not all(isinstance(item, dict) for item in content):
-            self.listing_failed(response.url, "JSON without a content list of publications")
-            return
+        data, content = read
         for item in content:
             publication_id = item.get("publicatieId")
             url = f"{self.api_url}/publicaties/{publication_id}"

@@ -14,8 +14,8 @@ from click.testing import CliRunner
 
 from jobs.cli import cli
 from jobs.demo_web import why_no_browser
-from storage import repository
-from storage.db import get_engine, head_revision, session_scope, upgrade
+from storage.db import head_revision
+from tests.dbutil import store
 from tests.factories import make_record
 
 
@@ -92,19 +92,10 @@ def test_bad_database_url_is_reported() -> None:
     assert "not a database URL" in result.stderr
 
 
-def _store(url: str, *records: object) -> None:
-    engine = get_engine(url)
-    upgrade(engine)
-    with session_scope(engine) as session:
-        for record in records:
-            repository.upsert_notice(session=session, record=record)  # type: ignore[arg-type]
-    engine.dispose()
-
-
 def test_notices_jsonl_prints_the_stored_records(database_url: str) -> None:
     old = make_record(notice_id="1-2026", publication_date="2026-10-01")
     new = make_record(notice_id="2-2026", publication_date="2026-11-20")
-    _store(database_url, old, new)
+    store(database_url, old, new)
     result = CliRunner().invoke(cli, ["--database-url", database_url, "notices", "--format", "jsonl"])
     assert result.exit_code == 0, result.output
     lines = [json.loads(line) for line in result.stdout.splitlines()]
@@ -139,7 +130,7 @@ def test_notices_jsonl_prints_the_stored_records(database_url: str) -> None:
 
 
 def test_notices_table(database_url: str) -> None:
-    _store(database_url, make_record())
+    store(database_url, make_record())
     result = CliRunner().invoke(cli, ["--database-url", database_url, "notices"])
     assert result.exit_code == 0, result.output
     assert "Gemeente Amsterdam" in result.stdout

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 
 from jobs.cli import cli
 from storage import repository
-from storage.db import get_engine, session_scope, upgrade
-from tests.dbutil import rows
+from storage.db import get_engine, session_scope
+from tests.dbutil import rows, store
 from tests.factories import make_profile, make_record
 
 AS_OF = "2026-11-20"
@@ -31,15 +31,6 @@ def _cli(url: str, *args: str, **kwargs: Any) -> Any:
     result = CliRunner().invoke(cli, ["--database-url", url, *args], **kwargs)
     assert result.exit_code == 0, result.output
     return result
-
-
-def _store(url: str, *records: Any) -> None:
-    engine = get_engine(url)
-    upgrade(engine)
-    with session_scope(engine) as session:
-        for record in records:
-            repository.upsert_notice(session=session, record=record)
-    engine.dispose()
 
 
 def _notice(number: int, title: str, description: str, cpv: str, **overrides: Any) -> Any:
@@ -68,7 +59,7 @@ def test_a_dutch_only_profile_without_codes_finds_a_finnish_tender_of_its_trade(
         _notice(3, "Onderhoud van het zaaksysteem", "Beheer en onderhoud van software voor de gemeente.", "72267000"),
         _notice(4, "Vervanging brug Noorderkanaal", "Sloop en nieuwbouw van een beweegbare brug.", "45221111"),
     ]
-    _store(database_url, finnish, *dutch)
+    store(database_url, finnish, *dutch)
     companies = tmp_path / "companies.yaml"
     companies.write_text(KITCHEN, encoding="utf-8")
     imported = _cli(database_url, "companies", "import", str(companies))
@@ -85,7 +76,7 @@ def test_a_dutch_only_profile_without_codes_finds_a_finnish_tender_of_its_trade(
 
 def test_suggested_codes_come_with_labels_and_words_and_never_replace_given_ones(database_url: str,
                                                                                 tmp_path: Path) -> None:  # fmt: skip
-    _store(database_url)
+    store(database_url)
     companies = tmp_path / "companies.yaml"
     companies.write_text(KITCHEN + """  - id: groen
     name: Groen
@@ -112,7 +103,7 @@ def test_a_not_relevant_mark_removes_the_notice_and_lowers_its_near_duplicate(da
     twin_a = _notice(1, "Groenonderhoud bermen Noord", text, "77310000")
     twin_b = _notice(2, "Groenonderhoud bermen Noord (perceel 2)", text, "77310000")
     other = _notice(3, "Boomverzorging stadsparken", "Snoeien en verzorgen van bomen in de stadsparken.", "77211400")
-    _store(database_url, twin_a, twin_b, other)
+    store(database_url, twin_a, twin_b, other)
     engine = get_engine(database_url)
     with session_scope(engine) as session:
         repository.upsert_company(session=session, profile=make_profile(cpv=["7731", "7721"], regions=[]))
@@ -129,7 +120,7 @@ def test_a_not_relevant_mark_removes_the_notice_and_lowers_its_near_duplicate(da
 
 
 def test_one_entry_per_tender_with_the_lots_that_fit_named(database_url: str) -> None:
-    _store(database_url, make_record(social={}))  # a notice with two lots of green work
+    store(database_url, make_record(social={}))  # a notice with two lots of green work
     engine = get_engine(database_url)
     with session_scope(engine) as session:
         repository.upsert_company(session=session, profile=make_profile(regions=[]))
@@ -145,7 +136,7 @@ def test_a_notice_without_deadline_is_offered_for_a_while_after_publication(data
                   notice_type="pin-only", publication_date=published - timedelta(days=400))  # fmt: skip
     recent = _notice(2, "Groenonderhoud (vooraankondiging 2026)", "Maaien en snoeien.", "77310000", deadline=None,
                      notice_type="pin-only", publication_date=published - timedelta(days=30))  # fmt: skip
-    _store(database_url, old, recent)
+    store(database_url, old, recent)
     engine = get_engine(database_url)
     with session_scope(engine) as session:
         repository.upsert_company(session=session, profile=make_profile(regions=[]))
@@ -165,14 +156,14 @@ def test_the_cpv_model_learns_from_the_corpus_when_large_enough(database_url: st
     monkeypatch.setattr(jobs.models, "label_examples", lambda: [("Cateringdiensten", "55520000"),
                                                                 ("Reinigingsdiensten", "90910000")])  # fmt: skip
     trades = [_notice(n, f"Schoolmaaltijden {n}", "Koken en bezorgen van maaltijden.", "55524000") for n in range(3)]
-    _store(database_url, *trades)
+    store(database_url, *trades)
     engine = get_engine(database_url)
     assert jobs.models.cpv_model(engine) == (jobs.models.shipped_cpv_model(), False)  # 3 notices: the shipped one
-    _store(database_url, _notice(9, "Schoonmaak scholen", "Schoonmaken van klaslokalen.", "90911200"))
+    store(database_url, _notice(9, "Schoonmaak scholen", "Schoonmaken van klaslokalen.", "90911200"))
     model, fitted = jobs.models.cpv_model(engine)
     assert fitted and model is not jobs.models.shipped_cpv_model()
     again, fitted_again = jobs.models.cpv_model(engine)
     assert not fitted_again and jobs.models.cpv_to_state(again) == jobs.models.cpv_to_state(model)  # kept, as data
-    _store(database_url, _notice(10, "Kantine", "Kantinediensten.", "55510000"))  # the corpus grew by a quarter
+    store(database_url, _notice(10, "Kantine", "Kantinediensten.", "55510000"))  # the corpus grew by a quarter
     assert jobs.models.cpv_model(engine)[1]
     engine.dispose()

@@ -13,28 +13,19 @@ from sqlalchemy import text
 
 from crawler.parsers import parse_document
 from jobs.cli import cli
-from storage import repository
-from storage.db import get_engine, session_scope, upgrade
+from storage.db import get_engine
+from tests.dbutil import store
 from tests.factories import make_profile, make_record
 
 # (A leading tab or CR never reaches a cell: records strip whitespace; ``jobs.report_formats.cell`` covers them too.)
+GREEN_NL32 = make_profile(regions=["NL32"])
 HOSTILE_BUYERS = ['=HYPERLINK("http://evil.example","klik")', "+31 20 000", "-2+3", "@SUM(A1)"]
-
-
-def _store(url: str, *records: object) -> None:
-    engine = get_engine(url)
-    upgrade(engine)
-    with session_scope(engine) as session:
-        for record in records:
-            repository.upsert_notice(session=session, record=record)  # type: ignore[arg-type]
-        repository.upsert_company(session=session, profile=make_profile(regions=["NL32"]))
-    engine.dispose()
 
 
 def test_csv_cells_that_look_like_formulas_are_neutralised(database_url: str) -> None:
     records = [make_record(notice_id=f"{i}-2026", procedure_id=f"p-{i}", buyer={"name": name, "country": "NL"})
                for i, name in enumerate(HOSTILE_BUYERS)]  # fmt: skip
-    _store(database_url, *records)
+    store(database_url, *records, companies=(GREEN_NL32,))
     result = CliRunner().invoke(cli, ["--database-url", database_url, "report", "coverage", "--format", "csv"])
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout.removeprefix("\ufeff"))))
@@ -64,7 +55,7 @@ def test_a_javascript_url_from_a_package_never_becomes_a_link(database_url: str,
     (record,) = parse_document(package, name="p.json", source="ocds")
     assert record.url is None or record.url.startswith("http")
     # And a stored address from an older version is filtered where it is shown.
-    _store(database_url, make_record(description="Social return: 5% van de opdrachtwaarde."))
+    store(database_url, make_record(description="Social return: 5% van de opdrachtwaarde."), companies=(GREEN_NL32,))
     engine = get_engine(database_url)
     with engine.begin() as connection:
         connection.execute(text("UPDATE notice SET url = 'javascript:alert(1)'"))
