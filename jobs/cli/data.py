@@ -65,16 +65,16 @@ def notices(ctx: click.Context, since: date | None, limit: int | None, output_fo
     """
     app = app_from(ctx)
     with session_scope(app.reader) as session:
-        rows = repository.list_notices(session=session, since=since, limit=limit)
-    if output_format == "jsonl":
-        echo_jsonl(row.record for row in rows)
-        return
-    echo_table(
-        ["published", "source", "notice", "deadline", "buyer", "title"],
-        ([row.publication_date or "", row.source, row.notice_id, show(row.deadline, app.zone), row.buyer_name,
-          row.title] for row in rows),
-        widths=[10, 9, 24, 20, 32, 60],
-    )  # fmt: skip
+        rows = repository.iter_notices(session=session, since=since, limit=limit)
+        if output_format == "jsonl":
+            echo_jsonl(row.record for row in rows)
+            return
+        echo_table(
+            ["published", "source", "notice", "deadline", "buyer", "title"],
+            ([row.publication_date or "", row.source, row.notice_id, show(row.deadline, app.zone), row.buyer_name,
+              row.title] for row in rows),
+            widths=[10, 9, 24, 20, 32, 60],
+        )  # fmt: skip
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)

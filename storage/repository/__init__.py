@@ -58,6 +58,7 @@ from storage.repository.models_state import load_model_state, save_model_state
 from storage.repository.notices import (
     Outcome,
     get_notice,
+    iter_notices,
     list_notices,
     record_hash,
     to_record,
@@ -113,6 +114,7 @@ __all__ = [
     "list_companies",
     "list_failures",
     "list_feedback",
+    "iter_notices",
     "list_notices",
     "load_model_state",
     "match_listing",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from enum import StrEnum
 from typing import Any
@@ -99,11 +99,16 @@ def upsert_notice(*, session: Session, record: NoticeRecord, content_hash: str |
     return stored.outcome
 
 
-def list_notices(
-    *, session: Session, since: date | None = None, limit: int | None = None, current_only: bool = False
-) -> Sequence[Notice]:
-    """Return stored notices, newest publication first; ``current_only`` leaves out superseded ones."""
-    statement = select(Notice)
+def iter_notices(
+    *, session: Session, since: date | None = None, limit: int | None = None, current_only: bool = False,
+    chunk: int = 500,
+) -> Iterator[Notice]:
+    """Yield stored notices, newest publication first, ``chunk`` records at a time.
+
+    The order is taken from the ids alone; the records (the large part) are read a chunk at a time and let go of
+    once yielded, so listing a corpus of 100,000 notices never holds them all.
+    """
+    statement = select(Notice.id)
     if current_only:
         statement = statement.where(col(Notice.superseded_by).is_(None))
     if since is not None:
@@ -111,7 +116,21 @@ def list_notices(
     statement = statement.order_by(col(Notice.publication_date).desc(), col(Notice.id).desc())
     if limit is not None:
         statement = statement.limit(limit)
-    return session.exec(statement).all()
+    ids = list(session.exec(statement))
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        found = {n.id: n for n in session.exec(select(Notice).where(col(Notice.id).in_(part)).limit(len(part)))}
+        for pk in part:
+            notice = found[pk]
+            yield notice
+            session.expunge(notice)
+
+
+def list_notices(
+    *, session: Session, since: date | None = None, limit: int | None = None, current_only: bool = False
+) -> Sequence[Notice]:
+    """Return stored notices, newest publication first; ``current_only`` leaves out superseded ones."""
+    return list(iter_notices(session=session, since=since, limit=limit, current_only=current_only))
 
 
 def to_record(notice: Notice) -> NoticeRecord:

@@ -119,7 +119,7 @@ def test_an_unexpected_failure_is_one_line_and_a_traceback_only_in_debug(
     def boom(**_kwargs: object) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(jobs.cli.data.repository, "list_notices", boom)
+    monkeypatch.setattr(jobs.cli.data.repository, "iter_notices", boom)
     url = _db(tmp_path)
     _check(CliRunner().invoke(cli, ["--database-url", url, "notices"]), 1, "RuntimeError: disk on fire",
            "--log-level debug")  # fmt: skip

@@ -131,7 +131,9 @@ def test_commands_that_walk_notices_read_them_in_chunks(database_url: str, monke
     _store(engine, [_notice(n) for n in range(count)])
     _companies(engine, 3)
     engine.dispose()
-    for command in (["analyse", "--workers", "1"], ["match", "--quiet"], ["report", "coverage", "--format", "json"]):
+    commands = (["analyse", "--workers", "1"], ["match", "--quiet"], ["report", "coverage", "--format", "json"],
+                ["notices", "--format", "jsonl"], ["notices"])  # fmt: skip
+    for command in commands:
         with _statements() as seen:
             result = CliRunner().invoke(cli, ["--database-url", database_url, *command])
         assert result.exit_code == 0, (command, result.output)
