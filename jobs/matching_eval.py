@@ -36,7 +36,7 @@ from crawler.archives import iter_path
 from crawler.exceptions import ParseError
 from crawler.parsers import parse_document
 from jobs.analyse import labels_by_lot
-from jobs.companies import load_company_file
+from jobs.companies import CompanyFile, CompanyFileError, load_company_file
 from jobs.match import profile_of
 from jobs.models import MIN_CORPUS, inferred, predicted, shipped_cpv_model, train
 from matcher.cpv import fit_matrix
@@ -126,25 +126,51 @@ def _marks(setting: _Setting, marked: dict[str, float]) -> Marks:
                  tuple(codes(c) for c in disliked))  # fmt: skip
 
 
-def evaluate_matching(profiles_file: Path, judgements_file: Path, notices_root: Path, split: str = "test",
-                      blind_file: Path | None = None) -> list[MethodScore]:  # fmt: skip
-    """Rank the split's judged notices for every judged company with each method and score the rankings."""
-    loaded = load_company_file(profiles_file)
-    profiles = [replace(profile_of(p), min_score=0.0) for _line, p in loaded.profiles]
-    blind = {p.id: p.description for _line, p in load_company_file(blind_file).profiles} if blind_file else {}
+class EvaluationError(ValueError):
+    """An input of the evaluation cannot be used; the message names the file (and line)."""
+
+
+def _companies(path: Path) -> CompanyFile:
+    try:
+        return load_company_file(path)
+    except CompanyFileError as exc:
+        raise EvaluationError(f"{path}: {exc}") from None
+
+
+def _judgements(path: Path, split: str) -> dict[tuple[str, str], float]:
+    """Return ``{(company, notice): gain}`` of the split's judgements."""
     judged: dict[tuple[str, str], float] = {}
-    for line in judgements_file.read_text(encoding="utf-8").splitlines():
-        if line.strip():
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
             row = json.loads(line)
             if split == "all" or row.get("split") == split:
                 judged[(row["company"], row["notice"])] = GAINS[row["judgement"]]
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            kinds = ", ".join(GAINS)
+            raise EvaluationError(f"{path}, line {number}: not a judgement ({exc!r}; judgement is one of {kinds})"
+                                  ) from None  # fmt: skip
+    return judged
+
+
+def evaluate_matching(profiles_file: Path, judgements_file: Path, notices_root: Path, split: str = "test",
+                      blind_file: Path | None = None) -> list[MethodScore]:  # fmt: skip
+    """Rank the split's judged notices for every judged company with each method and score the rankings."""
+    profiles = [replace(profile_of(p), min_score=0.0) for _line, p in _companies(profiles_file).profiles]
+    blind = {p.id: p.description for _line, p in _companies(blind_file).profiles} if blind_file else {}
+    judged = _judgements(judgements_file, split)
     corpus = read_notices(notices_root)
     wanted = sorted({name for _company, name in judged} & set(corpus))
     missing = {name for _company, name in judged} - set(corpus)
+    if not wanted:
+        raise EvaluationError(f"{notices_root}: none of the judged notices of {judgements_file} is there")
     if missing:
         logger.warning("%d judged notices not found or not readable, e.g. %s", len(missing), sorted(missing)[0])
-    # As ``match`` does: the shipped CPV model while the corpus is small, one learned from it too when it is not.
-    cpv = train(corpus.values()) if len(corpus) >= MIN_CORPUS else shipped_cpv_model()
+    # As ``match`` does: the shipped CPV model while the corpus is small, else one learned from it too, but never
+    # from the notices being ranked: their own codes would come back as "predicted from the text".
+    learn = [record for name, record in corpus.items() if name not in set(wanted)]
+    cpv = train(learn) if len(learn) >= MIN_CORPUS else shipped_cpv_model()
     model = fit_text_model([notice_text(r) for r in corpus.values()])
     records = [corpus[name] for name in wanted]
     tenders, owners = [], []

@@ -190,9 +190,12 @@ def eval_matching(profiles: Path, judgements: Path, notices: Path, split: str, b
     unmarked and feedback (the full score on the notices a profile did not mark, before and after it marked its
     top five).
     """
-    from jobs.matching_eval import METHODS, evaluate_matching
+    from jobs.matching_eval import METHODS, EvaluationError, evaluate_matching
 
-    results = evaluate_matching(profiles, judgements, notices, split=split, blind_file=blind)
+    try:
+        results = evaluate_matching(profiles, judgements, notices, split=split, blind_file=blind)
+    except EvaluationError as exc:
+        raise click.UsageError(str(exc)) from None
     methods = [m for m in METHODS if any(r.method == m for r in results)]
     click.echo(f"{judgements} ({split})")
     click.echo(f"{'company':10} " + " ".join(f"{m:>12} {'P@5':>5}" for m in methods))

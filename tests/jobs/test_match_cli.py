@@ -103,6 +103,23 @@ def test_eval_matching_reports_every_method_and_skips_what_it_cannot_read(tmp_pa
     assert scores[0] > scores[6]  # the full score ranks better than shared words alone
 
 
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [('{"company": "groen", "notice": "a.xml", "judgement": "meh"}', "line 2: not a judgement"),
+     ("not json", "line 2: not a judgement"),
+     ('{"company": "groen", "notice": "elsewhere.xml", "judgement": "relevant"}', "none of the judged notices")],
+)  # fmt: skip
+def test_eval_matching_names_the_input_it_cannot_use(tmp_path: Path, line: str, said: str) -> None:
+    (tmp_path / "a.xml").write_text("<not-a-notice", encoding="utf-8")
+    judgements = tmp_path / "judgements.jsonl"
+    good = '{"company": "groen", "notice": "elsewhere.xml", "judgement": "partner"}'
+    judgements.write_text(f"{good}\n{line}\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["eval", "matching", str(MATCHING / "profiles.yaml"), str(judgements),
+                                      str(tmp_path), "--split", "all"])  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert said in result.stderr and "Traceback" not in result.output
+
+
 def test_relevance_set_shape() -> None:
     profiles = yaml.safe_load((MATCHING / "profiles.yaml").read_text(encoding="utf-8"))["companies"]
     rows = [json.loads(line) for line in (MATCHING / "relevance.jsonl").read_text(encoding="utf-8").splitlines()]
