@@ -74,6 +74,17 @@ class CpvModel:
     intercepts: tuple[np.ndarray, ...]
     documents: int
 
+    @functools.cached_property
+    def label_rows(self) -> tuple[tuple[str, ...], sparse.csr_matrix]:
+        """The codes of the label and trade-word examples and their unit vectors in this model's space.
+
+        Computed once per model (a frozen dataclass may cache into its instance dictionary).
+        """
+        examples = label_examples() + trade_examples()
+        matrix = self.vectorizer.transform([text for text, _code in examples])
+        rows = sparse.csr_matrix(normalize(sparse.csr_matrix(matrix, dtype=np.float32)))
+        return tuple(significant(code) for _text, code in examples), rows
+
 
 @dataclass(frozen=True)
 class Suggestion:
@@ -190,24 +201,9 @@ def predict(model: CpvModel, texts: Sequence[str], *, work_only: bool = False, f
     return result
 
 
-_LABEL_ROWS: dict[int, tuple[tuple[str, ...], sparse.csr_matrix]] = {}
-
-
-def _label_rows(model: CpvModel) -> tuple[tuple[str, ...], sparse.csr_matrix]:
-    """Return the codes of the label examples and their vectors in the model's space (computed once per model)."""
-    key = id(model.vectorizer)
-    if key not in _LABEL_ROWS:
-        examples = label_examples() + trade_examples()
-        matrix = model.vectorizer.transform([text for text, _code in examples])
-        rows = sparse.csr_matrix(normalize(sparse.csr_matrix(matrix, dtype=np.float32)))
-        _LABEL_ROWS.clear()  # one model in use at a time; a refitted one replaces it
-        _LABEL_ROWS[key] = (tuple(significant(code) for _text, code in examples), rows)
-    return _LABEL_ROWS[key]
-
-
 def refine(model: CpvModel, text: str, group: str) -> tuple[str, float] | None:
     """Return the code under ``group`` whose label (or trade words) is closest to ``text``, with the cosine."""
-    names, rows = _label_rows(model)
+    names, rows = model.label_rows
     inside = np.flatnonzero(np.array([name.startswith(group) and len(name) > len(group) for name in names]))
     if not inside.size:
         return None

@@ -43,23 +43,50 @@ class Marks:
 Codes = Sequence[Sequence[tuple[str, float]]]
 
 
-def _resemblance(text: sparse.csr_matrix, codes: Codes, tender_text: sparse.csr_matrix,
-                 tender_codes: Codes) -> np.ndarray:  # fmt: skip
-    """Return, per tender, how much it resembles the most similar of the marked notices, in [0, 1]."""
-    if not codes:
-        return np.zeros(tender_text.shape[0], dtype=np.float32)
-    wording = np.asarray((text @ tender_text.T).toarray(), dtype=np.float32)
+def _specific(codes: Codes) -> list[list[tuple[str, float]]]:
     # Only specific codes say what a notice is about: a whole division or group ("45000000") would make every
     # notice of the sector resemble the marked one.
-    branches = fit_matrix(
-        [[(c, w) for c, w in found if len(significant(c)) >= SPECIFIC] for found in codes],
-        [[(c, w) for c, w in found if len(significant(c)) >= SPECIFIC] for found in tender_codes],
-    )
-    return np.clip(TEXT_SHARE * wording + (1 - TEXT_SHARE) * branches, 0.0, 1.0).max(axis=0)
+    return [[(c, w) for c, w in found if len(significant(c)) >= SPECIFIC] for found in codes]
+
+
+def adjustments(marks: Sequence[Marks | None], tender_text: sparse.csr_matrix, tender_codes: Codes) -> np.ndarray:
+    """Return per company (row) how much its feedback moves each tender's total, in [-STRENGTH, STRENGTH].
+
+    A tender's resemblance to a marked notice is half wording, half CPV branches; per company the most similar
+    liked notice pulls it up and the most similar disliked one pushes it down. All companies' marked notices are
+    compared with the tenders in one pass (the tenders' codes are filtered and indexed once).
+    """
+    result = np.zeros((len(marks), tender_text.shape[0]), dtype=np.float32)
+    texts, codes, owners = [], [], []  # the marked notices of every company, and (company, +1 liked / -1 not)
+    for row, mark in enumerate(marks):
+        if mark is None or not mark.count:
+            continue
+        for text, found, sign in (
+            (mark.liked_text, mark.liked_codes, 1),
+            (mark.disliked_text, mark.disliked_codes, -1),
+        ):
+            if found:
+                texts.append(text)
+                codes += found
+                owners += [(row, sign)] * len(found)
+    if not owners:
+        return result
+    wording = np.asarray((sparse.vstack(texts, format="csr") @ tender_text.T).toarray(), dtype=np.float32)
+    branches = fit_matrix(_specific(codes), _specific(tender_codes))
+    resemblance = np.clip(TEXT_SHARE * wording + (1 - TEXT_SHARE) * branches, 0.0, 1.0)
+    owner_rows = np.array([row for row, _sign in owners])
+    signs = np.array([sign for _row, sign in owners])
+    for row in np.unique(owner_rows):
+        mine = owner_rows == row
+        liked, disliked = resemblance[mine & (signs > 0)], resemblance[mine & (signs < 0)]
+        pull = (liked.max(axis=0) if len(liked) else 0.0) - (disliked.max(axis=0) if len(disliked) else 0.0)
+        count = int(mine.sum())
+        result[row] = STRENGTH * count / (count + HALF_WAY) * pull
+    return result
 
 
 def adjustment(marks: Marks, tender_text: sparse.csr_matrix, tender_codes: Codes) -> np.ndarray:
-    """Return how much feedback moves each tender's total, in [-STRENGTH, STRENGTH].
+    """Return how much one company's feedback moves each tender's total (see ``adjustments``).
 
     >>> from scipy import sparse
     >>> one = sparse.csr_matrix([[1.0, 0.0]])
@@ -68,9 +95,7 @@ def adjustment(marks: Marks, tender_text: sparse.csr_matrix, tender_codes: Codes
     ...                                         [(("90910000", 1.0),), (("45000000", 1.0),)])]
     [-0.075, 0.0]
     """
-    liked = _resemblance(marks.liked_text, marks.liked_codes, tender_text, tender_codes)
-    disliked = _resemblance(marks.disliked_text, marks.disliked_codes, tender_text, tender_codes)
-    return (STRENGTH * marks.count / (marks.count + HALF_WAY) * (liked - disliked)).astype(np.float32)
+    return adjustments([marks], tender_text, tender_codes)[0]
 
 
 def learn_weights(parts: Sequence[Mapping[str, float]], relevant: Sequence[bool],

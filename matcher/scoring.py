@@ -17,7 +17,7 @@ import numpy as np
 from scipy import sparse
 
 from matcher.cpv import fit_matrix
-from matcher.feedback import Marks, adjustment
+from matcher.feedback import Marks, adjustments
 from matcher.regions import region_matrix
 from matcher.requirements import CERTIFICATES, held
 from matcher.tenders import Profile, Tender
@@ -167,10 +167,10 @@ def score_all(
     fit = what / np.float32(chosen["text"] + chosen["cpv"])
     grand = (what + fit * (total + chosen["size"] * size_part)).astype(np.float32)
     moved = np.zeros(grand.shape, dtype=np.float32)
-    for row, marks in enumerate(feedback or ()):
-        if marks is not None and marks.count and tender_vectors is not None:
-            # Feedback re-orders work the company does; it does not make other work its trade.
-            moved[row] = adjustment(marks, tender_vectors, codes) * fit[row]
+    if feedback and tender_vectors is not None:
+        # Feedback re-orders work the company does; it does not make other work its trade.
+        padded = [*feedback, *[None] * (len(profiles) - len(feedback))]
+        moved = adjustments(padded, tender_vectors, codes) * fit
     parts["feedback"] = moved
     grand = np.clip(grand + moved, 0.0, 1.0).astype(np.float32)
     # Outside the regions a company named, or far from what it does, is not a match, however good the rest.
