@@ -24,7 +24,7 @@ from jobs.locks import LockedError, run_lock
 from jobs.match import match_companies
 from jobs.processes import alive
 from jobs.scrapyd import crawl_on_scrapyd
-from jobs.settings import Settings
+from jobs.settings import Settings, SettingsError
 from storage import repository
 from storage.db import session_scope
 from storage.types import utcnow
@@ -35,7 +35,7 @@ OK, PARTIAL, CONFIG_ERROR, LOCKED = 0, 1, 2, 3
 __all__ = ["ConfigurationError", "LockedError", "PipelineResult", "record_step", "run_lock", "run_pipeline"]
 
 
-class ConfigurationError(Exception):
+class ConfigurationError(SettingsError):
     """Raised when a setting makes a run impossible, from ``run_pipeline``; the message names the setting."""
 
 
@@ -118,6 +118,10 @@ def run_pipeline(*, engine: Engine, settings: Settings, digest: bool | None = No
         raise ConfigurationError(f"KANSENRADAR_CRAWL_SOURCES: unknown or unusable source(s) {', '.join(unknown)}")
     if "ocds" in settings.crawl_sources and not settings.ocds_url:
         raise ConfigurationError("KANSENRADAR_OCDS_URL must be set to crawl ocds")
+    if digest is not False:
+        from jobs.web.tokens import links_enabled
+
+        links_enabled(settings)  # a public address without its key fails now, not after the crawl and match
     now = now or now_in(settings.zone)
     result = PipelineResult()
     mark_abandoned(engine, settings)

@@ -18,6 +18,10 @@ CommaList = Annotated[list[str], NoDecode]
 SECRETS = frozenset({"secret_key", "smtp_password", "tenderned_password"})
 
 
+class SettingsError(ValueError):
+    """A setting (or a pair of them) that cannot be used as it is; the message names the setting."""
+
+
 def _http_url(value: str, message: str) -> SplitResult:
     """Return the parts of an http(s) URL with a host and a numeric port (if any); raise ``ValueError`` otherwise."""
     parts = urlsplit(value)

@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from jobs.settings import SettingsError
 from storage.exceptions import DatabaseMissingError, DatabaseUnavailableError, DatabaseURLError, StorageError
 
 logger = logging.getLogger(__name__)
@@ -56,6 +57,8 @@ class Cli(click.Group):
             raise
         except StorageError as exc:
             raise database_error(exc) from None
+        except SettingsError as exc:
+            raise ConfigError(str(exc)) from None
         except KeyboardInterrupt:
             raise click.Abort() from None
         except Exception as exc:

@@ -7,21 +7,13 @@ import socket
 
 import click
 
-from jobs.app import App, app_from
+from jobs.app import app_from
 from jobs.cli.base import CONTEXT_SETTINGS, ConfigError
 from jobs.web import tokens
 from storage.db import session_scope
 from storage.models import Company
 
 logger = logging.getLogger(__name__)
-
-
-def _require_secret(app: App) -> None:
-    if app.settings.secret_key is None:
-        raise ConfigError(
-            "KANSENRADAR_SECRET_KEY is not set: serve signs and checks links with it (make one with "
-            "python3 -c 'import secrets; print(secrets.token_urlsafe())')"
-        )
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -59,7 +51,7 @@ def serve_command(ctx: click.Context, host: str, port: int) -> None:
     from jobs.web.app import create_app
 
     app = app_from(ctx)
-    _require_secret(app)
+    tokens.require_key(app.settings)
     web = create_app(settings=app.settings, engine=app.engine)
     sock = _bind(host, port)
     # Logging stays ours (log_config=None); uvicorn's access log is off because it prints paths, and paths carry
@@ -83,9 +75,8 @@ def links_command(ctx: click.Context, company_id: str) -> None:
         kansenradar links --company groen-noord
     """
     app = app_from(ctx)
-    _require_secret(app)
-    if app.settings.public_url is None:
-        raise ConfigError("KANSENRADAR_PUBLIC_URL is not set: links need the address people reach `serve` at")
+    tokens.require_key(app.settings)
+    tokens.require_public_url(app.settings)
     with session_scope(app.reader) as session:
         if session.get(Company, company_id) is None:
             raise click.BadParameter(f"no company with id {company_id!r}", param_hint="--company")

@@ -15,7 +15,7 @@ from typing import Any
 
 from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 
-from jobs.settings import Settings
+from jobs.settings import Settings, SettingsError
 
 FEEDBACK, UNSUBSCRIBE, COMPANY = "feedback", "unsubscribe", "company"
 # Salts name the purpose and a version, so the payload shapes can change later without accepting old shapes.
@@ -26,7 +26,7 @@ UNSUBSCRIBE_MIN_DAYS = 365
 ONE_CLICK = "List-Unsubscribe=One-Click"
 
 
-class LinkConfigError(ValueError):
+class LinkConfigError(SettingsError):
     """Raised when signed links are asked for without the settings they need, from the token and URL functions."""
 
 
@@ -118,18 +118,28 @@ def read_company_token(settings: Settings, token: str) -> str:
     return _text(_load(settings, COMPANY, token))
 
 
+def require_key(settings: Settings) -> None:
+    """Raise ``LinkConfigError`` naming ``KANSENRADAR_SECRET_KEY`` when it is not set."""
+    _serializer(settings, COMPANY)
+
+
 def links_enabled(settings: Settings) -> bool:
     """Return whether digests carry web links: ``KANSENRADAR_PUBLIC_URL`` is set (and then the key must be)."""
     if settings.public_url is None:
         return False
-    _serializer(settings, COMPANY)  # raises LinkConfigError naming the missing key
+    require_key(settings)
     return True
 
 
-def _url(settings: Settings, path: str, token: str) -> str:
+def require_public_url(settings: Settings) -> str:
+    """Return ``KANSENRADAR_PUBLIC_URL``; raise ``LinkConfigError`` naming it when it is not set."""
     if settings.public_url is None:
         raise LinkConfigError("KANSENRADAR_PUBLIC_URL is not set: links need the address people reach `serve` at")
-    return f"{settings.public_url}/{path}/{token}"
+    return settings.public_url
+
+
+def _url(settings: Settings, path: str, token: str) -> str:
+    return f"{require_public_url(settings)}/{path}/{token}"
 
 
 def feedback_url(settings: Settings, *, company_id: str, source: str, notice_id: str, lot_id: str | None,

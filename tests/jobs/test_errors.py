@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from jobs.cli import cli
 from storage.db import get_engine, upgrade
+from tests.dbutil import rows
 from tests.replay import PROJECT_ROOT
 
 
@@ -86,6 +87,15 @@ def test_an_outbox_that_cannot_be_written(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["--database-url", _db(tmp_path), "digest"],
                                 env={"KANSENRADAR_OUTBOX": str(tmp_path / "blocked")})  # fmt: skip
     _check(result, 2, "KANSENRADAR_OUTBOX", "cannot write there")
+
+
+def test_run_refuses_a_public_address_without_its_key_before_any_step(tmp_path: Path) -> None:
+    url = _db(tmp_path)
+    env = {"KANSENRADAR_PUBLIC_URL": "https://kansen.example.org", "KANSENRADAR_SECRET_KEY": "",
+           "KANSENRADAR_CRAWL_SOURCES": ""}  # fmt: skip
+    result = CliRunner().invoke(cli, ["--database-url", url, "run", "--digest"], env=env)
+    _check(result, 2, "KANSENRADAR_SECRET_KEY is not set")
+    assert not rows(url, "SELECT name FROM job_run WHERE name IN ('analyse', 'match')")  # no step ran first
 
 
 def test_a_demo_folder_that_cannot_be_written(tmp_path: Path) -> None:
