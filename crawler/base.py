@@ -73,6 +73,7 @@ class TenderSpider(scrapy.Spider):
         self.failures: list[FailedDocument] = []
         self.resolved: list[str] = []
         self.retrying: set[str] = set()
+        self.retry_entries: dict[str, FailedDocument] = {}  # what each key in ``retrying`` was queued as
         self.queued: set[str] = set()  # every key in the queue, given up or not: a success removes it
 
     @property
@@ -95,6 +96,8 @@ class TenderSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[Any]:
         for entry in self._due():
             self.retrying.add(entry.key)
+            self.retry_entries[entry.key] = FailedDocument(entry.key, entry.document, entry.last_error,
+                                                           entry.publication_date)  # fmt: skip
             logger.info("Retrying %s (attempt %d; last error: %s)", entry.document, entry.attempts + 1,
                         entry.last_error)  # fmt: skip
             for request_or_item in self.retry(entry.key, entry.document, entry.publication_date):
@@ -191,6 +194,24 @@ class TenderSpider(scrapy.Spider):
                 continue
             yield NoticeItem(record=record, content_hash=parsed.digest, document=parsed.document, key=parsed.key,
                              encoded=encoded)  # fmt: skip
+
+    def record_missing_retries(self) -> list[FailedDocument]:
+        """Queue as failed, and return, every retried document that was neither parsed nor failed.
+
+        An archive member or package member no longer there yields nothing; left alone its queue entry would stay
+        due, its attempts never rise, it would never be given up and would hold the watermark back for good.
+        """
+        done = set(self.resolved) | {failure.key for failure in self.failures}
+        missing = [
+            FailedDocument(key, entry.document, "not found on retry", entry.publication_date)
+            for key, entry in self.retry_entries.items()
+            if key in self.retrying and key not in done
+        ]
+        for failure in missing:
+            self._count("failed")
+            logger.error("%s: not found on retry", failure.document)
+        self.failures.extend(missing)
+        return missing
 
     def _resolve(self, key: str) -> None:
         if key in self.retrying or key in self.queued:

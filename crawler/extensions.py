@@ -26,9 +26,10 @@ COUNTS = ("fetched", "new", "updated", "unchanged", "stale", "duplicate", "skipp
 class JobRunRecorder:
     """Open a ``crawl:<spider>`` job run when the spider opens and close it with the crawl's counts.
 
-    The run succeeds when the spider finished, its listings (search pages, packages) all loaded and no callback
-    raised. Single notices that fail are counted and queued for the next crawl (``crawl_failure``), not fatal, so
-    one broken notice cannot stall incremental crawls; but the watermark never passes a queued notice.
+    The run succeeds when the spider finished, its listings (search pages, packages) all loaded, every batch of
+    notices was stored and no callback raised. Single notices that fail are counted and queued for the next crawl
+    (``crawl_failure``), not fatal, so one broken notice cannot stall incremental crawls; but the watermark never
+    passes a queued notice.
     """
 
     def __init__(self, crawler: Crawler, database_url: str) -> None:
@@ -80,16 +81,23 @@ class JobRunRecorder:
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         assert self.engine is not None and self.crawler.stats is not None
+        if reason == "finished" and hasattr(spider, "record_missing_retries"):
+            # Only a crawl that ran to its end knows a retried document is gone; a cancelled one may not have
+            # asked yet. Done before the counts are read: these count as failed.
+            spider.record_missing_retries()
         stats: dict[str, Any] = self.crawler.stats.get_stats()
         listing_failed = int(stats.get("kansenradar/listing_failed", 0))
-        failed = bool(reason != "finished" or listing_failed or self.errors)
+        store_failed = int(stats.get("kansenradar/store_failed", 0))
+        failed = bool(reason != "finished" or listing_failed or store_failed or self.errors)
         status = "failed" if failed else "success"
         problems = [f"closed: {reason}"] if reason != "finished" else []
         problems += [f"listings failed: {listing_failed}"] if listing_failed else []
+        problems += [f"batches not stored: {store_failed}"] if store_failed else []
         problems += self.errors[:5]
         with session_scope(self.engine) as session:
             failures = list(getattr(spider, "failures", []))
-            resolved = [key for key in getattr(spider, "resolved", []) if key not in {f.key for f in failures}]
+            failed_keys = {failure.key for failure in failures}
+            resolved = [key for key in getattr(spider, "resolved", []) if key not in failed_keys]
             retried = len(getattr(spider, "retrying", ()))
             repository.resolve_failures(session=session, source=spider.name, keys=resolved)
             gave_up = repository.record_failures(session=session, source=spider.name, failures=failures,

@@ -8,11 +8,12 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.statscollectors import StatsCollector
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.items import NoticeItem
 from storage import repository
-from storage.db import ensure_schema, get_engine, session_scope
-from storage.repository import FailedDocument
+from storage.db import driver_message, ensure_schema, get_engine, session_scope
+from storage.repository import FailedDocument, Stored
 
 logger = logging.getLogger(__name__)
 BATCH = 500  # notices per transaction: large enough to amortise the round trips, small enough to lose little
@@ -23,6 +24,8 @@ class StoragePipeline:
 
     A batch is one transaction; a notice that cannot be stored loses only itself (storage retries the batch
     notice by notice) and is queued for the next crawl. Whatever is buffered is stored when the spider closes.
+    A batch whose transaction fails as a whole (its commit: "database is locked") is queued notice by notice and
+    counted as ``kansenradar/store_failed``, which fails the crawl's job run.
     """
 
     def __init__(self, database_url: str, stats: StatsCollector, crawler: Crawler | None = None) -> None:
@@ -60,10 +63,18 @@ class StoragePipeline:
         items, self.buffer = self.buffer, []
         if not items or self.engine is None:
             return
-        with session_scope(self.engine) as session:
-            results = repository.store_notices(
-                session=session, items=[(item.record, item.content_hash, item.encoded) for item in items]
-            )
+        try:
+            with session_scope(self.engine) as session:
+                results = repository.store_notices(
+                    session=session, items=[(item.record, item.content_hash, item.encoded) for item in items]
+                )
+        except SQLAlchemyError as exc:
+            # Raised from close_spider, Scrapy would only log it: the batch would be lost and the run a success.
+            error = f"batch not stored: {type(exc).__name__}: {driver_message(exc)}"
+            logger.error("A batch of %d notices was not stored (%s); they are queued for the next crawl",
+                         len(items), error)  # fmt: skip
+            self.stats.inc_value("kansenradar/store_failed")
+            results = [Stored(None, error)] * len(items)
         spider = self.crawler.spider if self.crawler is not None else None
         for item, stored in zip(items, results, strict=True):
             if stored.outcome is None:

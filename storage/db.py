@@ -16,7 +16,15 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.engine.url import URL
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DatabaseError,
+    DBAPIError,
+    InterfaceError,
+    NoSuchModuleError,
+    OperationalError,
+    SQLAlchemyError,
+)
 from sqlmodel import Session, create_engine
 
 from storage.exceptions import DatabaseMissingError, DatabaseUnavailableError, DatabaseURLError, MigrationError
@@ -98,11 +106,33 @@ def describe(engine: Engine) -> str:
     return engine.url.render_as_string(hide_password=True)
 
 
+def driver_message(exc: BaseException) -> str:
+    """Return the first line of the database driver's message: the rest is the statement and a link to help."""
+    return (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [""])[0]
+
+
 def _unavailable(engine: Engine, exc: Exception) -> DatabaseUnavailableError:
-    detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+    detail = driver_message(exc)
     if engine.dialect.name == "sqlite" and "not a database" in detail:
         return DatabaseUnavailableError(f"{describe(engine)} is not an SQLite database (or it is corrupt)")
     return DatabaseUnavailableError(f"cannot use {describe(engine)}: {detail}")
+
+
+# SQLite's generic result code: what it reports for a bad statement (no such table, duplicate column), which
+# Python's sqlite3 raises as OperationalError like a locked or unreadable database.
+_SQLITE_ERROR = 1
+
+
+def _is_unavailable(exc: Exception) -> bool:
+    """Whether ``exc`` says the database cannot be reached or used, not that a statement in it failed."""
+    if isinstance(exc, OSError):
+        return True
+    # A bare DatabaseError is sqlite3's "file is not a database" or "disk image is malformed"; its subclasses
+    # ProgrammingError, IntegrityError and the like are a statement's failure.
+    if not isinstance(exc, OperationalError | InterfaceError) and type(exc) is not DatabaseError:
+        return False
+    code = getattr(getattr(exc, "orig", None), "sqlite_errorcode", None)
+    return code is None or code & 0xFF != _SQLITE_ERROR
 
 
 def check_connection(engine: Engine) -> None:
@@ -183,10 +213,10 @@ def upgrade(engine: Engine, revision: str = "head") -> str | None:
     try:
         with _migration_lock(engine):
             command.upgrade(_alembic_config(engine), revision)
-    except (DBAPIError, OSError) as exc:
-        raise _unavailable(engine, exc) from None
-    except SQLAlchemyError as exc:
-        raise MigrationError(f"migration to {revision} failed: {exc}") from exc
+    except (SQLAlchemyError, OSError) as exc:
+        if _is_unavailable(exc):
+            raise _unavailable(engine, exc) from None
+        raise MigrationError(f"migration to {revision} failed: {type(exc).__name__}: {driver_message(exc)}") from exc
     return current_revision(engine)
 
 

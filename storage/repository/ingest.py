@@ -34,6 +34,26 @@ class Stored:
     error: str | None = None
 
 
+def _version_order(column: str, dialect: str) -> list[str]:
+    """Return SQL terms that order ``column`` as ``version_key`` does, to compare as a row value or to sort by.
+
+    ``version_key`` orders NULL first, then numbers as numbers (a number's digits without leading zeros compare by
+    length, then as text) with any other text as the number 0 followed by that text. Text compares by code point,
+    as Python does: SQLite's default collation does, PostgreSQL needs ``"C"``.
+    """
+    if dialect == "postgresql":
+        digits, collate = f"{column} ~ '^[0-9]+$'", ' COLLATE "C"'
+    else:
+        digits, collate = f"{column} <> '' AND {column} NOT GLOB '*[^0-9]*'", ""
+    number = f"LTRIM({column}, '0')"
+    return [
+        f"CASE WHEN {column} IS NULL THEN -1 ELSE 0 END",
+        f"CASE WHEN {digits} THEN LENGTH({number}) ELSE 0 END",
+        f"(CASE WHEN {digits} THEN {number} ELSE '' END){collate}",
+        f"(CASE WHEN {digits} THEN '' ELSE COALESCE({column}, '') END){collate}",
+    ]
+
+
 def _upsert(session: Session, rows: list[dict[str, Any]]) -> None:
     """Insert or update ``rows`` in one executemany (an unchanged hash writes nothing)."""
     table = Notice.__table__  # type: ignore[attr-defined]
@@ -46,9 +66,13 @@ def _upsert(session: Session, rows: list[dict[str, Any]]) -> None:
     statement = statement.on_conflict_do_update(
         index_elements=["source", "notice_id"],
         set_={name: excluded[name] for name in changing} | {"clauses_version": None},
-        # Unchanged detected in SQL; and never back to an older version (a re-crawl of an old page).
+        # Unchanged detected in SQL; and never back to an older version (a re-crawl of an old page), in the order
+        # _classify uses, so that what it reports is what the row becomes.
         where=(table.c.content_hash != excluded.content_hash)
-        & ((excluded.version.is_(None)) | (table.c.version.is_(None)) | (excluded.version >= table.c.version)),
+        & text(
+            f"({', '.join(_version_order('excluded.version', dialect))})"
+            f" >= ({', '.join(_version_order('notice.version', dialect))})"
+        ),
     )
     # No RETURNING: with it the driver runs one statement per row; the few ids needed are read afterwards.
     session.execute(statement, rows)
@@ -60,7 +84,7 @@ FROM (
   SELECT id, CASE WHEN id = newest THEN NULL ELSE newest END AS want FROM (
     SELECT id, FIRST_VALUE(id) OVER (
       PARTITION BY source, procedure_id
-      ORDER BY publication_date IS NULL, publication_date DESC, LENGTH(version) DESC, version DESC, id DESC
+      ORDER BY publication_date IS NULL, publication_date DESC, {version_order}, id DESC
     ) AS newest
     FROM notice WHERE format = 'eforms' AND source = :source AND procedure_id IN :procedures
   ) AS windowed
@@ -75,8 +99,13 @@ def _link_procedures(session: Session, touched: set[tuple[str, str]]) -> None:
     Only eForms procedure identifiers (BT-04, a UUID) are trusted to be unique; TED XML reference numbers are the
     buyer's own and collide across buyers.
     """
-    distinct = "IS DISTINCT FROM" if session.get_bind().dialect.name == "postgresql" else "IS NOT"
-    statement = text(LINK_SQL.format(distinct=distinct)).bindparams(bindparam("procedures", expanding=True))
+    dialect = session.get_bind().dialect.name
+    distinct = "IS DISTINCT FROM" if dialect == "postgresql" else "IS NOT"
+    # The newest version as _classify orders them, each term descending.
+    version_order = ", ".join(f"{term} DESC" for term in _version_order("version", dialect))
+    statement = text(LINK_SQL.format(distinct=distinct, version_order=version_order)).bindparams(
+        bindparam("procedures", expanding=True)
+    )
     by_source: dict[str, list[str]] = {}
     for source, procedure in touched:
         by_source.setdefault(source, []).append(procedure)
@@ -122,7 +151,8 @@ def _classify(session: Session, items: Sequence[Item]) -> list[Outcome]:
     return outcomes
 
 
-def _write(session: Session, items: Sequence[Item], outcomes: Sequence[Outcome]) -> None:
+def _write(session: Session, items: Sequence[Item], outcomes: Sequence[Outcome]) -> dict[tuple[str, str], Outcome]:
+    """Write the new and changed notices; return what became of the updates the upsert's WHERE turned down."""
     now = utcnow()
     latest: dict[tuple[str, str], dict[str, Any]] = {}
     for (record, digest, encoded), outcome in zip(items, outcomes, strict=True):
@@ -132,20 +162,34 @@ def _write(session: Session, items: Sequence[Item], outcomes: Sequence[Outcome])
                 **notice_columns(record, encoded), "first_seen_at": now, "updated_at": now,
             }  # fmt: skip
     if not latest:
-        return
+        return {}
     _upsert(session, list(latest.values()))
     updated = list({(r.source, r.notice_id) for (r, _d, _e), o in zip(items, outcomes, strict=True)
                     if o is Outcome.UPDATED})  # fmt: skip
+    refused: dict[tuple[str, str], Outcome] = {}
     for start in range(0, len(updated), 500):
-        # Findings made from the old text are dropped, so the new text is analysed again.
-        ids = select(Notice.id).where(
-            tuple_(col(Notice.source), col(Notice.notice_id)).in_(updated[start : start + 500])
+        changed = []
+        rows = session.execute(
+            select(Notice.id, Notice.source, Notice.notice_id, Notice.content_hash, Notice.updated_at).where(
+                tuple_(col(Notice.source), col(Notice.notice_id)).in_(updated[start : start + 500])
+            )
         )
-        session.execute(delete(ClauseFinding).where(col(ClauseFinding.notice_pk).in_(ids)))
+        for pk, source, notice_id, content_hash, updated_at in rows:
+            wanted = latest[(source, notice_id)]["content_hash"]
+            # Only a row this upsert wrote has both its hash and its time: a row the WHERE kept (a newer version
+            # written meanwhile) keeps its findings, which still match its text and its clauses_version.
+            if content_hash == wanted and updated_at == now:
+                changed.append(pk)
+            else:
+                refused[(source, notice_id)] = Outcome.UNCHANGED if content_hash == wanted else Outcome.STALE
+        if changed:
+            # Findings made from the old text are dropped, so the new text is analysed again.
+            session.execute(delete(ClauseFinding).where(col(ClauseFinding.notice_pk).in_(changed)))
     touched = {(row["source"], row["procedure_id"]) for row in latest.values()
                if row["format"] == "eforms" and row["procedure_id"]}  # fmt: skip
     if touched:
         _link_procedures(session, touched)
+    return refused
 
 
 def store_notices(
@@ -167,7 +211,11 @@ def store_notices(
     try:
         with session.begin_nested():
             outcomes = _classify(session, hashed)
-            _write(session, hashed, outcomes)
+            refused = _write(session, hashed, outcomes)
+        outcomes = [
+            refused.get((record.source, record.notice_id), outcome) if outcome is Outcome.UPDATED else outcome
+            for (record, _digest, _encoded), outcome in zip(hashed, outcomes, strict=True)
+        ]
         return [Stored(outcome) for outcome in outcomes]
     except (SQLAlchemyError, DBAPIError) as exc:
         if len(items) == 1:

@@ -1,0 +1,66 @@
+"""A migration that fails is a MigrationError; only a database that cannot be reached or used is unavailable."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+
+import storage.db
+from storage.db import get_engine, upgrade
+from storage.exceptions import DatabaseUnavailableError, MigrationError
+
+
+def test_a_migration_whose_statement_fails_is_a_migration_error(database_url: str) -> None:
+    # A table the next migration creates already there: PostgreSQL says ProgrammingError, SQLite OperationalError
+    # with its generic SQLITE_ERROR code; either is the migration's failure, not an unreachable database.
+    engine = get_engine(database_url)
+    try:
+        upgrade(engine, "0006")
+        with engine.begin() as connection:
+            connection.execute(text("CREATE TABLE model_state (name VARCHAR(64))"))
+        with pytest.raises(MigrationError) as caught:
+            upgrade(engine)
+        message = str(caught.value)
+        assert message.startswith("migration to head failed: ") and "\n" not in message
+        assert "model_state" in message
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        IntegrityError("INSERT …", {}, Exception("UNIQUE constraint failed: match.company_id")),
+        ProgrammingError("ALTER …", {}, Exception('relation "x" already exists\nDETAIL: more')),
+    ],
+)
+def test_integrity_and_programming_errors_are_migration_errors(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch, error: Exception
+) -> None:
+    def fail(*_args: object) -> None:
+        raise error
+
+    monkeypatch.setattr(storage.db.command, "upgrade", fail)
+    engine = get_engine(sqlite_url)
+    try:
+        with pytest.raises(MigrationError) as caught:
+            upgrade(engine)
+    finally:
+        engine.dispose()
+    assert str(caught.value) == (
+        f"migration to head failed: {type(error).__name__}: {str(error.orig).splitlines()[0]}"  # type: ignore[attr-defined]
+    )
+
+
+def test_a_database_that_cannot_be_reached_is_unavailable(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(*_args: object) -> None:
+        raise OperationalError("connect", {}, Exception("connection refused"))
+
+    monkeypatch.setattr(storage.db.command, "upgrade", fail)
+    engine = get_engine(sqlite_url)
+    try:
+        with pytest.raises(DatabaseUnavailableError, match="cannot use .*: connection refused"):
+            upgrade(engine)
+    finally:
+        engine.dispose()
