@@ -99,10 +99,8 @@ def upsert_notice(*, session: Session, record: NoticeRecord, content_hash: str |
     return stored.outcome
 
 
-def iter_notices(
-    *, session: Session, since: date | None = None, limit: int | None = None, current_only: bool = False,
-    chunk: int = 500,
-) -> Iterator[Notice]:
+def iter_notices(*, session: Session, since: date | None = None, limit: int | None = None,
+                 current_only: bool = False, chunk: int = 500) -> Iterator[Notice]:  # fmt: skip
     """Yield stored notices, newest publication first, ``chunk`` records at a time.
 
     The order is taken from the ids alone; the records (the large part) are read a chunk at a time and let go of
