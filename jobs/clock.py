@@ -38,11 +38,6 @@ def local_week(moment: datetime, zone: tzinfo) -> str:
     return iso_week(moment.astimezone(zone).date())
 
 
-def start_of_day(day: date, zone: tzinfo) -> datetime:
-    """Return midnight at the start of ``day`` in ``zone``, as an aware datetime."""
-    return datetime.combine(day, time(0, 0), tzinfo=zone)
-
-
 def as_of_moment(day: date, zone: tzinfo) -> datetime:
     """Return the moment an ``--as-of DATE`` stands for: noon of that day where people live."""
     return datetime.combine(day, time(12, 0), tzinfo=zone)

@@ -20,6 +20,10 @@ TOP_FIELDS = frozenset(CompanyProfile.model_fields) - set(NESTED_FIELDS)
 BOOLEAN_WORDS = {"ja": True, "nee": False, "j": True, "n": False}
 
 
+class UnknownCompanyError(LookupError):
+    """Raised when a command is asked for a company id that is not stored (``match_companies``, ``send_digests``)."""
+
+
 class CompanyFileError(Exception):
     """Raised when a company file as a whole cannot be read, from ``load_company_file``."""
 

@@ -22,10 +22,11 @@ from pydantic import SecretStr
 
 from jobs.analyse import analyse_pending
 from jobs.app import App
+from jobs.clock import iso_week
 from jobs.companies import load_company_file
 from jobs.crawl import crawl_in_subprocess
 from jobs.demo_web import DEMO_PORT, browser, free_port, screenshot, served, status_of, why_no_browser
-from jobs.digest import iso_week, send_digests
+from jobs.digest import send_digests
 from jobs.match import match_companies, stored_matches
 from jobs.report import coverage
 from jobs.report_formats import to_html

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from jobs.clock import iso_week, week_start
+from jobs.companies import UnknownCompanyError
 from jobs.digest_mail import build_message, collect, mail_domain
 from jobs.settings import Settings
 from storage import repository
@@ -25,7 +25,7 @@ from storage.db import session_scope
 from storage.models import Company
 from storage.types import utcnow
 
-__all__ = ["DigestRun", "expire_and_retry", "iso_week", "send_digests", "week_start"]
+__all__ = ["DigestRun", "UnknownCompanyError", "expire_and_retry", "send_digests"]
 
 logger = logging.getLogger(__name__)
 COUNTS = ("sent", "outbox", "already", "no_matches", "no_address", "unsubscribed", "failed", "uncertain", "expired")
@@ -48,10 +48,6 @@ class DigestRun:
         for name, value in other.counts.items():
             self.counts[name] += value
         self.errors += other.errors
-
-
-class UnknownCompanyError(LookupError):
-    """Raised when a digest is asked for a company id that is not stored, from ``send_digests``."""
 
 
 def message_id_for(company_id: str, week: str, domain: str) -> str:

@@ -21,6 +21,7 @@ from sqlmodel import col, select
 
 from jobs import match_store
 from jobs.analyse import findings_by_notice, labels_by_lot
+from jobs.companies import UnknownCompanyError
 from jobs.match_store import Best, rebase, stored_scores, write
 from jobs.models import CHUNK, cpv_model, inferred, predicted, stream_notices, text_model
 from matcher.cpv_model import CpvModel
@@ -37,10 +38,6 @@ from storage.types import utcnow
 
 logger = logging.getLogger(__name__)
 UNDATED_DAYS = 90  # a notice without a deadline is offered this long after publication (KANSENRADAR_UNDATED_DAYS)
-
-
-class UnknownCompanyError(LookupError):
-    """Raised when matching is asked for a company id that is not stored, from ``match_companies``."""
 
 
 @dataclass(frozen=True)

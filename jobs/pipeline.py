@@ -31,7 +31,7 @@ from storage.types import utcnow
 
 logger = logging.getLogger(__name__)
 
-OK, PARTIAL, CONFIG_ERROR, LOCKED = 0, 1, 2, 3
+OK, PARTIAL = 0, 1  # run's exit codes for a run that went through (2 and 3 are the CLI's)
 __all__ = ["ConfigurationError", "LockedError", "PipelineResult", "record_step", "run_lock", "run_pipeline"]
 
 

@@ -32,11 +32,6 @@ RESERVED_EXECUTION = N_("The contract must be performed within the framework of 
 CODE_EVIDENCE = re.compile(r"^(BT-\d+)\s+([\w-]+)\s*:")
 
 
-def clause_name(name: str, lang: str) -> str:
-    """Return a clause label's name in ``lang`` ("social_return" -> "Social return")."""
-    return catalog(lang).gettext(LABEL_NAMES.get(name, name))
-
-
 def evidence_text(evidence: str, origin: str, lang: str) -> str:
     """Return the evidence as the reader reads it: a sentence unchanged, a structured code by its label.
 

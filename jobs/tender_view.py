@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from matcher import i18n
-from matcher.codelists import country_label, cpv_label, region_label
+from matcher.codelists import country_label, region_label
 from storage.records import safe_url
 
 TED_NOTICE = "https://ted.europa.eu/{lang}/notice/-/detail/{number}"
@@ -58,9 +58,3 @@ def value(record: Mapping[str, Any], lang: str = "nl") -> str | None:
     """Return the estimated value as the reader writes money, or ``None`` when the notice gives none."""
     money = record.get("estimated_value") or {}
     return i18n.money(money["amount"], money.get("currency"), lang) if money.get("amount") is not None else None
-
-
-def work(record: Mapping[str, Any], lang: str = "nl") -> str | None:
-    """Return what is asked, by the label of the main CPV code."""
-    code = record.get("cpv_main")
-    return cpv_label(code, lang) if code else None

@@ -142,7 +142,7 @@ def companies_suggest_cpv(ctx: click.Context, company_id: str, output_format: st
         if company is None:
             raise click.BadParameter(f"no company with id {company_id!r}", param_hint="ID")
         description, language, own = company.description, company.language, list(company.cpv)
-    model, _fitted = cpv_model(app.engine)
+    model, _fitted = cpv_model(app.reader)
     rows = [(cpv_with_check_digit(s.code.ljust(8, "0")), s.confidence, code_label(s.code, language), s.words)
             for s in suggest(model, description)]  # fmt: skip
     if output_format == "jsonl":

@@ -7,7 +7,7 @@ import click
 from jobs.app import app_from
 from jobs.cli.base import CONTEXT_SETTINGS, ConfigError, Locked
 from jobs.clock import local_week, now_in, week_start
-from jobs.digest import UnknownCompanyError, send_digests
+from jobs.companies import UnknownCompanyError
 from jobs.locks import LockedError, run_lock
 from jobs.output import writable_folder
 from jobs.web import tokens
@@ -43,6 +43,8 @@ def digest_command(ctx: click.Context, week: str | None, company_id: str | None,
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--week") from None
     week = week or local_week(now, app.zone)
+    from jobs.digest import send_digests  # Jinja2, Babel, icalendar: only when digests are made
+
     tokens.links_enabled(app.settings)  # a public address without its key is a setting to fix, not a crash
     if send and not app.settings.smtp_host:
         click.echo("KANSENRADAR_SMTP_HOST is not set: writing to the outbox instead", err=True)

@@ -14,7 +14,7 @@ from icalendar import Calendar
 from sqlmodel import select
 
 from jobs.cli import cli
-from jobs.digest import iso_week
+from jobs.clock import iso_week
 from jobs.settings import Settings
 from jobs.web import tokens
 from storage import repository
