@@ -201,3 +201,27 @@ def test_long_lists_are_collapsed_in_html_but_complete_in_csv(database_url: str)
     html = _report(database_url)
     assert html.count("<td>Gemeente ") == 15 and "5 andere groepen" in html
     assert len(_report(database_url, "--format", "csv").splitlines()) == 1 + 20 + 1
+
+
+def test_codes_count_in_every_language_and_the_report_says_what_was_read(database_url: str) -> None:
+    # A Danish notice: no text rules for Danish, but its reservation code (BT-71 res-ws) is a clause all the same.
+    danish = make_record(notice_id="7-2026", procedure_id="p7", language="da", title="Rengøring af skoler",
+                         description="Rengøring af skoler. Social return: 5 % af kontraktværdien.",
+                         buyer={"name": "Aarhus Kommune", "country": "DK"}, nuts=["DK042"],
+                         lots=[{"lot_id": "LOT-1", "reserved_participation": ["res-ws"]}],
+                         social={"reserved_participation": ["res-ws"]})  # fmt: skip
+    dutch = make_record(notice_id="8-2026", procedure_id="p8", buyer={"name": "Gemeente Utrecht", "country": "NL"},
+                        lots=[], social={})  # fmt: skip
+    engine = get_engine(database_url)
+    upgrade(engine)
+    with session_scope(engine) as session:
+        for record in (danish, dutch):
+            repository.upsert_notice(session=session, record=record)
+    engine.dispose()
+    result = CliRunner().invoke(cli, ["--database-url", database_url, "analyse"])
+    assert result.exit_code == 0, result.output
+    rows = {row["group"]: row for row in json.loads(_report(database_url, "--format", "json"))["groups"]}
+    aarhus, utrecht = rows["Aarhus Kommune"], rows["Gemeente Utrecht"]
+    assert (aarhus["tenders"], aarhus["with_clause"], aarhus["text_analysed"], aarhus["codes_only"]) == (1, 1, 0, 1)
+    assert aarhus["reserved_contract_code"] == 1 and aarhus["social_return_text"] == 0  # Danish text is not read
+    assert (utrecht["text_analysed"], utrecht["codes_only"], utrecht["social_return_text"]) == (1, 0, 1)
