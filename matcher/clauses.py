@@ -205,14 +205,6 @@ def _rules_on(doc: Doc, c: Compiled, context: tuple[str, ...], offset: int, *, r
     return sorted(kept, key=lambda f: (f.start, f.label)), sentences
 
 
-def detect_rules(text: str, lang: str | None = None, *, context: tuple[str, ...] = ()) -> tuple[Finding, ...]:
-    """Return the rules' findings alone (negated ones included), for comparing rules with the model."""
-    lang = lang if lang in LANGUAGES else detect_language(text)
-    if lang not in LANGUAGES:
-        return ()
-    return tuple(rule_pass(text, lang, context=context)[0])
-
-
 @functools.cache
 def shipped_model() -> ClauseModel | None:
     """Return the clause model shipped with the package (``matcher/models/``), loaded once, or ``None``."""

@@ -1,8 +1,8 @@
-"""CPV codes: short sector names per division, labels for every code, and similarity over the CPV hierarchy.
+"""CPV codes: labels for every code and branch, and similarity over the CPV hierarchy.
 
 CPV digits go division (2) -> group (3) -> class (4) -> category (5) and further; trailing zeros mean "the whole
 branch", so ``77310000`` is inside ``77300000`` and far from ``45000000``. Every code's official label (nl, en, de,
-fr) comes from ``matcher.codelists``; the division names below are the project's own short ones for sector lists.
+fr) comes from ``matcher.codelists``.
 """
 
 from __future__ import annotations
@@ -12,54 +12,6 @@ from collections.abc import Sequence
 import numpy as np
 
 from matcher.codelists import cpv_label
-
-DIVISIONS: dict[str, tuple[str, str]] = {
-    "03": ("Land-, tuinbouw-, bosbouw- en visserijproducten", "Agricultural, farming, fishing and forestry products"),
-    "09": ("Brandstof, elektriciteit en energie", "Petroleum products, fuel, electricity and energy"),
-    "14": ("Mijnbouw, basismetalen en aanverwante producten", "Mining, basic metals and related products"),
-    "15": ("Voedingsmiddelen en dranken", "Food, beverages, tobacco and related products"),
-    "16": ("Landbouwmachines", "Agricultural machinery"),
-    "18": ("Kleding, schoeisel en accessoires", "Clothing, footwear, luggage and accessories"),
-    "19": ("Leder, textiel, plastic en rubber", "Leather, textile, plastic and rubber materials"),
-    "22": ("Drukwerk en aanverwante producten", "Printed matter and related products"),
-    "24": ("Chemische producten", "Chemical products"),
-    "30": ("Kantoor- en computerapparatuur", "Office and computing machinery and supplies"),
-    "31": ("Elektrische machines en apparatuur, verlichting", "Electrical machinery, apparatus and lighting"),
-    "32": ("Radio, televisie, communicatie en telecommunicatie", "Radio, television, communication and telecoms"),
-    "33": ("Medische apparatuur en farmaceutica", "Medical equipment and pharmaceuticals"),
-    "34": ("Vervoermaterieel", "Transport equipment and auxiliary products"),
-    "35": ("Beveiligings- en defensie-uitrusting", "Security, fire-fighting, police and defence equipment"),
-    "37": ("Muziek, sportartikelen en speelgoed", "Musical instruments, sport goods, games and toys"),
-    "38": ("Laboratorium-, optische en precisie-instrumenten", "Laboratory, optical and precision equipment"),
-    "39": ("Meubilair, apparaten en schoonmaakproducten", "Furniture, appliances and cleaning products"),
-    "41": ("Opgevangen en gezuiverd water", "Collected and purified water"),
-    "42": ("Industriële machines", "Industrial machinery"),
-    "43": ("Mijnbouw- en bouwmachines", "Machinery for mining, quarrying and construction"),
-    "44": ("Bouwconstructies en bouwmaterialen", "Construction structures and materials"),
-    "45": ("Bouwwerkzaamheden", "Construction work"),
-    "48": ("Software en informatiesystemen", "Software packages and information systems"),
-    "50": ("Reparatie en onderhoud", "Repair and maintenance services"),
-    "51": ("Installatiediensten", "Installation services"),
-    "55": ("Hotel, restaurant en catering", "Hotel, restaurant and retail trade services (catering)"),
-    "60": ("Vervoersdiensten", "Transport services"),
-    "63": ("Ondersteunende vervoersdiensten en reisbureaus", "Supporting transport services and travel agencies"),
-    "64": ("Post- en telecommunicatiediensten", "Postal and telecommunications services"),
-    "65": ("Openbare nutsvoorzieningen", "Public utilities"),
-    "66": ("Financiële diensten en verzekeringen", "Financial and insurance services"),
-    "70": ("Vastgoeddiensten", "Real estate services"),
-    "71": ("Architecten-, ingenieurs- en inspectiediensten", "Architectural, engineering and inspection services"),
-    "72": ("IT-diensten", "IT services"),
-    "73": ("Onderzoek en ontwikkeling", "Research and development services"),
-    "75": ("Openbaar bestuur, defensie en sociale zekerheid", "Administration, defence and social security services"),
-    "76": ("Diensten voor de olie- en gasindustrie", "Services related to the oil and gas industry"),
-    "77": ("Land-, bos- en tuinbouwdiensten (groen)", "Agricultural, forestry, horticultural services (green)"),
-    "79": ("Zakelijke diensten: juridisch, marketing, personeel", "Business services: law, marketing, staffing"),
-    "80": ("Onderwijs en opleiding", "Education and training services"),
-    "85": ("Gezondheidszorg en maatschappelijk werk", "Health and social work services"),
-    "90": ("Afval, riolering, reiniging en milieu", "Sewage, refuse, cleaning and environmental services"),
-    "92": ("Recreatie, cultuur en sport", "Recreational, cultural and sporting services"),
-    "98": ("Overige gemeenschaps- en persoonlijke diensten", "Other community, social and personal services"),
-}  # fmt: skip
 
 # Similarity when the notice's code and the company's code share this many significant digits.
 LEVELS = {2: 0.3, 3: 0.5, 4: 0.7, 5: 0.85}
@@ -152,17 +104,15 @@ def best_similarity(notice_codes: Weighted, company_codes: Weighted) -> tuple[fl
     return best
 
 
-def division_label(code: str, language: str = "nl") -> str:
-    """Return the short name of a code's division (for sector lists), in Dutch or English."""
-    nl_label, en_label = DIVISIONS.get(code.split("-")[0][:2], ("onbekende sector", "unknown sector"))
-    return nl_label if language == "nl" else en_label
-
-
 def code_label(code: str, language: str = "nl") -> str:
-    """Return the official label of a code or branch ("909" -> the label of 90900000), else its division's name.
+    """Return the official label of a code or branch ("909" -> the label of 90900000), else its nearest parent's.
 
     >>> code_label("9091"), code_label("77310000-6", "en")
     ('Reinigingsdiensten', 'Planting and maintenance services of green areas')
     """
     digits = significant(code)
-    return cpv_label(digits.ljust(8, "0"), language) or division_label(digits, language)
+    for length in range(len(digits), 1, -1):
+        found = cpv_label(digits[:length].ljust(8, "0"), language)
+        if found:
+            return found
+    return "onbekende sector" if language == "nl" else "unknown sector"

@@ -16,7 +16,7 @@ from matcher.cpv import best_similarity, code_label
 from matcher.i18n import N_, date_text, money, percent, translations
 from matcher.regions import region_fit
 from matcher.requirements import Requirements, missing
-from matcher.scoring import PREDICTED_TRUST, Scores, score_all
+from matcher.scoring import Scores, score_all, tender_codes
 from matcher.tenders import Match, Profile, Tender
 from matcher.text import TextModel
 
@@ -66,9 +66,7 @@ def _lot(lot: Tender, lang: str) -> str:
 
 def _cpv_line(profile: Profile, tender: Tender, lang: str) -> str | None:
     _ = _catalog(lang)
-    own = tuple((code, 1.0) for code in tender.cpv)
-    read = tuple((code, PREDICTED_TRUST * sure) for code, sure in tender.predicted)
-    score, code, _company = best_similarity(own + read, profile.codes())
+    score, code, _company = best_similarity(tender_codes(tender), profile.codes())
     if not code:
         return None
     text = code_label(code, lang)

@@ -103,7 +103,8 @@ def _requirements(profiles: Sequence[Profile], tenders: Sequence[Tender]) -> np.
     return score
 
 
-def _tender_codes(tender: Tender) -> tuple[tuple[str, float], ...]:
+def tender_codes(tender: Tender) -> tuple[tuple[str, float], ...]:
+    """Return a tender's CPV codes with how much each is trusted: its own, then those read from its text."""
     # The main code says what the notice is about; an additional one may be a minor part of a mixed contract.
     own = tuple((code, 1.0 if i == 0 else ADDITIONAL_TRUST) for i, code in enumerate(tender.cpv))
     return own + tuple((code, PREDICTED_TRUST * sure) for code, sure in tender.predicted)
@@ -135,7 +136,7 @@ def score_all(
         cosine = (model.vectors([p.description for p in profiles]) @ tender_vectors.T).toarray()
     else:
         cosine = np.zeros((len(profiles), len(tenders)), dtype=np.float32)
-    codes = [_tender_codes(t) for t in tenders]
+    codes = [tender_codes(t) for t in tenders]
     days = days_to_deadline(tenders, as_of)
     favour = np.array([max((CLAUSE_FAVOUR.get(c, 0.0) for c in t.clauses), default=0.0) for t in tenders])
     parts = {

@@ -1,13 +1,18 @@
-"""The rules alone (``detect_rules``): compounds, negation, false friends, codes; the model has its own tests."""
+"""The rules alone (``detect(mode="rules")``): compounds, negation, false friends, codes; the model is tested apart."""
 
 from __future__ import annotations
 
 import pytest
 
 from matcher import analyse_notice, detect_language, labels_of
-from matcher.clauses import detect_rules as detect
+from matcher.clauses import detect as detect_combined
 from matcher.rules import nl, rules_of
+from matcher.types import Finding
 from tests.shared import shared
+
+
+def detect(text: str, lang: str | None = None, **kwargs: object) -> tuple[Finding, ...]:
+    return detect_combined(text, lang, mode="rules", **kwargs)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\n\n"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from matcher.cpv import DIVISIONS, best_similarity, code_label, division_label, fit_matrix, significant, similarity
+from matcher.cpv import best_similarity, code_label, fit_matrix, significant, similarity
 from matcher.regions import Place, region_fit
 from matcher.requirements import extract, held, missing
 
@@ -44,11 +44,10 @@ def test_codes_count_as_far_as_they_are_sure() -> None:
     assert fit_matrix([], [[("7731", 1.0)]]).shape == (0, 1) and fit_matrix([[("7731", 1.0)]], []).shape == (1, 0)
 
 
-def test_division_labels_in_both_languages() -> None:
-    assert len(DIVISIONS) == 45
-    assert division_label("77310000", "nl").startswith("Land-, bos- en tuinbouwdiensten")
-    assert division_label("90911200", "en").startswith("Sewage, refuse, cleaning")
-    assert division_label("99000000", "nl") == "onbekende sector"
+def test_a_code_without_a_label_is_named_by_its_nearest_labelled_parent() -> None:
+    assert code_label("77990000") == "Bijenteeltdiensten"  # 77900000
+    assert code_label("90919900", "en") == code_label("90919000", "en")
+    assert code_label("99000000", "nl") == "onbekende sector" and code_label("99", "en") == "unknown sector"
 
 
 def test_every_code_has_its_official_label() -> None:
