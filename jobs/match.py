@@ -23,7 +23,7 @@ from jobs import match_store
 from jobs.analyse import findings_by_notice, labels_by_lot
 from jobs.companies import UnknownCompanyError
 from jobs.match_store import Best, rebase, stored_scores, write
-from jobs.models import CHUNK, cpv_model, inferred, predicted, stream_notices, text_model
+from jobs.models import CHUNK, corpus_size, cpv_model, inferred, predicted, stream_notices, text_model
 from matcher.cpv_model import CpvModel
 from matcher.feedback import Marks, learn_weights
 from matcher.reasons import candidates
@@ -221,12 +221,14 @@ def match_companies(
     """
     started = utcnow()
     full = full or include_closed  # closed notices are never kept by incremental runs
-    text, text_refitted = text_model(engine, refit=refit)
-    cpv, cpv_refitted = cpv_model(engine, refit=refit)
+    with session_scope(engine) as session:
+        if company_id is not None and session.get(Company, company_id) is None:
+            raise UnknownCompanyError(company_id)  # before any model is loaded or fitted
+    size = corpus_size(engine)
+    text, text_refitted = text_model(engine, refit=refit, size=size)
+    cpv, cpv_refitted = cpv_model(engine, refit=refit, size=size)
     with session_scope(engine) as session:
         companies = [c for c in repository.list_companies(session=session) if company_id in (None, c.id)]
-        if company_id is not None and not companies:
-            raise UnknownCompanyError(company_id)
         profiles = [stored_profile(c, cpv) for c in companies]
         changed_at = {c.id: c.updated_at for c in companies}
         pairs = repository.feedback_pairs(session=session, company_ids=[p.id for p in profiles])

@@ -115,13 +115,19 @@ def _sample(engine: Engine, size: int) -> list[NoticeRecord]:
     return records[:FIT_SAMPLE]
 
 
-def _kept(engine: Engine, name: str, version: str, refit: bool, load: Callable[[bytes], M],
+def corpus_size(engine: Engine) -> int:
+    """Return how many current (not superseded) notices are stored: the corpus the models learn from."""
+    with session_scope(engine) as session:
+        return int(session.exec(select(func.count()).select_from(Notice).where(
+            col(Notice.superseded_by).is_(None))).one())  # fmt: skip
+
+
+def _kept(engine: Engine, name: str, version: str, refit: bool, size: int, load: Callable[[bytes], M],
           fit: Callable[[list[NoticeRecord]], M], dump: Callable[[M], bytes]) -> tuple[M, bool]:  # fmt: skip
     """Return the stored model ``name``, fitting (and storing) it anew when asked, missing, outdated, unusable or
-    when the corpus has changed by ``REFIT_SHARE`` since; the flag says whether it was fitted now."""
+    when the corpus (``size`` current notices) has changed by ``REFIT_SHARE`` since; the flag says whether it was
+    fitted now."""
     with session_scope(engine) as session:
-        size = int(session.exec(select(func.count()).select_from(Notice).where(
-            col(Notice.superseded_by).is_(None))).one())  # fmt: skip
         stored = repository.load_model_state(session=session, name=name)
     if stored is not None and not refit and stored.version == version:
         drift = abs(size - stored.corpus_size) / max(stored.corpus_size, 1)
@@ -139,9 +145,11 @@ def _kept(engine: Engine, name: str, version: str, refit: bool, load: Callable[[
     return model, True
 
 
-def text_model(engine: Engine, *, refit: bool = False) -> tuple[TextModel, bool]:
-    """Return the text model (term weights of the stored notices), kept between runs."""
-    return _kept(engine, TEXT_MODEL, TEXT_MODEL_VERSION, refit, text_from_state,
+def text_model(engine: Engine, *, refit: bool = False, size: int | None = None) -> tuple[TextModel, bool]:
+    """Return the text model (term weights of the stored notices), kept between runs; ``size`` is the corpus size
+    when the caller counted it already."""
+    size = corpus_size(engine) if size is None else size
+    return _kept(engine, TEXT_MODEL, TEXT_MODEL_VERSION, refit, size, text_from_state,
                  lambda records: fit_text_model([notice_text(r) for r in records]), text_to_state)  # fmt: skip
 
 
@@ -151,15 +159,13 @@ def shipped_cpv_model() -> CpvModel:
     return cpv_from_state(resources.files("matcher").joinpath(SHIPPED_CPV).read_bytes())
 
 
-def cpv_model(engine: Engine, *, refit: bool = False) -> tuple[CpvModel, bool]:
+def cpv_model(engine: Engine, *, refit: bool = False, size: int | None = None) -> tuple[CpvModel, bool]:
     """Return the CPV-from-words model: the shipped one while the corpus is small (a few hundred notices change
     little next to 38,000 labels), else one learned from the stored notices too, kept between runs."""
-    with session_scope(engine) as session:
-        size = int(session.exec(select(func.count()).select_from(Notice).where(
-            col(Notice.superseded_by).is_(None))).one())  # fmt: skip
+    size = corpus_size(engine) if size is None else size
     if size < MIN_CORPUS:
         return shipped_cpv_model(), False
-    return _kept(engine, CPV_MODEL, CPV_MODEL_VERSION, refit, cpv_from_state, train, cpv_to_state)
+    return _kept(engine, CPV_MODEL, CPV_MODEL_VERSION, refit, size, cpv_from_state, train, cpv_to_state)
 
 
 def main(argv: Sequence[str]) -> int:
