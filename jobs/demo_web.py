@@ -17,10 +17,12 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from jobs.processes import stop
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +34,7 @@ CHROMIUM_FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-
 
 
 def free_port(preferred: int = DEMO_PORT) -> int:
-    """Return ``preferred`` when nothing listens there on 127.0.0.1, else a port the system picks."""
+    """Return ``preferred`` when nothing listens there on 127.0.0.1, else a port the system picks (``0``: any)."""
     for port in (preferred, 0):
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
             # As `serve` binds: a port whose last connections are still closing (TIME_WAIT) is free.
@@ -56,13 +58,25 @@ def status_of(url: str, data: bytes | None = None) -> int:
 
 
 @contextmanager
-def served(*, database_url: str, port: int, env: dict[str, str], log: Path) -> Iterator[str]:
-    """Run ``kansenradar serve`` on 127.0.0.1:``port`` over the database; yield its address, stop it after."""
+def served(
+    *,
+    database_url: str,
+    port: int,
+    env: dict[str, str],
+    log: Path,
+    options: Sequence[str] = (),
+    cwd: Path | None = None,
+) -> Iterator[str]:
+    """Run ``kansenradar serve`` on 127.0.0.1:``port`` over the database; yield its address, stop it after.
+
+    ``options`` are kansenradar's own options (``--log-level INFO``), given before ``serve``; ``cwd`` is the folder
+    it runs in, where it would read a ``.env``.
+    """
     base = f"http://127.0.0.1:{port}"
-    command = [sys.executable, "-m", "jobs", "--database-url", database_url, "serve", "--port", str(port)]
+    command = [sys.executable, "-m", "jobs", "--database-url", database_url, *options, "serve", "--port", str(port)]
     environment = {**{k: v for k, v in os.environ.items() if not k.startswith("KANSENRADAR_")}, **env}
     with log.open("wb") as sink:
-        process = subprocess.Popen(command, env=environment, stdout=sink, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=cwd, env=environment, stdout=sink, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -78,12 +92,7 @@ def served(*, database_url: str, port: int, env: dict[str, str], log: Path) -> I
             time.sleep(0.2)
         yield base
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, grace=15)
 
 
 def why_no_browser() -> str | None:

@@ -17,6 +17,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from types import FrameType
+from typing import Any
 
 logger = logging.getLogger(__name__)
 
@@ -45,23 +46,23 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _terminate(process: subprocess.Popen[bytes]) -> None:
+def _terminate(process: subprocess.Popen[Any]) -> None:
     if process.pid not in _asked:
         _asked.add(process.pid)
         process.terminate()
 
 
-def stop(process: subprocess.Popen[bytes], grace: float = GRACE_SECONDS) -> None:
+def stop(process: subprocess.Popen[Any], grace: float = GRACE_SECONDS) -> None:
     """Ask a child to stop (SIGTERM), and kill it when it has not stopped after ``grace`` seconds."""
-    if process.poll() is not None:
-        return
-    _terminate(process)
-    try:
-        process.wait(timeout=grace)
-    except subprocess.TimeoutExpired:
-        logger.warning("Child %d did not stop within %.0f s; killing it", process.pid, grace)
-        process.kill()
-        process.wait()
+    if process.poll() is None:
+        _terminate(process)
+        try:
+            process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            logger.warning("Child %d did not stop within %.0f s; killing it", process.pid, grace)
+            process.kill()
+            process.wait()
+    _asked.discard(process.pid)  # the pid is free again: a later child may get it
 
 
 def run_child(command: Sequence[str], *, env: dict[str, str] | None = None) -> int:
@@ -74,7 +75,6 @@ def run_child(command: Sequence[str], *, env: dict[str, str] | None = None) -> i
     finally:
         stop(process)
         _children.discard(process)
-        _asked.discard(process.pid)
 
 
 @contextmanager

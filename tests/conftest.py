@@ -13,6 +13,7 @@ from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (table registration)
 from storage.db import get_engine
+from tests.peers import missing
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
@@ -47,7 +48,7 @@ def database_url(request: pytest.FixtureRequest, sqlite_url: str) -> Iterator[st
         yield sqlite_url
         return
     if not POSTGRES_URL:
-        pytest.skip("KANSENRADAR_TEST_POSTGRES_URL is not set (.ci/run starts a PostgreSQL server and sets it)")
+        missing("KANSENRADAR_TEST_POSTGRES_URL is not set (.ci/run starts a PostgreSQL server and sets it)")
     engine = get_engine(POSTGRES_URL)
     _reset_postgres(engine)
     yield POSTGRES_URL

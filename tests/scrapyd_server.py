@@ -10,10 +10,8 @@ import base64
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,17 +20,13 @@ from typing import Any
 from urllib.parse import quote, urlencode
 from urllib.request import Request, urlopen
 
+from jobs.demo_web import free_port
+from jobs.processes import stop
+from tests.processes import wait_for
 from tests.replay import PROJECT_ROOT
 
 PROJECT = "kansenradar"
 USER, PASSWORD = "radar", "s3cret:pw"  # the ":" must travel %-encoded in a URL
-
-
-def free_port() -> int:
-    """Return a TCP port on 127.0.0.1 that nothing listens on (just now)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass
@@ -72,19 +66,18 @@ class Scrapyd:
 
     def wait(self, job: str, timeout: float = 45.0) -> dict[str, Any]:
         """Return the finished job's listjobs entry."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for entry in self.get("listjobs.json", project=PROJECT)["finished"]:
-                if entry["id"] == job:
-                    return dict(entry)
-            time.sleep(0.2)
-        raise AssertionError(f"Scrapyd job {job} did not finish within {timeout} s")
+
+        def finished() -> dict[str, Any] | None:
+            entries = self.get("listjobs.json", project=PROJECT)["finished"]
+            return next((dict(entry) for entry in entries if entry["id"] == job), None)
+
+        return wait_for(finished, timeout=timeout, interval=0.2, what=f"Scrapyd job {job} finished")
 
 
 @contextmanager
 def scrapyd_server(folder: Path) -> Iterator[Scrapyd]:
     """Start scrapyd with its eggs, logs and queues in ``folder``, deploy the egg as version 1; stop it after."""
-    port = free_port()
+    port = free_port(0)
     (folder / "scrapyd.conf").write_text(
         f"[scrapyd]\nbind_address = 127.0.0.1\nhttp_port = {port}\neggs_dir = {folder / 'eggs'}\n"
         f"logs_dir = {folder / 'logs'}\ndbs_dir = {folder / 'dbs'}\nitems_dir =\npoll_interval = 0.2\nmax_proc = 2\n"
@@ -96,16 +89,21 @@ def scrapyd_server(folder: Path) -> Iterator[Scrapyd]:
     process = subprocess.Popen([sys.executable, "-m", "scrapyd"], cwd=folder, env=env, stdout=log,
                                stderr=subprocess.STDOUT)  # fmt: skip
     server = Scrapyd(f"http://127.0.0.1:{port}/", folder)
+
+    def up() -> bool:
+        try:
+            return bool(server.get("daemonstatus.json")["status"] == "ok")
+        except OSError:
+            if process.poll() is not None:
+                raise AssertionError(f"it exited with {process.returncode}") from None
+            return False
+
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if server.get("daemonstatus.json")["status"] == "ok":
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError("scrapyd did not start:\n" + (folder / "scrapyd.out").read_text()) from None
-                time.sleep(0.2)
+        try:
+            wait_for(up, timeout=30, interval=0.2, what="an answer")
+        except AssertionError as error:  # its output says why; on CI it is gone with the temporary folder
+            output = (folder / "scrapyd.out").read_text()
+            raise AssertionError(f"scrapyd did not start ({error}):\n{output}") from None
         egg = folder / "kansenradar.egg"
         deploy = shutil.which("scrapyd-deploy", path=str(Path(sys.executable).parent)) or "scrapyd-deploy"
         built = subprocess.run([deploy, "--build-egg", str(egg)], cwd=PROJECT_ROOT, env=env, capture_output=True,
@@ -115,10 +113,5 @@ def scrapyd_server(folder: Path) -> Iterator[Scrapyd]:
         assert answer["status"] == "ok", answer
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, grace=15)
         log.close()

@@ -13,7 +13,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,13 +23,16 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from crawler.spiders import SOURCES
+from jobs.demo_web import free_port
+from jobs.processes import stop
 from jobs.scrapyd import job_settings
 from jobs.settings import Settings
 from storage import repository
 from storage.db import session_scope
 from tests.dbutil import job_runs, scalar
+from tests.processes import wait_for
 from tests.replay import PROJECT_ROOT, ReplayServer, Reply, Seen, replay_server, run_cli
-from tests.scrapyd_server import PASSWORD, PROJECT, Scrapyd, free_port, scrapyd_server
+from tests.scrapyd_server import PASSWORD, PROJECT, Scrapyd, scrapyd_server
 from tests.shared import shared
 
 pytestmark = pytest.mark.slow
@@ -148,9 +150,13 @@ def _stalled_package() -> Iterator[ReplayServer]:
 
 def _assert_cancelled(url: str) -> None:
     """Wait for the cancelled spider to close; it records its crawl as failed."""
-    deadline = time.monotonic() + 30
-    while job_runs(url, "crawl:ocds")[0][0] == "running" and time.monotonic() < deadline:
-        time.sleep(0.2)
+
+    def closed() -> bool:
+        # The spider writes its row when it opens, which under load can be after `run` returned: wait for it too.
+        runs = job_runs(url, "crawl:ocds")
+        return bool(runs) and runs[0][0] != "running"
+
+    wait_for(closed, timeout=30, interval=0.2, what="the cancelled crawl closed")
     assert job_runs(url, "crawl:ocds")[0][0] == "failed"
     assert "closed: shutdown" in scalar(url, "SELECT error FROM job_run WHERE name = 'crawl:ocds'")
 
@@ -173,24 +179,22 @@ def test_sigterm_to_run_cancels_its_scrapyd_job(tmp_path: Path, sqlite_url: str,
                                env={**clean, **env, "PYTHONPATH": str(PROJECT_ROOT)}, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE)  # fmt: skip
         try:
-            deadline = time.monotonic() + 30
-            while not server.seen("GET", "/packages") and time.monotonic() < deadline:
-                time.sleep(0.1)
-            if not server.seen("GET", "/packages"):
+            try:
+                wait_for(lambda: server.seen("GET", "/packages"), timeout=30)
+            except AssertionError:
                 run.kill()
                 pytest.fail(f"the Scrapyd job never asked for the package; run said: {run.communicate()[1]}")
             run.send_signal(signal.SIGTERM)
             _out, err = run.communicate(timeout=30)
         finally:
-            if run.poll() is None:
-                run.kill()
+            stop(run, grace=15)
     assert run.returncode == 1, err
     assert "Traceback" not in err
     _assert_cancelled(sqlite_url)
 
 
 def test_run_with_an_unreachable_scrapyd_exits_1_in_one_line(tmp_path: Path, sqlite_url: str) -> None:
-    env = _run_env(sqlite_url, f"http://127.0.0.1:{free_port()}/", str(tmp_path / "unused.json"))
+    env = _run_env(sqlite_url, f"http://127.0.0.1:{free_port(0)}/", str(tmp_path / "unused.json"))
     result = run_cli("run", "--no-digest", env=env, cwd=tmp_path, timeout=60)
     assert result.returncode == 1, result.stderr
     assert "crawl:ocds failed, analyse success, match success" in result.stdout

@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from jobs.processes import stop
 from tests.crawler.test_spiders_e2e import _search_page, _ted_notices
 from tests.dbutil import rows, scalar
+from tests.processes import wait_for
 from tests.replay import PROJECT_ROOT, Reply, Seen, replay_server, run_cli
 from tests.smtp import smtp_server
 
@@ -82,15 +84,6 @@ def _start(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen[
                             env={**clean, **env, "PYTHONPATH": str(PROJECT_ROOT)})  # fmt: skip
 
 
-def _wait_for(condition: object, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():  # type: ignore[operator]
-            return
-        time.sleep(0.1)
-    raise AssertionError("condition not reached in time")
-
-
 def _crawl_children(parent: int) -> list[int]:
     """Return the pids of `python -m jobs crawl` processes whose parent is ``parent``."""
     found = []
@@ -149,7 +142,7 @@ def test_two_concurrent_runs_one_exits_3(tmp_path: Path, database_url: str) -> N
         _serve_ted(server, delay=4.0)
         env = _env(database_url, tmp_path, server.base, port)
         first = _start(["run", "--no-digest"], env, tmp_path)
-        _wait_for(lambda: server.seen("POST", "/v3/notices/search"))
+        wait_for(lambda: server.seen("POST", "/v3/notices/search"))
         second = run_cli("run", "--no-digest", env=env, cwd=tmp_path)
         _out, err = first.communicate(timeout=120)
     assert second.returncode == 3, second.stderr
@@ -162,14 +155,14 @@ def test_sigterm_stops_the_crawl_child_and_the_run(tmp_path: Path, database_url:
         _serve_ted(server, delay=30.0)  # the crawl child waits on the search page
         env = _env(database_url, tmp_path, server.base, port)
         run = _start(["run", "--no-digest"], env, tmp_path)
-        _wait_for(lambda: server.seen("POST", "/v3/notices/search"))
+        wait_for(lambda: server.seen("POST", "/v3/notices/search"))
         children = _crawl_children(run.pid)
         assert children, "no crawl child found"
         run.send_signal(signal.SIGTERM)
         _out, err = run.communicate(timeout=60)
         assert run.returncode == 1, err
         assert "stopped by SIGTERM" in err and "Traceback" not in err
-        _wait_for(lambda: not any(_alive(pid) for pid in children), timeout=30)
+        wait_for(lambda: not any(_alive(pid) for pid in children), timeout=30)
     # The child shut down cleanly: its job run is closed, not left running.
     assert [r[0] for r in rows(database_url, "SELECT status FROM job_run WHERE name = 'crawl:ted'")] == ["failed"]
 
@@ -181,14 +174,14 @@ def test_kill_9_takes_the_crawl_child_along_and_the_next_run_marks_it_abandoned(
         _serve_ted(server, delay=30.0)
         env = _env(database_url, tmp_path, server.base, port)
         run = _start(["run", "--no-digest"], env, tmp_path)
-        _wait_for(lambda: server.seen("POST", "/v3/notices/search"))
-        _wait_for(lambda: scalar(database_url, "SELECT count(*) FROM job_run WHERE name = 'crawl:ted'") == 1)
+        wait_for(lambda: server.seen("POST", "/v3/notices/search"))
+        wait_for(lambda: scalar(database_url, "SELECT count(*) FROM job_run WHERE name = 'crawl:ted'") == 1)
         children = _crawl_children(run.pid)
         assert children
         run.kill()
         run.communicate(timeout=30)
         # The kernel tells the orphan (PR_SET_PDEATHSIG): it stops instead of crawling on.
-        _wait_for(lambda: not any(_alive(pid) for pid in children), timeout=30)
+        wait_for(lambda: not any(_alive(pid) for pid in children), timeout=30)
         status = scalar(database_url, "SELECT status FROM job_run WHERE name = 'crawl:ted'")
         assert status in ("failed", "running")  # closed cleanly on SIGTERM, or cut off mid-write
         if status == "running":
@@ -231,12 +224,11 @@ def test_schedule_fires_records_and_stops_on_sigterm(tmp_path: Path, database_ur
     process = _start(["schedule"], env, tmp_path)
     query = "SELECT count(*) FROM job_run WHERE name = 'schedule:run' AND status = 'success'"
     try:
-        _wait_for(lambda: _count_or_zero(database_url, query) > 0)
+        wait_for(lambda: _count_or_zero(database_url, query) > 0)
         process.send_signal(signal.SIGTERM)
         _out, err = process.communicate(timeout=30)
     finally:
-        if process.poll() is None:
-            process.kill()
+        stop(process, grace=15)
     assert process.returncode == 0, err
     assert "Scheduler stopped" in err
     assert "Scheduled digest (cron[" in err and "next at 20" in err  # the next fire times, at start
@@ -266,12 +258,11 @@ def test_scheduled_digest_waits_for_the_run_lock_instead_of_skipping_the_week(
         time.sleep(5)
         assert rows(database_url, query) == []  # waiting, neither failed nor skipped
     try:
-        _wait_for(lambda: rows(database_url, query))
+        wait_for(lambda: rows(database_url, query))
         process.send_signal(signal.SIGTERM)
         _out, err = process.communicate(timeout=30)
     finally:
-        if process.poll() is None:
-            process.kill()
+        stop(process, grace=15)
         engine.dispose()
     assert rows(database_url, query)[0][0] == "success", err
     assert "LockedError" not in err and "Traceback" not in err

@@ -4,12 +4,10 @@ companies from a company file, two notices (two buyers, two months) and the matc
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -18,12 +16,14 @@ import pytest
 from click.testing import CliRunner
 
 from jobs.cli import cli
+from jobs.demo_web import free_port
+from jobs.demo_web import served as serve
 from jobs.settings import Settings
 from storage import repository
 from storage.db import get_engine, session_scope, upgrade
 from tests.conftest import POSTGRES_URL, PROJECT_ROOT, _reset_postgres
 from tests.factories import make_record
-from tests.scrapyd_server import free_port
+from tests.peers import missing
 
 SECRET = "test-only-secret-key-" + "k" * 24
 COMPANIES = """\
@@ -115,27 +115,13 @@ def _prepare(url: str, folder: Path) -> None:
     assert result.exit_code == 0, result.output
 
 
-def _wait_until_up(process: subprocess.Popen[bytes], base: str, log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"serve exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            if http(f"{base}/health").status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError(f"serve did not answer in time:\n{log.read_text()}")
-
-
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """Start `kansenradar serve` over a prepared database (SQLite, then PostgreSQL when configured)."""
     folder = tmp_path_factory.mktemp("served")
     if request.param == "postgres":
         if not POSTGRES_URL:
-            pytest.skip("KANSENRADAR_TEST_POSTGRES_URL is not set (.ci/run starts a PostgreSQL server and sets it)")
+            missing("KANSENRADAR_TEST_POSTGRES_URL is not set (.ci/run starts a PostgreSQL server and sets it)")
         url = POSTGRES_URL
         engine = get_engine(url)
         _reset_postgres(engine)
@@ -147,26 +133,20 @@ def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
             patch.delenv(name)
         patch.chdir(folder)
         _prepare(url, folder)
-        port = free_port()
+        port = free_port(0)
         base = f"http://127.0.0.1:{port}"
-        env = {k: v for k, v in os.environ.items() if not k.startswith("KANSENRADAR_")}
-        env.update({"KANSENRADAR_SECRET_KEY": SECRET, "KANSENRADAR_PUBLIC_URL": base, "PYTHONPATH": str(PROJECT_ROOT)})
+        env = {"KANSENRADAR_SECRET_KEY": SECRET, "KANSENRADAR_PUBLIC_URL": base, "PYTHONPATH": str(PROJECT_ROOT)}
         log = folder / "serve.log"
-        with log.open("wb") as sink:
-            command = ["--database-url", url, "--log-level", "INFO", "serve", "--port", str(port)]
-            process = subprocess.Popen([sys.executable, "-m", "jobs", *command], cwd=folder, env=env, stdout=sink,
-                                       stderr=subprocess.STDOUT)  # fmt: skip
         try:
-            _wait_until_up(process, base, log)
-            settings = Settings(secret_key=SECRET, public_url=base)  # type: ignore[arg-type]
-            yield Served(base, url, settings, folder, log)
+            with ExitStack() as stack:
+                try:
+                    stack.enter_context(serve(database_url=url, port=port, env=env, log=log, cwd=folder,
+                                              options=("--log-level", "INFO")))  # fmt: skip
+                except RuntimeError as error:  # the log says why; on CI it is gone with the temporary folder
+                    raise AssertionError(f"{error}:\n{log.read_text()}") from None
+                settings = Settings(secret_key=SECRET, public_url=base)  # type: ignore[arg-type]
+                yield Served(base, url, settings, folder, log)
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
             if engine is not None:
                 _reset_postgres(engine)
                 engine.dispose()

@@ -17,15 +17,14 @@ from click.testing import CliRunner
 from jobs.cli import cli
 from jobs.web import tokens
 from tests.dbutil import rows, scalar
+from tests.peers import missing
 from tests.web.conftest import NOTICE_TITLE, SECRET, Served, http
 
 pytestmark = pytest.mark.slow
 
 CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 if not (CHROMIUM and CHROMEDRIVER):
-    pytest.skip(
-        "Debian's chromium and chromium-driver are not installed (.ci/run installs them)", allow_module_level=True
-    )
+    missing("Debian's chromium and chromium-driver are not installed (.ci/run installs them)")
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install -e '.[test]')")
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions  # noqa: E402
