@@ -24,6 +24,17 @@ def test_no_source_document_is_in_two_parts() -> None:
         parts[row["doc"]].add(row["split"])
     assert {split for splits in parts.values() for split in splits} == {"train", "dev", "test"}
     assert all(len(splits) == 1 for splits in parts.values()), [d for d, s in parts.items() if len(s) > 1]
+    # ``doc`` is written by hand beside ``source``: a source (without its "#field") in two parts is one document
+    # under two names.
+    sources: dict[str, set[str]] = defaultdict(set)
+    for row in ALL:
+        sources[row["source"].split("#", 1)[0]].add(row["split"])
+    assert all(len(splits) == 1 for splits in sources.values()), [d for d, s in sources.items() if len(s) > 1]
+    # The same sentence from two documents (boilerplate) would put test text into train all the same.
+    texts: dict[str, set[str]] = defaultdict(set)
+    for snippet in load_corpus(CORPUS):  # the shared sentences too, when their file is there
+        texts[" ".join(snippet.text.split()).casefold()].add(snippet.split)
+    assert all(len(splits) == 1 for splits in texts.values()), [t for t, s in texts.items() if len(s) > 1]
 
 
 def test_test_holds_only_real_text_and_nothing_the_rules_were_written_against() -> None:
@@ -37,7 +48,7 @@ def test_size_and_make_up_as_the_labelling_rules_ask() -> None:
     assert len(ALL) >= 1000
     assert sum(row["kind"] == "real" for row in ALL) / len(ALL) >= 0.80
     labelled = [row for row in ALL if row.get("near_miss") is not None]
-    assert sum(bool(row["near_miss"]) for row in labelled) / len(ALL) >= 1 / 3 - 0.05
+    assert sum(bool(row["near_miss"]) for row in labelled) / len(ALL) >= 1 / 3
     positives = Counter(label for row in ALL for label in row["labels"])
     assert all(positives[label] >= 30 for label in LABELS), positives
     assert {row["lang"] for row in ALL} == set(LANGUAGES)

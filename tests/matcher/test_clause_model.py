@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from dataclasses import fields
 from pathlib import Path
 
 import numpy as np
@@ -11,8 +13,9 @@ import pytest
 from jobs.clause_corpus import load_corpus
 from jobs.clause_training import build, sentences_of, write
 from matcher import DETECTOR_VERSION, labels_of
-from matcher.clause_model import POLICIES, from_state, to_state
+from matcher.clause_model import POLICIES, ClauseModel, Example, decide, from_state, to_state
 from matcher.clauses import detect, shipped_model
+from matcher.types import LABELS
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "clauses"
 
@@ -49,6 +52,25 @@ def test_negation_vetoes_the_model() -> None:
     assert labels_of(detect(negated, "nl")) == []
     kept = [f for f in detect(negated, "nl") if f.negated]
     assert kept and kept[0].label == "social_return"  # kept for audit, not a label
+
+
+class _Certain(ClauseModel):
+    """The shipped model, sure of every label in every sentence: only a veto can keep a label out."""
+
+    def probabilities(self, examples: Sequence[Example]) -> np.ndarray:
+        return np.ones((len(examples), len(LABELS)))
+
+
+def test_negation_vetoes_a_certain_model() -> None:
+    # The shipped model already gives the negated sentence a low probability: a model sure of it tests the veto.
+    stored = shipped_model()
+    assert stored is not None
+    certain = _Certain(*(getattr(stored, f.name) for f in fields(stored)))
+    findings = detect("Social return is bij deze opdracht niet van toepassing.", "nl", mode="model", model=certain)
+    assert labels_of(findings) and "social_return" not in labels_of(findings)  # the other labels do fire
+    assert [f.label for f in findings if f.negated] == ["social_return"]
+    assert decide("model", False, True, 0.99, 0.5) is False
+    assert decide("either", False, True, 0.99, 0.5) is False
 
 
 def test_findings_carry_their_confidence_and_source() -> None:
