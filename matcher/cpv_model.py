@@ -30,6 +30,7 @@ from sklearn.svm import LinearSVC
 from matcher.codelists import LANGUAGES, codes, cpv_label
 from matcher.cpv import significant
 from matcher.rules.trades import TRADE_WORDS
+from matcher.tfidf import restore_union, union_state
 
 # Raise when training or features change: a stored model of another version is trained again.
 CPV_MODEL_VERSION = "cpv-1"
@@ -253,17 +254,14 @@ def _encode(array: np.ndarray) -> str:
 
 def to_state(model: CpvModel) -> bytes:
     """Return the model as bytes to keep between runs: gzipped JSON of terms, idf and weights; no pickle."""
-    parts = {}
-    for name, vectorizer in model.vectorizer.transformer_list:
-        terms = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.__getitem__)
-        parts[name] = {"terms": terms, "idf": _encode(np.asarray(vectorizer.idf_, dtype="<f8"))}
     levels = []
     for classes, weights, intercepts in zip(model.classes, model.weights, model.intercepts, strict=True):
         coo = weights.tocoo()
         levels.append({"classes": list(classes), "shape": list(weights.shape), "rows": _encode(coo.row.astype("<i4")),
                        "columns": _encode(coo.col.astype("<i4")), "values": _encode(coo.data.astype("<f4")),
                        "intercepts": _encode(intercepts.astype("<f4"))})  # fmt: skip
-    state = {"version": CPV_MODEL_VERSION, "documents": model.documents, "parts": parts, "levels": levels}
+    state = {"version": CPV_MODEL_VERSION, "documents": model.documents, "parts": union_state(model.vectorizer),
+             "levels": levels}  # fmt: skip
     return gzip.compress(json.dumps(state, ensure_ascii=False).encode("utf-8"), compresslevel=5, mtime=0)
 
 
@@ -273,11 +271,7 @@ def from_state(data: bytes) -> CpvModel:
         state = json.loads(gzip.decompress(data))
         if state.get("version") != CPV_MODEL_VERSION:
             raise ValueError(f"CPV model {state.get('version')!r} is not {CPV_MODEL_VERSION!r}")
-        vectorizers = _vectorizers()
-        for name, vectorizer in vectorizers:
-            part = state["parts"][name]
-            vectorizer.vocabulary_ = {term: index for index, term in enumerate(part["terms"])}
-            vectorizer.idf_ = np.frombuffer(base64.b64decode(part["idf"]), dtype="<f8").copy()
+        union = restore_union(_vectorizers(), state["parts"])
         classes, weights, intercepts = [], [], []
         for level in state["levels"]:
             decode = {key: base64.b64decode(level[key]) for key in ("rows", "columns", "values", "intercepts")}
@@ -290,5 +284,5 @@ def from_state(data: bytes) -> CpvModel:
             intercepts.append(np.frombuffer(decode["intercepts"], dtype="<f4").copy())
     except (OSError, EOFError, KeyError, TypeError, ValueError) as exc:
         raise ValueError(f"not a stored CPV model ({exc})") from None
-    return CpvModel(FeatureUnion(vectorizers), tuple(classes), tuple(weights), tuple(intercepts),
+    return CpvModel(union, tuple(classes), tuple(weights), tuple(intercepts),
                     int(state["documents"]))  # fmt: skip

@@ -6,7 +6,6 @@ actually write; character n-grams catch Dutch compounds ("groenonderhoud" ~ "ond
 
 from __future__ import annotations
 
-import base64
 import gzip
 import json
 from collections.abc import Sequence
@@ -16,6 +15,8 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
+
+from matcher.tfidf import restore_union, union_state
 
 DUTCH_STOP_WORDS = frozenset(
     {
@@ -125,12 +126,7 @@ def to_state(model: TextModel) -> bytes:
 
     Loading pickled estimators runs whatever code the file names; this format only holds data.
     """
-    parts = {}
-    for name, vectorizer in model.vectorizer.transformer_list:
-        terms = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.__getitem__)
-        idf = np.asarray(vectorizer.idf_, dtype="<f8")
-        parts[name] = {"terms": terms, "idf": base64.b64encode(idf.tobytes()).decode("ascii")}
-    state = {"version": TEXT_MODEL_VERSION, "documents": model.documents, "parts": parts}
+    state = {"version": TEXT_MODEL_VERSION, "documents": model.documents, "parts": union_state(model.vectorizer)}
     return gzip.compress(json.dumps(state, ensure_ascii=False).encode("utf-8"), compresslevel=5)
 
 
@@ -142,12 +138,7 @@ def from_state(data: bytes) -> TextModel:
         raise ValueError(f"not a stored text model ({exc})") from None
     if state.get("version") != TEXT_MODEL_VERSION:
         raise ValueError(f"text model {state.get('version')!r} is not {TEXT_MODEL_VERSION!r}")
-    vectorizers = _vectorizers()
-    for name, vectorizer in vectorizers:
-        part = state["parts"][name]
-        vectorizer.vocabulary_ = {term: index for index, term in enumerate(part["terms"])}
-        vectorizer.idf_ = np.frombuffer(base64.b64decode(part["idf"]), dtype="<f8").copy()
-    return TextModel(FeatureUnion(vectorizers), int(state["documents"]))
+    return TextModel(restore_union(_vectorizers(), state["parts"]), int(state["documents"]))
 
 
 def similarities(model: TextModel, queries: Sequence[str], documents: Sequence[str]) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""TF-IDF rows from a fitted ``TfidfVectorizer``, without scikit-learn's per-call overhead.
+"""Fitted ``TfidfVectorizer``s: their rows without scikit-learn's per-call overhead, and their state as data.
 
 ``TfidfVectorizer.transform`` validates its input and output on every call; when the clause detector asks for the
 few sentences of one text at a time, that costs more than the counting itself. ``LeanTfidf`` does the same
@@ -8,12 +8,15 @@ a test holds it equal to ``transform``.
 
 from __future__ import annotations
 
+import base64
 from collections import Counter
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.pipeline import FeatureUnion
 
 
 class LeanTfidf:
@@ -56,3 +59,25 @@ class LeanTfidf:
         matrix = sparse.csr_matrix((values, cols, bounds), shape=(len(docs), self.width))
         matrix.sort_indices()
         return matrix
+
+
+def union_state(union: FeatureUnion) -> dict[str, dict[str, Any]]:
+    """Return each fitted vectoriser of a union as data: its terms in column order and its idf (base64 ``<f8``).
+
+    Stored models keep this instead of a pickle, which would run whatever code the file names.
+    """
+    parts = {}
+    for name, vectorizer in union.transformer_list:
+        terms = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.__getitem__)
+        idf = np.ascontiguousarray(np.asarray(vectorizer.idf_, dtype="<f8"))
+        parts[name] = {"terms": terms, "idf": base64.b64encode(idf.tobytes()).decode("ascii")}
+    return parts
+
+
+def restore_union(vectorizers: list[tuple[str, TfidfVectorizer]], parts: dict[str, dict[str, Any]]) -> FeatureUnion:
+    """Return unfitted ``vectorizers`` given the terms and idf ``union_state`` wrote, as a fitted union."""
+    for name, vectorizer in vectorizers:
+        part = parts[name]
+        vectorizer.vocabulary_ = {term: index for index, term in enumerate(part["terms"])}
+        vectorizer.idf_ = np.frombuffer(base64.b64decode(part["idf"]), dtype="<f8").copy()
+    return FeatureUnion(vectorizers)
