@@ -29,6 +29,7 @@ from sklearn.svm import LinearSVC
 
 from matcher.codelists import LANGUAGES, codes, cpv_label
 from matcher.cpv import significant
+from matcher.langdetect import EU_LANGUAGES
 from matcher.rules.trades import TRADE_WORDS
 from matcher.tfidf import restore_union, union_state
 
@@ -37,8 +38,8 @@ CPV_MODEL_VERSION = "cpv-1"
 LEVELS = (2, 3)  # significant digits: division, group (a notice inside a company's group fits it fully)
 WEIGHTS_PER_CLASS = 2500  # strongest weights a class keeps: accuracy holds, the model stays small
 LABEL_WEIGHT = 0.3  # labels are many (four languages per code) and short; notices are what buyers write
-STOP_LANGUAGES = ("nl", "en", "de", "fr", "es", "it", "pt", "pl", "cs", "sk", "sl", "hr", "bg", "ro", "hu", "fi",
-                  "sv", "da", "el", "et", "lv", "lt", "ga")  # fmt: skip
+# Every EU language of the corpus but Maltese, for which spaCy has no stop word list.
+STOP_LANGUAGES = tuple(lang for lang in EU_LANGUAGES if lang != "mt")
 TRADE_WEIGHT = 1.0  # the trade words are few, and the only examples written the way companies write
 SHARPNESS = 4.0  # how fast confidence falls with the distance to the best decision value
 # A resident company offers work, not goods: its codes come from works (45) and services (50-98).

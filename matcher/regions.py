@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from matcher.codelists import NUTS_COUNTRY  # records carry ISO alpha-2 for the buyer's country
+
 # Scores by relation, from far to near; the basis names what the judgement rests on.
 ELSEWHERE, SAME_COUNTRY, COUNTRY_WIDE, WIDER, INSIDE = 0.0, 0.3, 0.5, 0.8, 1.0
 UNKNOWN_PLACE = 0.5  # no place and no buyer country: neither a reason to show a tender nor to hide it
-# ISO country codes whose NUTS code differs (records carry ISO alpha-2 for the buyer's country).
-NUTS_COUNTRY = {"GR": "EL", "GB": "UK"}
 
 
 @dataclass(frozen=True)

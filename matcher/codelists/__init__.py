@@ -16,6 +16,9 @@ from importlib import resources
 from matcher.i18n import locale
 
 LANGUAGES = ("nl", "en", "de", "fr")
+# The two countries whose NUTS (and TED XML) code is not their ISO 3166 code.
+NUTS_COUNTRY = {"GR": "EL", "GB": "UK"}
+ISO_COUNTRY = {nuts: iso for iso, nuts in NUTS_COUNTRY.items()}
 COLUMNS = ("list", "code", "check", *LANGUAGES)
 # The lists the product shows (reports, digests, reasons) or learns from (CPV labels as text for the CPV model).
 SHIPPED_LISTS = frozenset({
@@ -89,5 +92,5 @@ def country_label(code: str | None, lang: str = "nl") -> str | None:
     """
     if not code:
         return None
-    code = {"UK": "GB", "EL": "GR"}.get(code.upper(), code.upper())
+    code = ISO_COUNTRY.get(code.upper(), code.upper())
     return locale(lang).territories.get(code, code)
