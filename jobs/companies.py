@@ -1,17 +1,22 @@
-"""Read company profiles from YAML or CSV, validating each row and remembering its line number."""
+"""Read company profiles from YAML or CSV, validating each row and remembering its line number; store them."""
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import ValidationError
+from sqlalchemy.engine import Engine
 
+from storage import repository
+from storage.db import session_scope
 from storage.records import CompanyProfile
+from storage.repository import Outcome
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 LIST_FIELDS = frozenset({"cpv", "regions", "certifications"})
@@ -161,3 +166,26 @@ def load_company_file(path: Path) -> CompanyFile:
         first_line[profile.id] = line
         result.profiles.append((line, profile))
     return result
+
+
+def store_companies(engine: Engine, profiles: Sequence[CompanyProfile]) -> tuple[dict[Outcome, int], int]:
+    """Store company profiles and, for each without CPV codes, the branches inferred from its description.
+
+    Return how many were new, updated or unchanged, and how many had their codes inferred. Codes a company gave
+    are never overwritten: inferred ones are kept apart, and only for companies without codes.
+    """
+    counts = dict.fromkeys(Outcome, 0)
+    with session_scope(engine) as session:
+        for profile in profiles:
+            counts[repository.upsert_company(session=session, profile=profile)] += 1
+    without = [profile for profile in profiles if not profile.cpv]
+    suggested: dict[str, tuple[tuple[str, float], ...]] = {}
+    if without:
+        from jobs.models import cpv_model, inferred  # scikit-learn: only when there is something to infer
+
+        model, _fitted = cpv_model(engine)
+        suggested = {profile.id: inferred(model, profile.description) for profile in without}
+    with session_scope(engine) as session:
+        for profile in profiles:
+            repository.set_inferred_cpv(session=session, company_id=profile.id, codes=suggested.get(profile.id, ()))
+    return counts, len(without)

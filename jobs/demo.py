@@ -23,7 +23,7 @@ from pydantic import SecretStr
 from jobs.analyse import analyse_pending
 from jobs.app import App
 from jobs.clock import iso_week
-from jobs.companies import load_company_file
+from jobs.companies import load_company_file, store_companies
 from jobs.crawl import crawl_in_subprocess
 from jobs.demo_web import DEMO_PORT, browser, free_port, screenshot, served, status_of, why_no_browser
 from jobs.digest import send_digests
@@ -31,8 +31,6 @@ from jobs.match import match_companies, stored_matches
 from jobs.report import coverage
 from jobs.report_formats import to_html
 from jobs.settings import Settings
-from storage import repository
-from storage.db import session_scope
 
 logger = logging.getLogger(__name__)
 # The example notices are dated November 2026; the demo looks at them from this moment so it always shows them.
@@ -126,9 +124,7 @@ def run_demo(output: Path, settings: Settings) -> DemoSummary:
             resources.as_file(data / "notices") as notices,
         ):
             loaded = load_company_file(companies_file)
-            with session_scope(app.engine) as session:
-                for _line, profile in loaded.profiles:
-                    repository.upsert_company(session=session, profile=profile)
+            store_companies(app.engine, [profile for _line, profile in loaded.profiles])
             code = crawl_in_subprocess("files", [str(notices)], env={"KANSENRADAR_DATABASE_URL": settings.database_url,
                                                                     "KANSENRADAR_LOG_LEVEL": "WARNING"})  # fmt: skip
         if code:

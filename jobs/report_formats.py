@@ -59,8 +59,8 @@ def cell(value: Any) -> Any:
 def to_csv(report: Coverage, *, excel: bool = False) -> str:
     """Return the report's numbers as CSV; ``excel`` uses ``;`` and decimal commas, as Dutch Excel expects.
 
-    Text cells that a spreadsheet would read as a formula are neutralised. Write it with a byte-order mark
-    (``utf-8-sig``) so Excel reads the UTF-8 right.
+    Text cells that a spreadsheet would read as a formula are neutralised. It starts with a byte-order mark, so
+    Excel reads the UTF-8 right.
     """
     rows = to_rows(report)
     buffer = io.StringIO()
@@ -72,7 +72,7 @@ def to_csv(report: Coverage, *, excel: bool = False) -> str:
             cells = {key: str(value).replace(".", ",") if isinstance(value, float) else value
                      for key, value in cells.items()}  # fmt: skip
         writer.writerow(cells)
-    return buffer.getvalue()
+    return "\ufeff" + buffer.getvalue()
 
 
 def _ranked(groups: list[GroupCoverage]) -> list[dict[str, Any]]:

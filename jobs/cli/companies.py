@@ -8,7 +8,7 @@ import click
 
 from jobs.app import App, app_from
 from jobs.cli.base import CONTEXT_SETTINGS
-from jobs.companies import CompanyFileError, load_company_file
+from jobs.companies import CompanyFileError, load_company_file, store_companies
 from jobs.output import FORMATS, echo_jsonl, echo_table
 from storage import repository
 from storage.db import session_scope
@@ -29,22 +29,8 @@ def import_companies(app: App, path: Path) -> tuple[dict[Outcome, int], int, int
         raise click.ClickException(f"{path}: {exc}") from None
     for error in loaded.errors:
         click.echo(f"{path}:{error.line}: {error.reason}", err=True)
-    counts = dict.fromkeys(Outcome, 0)
-    with session_scope(app.engine) as session:
-        for _line, profile in loaded.profiles:
-            counts[repository.upsert_company(session=session, profile=profile)] += 1
-    without = [profile for _line, profile in loaded.profiles if not profile.cpv]
-    model = None
-    if without:
-        from jobs.models import cpv_model, inferred  # scikit-learn: only when there is something to infer
-
-        model, _fitted = cpv_model(app.engine)
-    with session_scope(app.engine) as session:
-        for _line, profile in loaded.profiles:
-            # Codes a company gave are never overwritten: inferred ones are kept apart, and only without them.
-            codes = inferred(model, profile.description) if model is not None and not profile.cpv else ()
-            repository.set_inferred_cpv(session=session, company_id=profile.id, codes=codes)
-    return counts, len(loaded.errors), len(without)
+    counts, inferred = store_companies(app.engine, [profile for _line, profile in loaded.profiles])
+    return counts, len(loaded.errors), inferred
 
 
 @companies.command("import", context_settings=CONTEXT_SETTINGS)

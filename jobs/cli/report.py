@@ -49,7 +49,7 @@ def coverage_command(ctx: click.Context, buyer: str | None, start: date | None, 
             raise ConfigError(f"--output {output}: {problem}")
     report = coverage(engine=app_from(ctx).reader, group_by=group_by, buyer=buyer, start=start, end=end, lang=lang)
     if output_format == "csv":
-        text = "\ufeff" + to_csv(report, excel=excel)
+        text = to_csv(report, excel=excel)
     elif output_format == "json":
         text = to_json(report)
     else:

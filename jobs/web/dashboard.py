@@ -115,7 +115,7 @@ async def coverage(request: Request) -> Response:
     name = f"kansenradar-coverage-{filters.group_by}"
     if filters.output in ("csv", "excel"):
         # The byte-order mark makes spreadsheets read UTF-8, as `report coverage --format csv` writes it.
-        body = "\ufeff" + report_formats.to_csv(computed, excel=filters.output == "excel")
+        body = report_formats.to_csv(computed, excel=filters.output == "excel")
         return _download(body, "text/csv; charset=utf-8", f"{name}.csv")
     if filters.output == "json":
         return _download(report_formats.to_json(computed), "application/json", f"{name}.json")
