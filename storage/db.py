@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -183,27 +184,42 @@ def current_revision(engine: Engine) -> str | None:
 
 
 @contextmanager
-def _migration_lock(engine: Engine) -> Iterator[None]:
-    """Serialise migrations between processes: a file lock beside an SQLite file, an advisory lock on PostgreSQL.
+def database_lock(engine: Engine, *, key: int, suffix: str, blocking: bool,
+                  fallback: Path | None = None) -> Iterator[bool]:  # fmt: skip
+    """Hold a lock shared by every process using this database; yield whether it was got (always, ``blocking``).
 
-    The PostgreSQL lock is held on its own autocommit connection, so no transaction idles while migrating.
+    PostgreSQL: the advisory lock ``key``, on its own autocommit connection, so no transaction idles while it is
+    held. SQLite: a file lock on the database's path plus ``suffix`` (our process id written in it), or on
+    ``fallback`` for a database without a file; without either, no lock is needed (one process sees the database).
     """
-    path = sqlite_path(engine.url)
     if engine.dialect.name == "postgresql":
+        call = "pg_advisory_lock" if blocking else "pg_try_advisory_lock"
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK_KEY})
+            got = connection.execute(text(f"SELECT {call}(:k)"), {"k": key}).scalar() is not False
             try:
-                yield
+                yield got
             finally:
-                connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK_KEY})
+                if got:
+                    connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
         return
+    database = sqlite_path(engine.url)
+    path = Path(f"{database}{suffix}") if database else fallback
     if path is None:
-        yield
+        yield True
         return
-    with Path(f"{path}.migrate.lock").open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a+") as handle:
         try:
-            yield
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        try:
+            yield True
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
@@ -211,7 +227,8 @@ def _migration_lock(engine: Engine) -> Iterator[None]:
 def upgrade(engine: Engine, revision: str = "head") -> str | None:
     """Bring the schema to ``revision`` (default: the newest) and return the revision it is at."""
     try:
-        with _migration_lock(engine):
+        # Serialise migrations between processes: two commands may start on a new database at once.
+        with database_lock(engine, key=MIGRATION_LOCK_KEY, suffix=".migrate.lock", blocking=True):
             command.upgrade(_alembic_config(engine), revision)
     except (SQLAlchemyError, OSError) as exc:
         if _is_unavailable(exc):
