@@ -119,6 +119,22 @@ def test_a_not_relevant_mark_removes_the_notice_and_lowers_its_near_duplicate(da
     assert any("niet vonden passen" in reason for reason in after["2-2026"]["reasons"])
 
 
+def test_a_relevant_mark_raises_its_near_duplicate_and_says_why(database_url: str) -> None:
+    text = "Maaien van bermen, snoeien van heesters en onkruidbeheer in de openbare ruimte van Noord."
+    twin_a = _notice(1, "Groenonderhoud bermen Noord", text, "77310000")
+    twin_b = _notice(2, "Groenonderhoud bermen Noord (perceel 2)", text, "77310000")
+    other = _notice(3, "Boomverzorging stadsparken", "Snoeien en verzorgen van bomen in de stadsparken.", "77211400")
+    store(database_url, twin_a, twin_b, other, companies=(make_profile(cpv=["7731", "7721"], regions=[]),))
+    before = {m["notice_id"]: m["score"] for m in _matches(database_url)}
+    _cli(database_url, "feedback", "add", "--company", "groen-noord", "--notice", "1-2026", "--relevant")
+    after = {m["notice_id"]: m for m in _matches(database_url)}
+    assert "1-2026" in after  # a relevant mark keeps the notice
+    assert after["2-2026"]["score"] > before["2-2026"] + 0.02  # the near-duplicate rises
+    # Other work of the trade that resembles it less moves less.
+    assert after["3-2026"]["score"] - before["3-2026"] < after["2-2026"]["score"] - before["2-2026"]
+    assert "Lijkt op aanbestedingen die jullie als passend markeerden" in after["2-2026"]["reasons"]
+
+
 def test_one_entry_per_tender_with_the_lots_that_fit_named(database_url: str) -> None:
     store(database_url, make_record(social={}))  # a notice with two lots of green work
     engine = get_engine(database_url)
