@@ -189,7 +189,7 @@ class TenderSpider(scrapy.Spider):
             self.failures.append(FailedDocument(parsed.key, parsed.document, parsed.error.reason, publication_date))
             return
         self._resolve(parsed.key)
-        for record, encoded in zip(parsed.records, parsed.encoded or (None,) * len(parsed.records), strict=True):
+        for record, encoded in zip(parsed.records, parsed.encoded, strict=True):
             if filter_dates and not self.in_window(record.publication_date):
                 continue
             yield NoticeItem(record=record, content_hash=parsed.digest, document=parsed.document, key=parsed.key,

@@ -19,7 +19,7 @@ from storage.models import JobRun
 
 logger = logging.getLogger(__name__)
 
-COUNTS = ("fetched", "new", "updated", "unchanged", "stale", "duplicate", "skipped", "failed", "retried",
+COUNTS = ("fetched", "new", "updated", "unchanged", "stale", "skipped", "failed", "retried",
           "gave_up")  # fmt: skip
 
 
