@@ -189,11 +189,10 @@ class TenderSpider(scrapy.Spider):
             self.failures.append(FailedDocument(parsed.key, parsed.document, parsed.error.reason, publication_date))
             return
         self._resolve(parsed.key)
-        for record, encoded in zip(parsed.records, parsed.encoded, strict=True):
-            if filter_dates and not self.in_window(record.publication_date):
+        for row in parsed.rows:
+            if filter_dates and not self.in_window(row.publication_date):
                 continue
-            yield NoticeItem(record=record, content_hash=parsed.digest, document=parsed.document, key=parsed.key,
-                             encoded=encoded)  # fmt: skip
+            yield NoticeItem(row=row, document=parsed.document, key=parsed.key)
 
     def record_missing_retries(self) -> list[FailedDocument]:
         """Queue as failed, and return, every retried document that was neither parsed nor failed.

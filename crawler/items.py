@@ -9,22 +9,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from storage.records import NoticeRecord
-from storage.types import EncodedJSON
+from storage.rows import NoticeRow
 
-__all__ = ["NoticeItem", "NoticeRecord"]
+__all__ = ["NoticeItem", "NoticeRecord", "NoticeRow"]
 
 
 @dataclass(frozen=True)
 class NoticeItem:
-    """One notice as a spider yields it.
+    """One notice as a spider yields it: a validated record as a storage row (``NoticeRow.of(record)``).
 
-    ``content_hash`` is the SHA-256 of the raw notice document when the document holds exactly one notice, so an
-    unchanged re-crawl is recognised without comparing fields; ``None`` lets storage hash the record instead.
-    ``key`` names the document in the retry queue (its URL, or its file and archive member).
+    ``row.content_hash`` is the SHA-256 of the raw notice document when the document holds exactly one notice, so
+    an unchanged re-crawl is recognised without comparing fields. ``key`` names the document in the retry queue
+    (its URL, or its file and archive member).
     """
 
-    record: NoticeRecord
-    content_hash: str | None
+    row: NoticeRow
     document: str
     key: str = ""
-    encoded: EncodedJSON | None = None  # the record as JSON, when the parsing worker encoded it already
+
+    @property
+    def record(self) -> NoticeRecord:
+        """Return the whole notice record (decoded on first use: storing needs only the row)."""
+        return self.row.record

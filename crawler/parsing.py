@@ -11,17 +11,17 @@ import hashlib
 import logging
 import os
 from collections import deque
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Iterator
 from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
 from dataclasses import dataclass
+from itertools import chain, islice
 from multiprocessing import get_context
 from pathlib import Path
 
 from crawler.archives import read_file
 from crawler.exceptions import NotATenderError, ParseError
 from crawler.parsers import parse_document
-from storage.records import NoticeRecord
-from storage.types import EncodedJSON
+from storage.rows import NoticeRow
 
 logger = logging.getLogger(__name__)
 # (body, document name, key in the retry queue); a body that is a Path is read by whoever parses it, so a
@@ -36,14 +36,12 @@ INLINE = 400  # a crawl with fewer documents than this parses them itself: start
 
 @dataclass(frozen=True)
 class Parsed:
-    """One document's notices (with the raw document's hash when it holds exactly one), or why it has none."""
+    """One document's notices, as rows ready to store (made in the worker: cheap to hand over, encoded once), or
+    why it has none."""
 
     document: str
     key: str
-    records: tuple[NoticeRecord, ...] = ()
-    digest: str | None = None
-    # Each record's JSON, encoded here (in a worker) so the storing process does not do it again.
-    encoded: tuple[EncodedJSON, ...] = ()
+    rows: tuple[NoticeRow, ...] = ()
     error: ParseError | None = None
     skipped: bool = False
 
@@ -60,9 +58,9 @@ def parse_one(body: bytes | Path | ParseError, document: str, key: str, source: 
         return Parsed(document, key, error=exc, skipped=True)
     except ParseError as exc:
         return Parsed(document, key, error=exc)
+    # A document with one notice is recognised unchanged by its bytes; the notices of a package by their records.
     digest = hashlib.sha256(PARSER_VERSION + body).hexdigest() if len(records) == 1 else None
-    encoded = tuple(EncodedJSON(record.model_dump_json()) for record in records)
-    return Parsed(document, key, tuple(records), digest, encoded)
+    return Parsed(document, key, tuple(NoticeRow.of(record, digest) for record in records))
 
 
 def parse_batch(batch: list[Document], source: str) -> list[Parsed]:
@@ -76,58 +74,73 @@ def workers() -> int:
 
 
 async def parse_all(documents: Iterable[Document], source: str) -> AsyncIterator[Parsed]:
-    """Yield every document parsed, in order: the first ``INLINE`` here, the rest in worker processes.
+    """Yield every document parsed, in order: a small crawl here, a large one in worker processes too.
 
     At most a few batches are in flight, so memory stays flat however many documents a folder holds.
     """
     iterator = iter(documents)
     head = [doc for _, doc in zip(range(INLINE), iterator, strict=False)]
-    for body, document, key in head:
-        yield parse_one(body, document, key, source)
     if len(head) < INLINE or workers() < 2:
-        for body, document, key in iterator:
+        for body, document, key in chain(head, iterator):
             yield parse_one(body, document, key, source)
         return
-    async for parsed in _in_workers(iterator, source):
+    async for parsed in _in_workers(head, iterator, source):
         yield parsed
 
 
-async def _in_workers(iterator: Iterable[Document], source: str) -> AsyncIterator[Parsed]:
+def _batches(iterator: Iterator[Document]) -> Iterator[list[Document]]:
+    while batch := list(islice(iterator, BATCH)):
+        yield batch
+
+
+async def _in_workers(head: list[Document], iterator: Iterator[Document], source: str) -> AsyncIterator[Parsed]:
     loop = asyncio.get_running_loop()
     count = workers()
-    pending: deque[tuple[asyncio.Future[list[Parsed]], list[Document]]] = deque()
+    # Enough batches queued that the workers keep going while this process stores a batch of notices.
+    depth = 4 * count
+    # A batch with no future is parsed here: the workers stopped (out of memory, killed).
+    pending: deque[tuple[asyncio.Future[list[Parsed]] | None, list[Document]]] = deque()
     broken = False
 
-    async def take() -> list[Parsed]:
+    def stop(exc: BaseException) -> None:
         nonlocal broken
-        future, batch = pending.popleft()
-        try:
-            return await future
-        except (BrokenExecutor, OSError) as exc:
-            # A worker that died (out of memory, killed) costs speed, not notices: its batch is parsed here.
-            if not broken:
-                logger.warning("Parsing workers stopped (%s); parsing in this process", exc)
-            broken = True
-            return parse_batch(batch, source)
+        if not broken:
+            logger.warning("Parsing workers stopped (%s); parsing in this process", exc)
+        broken = True
 
+    def submit(pool: ProcessPoolExecutor, batch: list[Document]) -> None:
+        future = None
+        if not broken:
+            try:
+                future = loop.run_in_executor(pool, parse_batch, batch, source)
+            except BrokenExecutor as exc:  # the pool broke after an earlier batch: submitting raises at once
+                stop(exc)
+        pending.append((future, batch))
+
+    async def take() -> list[Parsed]:
+        future, batch = pending.popleft()
+        if future is not None:
+            try:
+                return await future
+            except (BrokenExecutor, OSError) as exc:
+                # A worker that died costs speed, not notices: its batch is parsed here.
+                stop(exc)
+        return parse_batch(batch, source)
+
+    batches = _batches(iterator)
     # spawn: a fork of a process running Twisted and SQLAlchemy would inherit their threads and sockets.
     with ProcessPoolExecutor(max_workers=count, mp_context=get_context("spawn")) as pool:
-        batch: list[Document] = []
-        for item in iterator:
-            batch.append(item)
-            if len(batch) < BATCH:
-                continue
-            if broken:
-                for parsed in parse_batch(batch, source):
-                    yield parsed
-            else:
-                pending.append((loop.run_in_executor(pool, parse_batch, batch, source), batch))
-            batch = []
-            while len(pending) > 2 * count:
+        # The first batches go out before the head is parsed here, so the workers start (a second interpreter
+        # each) while this process works instead of after it.
+        for batch in islice(batches, depth):
+            submit(pool, batch)
+        for body, document, key in head:
+            yield parse_one(body, document, key, source)
+        for batch in batches:
+            submit(pool, batch)
+            while len(pending) > depth:
                 for parsed in await take():
                     yield parsed
-        if batch:
-            pending.append((loop.run_in_executor(pool, parse_batch, batch, source), batch))
         while pending:
             for parsed in await take():
                 yield parsed

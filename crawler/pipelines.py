@@ -65,9 +65,7 @@ class StoragePipeline:
             return
         try:
             with session_scope(self.engine) as session:
-                results = repository.store_notices(
-                    session=session, items=[(item.record, item.content_hash, item.encoded) for item in items]
-                )
+                results = repository.store_notices(session=session, items=[item.row for item in items])
         except SQLAlchemyError as exc:
             # Raised from close_spider, Scrapy would only log it: the batch would be lost and the run a success.
             error = f"batch not stored: {type(exc).__name__}: {driver_message(exc)}"
@@ -84,8 +82,8 @@ class StoragePipeline:
                     # Queued like a document that failed to parse: the next crawl tries it again.
                     spider.failures.append(FailedDocument(item.key or item.document, item.document,
                                                           f"not stored: {stored.error}",
-                                                          item.record.publication_date))  # fmt: skip
+                                                          item.row.publication_date))  # fmt: skip
                 continue
             self.stats.inc_value(f"kansenradar/{stored.outcome.value}")
-            if item.record.publication_date is not None:
-                self.stats.max_value("kansenradar/max_publication_date", item.record.publication_date.isoformat())
+            if item.row.publication_date is not None:
+                self.stats.max_value("kansenradar/max_publication_date", item.row.publication_date.isoformat())

@@ -41,12 +41,15 @@ MIGRATION_LOCK_KEY = 0x4B52_4D47  # "KRMG"
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # SQLite ignores foreign keys unless asked per connection; a busy timeout lets a second process wait
     # for a writer instead of failing at once. WAL lets readers (a report) run beside a writer (a crawl), and
-    # with synchronous=NORMAL a commit no longer waits for two fsyncs.
+    # with synchronous=NORMAL a commit no longer waits for two fsyncs. A checkpoint every 10 000 pages (40 MB of
+    # log) rather than 1 000: a crawl's batch of 500 notices is ~4 MB, and a checkpoint after each made storing a
+    # quarter slower.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA wal_autocheckpoint=10000")
     cursor.close()
     # pysqlite starts transactions late and commits at a RELEASE SAVEPOINT of its own accord, which would make a
     # savepoint (one notice of a batch) durable on its own. Let SQLAlchemy emit BEGIN itself (its documented recipe).

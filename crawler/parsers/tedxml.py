@@ -58,6 +58,8 @@ def _text(element: etree._Element | None) -> str | None:
     """Return an element's text including its <P> paragraphs, one paragraph per line."""
     if element is None:
         return None
+    if not len(element):  # a leaf (most dates, codes and names): its text, without a search for paragraphs
+        return clean_text([element.text])
     paragraphs = element.findall("{*}P")
     if paragraphs:
         return clean_text("".join(p.itertext()) for p in paragraphs)

@@ -60,7 +60,6 @@ from storage.repository.notices import (
     get_notice,
     iter_notices,
     list_notices,
-    record_hash,
     to_record,
     upsert_notice,
 )
@@ -75,6 +74,7 @@ from storage.repository.runs import (
     last_successful_run,
     start_job_run,
 )
+from storage.rows import NoticeRow, record_hash
 
 __all__ = [
     "analysed_counts",
@@ -122,6 +122,7 @@ __all__ = [
     "matches_of",
     "record_failures",
     "record_hash",
+    "NoticeRow",
     "records_to_analyse",
     "replaced_notices",
     "reset_analysis",

@@ -20,8 +20,9 @@ from sqlmodel import Session, col
 
 from storage.models import ClauseFinding, Notice
 from storage.records import NoticeRecord
-from storage.repository.notices import Outcome, notice_columns, record_hash, version_key
-from storage.types import EncodedJSON, utcnow
+from storage.repository.notices import Outcome, version_key
+from storage.rows import NoticeRow
+from storage.types import utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -114,13 +115,10 @@ def _link_procedures(session: Session, touched: set[tuple[str, str]]) -> None:
             session.execute(statement, {"source": source, "procedures": procedures[start : start + 500]})
 
 
-Item = tuple[NoticeRecord, str, EncodedJSON | None]
-
-
-def _classify(session: Session, items: Sequence[Item]) -> list[Outcome]:
+def _classify(session: Session, items: Sequence[NoticeRow]) -> list[Outcome]:
     by_source: dict[str, set[str]] = {}
-    for record, _digest, _encoded in items:
-        by_source.setdefault(record.source, set()).add(record.notice_id)
+    for row in items:
+        by_source.setdefault(row.source, set()).add(row.notice_id)
     stored: dict[tuple[str, str], tuple[str, str | None]] = {}
     for source, ids in by_source.items():
         ordered = sorted(ids)
@@ -133,39 +131,39 @@ def _classify(session: Session, items: Sequence[Item]) -> list[Outcome]:
             )
             stored.update({(source, n): (h, v) for n, h, v in rows})
     outcomes, seen = [], {}
-    for record, digest, _encoded in items:
-        key = (record.source, record.notice_id)
+    for row in items:
+        key = (row.source, row.notice_id)
         before = seen.get(key) or stored.get(key)
         if before is None:
             outcome = Outcome.NEW
-        elif before[0] == digest:
+        elif before[0] == row.content_hash:
             outcome = Outcome.UNCHANGED
-        elif version_key(record.version) < version_key(before[1]):
+        elif version_key(row.version) < version_key(before[1]):
             outcome = Outcome.STALE
         else:
             outcome = Outcome.UPDATED
         if key in seen and outcome is not Outcome.UNCHANGED and outcome is not Outcome.STALE:
             outcome = Outcome.UPDATED  # the same notice twice in one batch: the later version wins
-        seen[key] = (digest, record.version) if outcome not in (Outcome.UNCHANGED, Outcome.STALE) else before
+        seen[key] = (row.content_hash, row.version) if outcome not in (Outcome.UNCHANGED, Outcome.STALE) else before
         outcomes.append(outcome)
     return outcomes
 
 
-def _write(session: Session, items: Sequence[Item], outcomes: Sequence[Outcome]) -> dict[tuple[str, str], Outcome]:
+def _write(session: Session, items: Sequence[NoticeRow], outcomes: Sequence[Outcome],
+           ) -> dict[tuple[str, str], Outcome]:  # fmt: skip
     """Write the new and changed notices; return what became of the updates the upsert's WHERE turned down."""
     now = utcnow()
     latest: dict[tuple[str, str], dict[str, Any]] = {}
-    for (record, digest, encoded), outcome in zip(items, outcomes, strict=True):
+    for row, outcome in zip(items, outcomes, strict=True):
         if outcome in (Outcome.NEW, Outcome.UPDATED):
-            latest[(record.source, record.notice_id)] = {
-                "source": record.source, "notice_id": record.notice_id, "content_hash": digest,
-                **notice_columns(record, encoded), "first_seen_at": now, "updated_at": now,
+            latest[(row.source, row.notice_id)] = {
+                "source": row.source, "notice_id": row.notice_id, "content_hash": row.content_hash,
+                **row.columns, "first_seen_at": now, "updated_at": now,
             }  # fmt: skip
     if not latest:
         return {}
     _upsert(session, list(latest.values()))
-    updated = list({(r.source, r.notice_id) for (r, _d, _e), o in zip(items, outcomes, strict=True)
-                    if o is Outcome.UPDATED})  # fmt: skip
+    updated = list({(r.source, r.notice_id) for r, o in zip(items, outcomes, strict=True) if o is Outcome.UPDATED})
     refused: dict[tuple[str, str], Outcome] = {}
     for start in range(0, len(updated), 500):
         changed = []
@@ -192,11 +190,9 @@ def _write(session: Session, items: Sequence[Item], outcomes: Sequence[Outcome])
     return refused
 
 
-def store_notices(
-    *, session: Session, items: Sequence[tuple[NoticeRecord, str | None] | tuple[NoticeRecord, str | None, Any]]
-) -> list[Stored]:
-    """Store a batch of records, each with the hash of its raw document (``None``: hash the record) and optionally
-    its JSON already encoded (``EncodedJSON``, made where it was parsed).
+def store_notices(*, session: Session, items: Sequence[NoticeRow | tuple[NoticeRecord, str | None]]) -> list[Stored]:
+    """Store a batch of notices: rows (made where they were parsed) or records, each with the hash of its raw
+    document (``None``: hash the record).
 
     New notices are inserted and changed ones replaced (their clause findings dropped so they are analysed again);
     an unchanged hash writes nothing, and an older version never replaces a newer one. Returns one ``Stored`` per
@@ -204,17 +200,14 @@ def store_notices(
     """
     if not items:
         return []
-    hashed: list[Item] = [
-        (item[0], item[1] or record_hash(item[0]), item[2] if len(item) > 2 else None)  # type: ignore[misc]
-        for item in items
-    ]
+    rows = [item if isinstance(item, NoticeRow) else NoticeRow.of(*item) for item in items]
     try:
         with session.begin_nested():
-            outcomes = _classify(session, hashed)
-            refused = _write(session, hashed, outcomes)
+            outcomes = _classify(session, rows)
+            refused = _write(session, rows, outcomes)
         outcomes = [
-            refused.get((record.source, record.notice_id), outcome) if outcome is Outcome.UPDATED else outcome
-            for (record, _digest, _encoded), outcome in zip(hashed, outcomes, strict=True)
+            refused.get((row.source, row.notice_id), outcome) if outcome is Outcome.UPDATED else outcome
+            for row, outcome in zip(rows, outcomes, strict=True)
         ]
         return [Stored(outcome) for outcome in outcomes]
     except (SQLAlchemyError, DBAPIError) as exc:
@@ -222,4 +215,4 @@ def store_notices(
             logger.debug("Notice not stored", exc_info=True)
             return [Stored(None, f"{type(exc).__name__}: {str(getattr(exc, 'orig', exc)).splitlines()[0]}")]
         logger.warning("A batch of %d notices failed (%s); storing them one by one", len(items), type(exc).__name__)
-    return [store_notices(session=session, items=[item])[0] for item in hashed]
+    return [store_notices(session=session, items=[row])[0] for row in rows]

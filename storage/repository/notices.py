@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 from collections.abc import Iterator, Sequence
 from datetime import date
@@ -15,7 +13,7 @@ from sqlmodel import Session, SQLModel, col, select
 from storage.exceptions import StorageError
 from storage.models import Notice
 from storage.records import NoticeRecord
-from storage.types import EncodedJSON, utcnow
+from storage.types import utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -42,40 +40,10 @@ def update_if_changed(session: Session, row: SQLModel, values: dict[str, Any], *
     return Outcome.UPDATED
 
 
-def record_hash(record: NoticeRecord) -> str:
-    """Return the SHA-256 of a record's canonical JSON, for when no raw-document hash is at hand."""
-    canonical = json.dumps(record.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
 def version_key(version: str | None) -> tuple[int, str]:
     if version is None:
         return (-1, "")
     return (int(version), "") if version.isdigit() else (0, version)
-
-
-def notice_columns(record: NoticeRecord, encoded: EncodedJSON | None = None) -> dict[str, Any]:
-    """Return the notice table's columns for a record (identity and hash aside); ``encoded`` is the record's JSON
-    when a parsing worker has made it already."""
-    value = record.estimated_value
-    return {
-        "format": record.format,
-        "publication_number": record.publication_number,
-        "procedure_id": record.procedure_id,
-        "version": record.version,
-        "notice_type": record.notice_type,
-        "language": record.language,
-        "title": record.title,
-        "buyer_name": record.buyer.name,
-        "buyer_country": record.buyer.country,
-        "cpv_main": record.cpv_main,
-        "publication_date": record.publication_date,
-        "deadline": record.deadline,
-        "estimated_amount": value.amount if value else None,
-        "currency": value.currency if value else None,
-        "url": record.url,
-        "record": encoded if encoded is not None else record.model_dump(mode="json"),
-    }
 
 
 def get_notice(*, session: Session, source: str, notice_id: str) -> Notice | None:

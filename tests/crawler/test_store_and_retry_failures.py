@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 import crawler.pipelines
 from crawler.extensions import JobRunRecorder
-from crawler.items import NoticeItem
+from crawler.items import NoticeItem, NoticeRow
 from crawler.pipelines import StoragePipeline
 from crawler.spiders.files import Files
 from tests.dbutil import job_runs, rows
@@ -48,8 +48,8 @@ def test_a_batch_whose_commit_fails_is_queued_and_fails_the_run(
     monkeypatch.setattr(crawler.pipelines, "session_scope", _commit_fails)
     for number in ("1", "2"):
         record = make_record(notice_id=f"n-{number}", publication_number=f"n-{number}")
-        pipeline.process_item(NoticeItem(record=record, content_hash=None, document=f"{number}.xml",
-                                         key=f"in/{number}.xml"), spider)  # fmt: skip
+        pipeline.process_item(NoticeItem(row=NoticeRow.of(record), document=f"{number}.xml", key=f"in/{number}.xml"),
+                              spider)  # fmt: skip
     pipeline.close_spider(spider)  # the final flush: Scrapy would only log an exception raised here
     assert [(f.key, f.error) for f in spider.failures] == [
         (f"in/{n}.xml", "not stored: batch not stored: OperationalError: database is locked") for n in ("1", "2")

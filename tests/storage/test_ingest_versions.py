@@ -12,7 +12,8 @@ from storage.db import session_scope
 from storage.models import ClauseFinding, Notice
 from storage.repository import Outcome
 from storage.repository.ingest import _link_procedures, _version_order, _write
-from storage.repository.notices import record_hash, version_key
+from storage.repository.notices import version_key
+from storage.rows import NoticeRow
 from tests.factories import make_record
 
 
@@ -59,7 +60,7 @@ def test_refused_update_keeps_its_findings(engine: Engine) -> None:
     _add_finding(engine)
     older = make_record(version="2", title="Twee")
     with session_scope(engine) as session:
-        refused = _write(session, [(older, record_hash(older), None)], [Outcome.UPDATED])
+        refused = _write(session, [NoticeRow.of(older)], [Outcome.UPDATED])
     assert refused == {("ted", "123456-2026"): Outcome.STALE}
     with session_scope(engine) as session:
         stored = repository.get_notice(session=session, source="ted", notice_id="123456-2026")

@@ -1,0 +1,99 @@
+"""Parsing a large crawl on every core: every document once, in order, whatever happens to the workers."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import crawler.parsing
+from crawler.archives import files_in
+from crawler.parsing import INLINE, Parsed, parse_all, parse_one
+
+DEMO = Path(__file__).resolve().parents[2] / "jobs" / "demo_data" / "notices"
+COUNT = INLINE + 600  # the head parsed here, then a dozen batches in the workers
+
+
+class CountingPool(ProcessPoolExecutor):
+    """The real pool, remembered so a test can see it was used (and can kill its workers)."""
+
+    made: list[CountingPool] = []
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.submitted = 0
+        CountingPool.made.append(self)
+
+    def submit(self, *args: Any, **kwargs: Any) -> Any:
+        self.submitted += 1
+        return super().submit(*args, **kwargs)
+
+
+def _documents() -> list[tuple[Path, str, str]]:
+    files = sorted(DEMO.glob("*.xml"))
+    return [(files[n % len(files)], f"doc-{n:05d}", f"doc-{n:05d}") for n in range(COUNT)]
+
+
+async def _collect(documents: list[tuple[Path, str, str]], kill_after: int | None = None) -> list[Parsed]:
+    results = []
+    async for parsed in parse_all(documents, "file"):
+        results.append(parsed)
+        if len(results) == kill_after:
+            # Killed as the kernel kills a worker out of memory.
+            for process in list(CountingPool.made[-1]._processes.values()):
+                process.kill()
+    return results
+
+
+@pytest.fixture
+def pool(monkeypatch: pytest.MonkeyPatch) -> None:
+    CountingPool.made.clear()
+    monkeypatch.setattr(crawler.parsing, "ProcessPoolExecutor", CountingPool)
+    monkeypatch.setattr(crawler.parsing, "workers", lambda: 2)
+
+
+@pytest.mark.usefixtures("pool")
+def test_a_large_crawl_is_parsed_in_workers_in_order_as_here() -> None:
+    documents = _documents()
+    results = asyncio.run(_collect(documents))
+    assert [parsed.document for parsed in results] == [document for _body, document, _key in documents]
+    (made,) = CountingPool.made
+    assert made.submitted >= (COUNT - INLINE) // crawler.parsing.BATCH
+    files = {body: parse_one(body, "x", "x", "file").rows for body in {body for body, _d, _k in documents}}
+    for parsed, (body, _document, _key) in zip(results, documents, strict=True):
+        assert parsed.error is None
+        assert parsed.rows == files[body]
+
+
+@pytest.mark.usefixtures("pool")
+def test_workers_that_die_lose_no_document(caplog: pytest.LogCaptureFixture) -> None:
+    documents = _documents()
+    with caplog.at_level(logging.WARNING, logger="crawler.parsing"):
+        results = asyncio.run(_collect(documents, kill_after=INLINE + 50))
+    assert [parsed.document for parsed in results] == [document for _body, document, _key in documents]
+    assert all(parsed.error is None and len(parsed.rows) == 1 for parsed in results)
+    assert "Parsing workers stopped" in caplog.text
+
+
+def test_a_small_crawl_starts_no_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_args: Any, **_kwargs: Any) -> None:
+        raise AssertionError("workers started for a small crawl")
+
+    monkeypatch.setattr(crawler.parsing, "ProcessPoolExecutor", refuse)
+    documents = _documents()[: INLINE - 1]
+    assert len(asyncio.run(_collect(documents))) == INLINE - 1
+
+
+def test_folders_are_listed_in_path_order(tmp_path: Path) -> None:
+    for name in ("b.xml", "a.xml", "a/z.xml", "a/b/c.json", "B.zip", "a-b/x.xml", "notes.txt", "a/.hidden.xml"):
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("<x/>")
+    (tmp_path / "empty").mkdir()
+    expected = sorted(p for p in tmp_path.rglob("*") if p.is_file() and p.suffix in (".xml", ".json", ".zip"))
+    assert list(files_in(tmp_path)) == expected
+    assert list(files_in(tmp_path / "b.xml")) == [tmp_path / "b.xml"]

@@ -1,0 +1,31 @@
+"""A notice row (what crosses from a parsing worker to storage) keeps the whole record and its hash."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+from crawler.parsers import parse_document
+from storage.rows import NoticeRow, record_hash
+from tests.factories import make_record
+
+DEMO = Path(__file__).resolve().parents[2] / "jobs" / "demo_data" / "notices"
+
+
+def test_a_row_gives_back_the_record_it_was_made_from() -> None:
+    records = [
+        make_record(),
+        *(r for path in sorted(DEMO.glob("*.xml")) for r in parse_document(path.read_bytes(), name=path.name)),
+    ]
+    for record in records:
+        row = pickle.loads(pickle.dumps(NoticeRow.of(record, "f" * 64)))
+        assert row.record == record
+        assert (row.source, row.notice_id, row.version) == (record.source, record.notice_id, record.version)
+        assert row.publication_date == record.publication_date
+        assert row.content_hash == "f" * 64
+
+
+def test_without_a_document_hash_the_row_hashes_the_record() -> None:
+    record = make_record()
+    assert NoticeRow.of(record).content_hash == record_hash(record)
+    assert NoticeRow.of(make_record(title="Other")).content_hash != record_hash(record)
