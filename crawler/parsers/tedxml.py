@@ -7,6 +7,7 @@ purpose: a contract restricted to a profession is not a social reservation.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from lxml import etree
@@ -46,12 +47,33 @@ BUYER_LEGAL_TYPES = {
 }  # fmt: skip
 
 
+@cache
+def _steps(path: str) -> tuple[tuple[str, ...], str]:
+    *parents, last = path.split("/")
+    return tuple(parents), last
+
+
+# Child paths ("{*}A/{*}B") are walked with iterchildren, not find(): lxml's path engine costs twice as much per
+# call, and a TED XML notice takes some fifty look-ups.
 def _find(element: etree._Element | None, path: str) -> etree._Element | None:
-    return None if element is None else element.find(path)
+    """Return the first element at a child path, like ``element.find(path)``."""
+    parents, last = _steps(path)
+    for step in parents:
+        if element is None:
+            return None
+        element = next(element.iterchildren(step), None)
+    return None if element is None else next(element.iterchildren(last), None)
 
 
 def _all(element: etree._Element | None, path: str) -> list[etree._Element]:
-    return [] if element is None else element.findall(path)
+    """Return every element at a child path, in document order, like ``element.findall(path)``."""
+    if element is None:
+        return []
+    parents, last = _steps(path)
+    found = [element]
+    for step in parents:
+        found = [child for parent in found for child in parent.iterchildren(step)]
+    return [child for parent in found for child in parent.iterchildren(last)]
 
 
 def _text(element: etree._Element | None) -> str | None:
