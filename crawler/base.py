@@ -94,14 +94,16 @@ class TenderSpider(scrapy.Spider):
     # Start: the retry queue first, then the listing
 
     async def start(self) -> AsyncIterator[Any]:
+        due = []
         for entry in self._due():
             self.retrying.add(entry.key)
             self.retry_entries[entry.key] = FailedDocument(entry.key, entry.document, entry.last_error,
                                                            entry.publication_date)  # fmt: skip
             logger.info("Retrying %s (attempt %d; last error: %s)", entry.document, entry.attempts + 1,
                         entry.last_error)  # fmt: skip
-            for request_or_item in self.retry(entry.key, entry.document, entry.publication_date):
-                yield request_or_item
+            due.append(self.retry_entries[entry.key])
+        for request_or_item in self.retries(due):
+            yield request_or_item
         async for request_or_item in self.listing():
             yield request_or_item
 
@@ -121,6 +123,12 @@ class TenderSpider(scrapy.Spider):
                 return list(repository.due_failures(session=session, source=self.name))
         finally:
             engine.dispose()
+
+    def retries(self, entries: list[FailedDocument]) -> Iterator[Any]:
+        """Yield what fetches the queued documents again: each on its own, unless a source groups them (the members
+        of one package are read from one download)."""
+        for entry in entries:
+            yield from self.retry(entry.key, entry.document, entry.publication_date)
 
     def retry(self, key: str, document: str, publication_date: date | None) -> Iterator[Any]:
         """Yield what fetches one queued document again; HTTP sources request its URL."""
@@ -217,16 +225,22 @@ class TenderSpider(scrapy.Spider):
             self.resolved.append(key)
 
     def failed_request(self, failure: Failure) -> None:
-        """Count and queue a notice document that could not be fetched (after retries), and log why."""
-        self._count("failed")
+        """Count and queue each notice document a request could not fetch (after retries), and log why."""
         request = getattr(failure, "request", None)
         url = request.url if request else "?"
         reason = f"download failed ({failure.getErrorMessage()})"
         logger.error("%s: %s", url, reason)
-        if request is not None:
-            key = request.meta.get("queue_key") or url
-            document = request.cb_kwargs.get("document") or url
-            self.failures.append(FailedDocument(key, document, reason, request.meta.get("publication_date")))
+        if request is None:
+            self._count("failed")
+            return
+        # A request that fetched several queued documents at once (a package's members) fails for each of them.
+        entries = request.meta.get("queue_entries") or [
+            FailedDocument(request.meta.get("queue_key") or url, request.cb_kwargs.get("document") or url, reason,
+                           request.meta.get("publication_date"))
+        ]  # fmt: skip
+        for entry in entries:
+            self._count("failed")
+            self.failures.append(FailedDocument(entry.key, entry.document, reason, entry.publication_date))
 
     def failed_listing(self, failure: Failure) -> None:
         """Count a listing that could not be fetched: the crawl is incomplete."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +10,7 @@ from crawler.archives import files_in, is_archive, iter_archive, iter_path, read
 from crawler.base import TenderSpider
 from crawler.exceptions import ParseError, SpiderArgumentError
 from crawler.parsing import Document, parse_all
+from storage.repository import FailedDocument
 
 
 class Files(TenderSpider):
@@ -58,13 +58,22 @@ class Files(TenderSpider):
             for item in self.items_of(parsed, filter_dates=True):
                 yield item
 
-    def retry(self, key: str, document: str, publication_date: date | None) -> Iterator[Any]:
-        # A document of a file crawl is re-read from disk, if it is still there; an archive member from its archive.
-        archive, _, member = key.partition("#")
-        path = Path(archive)
-        if not path.exists():
-            yield from self.notice_items(ParseError(document, "no such file any more"), document=document, key=key)
-            return
-        for name, body in iter_path(path):
-            if not member or name == member:
-                yield from self.notice_items(body, document=name, key=key)
+    def retries(self, entries: list[FailedDocument]) -> Iterator[Any]:
+        # A document of a file crawl is re-read from disk, if it is still there; the queued members of an archive
+        # from one reading of it.
+        by_path: dict[str, dict[str, FailedDocument]] = {}
+        for entry in entries:
+            archive, _, member = entry.key.partition("#")
+            by_path.setdefault(archive, {})[member] = entry
+        for archive, queued in by_path.items():
+            path = Path(archive)
+            if not path.exists():
+                for entry in queued.values():
+                    yield from self.notice_items(ParseError(entry.document, "no such file any more"),
+                                                 document=entry.document, key=entry.key)  # fmt: skip
+                continue
+            for name, body in iter_path(path):
+                member = name if "" not in queued else ""
+                entry = queued.get(member)
+                if entry is not None:
+                    yield from self.notice_items(body, document=name, key=entry.key)

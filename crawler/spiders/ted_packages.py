@@ -14,6 +14,8 @@ from crawler.archives import iter_archive
 from crawler.base import TenderSpider, date_argument, list_argument
 from crawler.exceptions import SpiderArgumentError
 from crawler.items import NoticeItem
+from crawler.parsing import Document, parse_all
+from storage.repository import FailedDocument
 
 logger = logging.getLogger(__name__)
 PACKAGE_TIMEOUT = 1800  # seconds: a monthly package is hundreds of megabytes, unlike a search page
@@ -101,21 +103,30 @@ class TedPackages(TenderSpider):
                 meta={"download_timeout": PACKAGE_TIMEOUT},
             )
 
-    def parse(self, response: Response, package: str = "package.tar.gz", **kwargs: Any) -> Iterator[NoticeItem]:
-        only = response.meta.get("member")
-        for document, body in iter_archive(response.body, name=package):
-            if document == package:  # the package itself is unreadable
-                self.listing_failed(response.url, str(body))
-                continue
-            if only is not None and document != only:
-                continue
-            key = f"{response.url}#{document}"
-            yield from self.notice_items(body, document=document, filter_dates=only is None, key=key)
+    async def parse(self, response: Response, package: str = "package.tar.gz", **kwargs: Any,
+                    ) -> AsyncIterator[NoticeItem]:  # fmt: skip
+        """Parse a package's notices (on every core: a monthly package holds tens of thousands)."""
+        # A retried package is read for its queued members only, whatever their dates.
+        members: set[str] | None = response.meta.get("members")
 
-    def retry(self, key: str, document: str, publication_date: date | None) -> Iterator[Any]:
-        # One member of a package: the package is fetched again and only that member read.
-        url = key.partition("#")[0]
-        package = document.split("/", 1)[0]
-        yield scrapy.Request(url, callback=self.parse, errback=self.failed_request, dont_filter=True,
-                             meta={"queue_key": key, "member": document, "download_timeout": PACKAGE_TIMEOUT},
-                             cb_kwargs={"package": package})  # fmt: skip
+        def documents() -> Iterator[Document]:
+            for document, body in iter_archive(response.body, name=package):
+                if document == package:  # the package itself is unreadable
+                    self.listing_failed(response.url, str(body))
+                elif members is None or document in members:
+                    yield body, document, f"{response.url}#{document}"
+
+        async for parsed in parse_all(documents(), self.source):
+            for item in self.items_of(parsed, filter_dates=members is None):
+                yield item
+
+    def retries(self, entries: list[FailedDocument]) -> Iterator[Any]:
+        # The queued members of one package come from one download of it, not one download each.
+        by_package: dict[str, list[FailedDocument]] = {}
+        for entry in entries:
+            by_package.setdefault(entry.key.partition("#")[0], []).append(entry)
+        for url, queued in by_package.items():
+            yield scrapy.Request(url, callback=self.parse, errback=self.failed_request, dont_filter=True,
+                                 meta={"queue_entries": queued, "members": {e.document for e in queued},
+                                       "download_timeout": PACKAGE_TIMEOUT},
+                                 cb_kwargs={"package": queued[0].document.split("/", 1)[0]})  # fmt: skip
