@@ -40,10 +40,16 @@ def record_failures(
     now = now or utcnow()
     gave_up = []
     # One attempt per document and crawl, however often the crawl met it.
-    for failure in {failure.key: failure for failure in failures}.values():
-        entry = session.exec(
-            select(CrawlFailure).where(CrawlFailure.source == source, CrawlFailure.key == failure.key)
-        ).first()
+    unique = {failure.key: failure for failure in failures}
+    keys = list(unique)
+    # The queued entries read a few hundred at a time, not one SELECT each: an outage fails thousands at once.
+    queued: dict[str, CrawlFailure] = {}
+    for start in range(0, len(keys), 500):
+        chosen = select(CrawlFailure).where(CrawlFailure.source == source,
+                                            col(CrawlFailure.key).in_(keys[start : start + 500]))  # fmt: skip
+        queued.update((entry.key, entry) for entry in session.exec(chosen))
+    for key, failure in unique.items():
+        entry = queued.get(key)
         if entry is None:
             entry = CrawlFailure(source=source, key=failure.key, document=failure.document,
                                  publication_date=failure.publication_date, last_error=failure.error,

@@ -2,8 +2,8 @@
 
 Notices: the 3 600+ shared real ones (``notices/corpus/`` included) repeated with rewritten identifiers, as files.
 Floor: ``lxml.etree.fromstring`` of every file's bytes, read from the same files, one core. Measured: the command a
-user runs, start-up included, into a new SQLite file. Goal: at most 3x the floor. Also: storing the same notices
-again (all unchanged, recognised by their hash in SQL).
+user runs, start-up included, into a new SQLite file (the faster of two runs, as for the floor). Goal: at most 3x
+the floor. Also: storing the same notices again (all unchanged, recognised by their hash in SQL).
 """
 
 from __future__ import annotations
@@ -39,8 +39,13 @@ def run() -> list[str]:
         folder = Path(tmp) / "notices"
         paths = write_notices(folder, COUNT)
         floor = _floor(paths)
-        database = Path(tmp) / "ingest.db"
-        first, _peak = kansenradar(database, "crawl", "files", str(folder))
+        # Like the floor, the faster of two runs (each into a new database): a one-off stall of a 2-core machine
+        # should not decide the figure either way.
+        runs = []
+        for attempt in range(2):
+            database = Path(tmp) / f"ingest-{attempt}.db"
+            runs.append(kansenradar(database, "crawl", "files", str(folder))[0])
+        first = min(runs)
         again, _peak = kansenradar(database, "crawl", "files", str(folder))
     per = 1000 / COUNT
     return [
