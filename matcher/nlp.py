@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
@@ -43,17 +45,35 @@ class Compiled:
     hints: tuple[tuple[frozenset[str], ...], ...] | None
     screen: tuple[str, ...]
 
+    @functools.cached_property
+    def _screen_re(self) -> re.Pattern[str]:
+        # One alternation: the regular expression engine looks for every stem in one pass over the text.
+        return _alternation(self.screen)
+
+    @functools.cached_property
+    def _first_re(self) -> re.Pattern[str] | None:
+        # A pattern can match only where one of its first token's literals occurs: most texts hold none of them,
+        # and one pass of the regular expression engine says so before any pattern is tried.
+        return None if self.hints is None else _alternation(o for pattern in self.hints for o in pattern[0])
+
     def may_concern(self, text: str) -> bool:
         """Return False when ``text`` holds none of the model's screening stems (then nothing reads it)."""
-        lowered = text.lower()
-        return any(stem in lowered for stem in self.screen)
+        return self._screen_re.search(text.lower()) is not None
 
     def may_match(self, text: str) -> bool:
         """Return False only when no rule can match ``text`` (most notice texts), without running spaCy."""
         if self.hints is None:
             return True
         lowered = text.lower()
+        if self._first_re is not None and self._first_re.search(lowered) is None:
+            return False
         return any(all(any(o in lowered for o in options) for options in pattern) for pattern in self.hints)
+
+
+def _alternation(literals: Iterable[str]) -> re.Pattern[str]:
+    """Return a pattern that finds any of ``literals`` (as plain text); one that never matches when there are none."""
+    unique = sorted(set(literals), key=lambda literal: (-len(literal), literal))
+    return re.compile("|".join(map(re.escape, unique)) if unique else r"(?!)")
 
 
 _SPECIAL = set("^$()[]{}|?*+.\\")
