@@ -114,12 +114,18 @@ def analyse(record: Mapping[str, Any]) -> NoticeAnalysis:
     """
     findings: list[Finding] = []
     read = False
+    # Lots repeat one another: the same performance terms, selection criteria and "Prijs" in each of twenty lots.
+    # Each distinct text is read once; every field that holds it gets the findings.
+    found: dict[tuple[str, str, tuple[str, ...]], tuple[Finding, ...]] = {}
     for text_field in notice_fields(record):
         lang = text_field.lang if text_field.lang in LANGUAGES else detect_language(text_field.text)
         if lang not in LANGUAGES:
             continue
         read = True
-        for finding in detect(text_field.text, lang, context=text_field.context):
+        key = (text_field.text, lang, text_field.context)
+        if key not in found:
+            found[key] = detect(text_field.text, lang, context=text_field.context)
+        for finding in found[key]:
             findings.append(replace(finding, field=text_field.field, lot_id=text_field.lot_id))
     return NoticeAnalysis(tuple(findings + code_findings(record)), read)
 

@@ -165,3 +165,23 @@ def test_notice_fields_are_read_in_their_own_language_with_lot_and_field() -> No
         # A PSO level scored at award is an award criterion, not a social-return obligation (labelling rules).
         ("social_award_criterion", "lot.award_criterion", "LOT-0001"),
     }
+
+
+def test_a_text_repeated_in_lots_is_read_once_and_found_in_each(monkeypatch: pytest.MonkeyPatch) -> None:
+    import matcher.notice
+
+    terms = "Social return: 5% van de opdrachtwaarde wordt besteed aan mensen met een afstand tot de arbeidsmarkt."
+    lots = [{"lot_id": f"LOT-{n}", "performance_terms": terms, "award_criteria": [{"name": "Prijs"}]}
+            for n in range(1, 4)]  # fmt: skip
+    read: list[str] = []
+
+    def counted(text: str, lang: str, **kwargs: object) -> tuple[Finding, ...]:
+        read.append(text)
+        return detect_combined(text, lang, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(matcher.notice, "detect", counted)
+    findings = analyse_notice({"language": "nl", "title": "Schoonmaak", "lots": lots})
+    assert sorted(read) == sorted(["Schoonmaak", terms, "Prijs"])
+    assert {(f.label, f.lot_id) for f in findings if f.field == "lot.performance_terms"} >= {
+        ("social_return", f"LOT-{n}") for n in range(1, 4)
+    }
