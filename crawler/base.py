@@ -85,6 +85,11 @@ class TenderSpider(scrapy.Spider):
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(f"kansenradar/{name}")
 
+    @property
+    def parse_processes(self) -> int | None:
+        """Return how many processes parse a large crawl's documents (``KANSENRADAR_WORKERS``; None: the cores)."""
+        return (self.settings.getint("KANSENRADAR_WORKERS") if self.settings else 0) or None
+
     def in_window(self, publication_date: date | None) -> bool:
         """Return whether a publication date falls within since/until (unknown dates are kept)."""
         if publication_date is None:

@@ -69,22 +69,25 @@ def parse_batch(batch: list[Document], source: str) -> list[Parsed]:
 
 
 def workers() -> int:
-    """Return how many worker processes to parse with: the cores this process may use."""
+    """Return how many worker processes to parse with by default: the cores this process may use."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-async def parse_all(documents: Iterable[Document], source: str) -> AsyncIterator[Parsed]:
-    """Yield every document parsed, in order: a small crawl here, a large one in worker processes too.
+async def parse_all(documents: Iterable[Document], source: str, *, processes: int | None = None,
+                    ) -> AsyncIterator[Parsed]:  # fmt: skip
+    """Yield every document parsed, in order: a small crawl here, a large one in ``processes`` worker processes too
+    (default: one per core; 1 parses everything here).
 
     At most a few batches are in flight, so memory stays flat however many documents a folder holds.
     """
+    count = processes or workers()
     iterator = iter(documents)
     head = [doc for _, doc in zip(range(INLINE), iterator, strict=False)]
-    if len(head) < INLINE or workers() < 2:
+    if len(head) < INLINE or count < 2:
         for body, document, key in chain(head, iterator):
             yield parse_one(body, document, key, source)
         return
-    async for parsed in _in_workers(head, iterator, source):
+    async for parsed in _in_workers(head, iterator, source, count):
         yield parsed
 
 
@@ -93,9 +96,9 @@ def _batches(iterator: Iterator[Document]) -> Iterator[list[Document]]:
         yield batch
 
 
-async def _in_workers(head: list[Document], iterator: Iterator[Document], source: str) -> AsyncIterator[Parsed]:
+async def _in_workers(head: list[Document], iterator: Iterator[Document], source: str, count: int,
+                      ) -> AsyncIterator[Parsed]:  # fmt: skip
     loop = asyncio.get_running_loop()
-    count = workers()
     # Enough batches queued that the workers keep going while this process stores a batch of notices.
     depth = 4 * count
     # A batch with no future is parsed here: the workers stopped (out of memory, killed).

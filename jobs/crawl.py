@@ -109,6 +109,9 @@ def scrapy_settings(settings: Settings) -> ScrapySettings:
         },
         priority="cmdline",
     )
+    if settings.workers:
+        # Only when set: a crawl on a Scrapyd host otherwise parses on that host's own cores.
+        result.set("KANSENRADAR_WORKERS", settings.workers, priority="cmdline")
     if settings.tenderned_user:
         # Scrapy sends these only to HTTPAUTH_DOMAIN, so other sources in the same process never see them.
         result.setdict(

@@ -54,7 +54,7 @@ class Files(TenderSpider):
 
     async def listing(self) -> AsyncIterator[Any]:
         # A folder of thousands of notices is parsed on every core; this process reads and stores.
-        async for parsed in parse_all(self._documents(), self.source):
+        async for parsed in parse_all(self._documents(), self.source, processes=self.parse_processes):
             for item in self.items_of(parsed, filter_dates=True):
                 yield item
 

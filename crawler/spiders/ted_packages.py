@@ -116,7 +116,7 @@ class TedPackages(TenderSpider):
                 elif members is None or document in members:
                     yield body, document, f"{response.url}#{document}"
 
-        async for parsed in parse_all(documents(), self.source):
+        async for parsed in parse_all(documents(), self.source, processes=self.parse_processes):
             for item in self.items_of(parsed, filter_dates=members is None):
                 yield item
 

@@ -38,9 +38,10 @@ def _documents() -> list[tuple[Path, str, str]]:
     return [(files[n % len(files)], f"doc-{n:05d}", f"doc-{n:05d}") for n in range(COUNT)]
 
 
-async def _collect(documents: list[tuple[Path, str, str]], kill_after: int | None = None) -> list[Parsed]:
+async def _collect(documents: list[tuple[Path, str, str]], kill_after: int | None = None,
+                   processes: int | None = None) -> list[Parsed]:  # fmt: skip
     results = []
-    async for parsed in parse_all(documents, "file"):
+    async for parsed in parse_all(documents, "file", processes=processes):
         results.append(parsed)
         if len(results) == kill_after:
             # Killed as the kernel kills a worker out of memory.
@@ -86,6 +87,31 @@ def test_a_small_crawl_starts_no_workers(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr(crawler.parsing, "ProcessPoolExecutor", refuse)
     documents = _documents()[: INLINE - 1]
     assert len(asyncio.run(_collect(documents))) == INLINE - 1
+
+
+def test_one_process_asked_for_parses_everything_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_args: Any, **_kwargs: Any) -> None:
+        raise AssertionError("workers started although one process was asked for")
+
+    monkeypatch.setattr(crawler.parsing, "ProcessPoolExecutor", refuse)
+    assert len(asyncio.run(_collect(_documents(), processes=1))) == COUNT
+
+
+@pytest.mark.usefixtures("pool")
+def test_the_workers_are_as_many_as_asked_for() -> None:
+    asyncio.run(_collect(_documents(), processes=3))
+    assert CountingPool.made[-1]._max_workers == 3
+
+
+def test_kansenradar_workers_reaches_the_spiders() -> None:
+    from crawler.spiders.files import Files
+    from jobs.crawl import scrapy_settings
+    from jobs.settings import Settings
+
+    for workers, expected in ((3, 3), (None, None)):
+        spider = Files(paths="x")
+        spider.settings = scrapy_settings(Settings(database_url="sqlite://", workers=workers))
+        assert spider.parse_processes == expected
 
 
 def test_folders_are_listed_in_path_order(tmp_path: Path) -> None:
