@@ -34,6 +34,14 @@ def date_argument(name: str, value: Any) -> date | None:
         raise SpiderArgumentError(f"{name}: {value!r} is not a date in the form YYYY-MM-DD") from None
 
 
+def by_container(entries: list[FailedDocument]) -> dict[str, list[FailedDocument]]:
+    """Group queued documents by what holds them: their key before ``#`` (a package's URL, an archive's path)."""
+    grouped: dict[str, list[FailedDocument]] = {}
+    for entry in entries:
+        grouped.setdefault(entry.key.partition("#")[0], []).append(entry)
+    return grouped
+
+
 def list_argument(value: Any) -> list[str]:
     """Return a comma-separated spider argument as a list of non-empty strings."""
     if value in (None, ""):
@@ -239,13 +247,13 @@ class TenderSpider(scrapy.Spider):
             self._count("failed")
             return
         # A request that fetched several queued documents at once (a package's members) fails for each of them.
-        entries = request.meta.get("queue_entries") or [
-            FailedDocument(request.meta.get("queue_key") or url, request.cb_kwargs.get("document") or url, reason,
-                           request.meta.get("publication_date"))
+        entries = [(e.key, e.document, e.publication_date) for e in request.meta.get("queue_entries") or ()] or [
+            (request.meta.get("queue_key") or url, request.cb_kwargs.get("document") or url,
+             request.meta.get("publication_date"))
         ]  # fmt: skip
-        for entry in entries:
+        for key, document, publication_date in entries:
             self._count("failed")
-            self.failures.append(FailedDocument(entry.key, entry.document, reason, entry.publication_date))
+            self.failures.append(FailedDocument(key, document, reason, publication_date))
 
     def failed_listing(self, failure: Failure) -> None:
         """Count a listing that could not be fetched: the crawl is incomplete."""

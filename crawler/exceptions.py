@@ -1,5 +1,7 @@
 """Exceptions raised by the crawler package."""
 
+from __future__ import annotations
+
 
 class CrawlerError(Exception):
     """Base class for exceptions from within the crawler package."""
@@ -15,6 +17,11 @@ class ParseError(CrawlerError):
         super().__init__(f"{name}: {reason}")
         self.name = name
         self.reason = reason
+
+    def __reduce__(self) -> tuple[type[ParseError], tuple[str, str]]:
+        # Errors cross between parsing workers and the crawl; the default (the message as the only argument) cannot
+        # be unpickled, and an unreadable result breaks the whole worker pool.
+        return type(self), (self.name, self.reason)
 
 
 class SpiderArgumentError(CrawlerError):

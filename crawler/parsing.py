@@ -10,6 +10,7 @@ import asyncio
 import hashlib
 import logging
 import os
+import weakref
 from collections import deque
 from collections.abc import AsyncIterator, Iterable, Iterator
 from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
@@ -68,6 +69,14 @@ def parse_batch(batch: list[Document], source: str) -> list[Parsed]:
     return [parse_one(body, document, key, source) for body, document, key in batch]
 
 
+_POOLS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+
+def _pool_lock() -> asyncio.Lock:
+    # One lock per event loop (a lock is bound to the loop it first waited in).
+    return _POOLS.setdefault(asyncio.get_running_loop(), asyncio.Lock())
+
+
 def workers() -> int:
     """Return how many worker processes to parse with by default: the cores this process may use."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
@@ -99,8 +108,9 @@ def _batches(iterator: Iterator[Document]) -> Iterator[list[Document]]:
 async def _in_workers(head: list[Document], iterator: Iterator[Document], source: str, count: int,
                       ) -> AsyncIterator[Parsed]:  # fmt: skip
     loop = asyncio.get_running_loop()
-    # Enough batches queued that the workers keep going while this process stores a batch of notices.
-    depth = 4 * count
+    # Enough batches queued that the workers keep going while this process stores a batch of notices; capped so
+    # that a machine with many cores does not hold thousands of documents in flight.
+    depth = min(4 * count, 32)
     # A batch with no future is parsed here: the workers stopped (out of memory, killed).
     pending: deque[tuple[asyncio.Future[list[Parsed]] | None, list[Document]]] = deque()
     broken = False
@@ -116,7 +126,7 @@ async def _in_workers(head: list[Document], iterator: Iterator[Document], source
         if not broken:
             try:
                 future = loop.run_in_executor(pool, parse_batch, batch, source)
-            except BrokenExecutor as exc:  # the pool broke after an earlier batch: submitting raises at once
+            except (BrokenExecutor, OSError) as exc:  # the pool broke, or a worker could not be started
                 stop(exc)
         pending.append((future, batch))
 
@@ -131,19 +141,22 @@ async def _in_workers(head: list[Document], iterator: Iterator[Document], source
         return parse_batch(batch, source)
 
     batches = _batches(iterator)
-    # spawn: a fork of a process running Twisted and SQLAlchemy would inherit their threads and sockets.
-    with ProcessPoolExecutor(max_workers=count, mp_context=get_context("spawn")) as pool:
-        # The first batches go out before the head is parsed here, so the workers start (a second interpreter
-        # each) while this process works instead of after it.
-        for batch in islice(batches, depth):
-            submit(pool, batch)
-        for body, document, key in head:
-            yield parse_one(body, document, key, source)
-        for batch in batches:
-            submit(pool, batch)
-            while len(pending) > depth:
+    # spawn: a fork of a process running Twisted and SQLAlchemy would inherit their threads and sockets. One pool
+    # at a time: Scrapy runs the callbacks of two downloaded packages side by side, and two pools of a worker per
+    # core would only compete for the same cores (and hold two packages' documents in flight).
+    async with _pool_lock():
+        with ProcessPoolExecutor(max_workers=count, mp_context=get_context("spawn")) as pool:
+            # The first batches go out before the head is parsed here, so the workers start (a second interpreter
+            # each) while this process works instead of after it.
+            for batch in islice(batches, depth):
+                submit(pool, batch)
+            for body, document, key in head:
+                yield parse_one(body, document, key, source)
+            for batch in batches:
+                submit(pool, batch)
+                while len(pending) > depth:
+                    for parsed in await take():
+                        yield parsed
+            while pending:
                 for parsed in await take():
                     yield parsed
-        while pending:
-            for parsed in await take():
-                yield parsed

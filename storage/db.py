@@ -50,6 +50,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA wal_autocheckpoint=10000")
+    cursor.execute("PRAGMA journal_size_limit=67108864")  # the log is cut back to 64 MB after a checkpoint
     cursor.close()
     # pysqlite starts transactions late and commits at a RELEASE SAVEPOINT of its own accord, which would make a
     # savepoint (one notice of a batch) durable on its own. Let SQLAlchemy emit BEGIN itself (its documented recipe).

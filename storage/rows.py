@@ -5,7 +5,8 @@ costs more to unpickle (nested pydantic models, 0.15 ms a notice) than parsing t
 values costs a tenth of that. It is made only from a record that validated, so the contract stays the strict type;
 ``record`` decodes that record again for a caller that needs more than the columns.
 
-Kept apart from ``storage.repository`` so that parsing workers do not import the ORM to make one.
+Kept apart from ``storage.repository`` so that parsing workers make one without importing the ORM's models and
+sessions.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ purpose: a contract restricted to a profession is not a social reservation.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
@@ -57,23 +58,25 @@ def _steps(path: str) -> tuple[tuple[str, ...], str]:
 # call, and a TED XML notice takes some fifty look-ups.
 def _find(element: etree._Element | None, path: str) -> etree._Element | None:
     """Return the first element at a child path, like ``element.find(path)``."""
+    if element is None:
+        return None
     parents, last = _steps(path)
-    for step in parents:
-        if element is None:
-            return None
-        element = next(element.iterchildren(step), None)
-    return None if element is None else next(element.iterchildren(last), None)
+    if not parents:
+        return next(element.iterchildren(last), None)
+    return next(_at(element, parents, last), None)
 
 
 def _all(element: etree._Element | None, path: str) -> list[etree._Element]:
     """Return every element at a child path, in document order, like ``element.findall(path)``."""
-    if element is None:
-        return []
-    parents, last = _steps(path)
-    found = [element]
-    for step in parents:
-        found = [child for parent in found for child in parent.iterchildren(step)]
-    return [child for parent in found for child in parent.iterchildren(last)]
+    return [] if element is None else list(_at(element, *_steps(path)))
+
+
+def _at(element: etree._Element, parents: tuple[str, ...], last: str) -> Iterator[etree._Element]:
+    if not parents:
+        yield from element.iterchildren(last)
+        return
+    for child in element.iterchildren(parents[0]):
+        yield from _at(child, parents[1:], last)
 
 
 def _text(element: etree._Element | None) -> str | None:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.archives import files_in, is_archive, iter_archive, iter_path, read_file
-from crawler.base import TenderSpider
+from crawler.base import TenderSpider, by_container
 from crawler.exceptions import ParseError, SpiderArgumentError
 from crawler.parsing import Document, parse_all
 from storage.repository import FailedDocument
@@ -60,20 +60,15 @@ class Files(TenderSpider):
 
     def retries(self, entries: list[FailedDocument]) -> Iterator[Any]:
         # A document of a file crawl is re-read from disk, if it is still there; the queued members of an archive
-        # from one reading of it.
-        by_path: dict[str, dict[str, FailedDocument]] = {}
-        for entry in entries:
-            archive, _, member = entry.key.partition("#")
-            by_path.setdefault(archive, {})[member] = entry
-        for archive, queued in by_path.items():
+        # from one reading of it. An archive queued whole (it could not be read) takes every member it holds.
+        for archive, queued in by_container(entries).items():
             path = Path(archive)
             if not path.exists():
-                for entry in queued.values():
+                for entry in queued:
                     yield from self.notice_items(ParseError(entry.document, "no such file any more"),
                                                  document=entry.document, key=entry.key)  # fmt: skip
                 continue
+            by_member = {entry.key.partition("#")[2]: entry for entry in queued}
             for name, body in iter_path(path):
-                member = name if "" not in queued else ""
-                entry = queued.get(member)
-                if entry is not None:
+                for entry in filter(None, (by_member.get(name), by_member.get(""))):
                     yield from self.notice_items(body, document=name, key=entry.key)

@@ -11,7 +11,7 @@ import scrapy
 from scrapy.http import Response
 
 from crawler.archives import iter_archive
-from crawler.base import TenderSpider, date_argument, list_argument
+from crawler.base import TenderSpider, by_container, date_argument, list_argument
 from crawler.exceptions import SpiderArgumentError
 from crawler.items import NoticeItem
 from crawler.parsing import Document, parse_all
@@ -122,10 +122,7 @@ class TedPackages(TenderSpider):
 
     def retries(self, entries: list[FailedDocument]) -> Iterator[Any]:
         # The queued members of one package come from one download of it, not one download each.
-        by_package: dict[str, list[FailedDocument]] = {}
-        for entry in entries:
-            by_package.setdefault(entry.key.partition("#")[0], []).append(entry)
-        for url, queued in by_package.items():
+        for url, queued in by_container(entries).items():
             yield scrapy.Request(url, callback=self.parse, errback=self.failed_request, dont_filter=True,
                                  meta={"queue_entries": queued, "members": {e.document for e in queued},
                                        "download_timeout": PACKAGE_TIMEOUT},

@@ -69,10 +69,14 @@ def record_failures(
 
 def resolve_failures(*, session: Session, source: str, keys: Sequence[str]) -> int:
     """Remove queued documents that were fetched and parsed after all; return how many went."""
-    if not keys:
-        return 0
-    statement = delete(CrawlFailure).where(col(CrawlFailure.source) == source, col(CrawlFailure.key).in_(keys))
-    return int(session.exec(statement).rowcount or 0)  # type: ignore[call-overload]
+    removed = 0
+    # A few hundred keys per statement: a crawl that resolves tens of thousands would pass the databases' limits
+    # on bound parameters in one.
+    for start in range(0, len(keys), 500):
+        statement = delete(CrawlFailure).where(col(CrawlFailure.source) == source,
+                                               col(CrawlFailure.key).in_(keys[start : start + 500]))  # fmt: skip
+        removed += int(session.exec(statement).rowcount or 0)  # type: ignore[call-overload]
+    return removed
 
 
 def due_failures(*, session: Session, source: str, now: datetime | None = None) -> Sequence[CrawlFailure]:

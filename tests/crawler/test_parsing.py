@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import pickle
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ import pytest
 
 import crawler.parsing
 from crawler.archives import files_in
+from crawler.exceptions import NotATenderError, ParseError
 from crawler.parsing import INLINE, Parsed, parse_all, parse_one
 
 DEMO = Path(__file__).resolve().parents[2] / "jobs" / "demo_data" / "notices"
@@ -23,10 +25,19 @@ class CountingPool(ProcessPoolExecutor):
 
     made: list[CountingPool] = []
 
+    alive = 0
+    most_alive = 0
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.submitted = 0
         CountingPool.made.append(self)
+        CountingPool.alive += 1
+        CountingPool.most_alive = max(CountingPool.most_alive, CountingPool.alive)
+
+    def shutdown(self, *args: Any, **kwargs: Any) -> None:
+        super().shutdown(*args, **kwargs)
+        CountingPool.alive -= 1
 
     def submit(self, *args: Any, **kwargs: Any) -> Any:
         self.submitted += 1
@@ -36,6 +47,18 @@ class CountingPool(ProcessPoolExecutor):
 def _documents() -> list[tuple[Path, str, str]]:
     files = sorted(DEMO.glob("*.xml"))
     return [(files[n % len(files)], f"doc-{n:05d}", f"doc-{n:05d}") for n in range(COUNT)]
+
+
+def _with_bad_ones(tmp_path: Path) -> list[tuple[Any, str, str]]:
+    """Return the documents with, past the head, a broken one, a notice that is no tender and an unreadable one."""
+    broken, registration = tmp_path / "broken.xml", tmp_path / "registration.xml"
+    broken.write_bytes(b"<unclosed")
+    registration.write_bytes(b'<BusinessRegistrationInformationNotice xmlns="urn:x"/>')
+    documents: list[tuple[Any, str, str]] = list(_documents())
+    documents[INLINE + 10] = (broken, "broken", "broken")
+    documents[INLINE + 20] = (registration, "registration", "registration")
+    documents[INLINE + 30] = (ParseError("huge.xml", "archive member larger than 64 MiB refused"), "huge", "huge")
+    return documents
 
 
 async def _collect(documents: list[tuple[Path, str, str]], kill_after: int | None = None,
@@ -58,16 +81,57 @@ def pool(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.usefixtures("pool")
-def test_a_large_crawl_is_parsed_in_workers_in_order_as_here() -> None:
-    documents = _documents()
-    results = asyncio.run(_collect(documents))
+def test_a_large_crawl_is_parsed_in_workers_in_order_as_here(tmp_path: Path,
+                                                             caplog: pytest.LogCaptureFixture) -> None:  # fmt: skip
+    documents = _with_bad_ones(tmp_path)
+    with caplog.at_level(logging.WARNING, logger="crawler.parsing"):
+        results = asyncio.run(_collect(documents))
+    # Bad documents come back as errors from the workers, which keep going (an error that could not cross back
+    # from a worker used to break the pool, and the rest was parsed on one core).
+    assert "Parsing workers stopped" not in caplog.text
     assert [parsed.document for parsed in results] == [document for _body, document, _key in documents]
     (made,) = CountingPool.made
     assert made.submitted >= (COUNT - INLINE) // crawler.parsing.BATCH
-    files = {body: parse_one(body, "x", "x", "file").rows for body in {body for body, _d, _k in documents}}
-    for parsed, (body, _document, _key) in zip(results, documents, strict=True):
-        assert parsed.error is None
-        assert parsed.rows == files[body]
+    for parsed, (body, document, key) in zip(results, documents, strict=True):
+        expected = parse_one(body, document, key, "file")
+        assert (parsed.rows, parsed.skipped, str(parsed.error)) == (
+            expected.rows,
+            expected.skipped,
+            str(expected.error),
+        )
+    errors = {parsed.document: (parsed.skipped, parsed.error.reason) for parsed in results if parsed.error}
+    assert errors == {
+        "broken": (False, errors["broken"][1]),
+        "registration": (True, errors["registration"][1]),
+        "huge": (False, "archive member larger than 64 MiB refused"),
+    }
+    assert "not well-formed" in errors["broken"][1] and "business registration" in errors["registration"][1]
+
+
+@pytest.mark.usefixtures("pool")
+def test_two_large_documents_sets_at_once_take_turns_with_one_pool() -> None:
+    # Scrapy runs the callbacks of two downloaded packages side by side; each would start a worker per core.
+    CountingPool.alive = CountingPool.most_alive = 0
+    first, second = _documents(), [(body, f"b-{doc}", key) for body, doc, key in _documents()]
+
+    async def both() -> tuple[list[Parsed], list[Parsed]]:
+        return await asyncio.gather(_collect(first), _collect(second))
+
+    got_first, got_second = asyncio.run(both())
+    assert [p.document for p in got_first] == [d for _b, d, _k in first]
+    assert [p.document for p in got_second] == [d for _b, d, _k in second]
+    assert len(CountingPool.made) == 2 and CountingPool.most_alive == 1
+
+
+def test_parse_errors_cross_between_processes() -> None:
+    for error in (ParseError("a.xml", "not well-formed XML"), NotATenderError("b.xml", "not a tender")):
+        again = pickle.loads(pickle.dumps(error))
+        assert (type(again), again.name, again.reason, str(again)) == (
+            type(error),
+            error.name,
+            error.reason,
+            str(error),
+        )
 
 
 @pytest.mark.usefixtures("pool")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import io
 import shutil
 import tarfile
 import zipfile
@@ -319,39 +318,3 @@ def test_ted_packages_spider_reads_daily_packages(tmp_path: Path, database_url: 
     assert "daily-202400066.tar.gz: not a readable archive" in result.stderr
     ((status, counts, _watermark),) = _job_runs(database_url, "crawl:ted_packages")
     assert status == "failed" and counts["new"] == 4
-
-
-def _package(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
-        for name, data in members.items():
-            info = tarfile.TarInfo(f"20240402_065/{name}")
-            info.size = len(data)
-            archive.addfile(info, io.BytesIO(data))
-    return buffer.getvalue()
-
-
-def test_queued_members_of_a_package_are_retried_from_one_download(tmp_path: Path, database_url: str) -> None:
-    good, fixed = (shared("notices", "eforms-real", name).read_bytes() for name in TED_FILES[:2])
-    first_package = _package({"good.xml": good, "bad1.xml": b"<unclosed", "bad2.xml": b"<also unclosed"})
-    later_package = _package({"good.xml": good, "bad1.xml": fixed, "bad2.xml": b"<also unclosed"})
-    with replay_server() as server:
-        server.route("GET", "/packages/daily/202400065",
-                     sequence(Reply(200, first_package), Reply(404, b"gone"), Reply(200, later_package)))  # fmt: skip
-        server.route("GET", "/packages/daily/202400066", Reply(200, _package({})))
-        env = {**_env(database_url, server.base), "KANSENRADAR_TED_PACKAGES_URL": f"{server.base}/packages",
-               "KANSENRADAR_RETRY_QUEUE_BACKOFF": "0"}  # fmt: skip
-        first = run_cli("crawl", "ted_packages", "--issue", "202400065", env=env, cwd=tmp_path)
-        assert "new 1" in first.stdout and "failed 2" in first.stdout
-        queued = "SELECT document, status, attempts, last_error FROM crawl_failure ORDER BY document"
-        # The package cannot be fetched on retry: both of its queued members fail that attempt.
-        second = run_cli("crawl", "ted_packages", "--issue", "202400066", env=env, cwd=tmp_path)
-        assert len(server.seen("GET", "/packages/daily/202400065")) == 2, second.stderr
-        assert [row[1:3] for row in _rows(database_url, queued)] == [("pending", 2), ("pending", 2)]
-        assert all(row[3].startswith("download failed") for row in _rows(database_url, queued))
-        third = run_cli("crawl", "ted_packages", "--issue", "202400066", env=env, cwd=tmp_path)
-        assert len(server.seen("GET", "/packages/daily/202400065")) == 3, third.stderr
-    assert "new 1" in third.stdout and "failed 1" in third.stdout
-    ((document, status, attempts, error),) = _rows(database_url, queued)
-    assert document.endswith("bad2.xml") and (status, attempts) == ("pending", 3) and "not well-formed" in error
-    assert len(_rows(database_url, "SELECT id FROM notice")) == 2

@@ -1,9 +1,12 @@
 """Nothing lost at the end of a crawl: a batch whose commit fails is queued and fails the run; a retried document
-that is no longer there counts as a failed attempt, so it is given up in time and stops holding the watermark."""
+that is no longer there counts as a failed attempt, so it is given up in time and stops holding the watermark; the
+queued members of one package or archive are retried from one download or reading, each resolved or failed."""
 
 from __future__ import annotations
 
+import io
 import sqlite3
+import tarfile
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,9 +23,10 @@ from crawler.extensions import JobRunRecorder
 from crawler.items import NoticeItem, NoticeRow
 from crawler.pipelines import StoragePipeline
 from crawler.spiders.files import Files
+from storage.repository import FailedDocument
 from tests.dbutil import job_runs, rows
 from tests.factories import make_record
-from tests.replay import run_cli
+from tests.replay import Reply, replay_server, run_cli, sequence
 from tests.shared import shared
 
 
@@ -87,3 +91,62 @@ def test_an_archive_member_gone_on_retry_is_a_failed_attempt_and_given_up(tmp_pa
         ("gave_up", 2, "not found on retry")
     ]
     assert job_runs(database_url, "crawl:files")[-1][1]["failed"] == 1
+
+
+def _package(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        for name, data in members.items():
+            info = tarfile.TarInfo(f"20240402_065/{name}")
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+@pytest.mark.slow
+def test_queued_members_of_a_package_are_retried_from_one_download(tmp_path: Path, database_url: str) -> None:
+    good, fixed = (
+        shared("notices", "eforms-real", name).read_bytes()
+        for name in ("2024-OJS044-00127505.xml", "2024-OJS065-00191536.xml")
+    )
+    first_package = _package({"good.xml": good, "bad1.xml": b"<unclosed", "bad2.xml": b"<also unclosed"})
+    later_package = _package({"good.xml": good, "bad1.xml": fixed, "bad2.xml": b"<also unclosed"})
+    with replay_server() as server:
+        server.route("GET", "/packages/daily/202400065",
+                     sequence(Reply(200, first_package), Reply(404, b"gone"), Reply(200, later_package)))  # fmt: skip
+        server.route("GET", "/packages/daily/202400066", Reply(200, _package({})))
+        env = {"KANSENRADAR_DATABASE_URL": database_url, "KANSENRADAR_CRAWL_DELAY": "0",
+               "KANSENRADAR_TED_PACKAGES_URL": f"{server.base}/packages",
+               "KANSENRADAR_RETRY_QUEUE_BACKOFF": "0"}  # fmt: skip
+        first = run_cli("crawl", "ted_packages", "--issue", "202400065", env=env, cwd=tmp_path)
+        assert "new 1" in first.stdout and "failed 2" in first.stdout
+        queued = "SELECT document, status, attempts, last_error FROM crawl_failure ORDER BY document"
+        # The package cannot be fetched on retry: both of its queued members fail that attempt.
+        second = run_cli("crawl", "ted_packages", "--issue", "202400066", env=env, cwd=tmp_path)
+        assert len(server.seen("GET", "/packages/daily/202400065")) == 2, second.stderr
+        assert [row[1:3] for row in rows(database_url, queued)] == [("pending", 2), ("pending", 2)]
+        assert all(row[3].startswith("download failed") for row in rows(database_url, queued))
+        third = run_cli("crawl", "ted_packages", "--issue", "202400066", env=env, cwd=tmp_path)
+        assert len(server.seen("GET", "/packages/daily/202400065")) == 3, third.stderr
+    assert "new 1" in third.stdout and "failed 1" in third.stdout
+    ((document, status, attempts, error),) = rows(database_url, queued)
+    assert document.endswith("bad2.xml") and (status, attempts) == ("pending", 3) and "not well-formed" in error
+    assert len(rows(database_url, "SELECT id FROM notice")) == 2
+
+
+def test_an_archive_queued_whole_and_a_member_of_it_are_both_retried(tmp_path: Path, database_url: str) -> None:
+    archive = tmp_path / "a.zip"
+    good = shared("notices", "eforms-real", "583624-2023.xml").read_bytes()
+    _zip(archive, {"m1.xml": good, "m2.xml": good})
+    scrapy_crawler = get_crawler(Files, {"KANSENRADAR_DATABASE_URL": database_url})
+    spider = Files.from_crawler(scrapy_crawler, paths=str(tmp_path))
+    member = f"{archive}/m1.xml"
+    whole, one = (FailedDocument(str(archive), str(archive), "unreadable"),
+                  FailedDocument(f"{archive}#{member}", member, "not well-formed XML"))  # fmt: skip
+    spider.retrying = {whole.key, one.key}
+    items = list(spider.retries([whole, one]))
+    # Every member for the archive's own entry, and the queued member for its entry: both are resolved.
+    assert sorted((item.document, item.key) for item in items) == sorted(
+        [(member, whole.key), (f"{archive}/m2.xml", whole.key), (member, one.key)]
+    )
+    assert set(spider.resolved) == {whole.key, one.key}

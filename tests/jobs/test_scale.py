@@ -47,7 +47,7 @@ def _notice(n: int, **overrides: object) -> object:
 
 def _store(engine: Engine, records: list[object]) -> None:
     with session_scope(engine) as session:
-        results = repository.store_notices(session=session, items=[(r, None) for r in records])  # type: ignore[misc]
+        results = repository.store_notices(session=session, items=[(r, None) for r in records])
     assert all(s.outcome is not None for s in results)
 
 
@@ -167,7 +167,7 @@ def test_a_batch_with_one_broken_notice_stores_the_rest(database_url: str) -> No
     _trigger(database_url)
     records = [_notice(n) for n in range(6)] + [_notice(6, title="REFUSE me")] + [_notice(n) for n in range(7, 10)]
     with session_scope(engine) as session:
-        results = repository.store_notices(session=session, items=[(r, None) for r in records])  # type: ignore[misc]
+        results = repository.store_notices(session=session, items=[(r, None) for r in records])
     engine.dispose()
     assert [r.outcome is None for r in results] == [False] * 6 + [True] + [False] * 3
     assert "refused" in (results[6].error or "")

@@ -185,3 +185,24 @@ def test_a_text_repeated_in_lots_is_read_once_and_found_in_each(monkeypatch: pyt
     assert {(f.label, f.lot_id) for f in findings if f.field == "lot.performance_terms"} >= {
         ("social_return", f"LOT-{n}") for n in range(1, 4)
     }
+
+
+def test_the_pre_filters_answer_as_their_definitions_on_the_labelled_corpus() -> None:
+    from pathlib import Path
+
+    from jobs.clause_corpus import load_corpus
+    from matcher.nlp import compiled
+
+    folder = Path(__file__).resolve().parents[1] / "data" / "clauses"
+    texts = [(s.text, s.lang) for s in load_corpus(folder, shared=None) if s.lang in ("nl", "en", "de", "fr")]
+    texts += [(text, lang) for text, lang in (("", "nl"), ("SROI", "nl"), ("x" * 50, "en"))]
+    assert len(texts) > 1000
+    for text, lang in texts:
+        c = compiled(lang)
+        lowered = text.lower()
+        # The definitions: a rule can match only if each required token's literals include one in the text; the
+        # model reads only texts with one of its screening stems.
+        may_match = c.hints is None or any(all(any(o in lowered for o in options) for options in pattern)
+                                           for pattern in c.hints)  # fmt: skip
+        assert c.may_match(text) == may_match, text
+        assert c.may_concern(text) == any(stem in lowered for stem in c.screen), text
