@@ -93,6 +93,30 @@ def test_incremental_matching_keeps_what_a_full_run_keeps(database_url: str, mon
     engine.dispose()
 
 
+def test_incremental_matching_after_feedback_equals_a_full_run(database_url: str, monkeypatch: pytest.MonkeyPatch,
+                                                               ) -> None:  # fmt: skip
+    monkeypatch.setattr(jobs.match_store, "MAX_STORED", 12)
+    engine = get_engine(database_url)
+    upgrade(engine)
+    _store(engine, [_notice(n) for n in range(200)])
+    _companies(engine)
+    assert match_companies(engine=engine, as_of=AS_OF).mode == "full"
+    listed = [r for r in _snapshot(database_url) if r[0] == "c1"]
+    turned_down, liked = listed[0][1], listed[-1][1]
+    with session_scope(engine) as session:
+        for notice_id, relevant in ((turned_down, False), (liked, True)):
+            pk = repository.find_notice(session=session, notice_id=notice_id).id
+            repository.set_feedback(session=session, company_id="c1", notice_pk=pk, lot_id=None, relevant=relevant)
+    second = match_companies(engine=engine, as_of=AS_OF)
+    assert second.mode == "incremental"
+    incremental = _snapshot(database_url)
+    kept = {r[1] for r in incremental if r[0] == "c1"}
+    assert turned_down not in kept and liked in kept  # a notice turned down never comes back for that company
+    assert match_companies(engine=engine, as_of=AS_OF, full=True).mode == "full"
+    assert incremental == _snapshot(database_url)
+    engine.dispose()
+
+
 def test_the_text_model_is_kept_and_refitted_when_the_corpus_grows(database_url: str) -> None:
     engine = get_engine(database_url)
     upgrade(engine)
