@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from pathlib import Path
 
 import pytest
 
@@ -52,3 +53,13 @@ def test_the_shipped_model_reads_everyday_dutch_and_says_why() -> None:
     assert set(best.words) & {"kantoren", "schoon", "ramen", "trappenhuizen"}
     # A company offers work: supplies (cleaning products, division 39) are never suggested.
     assert all(not s.code.startswith("39") for s in suggest(model, "Schoonmaakmiddelen en poetsdoeken"))
+
+
+@pytest.mark.slow
+def test_the_shipped_model_is_what_its_build_writes(tmp_path: Path) -> None:
+    # `make model` (python -m jobs.models) from the shipped labels and trade words: the committed file, byte for byte.
+    from jobs.models import SHIPPED_CPV, main
+
+    assert main([str(tmp_path / "cpv.json.gz")]) == 0
+    shipped = Path(__file__).resolve().parents[2] / "matcher" / SHIPPED_CPV
+    assert (tmp_path / "cpv.json.gz").read_bytes() == shipped.read_bytes()
