@@ -23,7 +23,18 @@ from jobs import match_store
 from jobs.analyse import findings_by_notice, labels_by_lot
 from jobs.companies import UnknownCompanyError
 from jobs.match_store import Best, rebase, stored_scores, write
-from jobs.models import CHUNK, corpus_size, cpv_model, inferred, predicted, stream_notices, text_model
+from jobs.models import (
+    CHUNK,
+    WEIGHTS_STATE,
+    corpus_size,
+    cpv_model,
+    inferred,
+    predicted,
+    stored_weights,
+    stream_notices,
+    text_model,
+    weights_payload,
+)
 from matcher.cpv_model import CpvModel
 from matcher.feedback import Marks, learn_weights
 from matcher.reasons import candidates
@@ -236,7 +247,11 @@ def match_companies(
     weights = learn_weights([parts for parts, _yes in said], [yes for _parts, yes in said], WEIGHTS)
     refitted = text_refitted or cpv_refitted
     models = _Models(text, cpv, weights, _marks(engine, text, cpv, pairs))
-    last = None if (full or refitted or weights) else _since_last(engine)
+    # New part weights move every score: then every company is scored again. The same weights (no new marks
+    # since) leave the stored matches as valid as the models do.
+    weighed = weights_payload(weights)
+    reweighed = weighed != stored_weights(engine)
+    last = None if (full or refitted or reweighed) else _since_last(engine)
     incremental = last is not None or since is not None
     base = _open_notices(as_of, since=since, include_closed=include_closed, undated_days=undated_days)
     changed_pks: list[int] = []
@@ -274,6 +289,10 @@ def match_companies(
         repository.finish_job_run(session=session, run=run, status="success",
                                   counts={"companies": len(profiles), "notices_scored": scored, "written": written},
                                   watermark=started.isoformat())  # fmt: skip
+        if reweighed and name == "match":
+            # Kept with the run that scored every company with them: a run that failed before leaves the old ones.
+            repository.save_model_state(session=session, name=WEIGHTS_STATE, version=WEIGHTS_STATE,
+                                        corpus_size=len(said), payload=weighed)  # fmt: skip
     mode = "incremental" if incremental and len(renew) < len(profiles) else "full"
     logger.info("Matched %d companies (%s): %d notices scored, %d matches written", len(profiles), mode, scored,
                 written)  # fmt: skip

@@ -9,6 +9,7 @@ deterministic: the same notices give the same models.
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -44,6 +45,7 @@ logger = logging.getLogger(__name__)
 M = TypeVar("M")
 CPV_MODEL = "cpv"
 TEXT_MODEL = "text"
+WEIGHTS_STATE = "weights"  # the part weights learned from feedback, kept with the run that last scored everyone
 CHUNK = 2000  # notices read (and scored) at once
 FIT_SAMPLE = 20_000  # notices learned from at most, spread over the corpus: weights settle long before that
 REFIT_SHARE = 0.10  # fit again when the corpus has grown or shrunk by this share since
@@ -166,6 +168,18 @@ def cpv_model(engine: Engine, *, refit: bool = False, size: int | None = None) -
     if size < MIN_CORPUS:
         return shipped_cpv_model(), False
     return _kept(engine, CPV_MODEL, CPV_MODEL_VERSION, refit, size, cpv_from_state, train, cpv_to_state)
+
+
+def weights_payload(weights: dict[str, float] | None) -> bytes:
+    """Return part weights as stored (``null``: the hand-set ones), the same bytes for the same weights."""
+    return json.dumps(weights, sort_keys=True).encode()
+
+
+def stored_weights(engine: Engine) -> bytes | None:
+    """Return the part weights the last full run over every company scored with, as ``weights_payload`` made them."""
+    with session_scope(engine) as session:
+        stored = repository.load_model_state(session=session, name=WEIGHTS_STATE)
+        return stored.payload if stored is not None else None
 
 
 def main(argv: Sequence[str]) -> int:

@@ -96,7 +96,9 @@ def feedback_pairs(*, session: Session, company_ids: Sequence[str] | None = None
 
 def feedback_parts(*, session: Session) -> list[tuple[dict[str, float], bool]]:
     """Return ``(parts, relevant)`` of every feedback row that kept the parts of the match it was about."""
-    statement = select(Feedback.parts, Feedback.relevant).where(col(Feedback.parts).is_not(None))
+    # In a fixed order: the weights learned from them must come out the same from the same marks.
+    statement = (select(Feedback.parts, Feedback.relevant).where(col(Feedback.parts).is_not(None))
+                 .order_by(col(Feedback.id)))  # fmt: skip
     return [(dict(parts), bool(relevant)) for parts, relevant in session.exec(statement) if parts]
 
 

@@ -3,6 +3,7 @@ notices, and incremental matching that keeps exactly what a full run keeps. SQLi
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from collections import Counter
@@ -114,6 +115,43 @@ def test_incremental_matching_after_feedback_equals_a_full_run(database_url: str
     assert turned_down not in kept and liked in kept  # a notice turned down never comes back for that company
     assert match_companies(engine=engine, as_of=AS_OF, full=True).mode == "full"
     assert incremental == _snapshot(database_url)
+    engine.dispose()
+
+
+def test_learned_weights_rescore_everyone_only_when_they_change(database_url: str, monkeypatch: pytest.MonkeyPatch,
+                                                                ) -> None:  # fmt: skip
+    monkeypatch.setattr(jobs.match_store, "MAX_STORED", 12)
+    engine = get_engine(database_url)
+    upgrade(engine)
+    _store(engine, [_notice(n) for n in range(200)])
+    _companies(engine)
+    match_companies(engine=engine, as_of=AS_OF)
+    shown = rows(
+        database_url, "SELECT m.company_id, n.notice_id, m.parts FROM match m JOIN notice n ON n.id = m.notice_pk"
+    )
+    with session_scope(engine) as session:
+        # Enough marks, with both answers, for the part weights to be learned: the companies liked the matches
+        # whose notices ask for a social clause, and not the others.
+        for company, notice_id, parts in shown:
+            clauses = (json.loads(parts) if isinstance(parts, str) else parts)["clauses"]
+            pk = repository.find_notice(session=session, notice_id=notice_id).id
+            repository.set_feedback(session=session, company_id=company, notice_pk=pk, lot_id=None,
+                                    relevant=clauses > 0)  # fmt: skip
+    learned = match_companies(engine=engine, as_of=AS_OF)
+    assert learned.mode == "full"
+    assert bytes(scalar(database_url, "SELECT payload FROM model_state WHERE name = 'weights'")) != b"null"
+    _store(engine, [_notice(n) for n in range(200, 205)])
+    again = match_companies(engine=engine, as_of=AS_OF)  # the same marks, the same weights: only what is new
+    assert again.mode == "incremental" and again.notices_scored == 5
+    incremental = _snapshot(database_url)
+    assert match_companies(engine=engine, as_of=AS_OF, full=True).mode == "full"
+    assert incremental == _snapshot(database_url)
+    company, notice_id, parts = shown[0]
+    with session_scope(engine) as session:
+        pk = repository.find_notice(session=session, notice_id=notice_id).id
+        was = (json.loads(parts) if isinstance(parts, str) else parts)["clauses"] > 0
+        repository.set_feedback(session=session, company_id=company, notice_pk=pk, lot_id=None, relevant=not was)
+    assert match_companies(engine=engine, as_of=AS_OF).mode == "full"  # a changed mark, new weights: everyone again
     engine.dispose()
 
 
