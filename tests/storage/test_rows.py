@@ -7,6 +7,7 @@ from pathlib import Path
 
 from crawler.parsers import parse_document
 from storage.rows import NoticeRow, record_hash
+from storage.types import EncodedJSON
 from tests.factories import make_record
 
 DEMO = Path(__file__).resolve().parents[2] / "jobs" / "demo_data" / "notices"
@@ -23,6 +24,8 @@ def test_a_row_gives_back_the_record_it_was_made_from() -> None:
         assert (row.source, row.notice_id, row.version) == (record.source, record.notice_id, record.version)
         assert row.publication_date == record.publication_date
         assert row.content_hash == "f" * 64
+        # Still marked as encoded after the trip from a worker: storage writes it as it is, not encoded twice.
+        assert isinstance(row.columns["record"], EncodedJSON)
 
 
 def test_without_a_document_hash_the_row_hashes_the_record() -> None:
