@@ -25,15 +25,15 @@ from jobs.companies import UnknownCompanyError
 from jobs.match_store import Best, rebase, stored_scores, write
 from jobs.models import (
     CHUNK,
-    WEIGHTS_STATE,
     corpus_size,
     cpv_model,
     inferred,
+    keep_fingerprint,
     predicted,
-    stored_weights,
+    scoring_fingerprint,
+    stored_fingerprint,
     stream_notices,
     text_model,
-    weights_payload,
 )
 from matcher.cpv_model import CpvModel
 from matcher.feedback import Marks, learn_weights
@@ -227,8 +227,9 @@ def match_companies(
     """Score notices for companies and store each company's best matches; return what was done.
 
     ``full`` scores every company against every open current notice; otherwise only what changed since the last
-    run (all of it the first time, or when a model was fitted again). ``since`` limits the notices scored to those
-    published since that date, adding to the stored matches. ``refit`` fits the text and CPV models again.
+    run (all of it the first time, or when models or part weights changed). ``since`` limits the notices scored for
+    companies whose lists stand to those published since that date, adding to their stored matches; a company that
+    is new, changed or gave feedback is scored against every open notice. ``refit`` fits the models again.
     """
     started = utcnow()
     full = full or include_closed  # closed notices are never kept by incremental runs
@@ -247,11 +248,15 @@ def match_companies(
     weights = learn_weights([parts for parts, _yes in said], [yes for _parts, yes in said], WEIGHTS)
     refitted = text_refitted or cpv_refitted
     models = _Models(text, cpv, weights, _marks(engine, text, cpv, pairs))
-    # New part weights move every score: then every company is scored again. The same weights (no new marks
-    # since) leave the stored matches as valid as the models do.
-    weighed = weights_payload(weights)
-    reweighed = weighed != stored_weights(engine)
-    last = None if (full or refitted or reweighed) else _since_last(engine)
+    # New models or part weights (new marks, a model fitted again, even by a run for one company) move every score:
+    # then every company is scored again. The stored fingerprint is forgotten before anything is written under
+    # another one, so that a run that stops half-way leaves the next one to score everyone.
+    fingerprint = scoring_fingerprint(engine, weights)
+    rescore = fingerprint != stored_fingerprint(engine)
+    if rescore:
+        with session_scope(engine) as session:
+            keep_fingerprint(session, None)
+    last = None if (full or refitted or rescore) else _since_last(engine)
     incremental = last is not None or since is not None
     base = _open_notices(as_of, since=since, include_closed=include_closed, undated_days=undated_days)
     changed_pks: list[int] = []
@@ -276,7 +281,11 @@ def match_companies(
         repository.delete_superseded_matches(session=session)
         if not include_closed:
             repository.delete_closed_matches(session=session, as_of=as_of)
-    scored = _score(engine, profiles, renew, base, models, as_of, include_closed, best)
+    # A company scored anew gets its whole list anew, from every open notice: with --since, only the others keep
+    # theirs and add the period's notices (its list would otherwise shrink to the period).
+    everything = base if since is None else _open_notices(as_of, since=None, include_closed=include_closed,
+                                                           undated_days=undated_days)  # fmt: skip
+    scored = _score(engine, profiles, renew, everything, models, as_of, include_closed, best)
     renewed = set(renew)
     others = [i for i in range(len(profiles)) if i not in renewed]
     if incremental and others and changed_pks:
@@ -289,10 +298,8 @@ def match_companies(
         repository.finish_job_run(session=session, run=run, status="success",
                                   counts={"companies": len(profiles), "notices_scored": scored, "written": written},
                                   watermark=started.isoformat())  # fmt: skip
-        if reweighed and name == "match":
-            # Kept with the run that scored every company with them: a run that failed before leaves the old ones.
-            repository.save_model_state(session=session, name=WEIGHTS_STATE, version=WEIGHTS_STATE,
-                                        corpus_size=len(said), payload=weighed)  # fmt: skip
+        if name == "match":
+            keep_fingerprint(session, fingerprint)  # every company's list is now scored under it
     mode = "incremental" if incremental and len(renew) < len(profiles) else "full"
     logger.info("Matched %d companies (%s): %d notices scored, %d matches written", len(profiles), mode, scored,
                 written)  # fmt: skip

@@ -9,17 +9,18 @@ deterministic: the same notices give the same models.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import logging
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from importlib import resources
+from importlib import metadata, resources
 from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from matcher.cpv_model import (
     CPV_MODEL_VERSION,
@@ -32,6 +33,7 @@ from matcher.cpv_model import (
 )
 from matcher.cpv_model import from_state as cpv_from_state
 from matcher.cpv_model import to_state as cpv_to_state
+from matcher.scoring import WEIGHTS
 from matcher.tenders import notice_text
 from matcher.text import TEXT_MODEL_VERSION, TextModel, fit_text_model
 from matcher.text import from_state as text_from_state
@@ -45,7 +47,7 @@ logger = logging.getLogger(__name__)
 M = TypeVar("M")
 CPV_MODEL = "cpv"
 TEXT_MODEL = "text"
-WEIGHTS_STATE = "weights"  # the part weights learned from feedback, kept with the run that last scored everyone
+SCORED_WITH = "scored_with"  # what the stored matches were scored under: models, weights, version
 CHUNK = 2000  # notices read (and scored) at once
 FIT_SAMPLE = 20_000  # notices learned from at most, spread over the corpus: weights settle long before that
 REFIT_SHARE = 0.10  # fit again when the corpus has grown or shrunk by this share since
@@ -170,16 +172,46 @@ def cpv_model(engine: Engine, *, refit: bool = False, size: int | None = None) -
     return _kept(engine, CPV_MODEL, CPV_MODEL_VERSION, refit, size, cpv_from_state, train, cpv_to_state)
 
 
-def weights_payload(weights: dict[str, float] | None) -> bytes:
-    """Return part weights as stored (``null``: the hand-set ones), the same bytes for the same weights."""
-    return json.dumps(weights, sort_keys=True).encode()
-
-
-def stored_weights(engine: Engine) -> bytes | None:
-    """Return the part weights the last full run over every company scored with, as ``weights_payload`` made them."""
+def scoring_fingerprint(engine: Engine, weights: dict[str, float] | None) -> bytes:
+    """Return what every score depends on besides notices and companies: the models (stored ones by version and
+    fitting time, the shipped CPV model by its digest), the part weights (learned and hand-set) and this version of
+    Kansenradar. Matches scored under another fingerprint are not comparable with new ones."""
     with session_scope(engine) as session:
-        stored = repository.load_model_state(session=session, name=WEIGHTS_STATE)
+        models = {}
+        for name in (TEXT_MODEL, CPV_MODEL):
+            state = repository.load_model_state(session=session, name=name)
+            models[name] = [state.version, state.fitted_at.isoformat()] if state is not None else None
+    return json.dumps({"models": models, "shipped_cpv": _shipped_digest(), "learned": weights, "hand": WEIGHTS,
+                       "version": _version()}, sort_keys=True).encode()  # fmt: skip
+
+
+def stored_fingerprint(engine: Engine) -> bytes | None:
+    """Return the fingerprint the stored matches were all scored under, or ``None`` when they may be mixed."""
+    with session_scope(engine) as session:
+        stored = repository.load_model_state(session=session, name=SCORED_WITH)
         return stored.payload if stored is not None else None
+
+
+def keep_fingerprint(session: Session, fingerprint: bytes | None) -> None:
+    """Record the fingerprint every company's matches were scored under (``None``: forget it, they are mixed)."""
+    if fingerprint is None:
+        repository.delete_model_state(session=session, name=SCORED_WITH)
+    else:
+        repository.save_model_state(session=session, name=SCORED_WITH, version=SCORED_WITH, corpus_size=0,
+                                    payload=fingerprint)  # fmt: skip
+
+
+@functools.cache
+def _shipped_digest() -> str:
+    return hashlib.sha256((resources.files("matcher") / SHIPPED_CPV).read_bytes()).hexdigest()[:16]
+
+
+@functools.cache
+def _version() -> str:
+    try:
+        return metadata.version("kansenradar")
+    except metadata.PackageNotFoundError:  # run from a source tree without installing
+        return "source"
 
 
 def main(argv: Sequence[str]) -> int:

@@ -68,7 +68,9 @@ class Files(TenderSpider):
                     yield from self.notice_items(ParseError(entry.document, "no such file any more"),
                                                  document=entry.document, key=entry.key)  # fmt: skip
                 continue
-            by_member = {entry.key.partition("#")[2]: entry for entry in queued}
+            # An archive that could not be opened was queued under its own name as the member: it stands for all.
+            by_member = {("" if member == archive else member): entry
+                         for entry in queued for member in [entry.key.partition("#")[2]]}  # fmt: skip
             for name, body in iter_path(path):
                 for entry in filter(None, (by_member.get(name), by_member.get(""))):
                     yield from self.notice_items(body, document=name, key=entry.key)

@@ -54,7 +54,7 @@ from storage.repository.matches import (
     replaced_notices,
     write_matches,
 )
-from storage.repository.models_state import load_model_state, save_model_state
+from storage.repository.models_state import delete_model_state, load_model_state, save_model_state
 from storage.repository.notices import (
     Outcome,
     get_notice,
@@ -95,6 +95,7 @@ __all__ = [
     "delete_company_matches",
     "delete_matches",
     "delete_matches_of_notices",
+    "delete_model_state",
     "delete_superseded_matches",
     "deliveries",
     "due_failures",

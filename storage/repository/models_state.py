@@ -19,3 +19,11 @@ def save_model_state(*, session: Session, name: str, version: str, corpus_size: 
     state.version, state.corpus_size, state.payload, state.fitted_at = version, corpus_size, payload, utcnow()
     session.add(state)
     session.flush()
+
+
+def delete_model_state(*, session: Session, name: str) -> None:
+    """Forget a stored model (nothing happens when there is none)."""
+    state = session.get(ModelState, name)
+    if state is not None:
+        session.delete(state)
+        session.flush()

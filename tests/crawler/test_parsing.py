@@ -187,3 +187,16 @@ def test_folders_are_listed_in_path_order(tmp_path: Path) -> None:
     expected = sorted(p for p in tmp_path.rglob("*") if p.is_file() and p.suffix in (".xml", ".json", ".zip"))
     assert list(files_in(tmp_path)) == expected
     assert list(files_in(tmp_path / "b.xml")) == [tmp_path / "b.xml"]
+
+
+def test_ted_child_paths_are_searched_as_lxml_does() -> None:
+    from lxml import etree
+
+    from crawler.parsers.tedxml import _all, _find
+
+    root = etree.fromstring(b"<R xmlns='urn:t'><A/><A><B>1</B><B>2</B></A><C/><A><B>3</B></A></R>")
+    # The first A has no B: the search goes on to the next parents, as find() and findall() do.
+    assert _find(root, "{*}A/{*}B") is root.find("{*}A/{*}B")
+    assert _all(root, "{*}A/{*}B") == root.findall("{*}A/{*}B")
+    assert [b.text for b in _all(root, "{*}A/{*}B")] == ["1", "2", "3"]
+    assert _find(root, "{*}C/{*}B") is None and _find(None, "{*}A") is None and _all(root, "{*}Z") == []

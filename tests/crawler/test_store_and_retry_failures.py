@@ -150,3 +150,8 @@ def test_an_archive_queued_whole_and_a_member_of_it_are_both_retried(tmp_path: P
         [(member, whole.key), (f"{archive}/m2.xml", whole.key), (member, one.key)]
     )
     assert set(spider.resolved) == {whole.key, one.key}
+    # An archive that could not be opened is queued with itself as the member: once readable, all of it counts.
+    unreadable = FailedDocument(f"{archive}#{archive}", str(archive), "not a readable archive")
+    spider.retrying = {unreadable.key}
+    assert sorted(item.document for item in spider.retries([unreadable])) == [member, f"{archive}/m2.xml"]
+    assert unreadable.key in spider.resolved

@@ -139,7 +139,8 @@ def test_learned_weights_rescore_everyone_only_when_they_change(database_url: st
                                     relevant=clauses > 0)  # fmt: skip
     learned = match_companies(engine=engine, as_of=AS_OF)
     assert learned.mode == "full"
-    assert bytes(scalar(database_url, "SELECT payload FROM model_state WHERE name = 'weights'")) != b"null"
+    fingerprint = json.loads(bytes(scalar(database_url, "SELECT payload FROM model_state WHERE name = 'scored_with'")))
+    assert fingerprint["learned"] is not None
     _store(engine, [_notice(n) for n in range(200, 205)])
     again = match_companies(engine=engine, as_of=AS_OF)  # the same marks, the same weights: only what is new
     assert again.mode == "incremental" and again.notices_scored == 5
@@ -152,6 +153,34 @@ def test_learned_weights_rescore_everyone_only_when_they_change(database_url: st
         was = (json.loads(parts) if isinstance(parts, str) else parts)["clauses"] > 0
         repository.set_feedback(session=session, company_id=company, notice_pk=pk, lot_id=None, relevant=not was)
     assert match_companies(engine=engine, as_of=AS_OF).mode == "full"  # a changed mark, new weights: everyone again
+    engine.dispose()
+
+
+def test_a_model_fitted_again_for_one_company_has_everyone_scored_again(database_url: str) -> None:
+    engine = get_engine(database_url)
+    upgrade(engine)
+    _store(engine, [_notice(n) for n in range(100)])
+    _companies(engine, 3)
+    assert match_companies(engine=engine, as_of=AS_OF).mode == "full"
+    _store(engine, [_notice(n) for n in range(100, 120)])  # 20 %: the next run fits the text model again
+    assert match_companies(engine=engine, as_of=AS_OF, company_id="c1").refitted
+    # c0 and c2 were scored with the old model: an incremental run would mix their lists with new scores.
+    assert match_companies(engine=engine, as_of=AS_OF).mode == "full"
+    assert match_companies(engine=engine, as_of=AS_OF).mode == "incremental"
+    engine.dispose()
+
+
+def test_a_run_since_a_date_keeps_older_open_notices_in_the_lists(database_url: str) -> None:
+    engine = get_engine(database_url)
+    upgrade(engine)
+    _store(engine, [_notice(n) for n in range(120)])
+    _companies(engine, 4)
+    match_companies(engine=engine, as_of=AS_OF)
+    _companies(engine, 4, changed="c2")  # c2 is scored anew: against every open notice, not only the period's
+    match_companies(engine=engine, as_of=AS_OF, since=(AS_OF - timedelta(days=3)).date())
+    after_since = _snapshot(database_url)
+    assert match_companies(engine=engine, as_of=AS_OF, full=True).mode == "full"
+    assert after_since == _snapshot(database_url)
     engine.dispose()
 
 
