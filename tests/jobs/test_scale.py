@@ -94,20 +94,33 @@ def test_incremental_matching_keeps_what_a_full_run_keeps(database_url: str, mon
     engine.dispose()
 
 
-def test_incremental_matching_after_feedback_equals_a_full_run(database_url: str, monkeypatch: pytest.MonkeyPatch,
-                                                               ) -> None:  # fmt: skip
-    monkeypatch.setattr(jobs.match_store, "MAX_STORED", 12)
+def _matched(database_url: str, monkeypatch: pytest.MonkeyPatch | None = None, *, notices: int = 200,
+             companies: int = 8) -> Engine:  # fmt: skip
+    """Return an engine on notices and companies after a first (full) match (12 stored per company, given the
+    monkeypatch)."""
+    if monkeypatch is not None:
+        monkeypatch.setattr(jobs.match_store, "MAX_STORED", 12)
     engine = get_engine(database_url)
     upgrade(engine)
-    _store(engine, [_notice(n) for n in range(200)])
-    _companies(engine)
+    _store(engine, [_notice(n) for n in range(notices)])
+    _companies(engine, companies)
     assert match_companies(engine=engine, as_of=AS_OF).mode == "full"
+    return engine
+
+
+def _mark(engine: Engine, marks: list[tuple[str, str, bool]]) -> None:
+    with session_scope(engine) as session:
+        for company, notice_id, relevant in marks:
+            pk = repository.find_notice(session=session, notice_id=notice_id).id
+            repository.set_feedback(session=session, company_id=company, notice_pk=pk, lot_id=None, relevant=relevant)
+
+
+def test_incremental_matching_after_feedback_equals_a_full_run(database_url: str, monkeypatch: pytest.MonkeyPatch,
+                                                               ) -> None:  # fmt: skip
+    engine = _matched(database_url, monkeypatch)
     listed = [r for r in _snapshot(database_url) if r[0] == "c1"]
     turned_down, liked = listed[0][1], listed[-1][1]
-    with session_scope(engine) as session:
-        for notice_id, relevant in ((turned_down, False), (liked, True)):
-            pk = repository.find_notice(session=session, notice_id=notice_id).id
-            repository.set_feedback(session=session, company_id="c1", notice_pk=pk, lot_id=None, relevant=relevant)
+    _mark(engine, [("c1", turned_down, False), ("c1", liked, True)])
     second = match_companies(engine=engine, as_of=AS_OF)
     assert second.mode == "incremental"
     incremental = _snapshot(database_url)
@@ -120,23 +133,17 @@ def test_incremental_matching_after_feedback_equals_a_full_run(database_url: str
 
 def test_learned_weights_rescore_everyone_only_when_they_change(database_url: str, monkeypatch: pytest.MonkeyPatch,
                                                                 ) -> None:  # fmt: skip
-    monkeypatch.setattr(jobs.match_store, "MAX_STORED", 12)
-    engine = get_engine(database_url)
-    upgrade(engine)
-    _store(engine, [_notice(n) for n in range(200)])
-    _companies(engine)
-    match_companies(engine=engine, as_of=AS_OF)
+    engine = _matched(database_url, monkeypatch)
     shown = rows(
         database_url, "SELECT m.company_id, n.notice_id, m.parts FROM match m JOIN notice n ON n.id = m.notice_pk"
     )
-    with session_scope(engine) as session:
-        # Enough marks, with both answers, for the part weights to be learned: the companies liked the matches
-        # whose notices ask for a social clause, and not the others.
-        for company, notice_id, parts in shown:
-            clauses = (json.loads(parts) if isinstance(parts, str) else parts)["clauses"]
-            pk = repository.find_notice(session=session, notice_id=notice_id).id
-            repository.set_feedback(session=session, company_id=company, notice_pk=pk, lot_id=None,
-                                    relevant=clauses > 0)  # fmt: skip
+
+    def social(parts: object) -> bool:
+        return (json.loads(parts) if isinstance(parts, str) else parts)["clauses"] > 0  # type: ignore[index,arg-type]
+
+    # Enough marks, with both answers, for the part weights to be learned: the companies liked the matches whose
+    # notices ask for a social clause, and not the others.
+    _mark(engine, [(company, notice_id, social(parts)) for company, notice_id, parts in shown])
     learned = match_companies(engine=engine, as_of=AS_OF)
     assert learned.mode == "full"
     fingerprint = json.loads(bytes(scalar(database_url, "SELECT payload FROM model_state WHERE name = 'scored_with'")))
@@ -148,20 +155,13 @@ def test_learned_weights_rescore_everyone_only_when_they_change(database_url: st
     assert match_companies(engine=engine, as_of=AS_OF, full=True).mode == "full"
     assert incremental == _snapshot(database_url)
     company, notice_id, parts = shown[0]
-    with session_scope(engine) as session:
-        pk = repository.find_notice(session=session, notice_id=notice_id).id
-        was = (json.loads(parts) if isinstance(parts, str) else parts)["clauses"] > 0
-        repository.set_feedback(session=session, company_id=company, notice_pk=pk, lot_id=None, relevant=not was)
+    _mark(engine, [(company, notice_id, not social(parts))])
     assert match_companies(engine=engine, as_of=AS_OF).mode == "full"  # a changed mark, new weights: everyone again
     engine.dispose()
 
 
 def test_a_model_fitted_again_for_one_company_has_everyone_scored_again(database_url: str) -> None:
-    engine = get_engine(database_url)
-    upgrade(engine)
-    _store(engine, [_notice(n) for n in range(100)])
-    _companies(engine, 3)
-    assert match_companies(engine=engine, as_of=AS_OF).mode == "full"
+    engine = _matched(database_url, notices=100, companies=3)
     _store(engine, [_notice(n) for n in range(100, 120)])  # 20 %: the next run fits the text model again
     assert match_companies(engine=engine, as_of=AS_OF, company_id="c1").refitted
     # c0 and c2 were scored with the old model: an incremental run would mix their lists with new scores.
@@ -171,11 +171,7 @@ def test_a_model_fitted_again_for_one_company_has_everyone_scored_again(database
 
 
 def test_a_run_since_a_date_keeps_older_open_notices_in_the_lists(database_url: str) -> None:
-    engine = get_engine(database_url)
-    upgrade(engine)
-    _store(engine, [_notice(n) for n in range(120)])
-    _companies(engine, 4)
-    match_companies(engine=engine, as_of=AS_OF)
+    engine = _matched(database_url, notices=120, companies=4)
     _companies(engine, 4, changed="c2")  # c2 is scored anew: against every open notice, not only the period's
     match_companies(engine=engine, as_of=AS_OF, since=(AS_OF - timedelta(days=3)).date())
     after_since = _snapshot(database_url)
