@@ -28,9 +28,8 @@ def record_hash(record: NoticeRecord) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def notice_columns(record: NoticeRecord, encoded: EncodedJSON | None = None) -> dict[str, Any]:
-    """Return the notice table's columns for a record (identity and hash aside); ``encoded`` is the record's JSON
-    when it has been made already."""
+def notice_columns(record: NoticeRecord, encoded: EncodedJSON) -> dict[str, Any]:
+    """Return the notice table's columns for a record (identity and hash aside); ``encoded`` is the record's JSON."""
     value = record.estimated_value
     return {
         "format": record.format,
@@ -48,7 +47,7 @@ def notice_columns(record: NoticeRecord, encoded: EncodedJSON | None = None) -> 
         "estimated_amount": value.amount if value else None,
         "currency": value.currency if value else None,
         "url": record.url,
-        "record": encoded if encoded is not None else record.model_dump(mode="json"),
+        "record": encoded,
     }
 
 

@@ -74,7 +74,7 @@ from storage.repository.runs import (
     last_successful_run,
     start_job_run,
 )
-from storage.rows import NoticeRow, record_hash
+from storage.rows import NoticeRow
 
 __all__ = [
     "analysed_counts",
@@ -123,7 +123,6 @@ __all__ = [
     "match_scores",
     "matches_of",
     "record_failures",
-    "record_hash",
     "records_to_analyse",
     "replaced_notices",
     "reset_analysis",

@@ -11,6 +11,7 @@ from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
 from storage.models import CrawlFailure
+from storage.repository.batching import batches
 from storage.types import utcnow
 
 logger = logging.getLogger(__name__)
@@ -42,11 +43,10 @@ def record_failures(
     # One attempt per document and crawl, however often the crawl met it.
     unique = {failure.key: failure for failure in failures}
     keys = list(unique)
-    # The queued entries read a few hundred at a time, not one SELECT each: an outage fails thousands at once.
+    # The queued entries read in batches, not one SELECT each: an outage fails thousands at once.
     queued: dict[str, CrawlFailure] = {}
-    for start in range(0, len(keys), 500):
-        chosen = select(CrawlFailure).where(CrawlFailure.source == source,
-                                            col(CrawlFailure.key).in_(keys[start : start + 500]))  # fmt: skip
+    for batch in batches(keys):
+        chosen = select(CrawlFailure).where(CrawlFailure.source == source, col(CrawlFailure.key).in_(batch))
         queued.update((entry.key, entry) for entry in session.exec(chosen))
     for key, failure in unique.items():
         entry = queued.get(key)
@@ -70,11 +70,8 @@ def record_failures(
 def resolve_failures(*, session: Session, source: str, keys: Sequence[str]) -> int:
     """Remove queued documents that were fetched and parsed after all; return how many went."""
     removed = 0
-    # A few hundred keys per statement: a crawl that resolves tens of thousands would pass the databases' limits
-    # on bound parameters in one.
-    for start in range(0, len(keys), 500):
-        statement = delete(CrawlFailure).where(col(CrawlFailure.source) == source,
-                                               col(CrawlFailure.key).in_(keys[start : start + 500]))  # fmt: skip
+    for batch in batches(keys):  # a crawl may resolve tens of thousands
+        statement = delete(CrawlFailure).where(col(CrawlFailure.source) == source, col(CrawlFailure.key).in_(batch))
         removed += int(session.exec(statement).rowcount or 0)  # type: ignore[call-overload]
     return removed
 

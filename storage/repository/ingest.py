@@ -18,8 +18,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlmodel import Session, col
 
+from storage.db import driver_message
 from storage.models import ClauseFinding, Notice
 from storage.records import NoticeRecord
+from storage.repository.batching import batches
 from storage.repository.notices import Outcome, version_key
 from storage.rows import NoticeRow
 from storage.types import utcnow
@@ -111,8 +113,8 @@ def _link_procedures(session: Session, touched: set[tuple[str, str]]) -> None:
     for source, procedure in touched:
         by_source.setdefault(source, []).append(procedure)
     for source, procedures in by_source.items():
-        for start in range(0, len(procedures), 500):
-            session.execute(statement, {"source": source, "procedures": procedures[start : start + 500]})
+        for batch in batches(procedures):
+            session.execute(statement, {"source": source, "procedures": batch})
 
 
 def _classify(session: Session, items: Sequence[NoticeRow]) -> list[Outcome]:
@@ -121,12 +123,11 @@ def _classify(session: Session, items: Sequence[NoticeRow]) -> list[Outcome]:
         by_source.setdefault(row.source, set()).add(row.notice_id)
     stored: dict[tuple[str, str], tuple[str, str | None]] = {}
     for source, ids in by_source.items():
-        ordered = sorted(ids)
-        for start in range(0, len(ordered), 500):
+        for batch in batches(sorted(ids)):
             # source = … AND notice_id IN (…) uses the unique index; a tuple IN does not on SQLite.
             rows = session.execute(
                 select(Notice.notice_id, Notice.content_hash, Notice.version).where(
-                    Notice.source == source, col(Notice.notice_id).in_(ordered[start : start + 500])
+                    Notice.source == source, col(Notice.notice_id).in_(batch)
                 )
             )
             stored.update({(source, n): (h, v) for n, h, v in rows})
@@ -165,11 +166,11 @@ def _write(session: Session, items: Sequence[NoticeRow], outcomes: Sequence[Outc
     _upsert(session, list(latest.values()))
     updated = list({(r.source, r.notice_id) for r, o in zip(items, outcomes, strict=True) if o is Outcome.UPDATED})
     refused: dict[tuple[str, str], Outcome] = {}
-    for start in range(0, len(updated), 500):
+    for batch in batches(updated):
         changed = []
         rows = session.execute(
             select(Notice.id, Notice.source, Notice.notice_id, Notice.content_hash, Notice.updated_at).where(
-                tuple_(col(Notice.source), col(Notice.notice_id)).in_(updated[start : start + 500])
+                tuple_(col(Notice.source), col(Notice.notice_id)).in_(batch)
             )
         )
         for pk, source, notice_id, content_hash, updated_at in rows:
@@ -213,6 +214,6 @@ def store_notices(*, session: Session, items: Sequence[NoticeRow | tuple[NoticeR
     except (SQLAlchemyError, DBAPIError) as exc:
         if len(items) == 1:
             logger.debug("Notice not stored", exc_info=True)
-            return [Stored(None, f"{type(exc).__name__}: {str(getattr(exc, 'orig', exc)).splitlines()[0]}")]
+            return [Stored(None, f"{type(exc).__name__}: {driver_message(exc)}")]
         logger.warning("A batch of %d notices failed (%s); storing them one by one", len(items), type(exc).__name__)
     return [store_notices(session=session, items=[row])[0] for row in rows]
