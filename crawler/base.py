@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -247,13 +248,13 @@ class TenderSpider(scrapy.Spider):
             self._count("failed")
             return
         # A request that fetched several queued documents at once (a package's members) fails for each of them.
-        entries = [(e.key, e.document, e.publication_date) for e in request.meta.get("queue_entries") or ()] or [
-            (request.meta.get("queue_key") or url, request.cb_kwargs.get("document") or url,
-             request.meta.get("publication_date"))
+        entries = request.meta.get("queue_entries") or [
+            FailedDocument(request.meta.get("queue_key") or url, request.cb_kwargs.get("document") or url, reason,
+                           request.meta.get("publication_date"))
         ]  # fmt: skip
-        for key, document, publication_date in entries:
+        for entry in entries:
             self._count("failed")
-            self.failures.append(FailedDocument(key, document, reason, publication_date))
+            self.failures.append(replace(entry, error=reason))
 
     def failed_listing(self, failure: Failure) -> None:
         """Count a listing that could not be fetched: the crawl is incomplete."""

@@ -107,7 +107,8 @@ class TedPackages(TenderSpider):
                     ) -> AsyncIterator[NoticeItem]:  # fmt: skip
         """Parse a package's notices (on every core: a monthly package holds tens of thousands)."""
         # A retried package is read for its queued members only, whatever their dates.
-        members: set[str] | None = response.meta.get("members")
+        queued = response.meta.get("queue_entries")
+        members = {entry.document for entry in queued} if queued else None
 
         def documents() -> Iterator[Document]:
             for document, body in iter_archive(response.body, name=package):
@@ -124,6 +125,5 @@ class TedPackages(TenderSpider):
         # The queued members of one package come from one download of it, not one download each.
         for url, queued in by_container(entries).items():
             yield scrapy.Request(url, callback=self.parse, errback=self.failed_request, dont_filter=True,
-                                 meta={"queue_entries": queued, "members": {e.document for e in queued},
-                                       "download_timeout": PACKAGE_TIMEOUT},
+                                 meta={"queue_entries": queued, "download_timeout": PACKAGE_TIMEOUT},
                                  cb_kwargs={"package": queued[0].document.split("/", 1)[0]})  # fmt: skip
