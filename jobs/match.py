@@ -256,7 +256,7 @@ def match_companies(
     if rescore:
         with session_scope(engine) as session:
             keep_fingerprint(session, None)
-    last = None if (full or refitted or rescore) else _since_last(engine)
+    last = None if (full or rescore) else _since_last(engine)  # a model fitted now is a new fingerprint too
     incremental = last is not None or since is not None
     base = _open_notices(as_of, since=since, include_closed=include_closed, undated_days=undated_days)
     changed_pks: list[int] = []

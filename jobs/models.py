@@ -177,10 +177,10 @@ def scoring_fingerprint(engine: Engine, weights: dict[str, float] | None) -> byt
     fitting time, the shipped CPV model by its digest), the part weights (learned and hand-set) and this version of
     Kansenradar. Matches scored under another fingerprint are not comparable with new ones."""
     with session_scope(engine) as session:
-        models = {}
-        for name in (TEXT_MODEL, CPV_MODEL):
-            state = repository.load_model_state(session=session, name=name)
-            models[name] = [state.version, state.fitted_at.isoformat()] if state is not None else None
+        fits = repository.model_fits(session=session, names=(TEXT_MODEL, CPV_MODEL))
+    models = {
+        name: [fits[name][0], fits[name][1].isoformat()] if name in fits else None for name in (TEXT_MODEL, CPV_MODEL)
+    }
     return json.dumps({"models": models, "shipped_cpv": _shipped_digest(), "learned": weights, "hand": WEIGHTS,
                        "version": _version()}, sort_keys=True).encode()  # fmt: skip
 

@@ -54,7 +54,7 @@ from storage.repository.matches import (
     replaced_notices,
     write_matches,
 )
-from storage.repository.models_state import delete_model_state, load_model_state, save_model_state
+from storage.repository.models_state import delete_model_state, load_model_state, model_fits, save_model_state
 from storage.repository.notices import (
     Outcome,
     get_notice,
@@ -122,6 +122,7 @@ __all__ = [
     "match_listing",
     "match_scores",
     "matches_of",
+    "model_fits",
     "record_failures",
     "records_to_analyse",
     "replaced_notices",

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlmodel import Session, col, select
 
 from storage.models import ModelState
 from storage.types import utcnow
@@ -11,6 +14,14 @@ from storage.types import utcnow
 def load_model_state(*, session: Session, name: str) -> ModelState | None:
     """Return a stored model, or ``None``."""
     return session.get(ModelState, name)
+
+
+def model_fits(*, session: Session, names: Sequence[str]) -> dict[str, tuple[str, datetime]]:
+    """Return the version and fitting time of the stored models among ``names``, without their payloads."""
+    statement = select(ModelState.name, ModelState.version, ModelState.fitted_at).where(
+        col(ModelState.name).in_(names)
+    )
+    return {name: (version, fitted_at) for name, version, fitted_at in session.exec(statement)}
 
 
 def save_model_state(*, session: Session, name: str, version: str, corpus_size: int, payload: bytes) -> None:
