@@ -2,8 +2,10 @@
 
 The notices of the chosen split (every notice judged for any profile) are ranked for each profile, as ``match``
 ranks them: one entry per notice (the best of the whole and its lots), matches before non-matches. The stored corpus
-is simulated by every notice under the notices folder: the text and CPV models learn from all of it, as they would
-from a database holding it. Methods:
+is simulated by every notice under the notices folder: the text model learns from all of it, as it would from a
+database holding it; the CPV model from all but the ranked notices (their own codes would come back as predicted).
+The everyday trade words the CPV model learns from were written after reading the profiles' descriptions, so
+``no-cpv`` (and ``full``, which reads them too) is partly memory: ``blind`` is the figure on unseen wording. Methods:
 
 - ``full``: the score with the profiles' CPV codes;
 - ``no-cpv``: the same profiles without codes (their Dutch descriptions only: codes inferred from the words);
@@ -160,16 +162,19 @@ def evaluate_matching(profiles_file: Path, judgements_file: Path, notices_root: 
     profiles = [replace(profile_of(p), min_score=0.0) for _line, p in _companies(profiles_file).profiles]
     blind = {p.id: p.description for _line, p in _companies(blind_file).profiles} if blind_file else {}
     judged = _judgements(judgements_file, split)
+    if not judged:
+        raise EvaluationError(f"{judgements_file}: no judgements in the {split!r} split")
     corpus = read_notices(notices_root)
-    wanted = sorted({name for _company, name in judged} & set(corpus))
-    missing = {name for _company, name in judged} - set(corpus)
+    names = {name for _company, name in judged}
+    wanted = sorted(names & corpus.keys())
+    missing = names - corpus.keys()
     if not wanted:
         raise EvaluationError(f"{notices_root}: none of the judged notices of {judgements_file} is there")
     if missing:
         logger.warning("%d judged notices not found or not readable, e.g. %s", len(missing), sorted(missing)[0])
     # As ``match`` does: the shipped CPV model while the corpus is small, else one learned from it too, but never
     # from the notices being ranked: their own codes would come back as "predicted from the text".
-    learn = [record for name, record in corpus.items() if name not in set(wanted)]
+    learn = [record for name, record in corpus.items() if name not in names]
     cpv = train(learn) if len(learn) >= MIN_CORPUS else shipped_cpv_model()
     model = fit_text_model([notice_text(r) for r in corpus.values()])
     records = [corpus[name] for name in wanted]

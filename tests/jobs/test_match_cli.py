@@ -135,3 +135,13 @@ def test_relevance_set_shape() -> None:
     assert sum(1 for n in relevant.values() if n >= 5) >= 8
     # Descriptions are Dutch only: no English sentence beside the Dutch.
     assert all(detect_language(p["description"]) == "nl" for p in profiles)
+
+
+def test_eval_matching_says_when_the_split_has_no_judgements(tmp_path: Path) -> None:
+    judgements = tmp_path / "judgements.jsonl"
+    judgements.write_text('{"company": "groen", "notice": "a.xml", "judgement": "relevant", "split": "dev"}\n',
+                          encoding="utf-8")  # fmt: skip
+    result = CliRunner().invoke(cli, ["eval", "matching", str(MATCHING / "profiles.yaml"), str(judgements),
+                                      str(tmp_path), "--split", "test"])  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert "no judgements in the 'test' split" in result.stderr and "Traceback" not in result.output
