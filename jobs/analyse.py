@@ -75,9 +75,11 @@ def _store(engine: Engine, results: list[Analysed]) -> int:
     return sum(1 for _pk, findings, _read in results if any(not f["negated"] for f in findings))
 
 
-def analyse_pending(*, engine: Engine, batch_size: int = BATCH, workers: int | None = None,
+def analyse_pending(*, engine: Engine, batch_size: int | None = None, workers: int | None = None,
                     progress: Callable[[int], None] | None = None) -> tuple[int, int]:  # fmt: skip
-    """Analyse every pending notice; return (analysed, with a clause). ``workers`` defaults to the cores."""
+    """Analyse every pending notice; return (analysed, with a clause). ``batch_size`` defaults to ``BATCH``,
+    ``workers`` to the cores."""
+    batch_size = batch_size or BATCH
     workers = workers or default_workers()
     pending = count_pending(engine=engine)
     done = labelled = 0

@@ -12,7 +12,7 @@ from typing import IO, Any
 import click
 
 import matcher
-from jobs.analyse import analyse_pending, count_pending
+from jobs.analyse import BATCH, analyse_pending, count_pending
 from jobs.app import app_from
 from jobs.clause_corpus import SPLITS
 from jobs.cli.base import CONTEXT_SETTINGS
@@ -85,11 +85,13 @@ def clauses(source: IO[str], negated: bool) -> None:
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
-@click.option("--batch-size", type=click.IntRange(1, 10_000), default=200, show_default=True)
+@click.option(
+    "--batch-size", type=click.IntRange(1, 10_000), help=f"Notices read and stored at once (default: {BATCH})."
+)
 @click.option("--workers", type=click.IntRange(1, 64), help="Processes analysing at once (default: the cores).")
 @click.option("--all", "redo_all", is_flag=True, help="Analyse every notice again, not only new or outdated ones.")
 @click.pass_context
-def analyse(ctx: click.Context, batch_size: int, workers: int | None, redo_all: bool) -> None:
+def analyse(ctx: click.Context, batch_size: int | None, workers: int | None, redo_all: bool) -> None:
     """Find clauses in stored notices not yet analysed by this detector version, on every core.
 
     \b

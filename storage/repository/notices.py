@@ -67,8 +67,11 @@ def upsert_notice(*, session: Session, record: NoticeRecord, content_hash: str |
     return stored.outcome
 
 
+CHUNK = 500  # notices read at once when a command walks them
+
+
 def iter_notices(*, session: Session, since: date | None = None, limit: int | None = None,
-                 current_only: bool = False, chunk: int = 500) -> Iterator[Notice]:  # fmt: skip
+                 current_only: bool = False, chunk: int | None = None) -> Iterator[Notice]:  # fmt: skip
     """Yield stored notices, newest publication first, ``chunk`` records at a time.
 
     The order is taken from the ids alone; the records (the large part) are read a chunk at a time and let go of
@@ -83,6 +86,7 @@ def iter_notices(*, session: Session, since: date | None = None, limit: int | No
     if limit is not None:
         statement = statement.limit(limit)
     ids = list(session.exec(statement))
+    chunk = chunk or CHUNK
     for start in range(0, len(ids), chunk):
         part = ids[start : start + chunk]
         found = {n.id: n for n in session.exec(select(Notice).where(col(Notice.id).in_(part)).limit(len(part)))}
