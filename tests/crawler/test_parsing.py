@@ -149,8 +149,16 @@ def test_a_small_crawl_starts_no_workers(monkeypatch: pytest.MonkeyPatch) -> Non
         raise AssertionError("workers started for a small crawl")
 
     monkeypatch.setattr(crawler.parsing, "ProcessPoolExecutor", refuse)
+    monkeypatch.setattr(crawler.parsing, "workers", lambda: 2)  # cores enough: only the size keeps workers away
     documents = _documents()[: INLINE - 1]
     assert len(asyncio.run(_collect(documents))) == INLINE - 1
+
+
+@pytest.mark.usefixtures("pool")
+def test_a_crawl_past_the_inline_size_starts_workers() -> None:
+    assert len(asyncio.run(_collect(_documents()[: INLINE + 1]))) == INLINE + 1
+    (made,) = CountingPool.made
+    assert made.submitted == 1  # the one document past the head
 
 
 def test_one_process_asked_for_parses_everything_here(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -191,6 +191,7 @@ def test_the_pre_filters_answer_as_their_definitions_on_the_labelled_corpus() ->
     from pathlib import Path
 
     from jobs.clause_corpus import load_corpus
+    from matcher.clauses import _rules_on
     from matcher.nlp import compiled
 
     folder = Path(__file__).resolve().parents[1] / "data" / "clauses"
@@ -206,3 +207,6 @@ def test_the_pre_filters_answer_as_their_definitions_on_the_labelled_corpus() ->
                                            for pattern in c.hints)  # fmt: skip
         assert c.may_match(text) == may_match, text
         assert c.may_concern(text) == any(stem in lowered for stem in c.screen), text
+        # And the hints are right: a text all the rule patterns find something in passes the filter.
+        found, _sentences = _rules_on(c.nlp(text), c, (), 0, rules=True)
+        assert not found or c.may_match(text), (text, found)

@@ -52,3 +52,6 @@ def test_thousands_of_failures_are_queued_counted_and_given_up(engine: Engine) -
         assert (entries["in/01199.xml"].status, entries["in/01199.xml"].attempts) == ("pending", 1)
     # Given up once is reported once: a later failure counts the attempt but does not report it again.
     assert _record(engine, failures[:1], now=NOW + timedelta(hours=9)) == []
+    with session_scope(engine) as session:
+        (entry,) = [e for e in repository.list_failures(session=session, source="files") if e.key == "in/00000.xml"]
+        assert (entry.status, entry.attempts) == ("gave_up", 4)

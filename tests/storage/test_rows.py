@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import pickle
 from pathlib import Path
 
@@ -26,6 +27,15 @@ def test_a_row_gives_back_the_record_it_was_made_from() -> None:
         assert row.content_hash == "f" * 64
         # Still marked as encoded after the trip from a worker: storage writes it as it is, not encoded twice.
         assert isinstance(row.columns["record"], EncodedJSON)
+        assert json.loads(row.columns["record"]) == record.model_dump(mode="json")
+        value = record.estimated_value
+        assert {name: row.columns[name] for name in ("title", "buyer_name", "buyer_country", "cpv_main", "url",
+                                                      "deadline", "estimated_amount", "currency", "format")} == {
+            "title": record.title, "buyer_name": record.buyer.name, "buyer_country": record.buyer.country,
+            "cpv_main": record.cpv_main, "url": record.url, "deadline": record.deadline,
+            "estimated_amount": value.amount if value else None, "currency": value.currency if value else None,
+            "format": record.format,
+        }  # fmt: skip
 
 
 def test_without_a_document_hash_the_row_hashes_the_record() -> None:
