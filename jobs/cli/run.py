@@ -39,7 +39,7 @@ def run_command(ctx: click.Context, digest: bool | None) -> None:  # fmt: skip
         3  another run holds the lock
     """
     # Every step's libraries (Scrapy, spaCy, scikit-learn) load only when a run starts.
-    from jobs.pipeline import ConfigurationError, LockedError, run_lock, run_pipeline
+    from jobs.pipeline import LockedError, run_lock, run_pipeline
     from jobs.processes import Interrupted, stop_children_on_signals
 
     app = app_from(ctx)
@@ -49,8 +49,6 @@ def run_command(ctx: click.Context, digest: bool | None) -> None:  # fmt: skip
             result = run_pipeline(engine=app.engine, settings=app.settings, digest=digest, progress=progress)
     except LockedError as exc:
         raise Locked(f"not started: {exc}") from None
-    except ConfigurationError as exc:
-        raise ConfigError(str(exc)) from None
     except Interrupted as exc:
         click.echo(f"Run {exc}; its crawls were stopped.", err=True)
         ctx.exit(FAILED)
@@ -67,8 +65,11 @@ def schedule_command(ctx: click.Context) -> None:
     waits up to KANSENRADAR_LOCK_WAIT seconds for a running pipeline. Stops cleanly on SIGTERM or SIGINT.
     """
     from jobs.schedule import ScheduleError, serve
+    from jobs.web import tokens
 
     app = app_from(ctx)
+    # Its digest job would find a public address without its key only at the first digest time, in a log line.
+    tokens.links_enabled(app.settings)
     try:
         serve(app.engine, app.settings)
     except ScheduleError as exc:

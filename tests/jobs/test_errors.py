@@ -135,3 +135,10 @@ def test_an_unexpected_failure_is_one_line_and_a_traceback_only_in_debug(
            "--log-level debug")  # fmt: skip
     debug = CliRunner().invoke(cli, ["--database-url", url, "--log-level", "debug", "notices"])
     assert debug.exit_code == 1 and "Traceback" in debug.stderr
+
+
+def test_schedule_refuses_a_public_address_without_its_key_at_start(tmp_path: Path) -> None:
+    # Its digest job would otherwise fail only at the first digest time, in a log line.
+    env = {"KANSENRADAR_PUBLIC_URL": "https://kansen.example.org", "KANSENRADAR_SECRET_KEY": ""}
+    result = CliRunner().invoke(cli, ["--database-url", _db(tmp_path), "schedule"], env=env)
+    _check(result, 2, "KANSENRADAR_SECRET_KEY is not set")
