@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any
+from typing import Any, NamedTuple
 
 import spacy
 from spacy.language import Language
@@ -24,6 +24,7 @@ from matcher.rules import Rule, de, en, fr, nl, rules_of, tokens
 logger = logging.getLogger(__name__)
 
 RULE_MODULES: dict[str, ModuleType] = {"nl": nl, "en": en, "de": de, "fr": fr}
+WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ class Compiled:
     compliance: frozenset[str]
     # Per rule pattern, the literal options of each required token (a match contains one of each); None when
     # some pattern has no literal to look for.
-    hints: tuple[tuple[frozenset[str], ...], ...] | None
+    hints: tuple[tuple[Options, ...], ...] | None
     screen: tuple[str, ...]
 
     @functools.cached_property
@@ -54,7 +55,7 @@ class Compiled:
     def _first_re(self) -> re.Pattern[str] | None:
         # A pattern can match only where one of its first token's literals occurs: most texts hold none of them,
         # and one pass of the regular expression engine says so before any pattern is tried.
-        return None if self.hints is None else _alternation(o for pattern in self.hints for o in pattern[0])
+        return None if self.hints is None else _alternation(o for p in self.hints for o in p[0].parts | p[0].words)
 
     def may_concern(self, text: str) -> bool:
         """Return False when ``text`` holds none of the model's screening stems (then nothing reads it)."""
@@ -67,7 +68,8 @@ class Compiled:
         lowered = text.lower()
         if self._first_re is not None and self._first_re.search(lowered) is None:
             return False
-        return any(all(any(o in lowered for o in options) for options in pattern) for pattern in self.hints)
+        words = set(WORD.findall(lowered))
+        return any(all(options.found(lowered, words) for options in pattern) for pattern in self.hints)
 
 
 def _alternation(literals: Iterable[str]) -> re.Pattern[str]:
@@ -91,16 +93,40 @@ def _literal(text: str) -> str:
     return "".join(out)
 
 
-def _options(spec: dict[str, Any]) -> set[str] | None:
-    """Return literals one of which a token matching ``spec`` contains, or None when unknown."""
+class Options(NamedTuple):
+    """What a token matching one pattern token contains: one of ``parts`` somewhere, or one of ``words`` as a whole
+    word ("ess" the token is not "ess" in "adresse")."""
+
+    parts: frozenset[str]
+    words: frozenset[str]
+
+    def found(self, lowered: str, words: set[str]) -> bool:
+        return not self.words.isdisjoint(words) or any(part in lowered for part in self.parts)
+
+
+def _options(spec: dict[str, Any]) -> Options | None:
+    """Return what a token matching ``spec`` contains, or None when unknown."""
+    found = _literals(spec)
+    if found is None:
+        return None
+    literals, whole = found
+    # Only a literal made of word characters is a word of the text when a token equals it ("d'" is not).
+    words = frozenset(literal for literal in literals if whole and WORD.fullmatch(literal))
+    return Options(frozenset(literals) - words, words)
+
+
+def _literals(spec: dict[str, Any]) -> tuple[set[str], bool] | None:
+    """Return literals one of which a token matching ``spec`` contains, and whether the token equals it; None when
+    unknown."""
     if spec.get("OP") in ("?", "*") or "LOWER" not in spec:
         return None
     value = spec["LOWER"]
     if isinstance(value, str):
-        return {value}
+        return {value}, True
     if "IN" in value:
-        return set(value["IN"])
-    regex = value.get("REGEX", "").lstrip("^")
+        return set(value["IN"]), True
+    full = value.get("REGEX", "")
+    anchored, regex = full.startswith("^"), full.lstrip("^")
     if regex.startswith("("):
         depth, end = 0, 0
         for index, ch in enumerate(regex):
@@ -112,17 +138,18 @@ def _options(spec: dict[str, Any]) -> set[str] | None:
         branches = regex[1:end].split("|")
         if any(set(b) & _SPECIAL for b in branches):
             return None
-        rest = _literal(regex[end + 1 :]) if regex[end + 1 : end + 2] not in ("?", "*") else ""
-        return {b + rest for b in branches}
+        tail = regex[end + 1 :]
+        rest = _literal(tail) if tail[:1] not in ("?", "*") else ""
+        return {b + rest for b in branches}, anchored and tail == rest + "$"
     literal = _literal(regex)
-    return {literal} if len(literal) >= 3 else None
+    return ({literal}, anchored and regex == literal + "$") if len(literal) >= 3 else None
 
 
-def _hints(rules: tuple[Rule, ...]) -> tuple[tuple[frozenset[str], ...], ...] | None:
+def _hints(rules: tuple[Rule, ...]) -> tuple[tuple[Options, ...], ...] | None:
     hints = []
     for rule in rules:
         for pattern in rule["patterns"]:
-            choices = tuple(frozenset(o) for o in (_options(spec) for spec in pattern) if o)
+            choices = tuple(o for o in (_options(spec) for spec in pattern) if o)
             if not choices:
                 return None
             hints.append(choices)

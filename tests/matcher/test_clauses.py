@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from matcher import analyse_notice, detect_language, labels_of
@@ -201,12 +203,28 @@ def test_the_pre_filters_answer_as_their_definitions_on_the_labelled_corpus() ->
     for text, lang in texts:
         c = compiled(lang)
         lowered = text.lower()
-        # The definitions: a rule can match only if each required token's literals include one in the text; the
-        # model reads only texts with one of its screening stems.
-        may_match = c.hints is None or any(all(any(o in lowered for o in options) for options in pattern)
-                                           for pattern in c.hints)  # fmt: skip
+        # The definitions: a rule can match only if each required token's literals include one in the text (one pass
+        # over the first tokens' literals must not change that); the model reads only texts with one of its
+        # screening stems.
+        words = set(re.findall(r"\w+", lowered))
+        may_match = c.hints is None or any(
+            all(not o.words.isdisjoint(words) or any(part in lowered for part in o.parts) for o in pattern)
+            for pattern in c.hints)  # fmt: skip
         assert c.may_match(text) == may_match, text
         assert c.may_concern(text) == any(stem in lowered for stem in c.screen), text
         # And the hints are right: a text all the rule patterns find something in passes the filter.
         found, _sentences = _rules_on(c.nlp(text), c, (), 0, rules=True)
         assert not found or c.may_match(text), (text, found)
+
+
+def test_a_token_a_rule_needs_whole_is_looked_for_as_a_word() -> None:
+    from matcher.nlp import compiled
+
+    fr = compiled("fr")
+    # "ess" (économie sociale et solidaire) is a whole token in the rule: "adresse" and "intéressée" hold it as
+    # letters only, and sent every French address line through the whole pipeline.
+    assert not fr.may_match("Veuillez indiquer votre adresse électronique et le nom de la personne intéressée.")
+    assert fr.may_match("Le marché est ouvert aux structures de l'ESS.")
+    assert fr.may_match("Les lots sont réservés à l'ESS, aux ESAT et aux entreprises adaptées.")
+    text = "Le titulaire confiera une partie des prestations en sous-traitance à des structures de l'ESS."
+    assert [f.trigger for f in detect_combined(text, "fr", mode="rules")] == ["ESS"]
