@@ -34,6 +34,16 @@ def test_a_retrained_model_reproduces_the_stored_one_on_dev(tmp_path: Path) -> N
     assert model.policies == stored.policies and np.allclose(model.thresholds, stored.thresholds)
 
 
+def test_probabilities_are_the_product_of_the_feature_rows() -> None:
+    model = shipped_model()
+    assert model is not None
+    examples = [e for snippet in load_corpus(CORPUS, splits=("dev",))[:60] for e in sentences_of(snippet)]
+    assert len(examples) > 40
+    scores = np.asarray(model.matrix(examples, fitting=True) @ model.coef.T) + model.intercept
+    expected = 1.0 / (1.0 + np.exp(-(model.platt[:, 0] * scores + model.platt[:, 1])))
+    np.testing.assert_allclose(model.probabilities(examples), expected, atol=1e-9)
+
+
 def test_the_stored_model_is_data_not_pickle() -> None:
     root = Path(__file__).resolve().parents[2] / "matcher" / "models"
     arrays = (root / "clauses.npz").read_bytes()

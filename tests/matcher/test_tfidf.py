@@ -39,6 +39,18 @@ def test_lean_transform_equals_sklearn(make) -> None:
     assert not lean.transform(["zzzz qqqq"]).nnz
 
 
+@pytest.mark.parametrize("make", [_words, _chars])
+def test_lean_weighted_equals_the_product_of_its_rows(make) -> None:
+    vectorizer = make().set_params(min_df=1).fit(TRAIN)
+    lean = LeanTfidf(vectorizer)
+    weights = np.random.default_rng(0).normal(size=(lean.width, 3))
+    assert lean.weighted([], weights).shape == (0, 3)
+    for docs in (UNSEEN, TRAIN, UNSEEN[1:3]):
+        expected = np.asarray(vectorizer.transform(docs) @ weights).reshape(len(docs), 3)
+        np.testing.assert_allclose(lean.weighted(docs, weights), expected, rtol=1e-12, atol=1e-12)
+    assert not lean.weighted(["", "zzzz qqqq"], weights).any()  # rows without a known feature score zero
+
+
 def test_lean_refuses_weighting_it_does_not_reproduce() -> None:
     with pytest.raises(ValueError, match="l2"):
         LeanTfidf(TfidfVectorizer(norm="l1").fit(TRAIN))
