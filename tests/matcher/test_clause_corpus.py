@@ -76,3 +76,21 @@ def test_the_real_prevalence_sample_is_every_sentence_of_unlabelled_notices() ->
     labelled_docs = {row["doc"] for row in ALL}
     assert not labelled_docs & {s.doc for s in sample}
     assert sum(bool(s.labels) for s in sample) / len(sample) < 0.1  # clauses are rare in real notices
+
+
+def test_the_candidate_batch_is_kept_apart_and_shares_no_document_with_the_corpus() -> None:
+    # candidates.jsonl: labelled by one reader each, not yet reviewed, and not read by training or evaluation. It
+    # must stay mergeable: a document of dev or test in it would leak held-out text into train on merging.
+    rows = [json.loads(line) for line in (CORPUS / "candidates.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(rows) > 500 and {row["split"] for row in rows} == {"candidate"}
+    assert all(set(row["labels"]) <= set(LABELS) and row["lang"] in LANGUAGES for row in rows)
+    assert all(row["source"].startswith("https://") or row["source"].startswith("http://") for row in rows)
+
+    def page(address: str) -> str:
+        return address.split("#", 1)[0].split("?", 1)[0].rstrip("/").replace("://www.", "://").split("://", 1)[-1]
+
+    assert not {page(row["doc"]) for row in rows} & {page(row["doc"]) for row in ALL}
+    known = {" ".join(s.text.split()).casefold() for s in load_corpus(CORPUS)}
+    assert not [row["id"] for row in rows if " ".join(row["text"].split()).casefold() in known]
+    assert not {snippet.split for snippet in load_corpus(CORPUS)} & {"candidate"}
+    assert len({row["id"] for row in rows}) == len(rows)
