@@ -34,8 +34,9 @@ class _Matches:
     cues: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
 
 
-def _collect(doc: Doc, c: Compiled, rules: bool) -> _Matches:
-    """Gather the matches in ``doc``; rule and veto patterns only when ``rules`` (some rule's literals occur)."""
+def _collect(doc: Doc, c: Compiled, rules: bool, cues: bool = True) -> _Matches:
+    """Gather the matches in ``doc``; rule and veto patterns only when ``rules`` (some rule's literals occur), cue
+    patterns in rule syntax only when ``cues``."""
     found = _Matches()
     strings = doc.vocab.strings
     # Cues are keyed by their sentence's first token; Token.sent builds a Span each time, a bisection does not.
@@ -51,7 +52,7 @@ def _collect(doc: Doc, c: Compiled, rules: bool) -> _Matches:
             found.candidates.append((int(key[1:]), span))
         else:
             found.vetoes.append((int(key[1:]), span))
-    for match_id, start, _end in c.cue_matcher(doc):
+    for match_id, start, _end in c.cue_matcher(doc) if cues else ():
         found.cues[sentence_of(start)].add(strings[match_id][1:])
     for match_id, start, end in c.lower_cues(doc):
         key = strings[match_id]
@@ -122,7 +123,7 @@ def rule_pass(text: str, lang: str, *, context: tuple[str, ...] = (), screened: 
     if screened and not (c.may_match(text) or c.may_concern(text)):
         return [], []
     if not screened:
-        return _rules_on(c.nlp(text), c, context, 0, rules=c.may_match(text))
+        return _rules_on(c.nlp(text), c, context, 0, rules=c.may_match(text), cues=c.may_cue(text))
     # Only sentences that a rule or the model could concern go through the whole pipeline: in a long description
     # most do not, and every rule and cue is scoped to its sentence anyway.
     findings: list[Finding] = []
@@ -131,7 +132,7 @@ def rule_pass(text: str, lang: str, *, context: tuple[str, ...] = (), screened: 
         piece = text[start:end]
         rules = c.may_match(piece)
         if rules or c.may_concern(piece):
-            found, views = _rules_on(c.nlp(piece), c, context, start, rules=rules)
+            found, views = _rules_on(c.nlp(piece), c, context, start, rules=rules, cues=c.may_cue(piece))
             findings += found
             sentences += views
     return findings, sentences
@@ -160,12 +161,13 @@ def pieces(text: str) -> list[tuple[int, int]]:
 
 
 def _rules_on(doc: Doc, c: Compiled, context: tuple[str, ...], offset: int, *, rules: bool = True,
-              ) -> tuple[list[Finding], list[SentenceView]]:  # fmt: skip
+              cues: bool = True) -> tuple[list[Finding], list[SentenceView]]:  # fmt: skip
     """Apply the compiled rules to a parsed text; character offsets are shifted by ``offset``.
 
-    ``rules`` False skips the rule patterns (``may_match`` said none can match) and keeps the cues for the model.
+    ``rules`` False skips the rule patterns (``may_match`` said none can match) and keeps the cues for the model;
+    ``cues`` False skips the cue patterns in rule syntax (``may_cue`` said none can match).
     """
-    found = _collect(doc, c, rules)
+    found = _collect(doc, c, rules, cues)
     best: dict[tuple[str, int], Finding] = {}  # keyed by label and sentence start (token index)
     candidates: dict[int, set[str]] = defaultdict(set)
     for index, span in sorted(found.candidates, key=lambda item: (item[1].start, -len(item[1]))):

@@ -33,7 +33,7 @@ class Compiled:
 
     nlp: Language
     matcher: Matcher  # rule and veto patterns: run only on text ``may_match`` lets through
-    cue_matcher: Matcher  # cue phrases in rule syntax: the model reads them in every sentence
+    cue_matcher: Matcher  # cue phrases in rule syntax: the model reads them in every sentence ``may_cue`` passes
     lemma_cues: PhraseMatcher
     lower_cues: PhraseMatcher
     rules: tuple[Rule, ...]
@@ -45,6 +45,7 @@ class Compiled:
     # some pattern has no literal to look for.
     hints: tuple[tuple[Options, ...], ...] | None
     screen: tuple[str, ...]
+    cue_hints: tuple[tuple[Options, ...], ...] | None = None  # the same for the cue patterns in rule syntax
 
     @functools.cached_property
     def _screen_re(self) -> re.Pattern[str]:
@@ -55,7 +56,11 @@ class Compiled:
     def _first_re(self) -> re.Pattern[str] | None:
         # A pattern can match only where one of its first token's literals occurs: most texts hold none of them,
         # and one pass of the regular expression engine says so before any pattern is tried.
-        return None if self.hints is None else _alternation(o for p in self.hints for o in p[0].parts | p[0].words)
+        return _first(self.hints)
+
+    @functools.cached_property
+    def _first_cue_re(self) -> re.Pattern[str] | None:
+        return _first(self.cue_hints)
 
     def may_concern(self, text: str) -> bool:
         """Return False when ``text`` holds none of the model's screening stems (then nothing reads it)."""
@@ -63,13 +68,25 @@ class Compiled:
 
     def may_match(self, text: str) -> bool:
         """Return False only when no rule can match ``text`` (most notice texts), without running spaCy."""
-        if self.hints is None:
-            return True
-        lowered = text.lower()
-        if self._first_re is not None and self._first_re.search(lowered) is None:
-            return False
-        words = set(WORD.findall(lowered))
-        return any(all(options.found(lowered, words) for options in pattern) for pattern in self.hints)
+        return _possible(self.hints, self._first_re, text.lower())
+
+    def may_cue(self, text: str) -> bool:
+        """Return False only when no cue pattern of ``cue_matcher`` can match ``text`` (nearly every text)."""
+        return _possible(self.cue_hints, self._first_cue_re, text.lower())
+
+
+def _first(hints: tuple[tuple[Options, ...], ...] | None) -> re.Pattern[str] | None:
+    return None if hints is None else _alternation(o for p in hints for o in p[0].parts | p[0].words)
+
+
+def _possible(hints: tuple[tuple[Options, ...], ...] | None, first: re.Pattern[str] | None, lowered: str) -> bool:
+    """Return whether some pattern's literals are all in ``lowered`` (True when some pattern has none)."""
+    if hints is None:
+        return True
+    if first is not None and first.search(lowered) is None:
+        return False
+    words = set(WORD.findall(lowered))
+    return any(all(options.found(lowered, words) for options in pattern) for pattern in hints)
 
 
 def _alternation(literals: Iterable[str]) -> re.Pattern[str]:
@@ -142,17 +159,18 @@ def _literals(spec: dict[str, Any]) -> tuple[set[str], bool] | None:
         rest = _literal(tail) if tail[:1] not in ("?", "*") else ""
         return {b + rest for b in branches}, anchored and tail == rest + "$"
     literal = _literal(regex)
-    return ({literal}, anchored and regex == literal + "$") if len(literal) >= 3 else None
+    whole = anchored and regex == literal + "$"
+    # A short literal found anywhere says little; as a whole word ("ea", entreprise adaptée) it is a fine hint.
+    return ({literal}, whole) if len(literal) >= 3 or (whole and literal) else None
 
 
-def _hints(rules: tuple[Rule, ...]) -> tuple[tuple[Options, ...], ...] | None:
+def _hints(patterns: Iterable[list[dict[str, Any]]]) -> tuple[tuple[Options, ...], ...] | None:
     hints = []
-    for rule in rules:
-        for pattern in rule["patterns"]:
-            choices = tuple(o for o in (_options(spec) for spec in pattern) if o)
-            if not choices:
-                return None
-            hints.append(choices)
+    for pattern in patterns:
+        choices = tuple(o for o in (_options(spec) for spec in pattern) if o)
+        if not choices:
+            return None
+        hints.append(choices)
     return tuple(hints)
 
 
@@ -187,12 +205,14 @@ def compiled(lang: str) -> Compiled:
         matcher.add(f"V{index}", veto["patterns"])
     lemma_cues = PhraseMatcher(nlp.vocab, attr="LEMMA" if "lemmatizer" in nlp.pipe_names else "LOWER")
     lower_cues = PhraseMatcher(nlp.vocab, attr="LOWER")
+    cue_patterns = []
     for group, phrases in module.cues().items():
         # Plain words go through the tokenizer (so "sub-contract" splits as the text will); rule syntax to the Matcher.
         plain = [p for p in phrases if _is_plain(p)]
         special = [tokens(p) for p in phrases if not _is_plain(p)]
         if special:
             cue_matcher.add(f"C{group}", special)
+            cue_patterns += special
         if plain:
             lemma_cues.add(f"C{group}", list(nlp.pipe(plain)))
             lower_cues.add(f"C{group}", [nlp.make_doc(p) for p in plain])
@@ -210,6 +230,7 @@ def compiled(lang: str) -> Compiled:
         neg_before=frozenset(negation["before"]),
         boundary=frozenset(negation["boundary"]),
         compliance=frozenset(negation["compliance"]),
-        hints=_hints(rules),
+        hints=_hints(pattern for rule in rules for pattern in rule["patterns"]),
+        cue_hints=_hints(cue_patterns),
         screen=tuple(module.screen()),
     )

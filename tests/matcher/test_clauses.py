@@ -213,8 +213,11 @@ def test_the_pre_filters_answer_as_their_definitions_on_the_labelled_corpus() ->
         assert c.may_match(text) == may_match, text
         assert c.may_concern(text) == any(stem in lowered for stem in c.screen), text
         # And the hints are right: a text all the rule patterns find something in passes the filter.
-        found, _sentences = _rules_on(c.nlp(text), c, (), 0, rules=True)
+        doc = c.nlp(text)
+        found, _sentences = _rules_on(doc, c, (), 0, rules=True)
         assert not found or c.may_match(text), (text, found)
+        # The cue patterns' hints likewise: a text the cue matcher finds something in passes ``may_cue``.
+        assert not c.cue_matcher(doc) or c.may_cue(text), text
 
 
 def test_a_token_a_rule_needs_whole_is_looked_for_as_a_word() -> None:
@@ -226,5 +229,6 @@ def test_a_token_a_rule_needs_whole_is_looked_for_as_a_word() -> None:
     assert not fr.may_match("Veuillez indiquer votre adresse électronique et le nom de la personne intéressée.")
     assert fr.may_match("Le marché est ouvert aux structures de l'ESS.")
     assert fr.may_match("Les lots sont réservés à l'ESS, aux ESAT et aux entreprises adaptées.")
+    assert fr.may_cue("Sous-traitance à une EA.") and not fr.may_cue("Nous sommes en train de lire la presse.")
     text = "Le titulaire confiera une partie des prestations en sous-traitance à des structures de l'ESS."
     assert [f.trigger for f in detect_combined(text, "fr", mode="rules")] == ["ESS"]
