@@ -15,7 +15,7 @@ from matcher.langdetect import detect_language
 from matcher.types import LABELS, LANGUAGES, Finding, TextField, labels_of
 
 # Raise when the rules change; the shipped model's own version is added (see ``detector_version``).
-RULES_VERSION = "clauses-2"
+RULES_VERSION = "clauses-3"  # 3: the pre-filter reads whole-word literals as words
 
 # spaCy and the model take a second to load: only what detects clauses loads them, on first use (PEP 562), so
 # importing ``matcher.types`` or ``matcher.cpv`` (and so every CLI command) stays cheap.
@@ -23,7 +23,7 @@ _LAZY = {"detect": "matcher.clauses", "analyse_notice": "matcher.notice"}
 
 
 def detector_version() -> str:
-    """Return the version of rules and shipped model together, e.g. ``clauses-2+m1a2b3c4d5e``."""
+    """Return the version of rules and shipped model together, e.g. ``clauses-3+m1a2b3c4d5e``."""
     import json
     from importlib import resources
 
