@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from importlib import resources
 
+from spacy.attrs import IS_PUNCT, IS_SPACE, LEMMA, LOWER
 from spacy.tokens import Doc, Span
 
 from matcher.clause_model import ClauseModel, Example, decide, from_state
@@ -123,7 +124,7 @@ def rule_pass(text: str, lang: str, *, context: tuple[str, ...] = (), screened: 
     if screened and not (c.may_match(text) or c.may_concern(text)):
         return [], []
     if not screened:
-        return _rules_on(c.nlp(text), c, context, 0, rules=c.may_match(text), cues=c.may_cue(text))
+        return _rules_on(c.parse(text), c, context, 0, rules=c.may_match(text), cues=c.may_cue(text))
     # Only sentences that a rule or the model could concern go through the whole pipeline: in a long description
     # most do not, and every rule and cue is scoped to its sentence anyway.
     findings: list[Finding] = []
@@ -132,7 +133,7 @@ def rule_pass(text: str, lang: str, *, context: tuple[str, ...] = (), screened: 
         piece = text[start:end]
         rules = c.may_match(piece)
         if rules or c.may_concern(piece):
-            found, views = _rules_on(c.nlp(piece), c, context, start, rules=rules, cues=c.may_cue(piece))
+            found, views = _rules_on(c.parse(piece), c, context, start, rules=rules, cues=c.may_cue(piece))
             findings += found
             sentences += views
     return findings, sentences
@@ -195,13 +196,17 @@ def _rules_on(doc: Doc, c: Compiled, context: tuple[str, ...], offset: int, *, r
         if not (label == "employment_of_disadvantaged" and start in reserved and f.rule.endswith("target-groups"))
     ]  # fmt: skip
     sentences = []
+    # Token attributes read from one array: a Token object per word costs more than the lookups themselves.
+    table, strings = doc.to_array([LEMMA, LOWER, IS_SPACE, IS_PUNCT]).tolist(), doc.vocab.strings
     for sent in doc.sents:
         signals = {f"cue:{g}" for g in found.cues.get(sent.start, set()) | set(context)}
         signals |= {f"cand:{label}" for label in candidates.get(sent.start, set())}
         for f in kept:
             if f.start == offset + sent.start_char:
                 signals.add(f"{'neg' if f.negated else 'rule'}:{f.label}")
-        lemmas = " ".join((t.lemma_ or t.lower_).lower() for t in sent if not t.is_space and not t.is_punct)
+        words = [strings[lemma or lower] for lemma, lower, space, punct in table[sent.start : sent.end]
+                 if not (space or punct)]  # fmt: skip
+        lemmas = " ".join(words).lower()
         sentences.append(SentenceView(offset + sent.start_char, offset + sent.end_char, sent.text, lemmas,
                                       frozenset(signals)))  # fmt: skip
     return sorted(kept, key=lambda f: (f.start, f.label)), sentences

@@ -18,7 +18,9 @@ from typing import Any, NamedTuple
 import spacy
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc
 
+from matcher.pipes import Parser
 from matcher.rules import Rule, de, en, fr, nl, rules_of, tokens
 
 logger = logging.getLogger(__name__)
@@ -53,14 +55,20 @@ class Compiled:
         return _alternation(self.screen)
 
     @functools.cached_property
-    def _first_re(self) -> re.Pattern[str] | None:
-        # A pattern can match only where one of its first token's literals occurs: most texts hold none of them,
-        # and one pass of the regular expression engine says so before any pattern is tried.
-        return _first(self.hints)
+    def _rule_index(self) -> _Index | None:
+        return None if self.hints is None else _Index(self.hints)
 
     @functools.cached_property
-    def _first_cue_re(self) -> re.Pattern[str] | None:
-        return _first(self.cue_hints)
+    def _cue_index(self) -> _Index | None:
+        return None if self.cue_hints is None else _Index(self.cue_hints)
+
+    @functools.cached_property
+    def _parser(self) -> Parser:
+        return Parser(self.nlp)
+
+    def parse(self, text: str) -> Doc:
+        """Return ``nlp(text)``: the same sentences and lemmas, computed from token arrays (``matcher.pipes``)."""
+        return self._parser.parse(text)
 
     def may_concern(self, text: str) -> bool:
         """Return False when ``text`` holds none of the model's screening stems (then nothing reads it)."""
@@ -68,25 +76,36 @@ class Compiled:
 
     def may_match(self, text: str) -> bool:
         """Return False only when no rule can match ``text`` (most notice texts), without running spaCy."""
-        return _possible(self.hints, self._first_re, text.lower())
+        return self._rule_index is None or self._rule_index.possible(text.lower())
 
     def may_cue(self, text: str) -> bool:
         """Return False only when no cue pattern of ``cue_matcher`` can match ``text`` (nearly every text)."""
-        return _possible(self.cue_hints, self._first_cue_re, text.lower())
+        return self._cue_index is None or self._cue_index.possible(text.lower())
 
 
-def _first(hints: tuple[tuple[Options, ...], ...] | None) -> re.Pattern[str] | None:
-    return None if hints is None else _alternation(o for p in hints for o in p[0].parts | p[0].words)
+class _Index:
+    """Patterns' hints by the literals of their first token: a text is checked only against the patterns whose
+    first token's literal it holds (most hold none: one pass of the regular expression engine says so)."""
 
+    def __init__(self, hints: tuple[tuple[Options, ...], ...]) -> None:
+        self.hints = hints
+        self.parts: dict[str, list[int]] = {}
+        self.words: dict[str, list[int]] = {}
+        for index, pattern in enumerate(hints):
+            for part in pattern[0].parts:
+                self.parts.setdefault(part, []).append(index)
+            for word in pattern[0].words:
+                self.words.setdefault(word, []).append(index)
+        self.first = _alternation([*self.parts, *self.words])
 
-def _possible(hints: tuple[tuple[Options, ...], ...] | None, first: re.Pattern[str] | None, lowered: str) -> bool:
-    """Return whether some pattern's literals are all in ``lowered`` (True when some pattern has none)."""
-    if hints is None:
-        return True
-    if first is not None and first.search(lowered) is None:
-        return False
-    words = set(WORD.findall(lowered))
-    return any(all(options.found(lowered, words) for options in pattern) for pattern in hints)
+    def possible(self, lowered: str) -> bool:
+        """Return whether some pattern's literals are all in ``lowered``."""
+        if self.first.search(lowered) is None:
+            return False
+        words = set(WORD.findall(lowered))
+        candidates = {i for word in words.intersection(self.words) for i in self.words[word]}
+        candidates.update(i for part, indices in self.parts.items() if part in lowered for i in indices)
+        return any(all(o.found(lowered, words) for o in self.hints[i][1:]) for i in sorted(candidates))
 
 
 def _alternation(literals: Iterable[str]) -> re.Pattern[str]:
