@@ -13,11 +13,11 @@ import functools
 import hashlib
 import io
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import ahocorasick
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -53,17 +53,29 @@ def _chars() -> TfidfVectorizer:
 
 
 @functools.cache
-def _concepts() -> tuple[tuple[str, re.Pattern[str]], ...]:
+def _concepts() -> tuple[tuple[str, ...], ahocorasick.Automaton]:
+    """Return the concept names and an automaton that finds every stem, each with its concepts' signals."""
     from matcher.rules.concepts import concepts
 
-    # One alternation per concept: the regular expression engine looks for all its stems in one pass.
-    return tuple((name, re.compile("|".join(map(re.escape, stems)))) for name, stems in sorted(concepts().items()))
+    found = sorted(concepts().items())
+    signals: dict[str, set[str]] = {}
+    for name, stems in found:
+        for stem in stems:
+            signals.setdefault(stem, set()).add(f"concept:{name}")
+    # Aho-Corasick finds all stems in one pass over the text; an alternation per concept took one pass each.
+    automaton = ahocorasick.Automaton()
+    for stem, names in signals.items():
+        automaton.add_word(stem, frozenset(names))
+    automaton.make_automaton()
+    return tuple(name for name, _stems in found), automaton
 
 
 def concept_signals(text: str) -> frozenset[str]:
     """Return ``concept:<name>`` for every cross-language concept a text mentions."""
-    lowered = f" {text.lower()} "
-    return frozenset(f"concept:{name}" for name, stems in _concepts() if stems.search(lowered))
+    found: set[str] = set()
+    for _end, names in _concepts()[1].iter(f" {text.lower()} "):
+        found |= names
+    return frozenset(found)
 
 
 def signal_names() -> list[str]:
@@ -72,7 +84,7 @@ def signal_names() -> list[str]:
 
     groups = sorted({g for module in RULE_MODULES.values() for g in module.cues()} | {"award"})
     names = [f"cue:{g}" for g in groups]
-    names += [f"concept:{name}" for name, _stems in _concepts()]
+    names += [f"concept:{name}" for name in _concepts()[0]]
     names += [f"{kind}:{label}" for kind in ("cand", "rule", "neg") for label in LABELS]
     names += [f"lang:{lang}" for lang in RULE_MODULES]
     return names

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any, NamedTuple
 
+import ahocorasick
 import spacy
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
@@ -50,9 +51,9 @@ class Compiled:
     cue_hints: tuple[tuple[Options, ...], ...] | None = None  # the same for the cue patterns in rule syntax
 
     @functools.cached_property
-    def _screen_re(self) -> re.Pattern[str]:
-        # One alternation: the regular expression engine looks for every stem in one pass over the text.
-        return _alternation(self.screen)
+    def _screen(self) -> ahocorasick.Automaton | None:
+        # Aho-Corasick looks for every stem in one pass over the text.
+        return _automaton({stem: stem for stem in self.screen})
 
     @functools.cached_property
     def _rule_index(self) -> _Index | None:
@@ -72,7 +73,7 @@ class Compiled:
 
     def may_concern(self, text: str) -> bool:
         """Return False when ``text`` holds none of the model's screening stems (then nothing reads it)."""
-        return self._screen_re.search(text.lower()) is not None
+        return self._screen is not None and next(self._screen.iter(text.lower()), None) is not None
 
     def may_match(self, text: str) -> bool:
         """Return False only when no rule can match ``text`` (most notice texts), without running spaCy."""
@@ -85,33 +86,42 @@ class Compiled:
 
 class _Index:
     """Patterns' hints by the literals of their first token: a text is checked only against the patterns whose
-    first token's literal it holds (most hold none: one pass of the regular expression engine says so)."""
+    first token's literal it holds (most hold none: one Aho-Corasick pass over the text says so)."""
 
     def __init__(self, hints: tuple[tuple[Options, ...], ...]) -> None:
         self.hints = hints
-        self.parts: dict[str, list[int]] = {}
-        self.words: dict[str, list[int]] = {}
+        # literal -> (patterns whose first token holds it anywhere, patterns whose first token is it as a word)
+        patterns: dict[str, tuple[list[int], list[int]]] = {}
         for index, pattern in enumerate(hints):
             for part in pattern[0].parts:
-                self.parts.setdefault(part, []).append(index)
+                patterns.setdefault(part, ([], []))[0].append(index)
             for word in pattern[0].words:
-                self.words.setdefault(word, []).append(index)
-        self.first = _alternation([*self.parts, *self.words])
+                patterns.setdefault(word, ([], []))[1].append(index)
+        self.first = _automaton({literal: (literal, *found) for literal, found in patterns.items()})
 
     def possible(self, lowered: str) -> bool:
         """Return whether some pattern's literals are all in ``lowered``."""
-        if self.first.search(lowered) is None:
+        hits = list(self.first.iter(lowered)) if self.first is not None else []
+        if not hits:
             return False
         words = set(WORD.findall(lowered))
-        candidates = {i for word in words.intersection(self.words) for i in self.words[word]}
-        candidates.update(i for part, indices in self.parts.items() if part in lowered for i in indices)
+        candidates: set[int] = set()
+        for _end, (literal, anywhere, whole) in hits:
+            candidates.update(anywhere)
+            if whole and literal in words:
+                candidates.update(whole)
         return any(all(o.found(lowered, words) for o in self.hints[i][1:]) for i in sorted(candidates))
 
 
-def _alternation(literals: Iterable[str]) -> re.Pattern[str]:
-    """Return a pattern that finds any of ``literals`` (as plain text); one that never matches when there are none."""
-    unique = sorted(set(literals), key=lambda literal: (-len(literal), literal))
-    return re.compile("|".join(map(re.escape, unique)) if unique else r"(?!)")
+def _automaton(values: dict[str, Any]) -> ahocorasick.Automaton | None:
+    """Return an automaton that finds every key of ``values`` (reporting its value), or None when there are none."""
+    if not values:
+        return None
+    automaton = ahocorasick.Automaton()
+    for key, value in values.items():
+        automaton.add_word(key, value)
+    automaton.make_automaton()
+    return automaton
 
 
 _SPECIAL = set("^$()[]{}|?*+.\\")

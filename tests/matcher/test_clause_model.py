@@ -99,3 +99,16 @@ def test_dev_figures_hold() -> None:
 
     report = evaluate([sorted(g) for g in gold], [sorted(p) for p in predicted])
     assert report.macro_f1 >= 0.70 and report.false_positive_rate <= 0.05
+
+
+def test_concept_signals_are_the_concepts_whose_stems_occur() -> None:
+    from matcher.clause_model import concept_signals
+    from matcher.rules.concepts import concepts
+
+    texts = [s.text for s in load_corpus(CORPUS, shared=None)]
+    texts += ["", "SROI", "demandeurs d’emploi", "Langzeitarbeitslose"]
+    assert len(texts) > 1000
+    for text in texts:
+        padded = f" {text.lower()} "
+        expected = {f"concept:{name}" for name, stems in concepts().items() if any(s in padded for s in stems)}
+        assert concept_signals(text) == expected, text
