@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
+import ahocorasick
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -29,6 +30,7 @@ class LeanTfidf:
         self.vocabulary: dict[str, int] = vectorizer.vocabulary_
         self.idf = np.asarray(vectorizer.idf_, dtype=np.float64)
         self.sublinear = bool(vectorizer.sublinear_tf)
+        self._grams = _char_grams(vectorizer)
 
     @property
     def width(self) -> int:
@@ -57,10 +59,13 @@ class LeanTfidf:
         columns: list[int] = []
         counts: list[int] = []
         indptr = [0]
-        vocabulary = self.vocabulary
+        vocabulary, grams = self.vocabulary, self._grams
         for doc in docs:
-            found = Counter(map(vocabulary.get, self.analyze(doc)))  # counted in C; unknown features are None
-            found.pop(None, None)
+            if grams is not None:
+                found = Counter([column for _end, column in grams.iter(" " + "  ".join(doc.lower().split()) + " ")])
+            else:
+                found = Counter(map(vocabulary.get, self.analyze(doc)))  # counted in C; unknown features are None
+                found.pop(None, None)
             columns += found.keys()
             counts += found.values()
             indptr.append(len(columns))
@@ -74,6 +79,23 @@ class LeanTfidf:
         norms = np.sqrt(np.bincount(rows, weights=values**2, minlength=len(docs)))
         norms[norms == 0.0] = 1.0
         return cols, values / norms[rows], bounds
+
+
+def _char_grams(vectorizer: TfidfVectorizer) -> ahocorasick.Automaton | None:
+    """Return an automaton of a ``char_wb`` vectorizer's vocabulary, or None for other analyzers.
+
+    ``char_wb`` n-grams are the substrings of each word padded with one space; no n-gram holds a space inside. So
+    every occurrence of a vocabulary n-gram in the words joined by two spaces (and padded) is one of them, and one
+    Aho-Corasick pass finds them all, where the analyzer builds every n-gram of the text in Python first.
+    """
+    plain = vectorizer.lowercase and vectorizer.preprocessor is None and vectorizer.strip_accents is None
+    if vectorizer.analyzer != "char_wb" or not plain or vectorizer.ngram_range[0] < 2 or not vectorizer.vocabulary_:
+        return None
+    automaton = ahocorasick.Automaton()
+    for gram, column in vectorizer.vocabulary_.items():
+        automaton.add_word(gram, column)
+    automaton.make_automaton()
+    return automaton
 
 
 def union_state(union: FeatureUnion) -> dict[str, dict[str, Any]]:

@@ -23,6 +23,8 @@ UNSEEN = [
     "zzzz qqqq",  # nothing in the vocabulary: also zeros, not a division by zero
     "Werkstätten für behinderte Menschen; marché réservé; reserved contract. Werkstätten!",
     "maaien maaien maaien gras",  # repeated words: sublinear tf
+    "a b\tc\n\nd  e\u00a0f x",  # one-letter words, tabs, line breaks, a no-break space: char_wb's own word split
+    "Werkstätten für behinderte Menschen",  # upper case, as the analyzer lower-cases
 ]
 
 
@@ -30,6 +32,8 @@ UNSEEN = [
 def test_lean_transform_equals_sklearn(make) -> None:
     vectorizer = make().set_params(min_df=1).fit(TRAIN)
     lean = LeanTfidf(vectorizer)
+    # char_wb vocabularies are found with an automaton instead of the analyzer: both ways are held to sklearn here
+    assert (lean._grams is not None) == (vectorizer.analyzer == "char_wb")
     assert lean.transform([]).shape == (0, len(vectorizer.vocabulary_))
     for docs in (UNSEEN, TRAIN, UNSEEN[:1]):
         expected = vectorizer.transform(docs).toarray()
