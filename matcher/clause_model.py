@@ -17,12 +17,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import ahocorasick
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from matcher.stems import concept_names, concept_signals
 from matcher.tfidf import LeanTfidf
 from matcher.types import LABELS
 
@@ -52,39 +52,13 @@ def _chars() -> TfidfVectorizer:
     return TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=2, sublinear_tf=True, max_features=80_000)
 
 
-@functools.cache
-def _concepts() -> tuple[tuple[str, ...], ahocorasick.Automaton]:
-    """Return the concept names and an automaton that finds every stem, each with its concepts' signals."""
-    from matcher.rules.concepts import concepts
-
-    found = sorted(concepts().items())
-    signals: dict[str, set[str]] = {}
-    for name, stems in found:
-        for stem in stems:
-            signals.setdefault(stem, set()).add(f"concept:{name}")
-    # Aho-Corasick finds all stems in one pass over the text; an alternation per concept took one pass each.
-    automaton = ahocorasick.Automaton()
-    for stem, names in signals.items():
-        automaton.add_word(stem, frozenset(names))
-    automaton.make_automaton()
-    return tuple(name for name, _stems in found), automaton
-
-
-def concept_signals(text: str) -> frozenset[str]:
-    """Return ``concept:<name>`` for every cross-language concept a text mentions."""
-    found: set[str] = set()
-    for _end, names in _concepts()[1].iter(f" {text.lower()} "):
-        found |= names
-    return frozenset(found)
-
-
 def signal_names() -> list[str]:
     """Return every signal the model knows, in a fixed order."""
     from matcher.nlp import RULE_MODULES
 
     groups = sorted({g for module in RULE_MODULES.values() for g in module.cues()} | {"award"})
     names = [f"cue:{g}" for g in groups]
-    names += [f"concept:{name}" for name in _concepts()[0]]
+    names += [f"concept:{name}" for name in concept_names()]
     names += [f"{kind}:{label}" for kind in ("cand", "rule", "neg") for label in LABELS]
     names += [f"lang:{lang}" for lang in RULE_MODULES]
     return names

@@ -24,7 +24,9 @@ class Parser:
     def __init__(self, nlp: Language) -> None:
         self.nlp = nlp
         strings = nlp.vocab.strings
-        punct = nlp.get_pipe("sentencizer").punct_chars if "sentencizer" in nlp.pipe_names else set()
+        if "sentencizer" not in nlp.pipe_names or not set(nlp.pipe_names) <= {"sentencizer", "lemmatizer"}:
+            raise ValueError(f"Parser reproduces a sentencizer and a lemmatizer only, not {nlp.pipe_names}")
+        punct = nlp.get_pipe("sentencizer").punct_chars
         if punct != set(Sentencizer.default_punct_chars):
             raise ValueError("Parser reproduces the sentencizer with its default punctuation only")
         self._punct = frozenset(strings.add(ch) for ch in punct)

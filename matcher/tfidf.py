@@ -2,8 +2,9 @@
 
 ``TfidfVectorizer.transform`` validates its input and output on every call; when the clause detector asks for the
 few sentences of one text at a time, that costs more than the counting itself. ``LeanTfidf`` does the same
-arithmetic with the vectorizer's own analyzer, vocabulary and idf (raw or sublinear tf, l2 norm) and nothing else;
-a test holds it equal to ``transform``.
+arithmetic with the vectorizer's vocabulary and idf (raw or sublinear tf, l2 norm) and nothing else, counting with
+the vectorizer's own analyzer, or for ``char_wb`` n-grams with an automaton of the vocabulary; a test holds it
+equal to ``transform``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
+
+from matcher.stems import automaton
 
 
 class LeanTfidf:
@@ -82,20 +85,19 @@ class LeanTfidf:
 
 
 def _char_grams(vectorizer: TfidfVectorizer) -> ahocorasick.Automaton | None:
-    """Return an automaton of a ``char_wb`` vectorizer's vocabulary, or None for other analyzers.
+    """Return an automaton of a ``char_wb`` vectorizer's vocabulary, or None where it would not count the same.
 
-    ``char_wb`` n-grams are the substrings of each word padded with one space; no n-gram holds a space inside. So
-    every occurrence of a vocabulary n-gram in the words joined by two spaces (and padded) is one of them, and one
-    Aho-Corasick pass finds them all, where the analyzer builds every n-gram of the text in Python first.
+    ``char_wb`` n-grams are the substrings of each word padded with one space; none holds a space inside. So every
+    occurrence of a vocabulary n-gram in the words joined by two spaces (and padded) is one of them, and one pass of
+    the automaton finds them all, where the analyzer builds every n-gram of the text in Python first. A vocabulary
+    given by hand may hold an n-gram with an inner space, which the analyzer never makes: the analyzer counts then.
     """
     plain = vectorizer.lowercase and vectorizer.preprocessor is None and vectorizer.strip_accents is None
-    if vectorizer.analyzer != "char_wb" or not plain or vectorizer.ngram_range[0] < 2 or not vectorizer.vocabulary_:
+    if vectorizer.analyzer != "char_wb" or not plain:
         return None
-    automaton = ahocorasick.Automaton()
-    for gram, column in vectorizer.vocabulary_.items():
-        automaton.add_word(gram, column)
-    automaton.make_automaton()
-    return automaton
+    if any(" " in gram.strip(" ") or not gram.strip(" ") for gram in vectorizer.vocabulary_):
+        return None
+    return automaton(dict(vectorizer.vocabulary_))
 
 
 def union_state(union: FeatureUnion) -> dict[str, dict[str, Any]]:

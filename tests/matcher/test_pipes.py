@@ -28,8 +28,18 @@ def test_parse_gives_the_pipelines_sentences_and_lemmas(lang: str) -> None:
     assert len(texts) > 200
     for text in texts:
         assert _reading(c.parse(text)) == _reading(c.nlp(text)), text
-    # Lemmas are remembered per word form: asking again, in another text, gives the same.
-    assert _reading(c.parse(texts[0] + " " + texts[1])) == _reading(c.nlp(texts[0] + " " + texts[1]))
+
+
+def test_the_lemma_memory_starts_afresh_when_full(monkeypatch: pytest.MonkeyPatch) -> None:
+    import matcher.pipes
+
+    monkeypatch.setattr(matcher.pipes, "CACHE_LIMIT", 1)
+    c = compiled("nl")
+    parser = Parser(c.nlp)
+    texts = ["De opdrachtnemers zetten werkzoekenden in.", "Werkzoekenden worden ingezet.", "De opdrachtnemers."]
+    for text in texts * 2:
+        assert _reading(parser.parse(text)) == _reading(c.nlp(text)), text
+        assert len(parser._lemmas) <= 1 + len(c.nlp.make_doc(text))  # cleared before each text beyond the limit
 
 
 def test_parse_refuses_what_it_does_not_reproduce() -> None:
@@ -42,3 +52,9 @@ def test_parse_refuses_what_it_does_not_reproduce() -> None:
     nlp.add_pipe("lemmatizer", config={"mode": "rule"})
     with pytest.raises(ValueError, match="lookup"):
         Parser(nlp)
+    for pipes in ([], ["sentencizer", "entity_ruler"]):
+        nlp = spacy.blank("en")
+        for pipe in pipes:
+            nlp.add_pipe(pipe)
+        with pytest.raises(ValueError, match="only"):
+            Parser(nlp)
