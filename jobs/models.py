@@ -22,6 +22,7 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+import matcher
 from matcher.cpv_model import (
     CPV_MODEL_VERSION,
     CpvModel,
@@ -174,15 +175,18 @@ def cpv_model(engine: Engine, *, refit: bool = False, size: int | None = None) -
 
 def scoring_fingerprint(engine: Engine, weights: dict[str, float] | None) -> bytes:
     """Return what every score depends on besides notices and companies: the models (stored ones by version and
-    fitting time, the shipped CPV model by its digest), the part weights (learned and hand-set) and this version of
-    Kansenradar. Matches scored under another fingerprint are not comparable with new ones."""
+    fitting time, the shipped CPV model by its digest), the part weights (learned and hand-set), the clause
+    detector whose findings the clause part reads (a new one makes ``analyse`` redo findings without touching the
+    notices, so no incremental run would see them change) and this version of Kansenradar. Matches scored under
+    another fingerprint are not comparable with new ones."""
     with session_scope(engine) as session:
         fits = repository.model_fits(session=session, names=(TEXT_MODEL, CPV_MODEL))
     models = {
         name: [fits[name][0], fits[name][1].isoformat()] if name in fits else None for name in (TEXT_MODEL, CPV_MODEL)
     }
-    return json.dumps({"models": models, "shipped_cpv": _shipped_digest(), "learned": weights, "hand": WEIGHTS,
-                       "version": _version()}, sort_keys=True).encode()  # fmt: skip
+    parts = {"models": models, "shipped_cpv": _shipped_digest(), "learned": weights, "hand": WEIGHTS,
+             "detector": matcher.DETECTOR_VERSION, "version": _version()}  # fmt: skip
+    return json.dumps(parts, sort_keys=True).encode()
 
 
 def stored_fingerprint(engine: Engine) -> bytes | None:

@@ -160,6 +160,19 @@ def test_learned_weights_rescore_everyone_only_when_they_change(database_url: st
     engine.dispose()
 
 
+def test_a_new_clause_detector_has_everyone_scored_again(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import matcher
+
+    engine = _matched(database_url, notices=60, companies=2)
+    assert match_companies(engine=engine, as_of=AS_OF).mode == "incremental"
+    # An upgrade with other rules or another clause model: ``analyse`` redoes the findings without touching the
+    # notices, so only the fingerprint says the stored lists were scored on the old findings.
+    monkeypatch.setattr(matcher, "DETECTOR_VERSION", matcher.DETECTOR_VERSION + "-next", raising=False)
+    assert match_companies(engine=engine, as_of=AS_OF).mode == "full"
+    assert match_companies(engine=engine, as_of=AS_OF).mode == "incremental"
+    engine.dispose()
+
+
 def test_a_model_fitted_again_for_one_company_has_everyone_scored_again(database_url: str) -> None:
     engine = _matched(database_url, notices=100, companies=3)
     _store(engine, [_notice(n) for n in range(100, 120)])  # 20 %: the next run fits the text model again
