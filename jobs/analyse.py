@@ -7,7 +7,6 @@ own spaCy pipelines once) and its findings are written in three statements.
 from __future__ import annotations
 
 import logging
-import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -17,6 +16,7 @@ from typing import Any, Protocol
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from crawler.parsing import workers as cores
 from matcher import DETECTOR_VERSION
 from storage import repository
 from storage.db import session_scope
@@ -50,11 +50,6 @@ def analyse_records(batch: Sequence[tuple[int, Mapping[str, Any]]]) -> list[Anal
     return results
 
 
-def default_workers() -> int:
-    """Return the cores this process may use."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
 def _batches(engine: Engine, batch_size: int) -> Iterable[list[tuple[int, Any]]]:
     last_id = 0
     while True:
@@ -80,7 +75,7 @@ def analyse_pending(*, engine: Engine, batch_size: int | None = None, workers: i
     """Analyse every pending notice; return (analysed, with a clause). ``batch_size`` defaults to ``BATCH``,
     ``workers`` to the cores."""
     batch_size = batch_size or BATCH
-    workers = workers or default_workers()
+    workers = workers or cores()
     pending = count_pending(engine=engine)
     done = labelled = 0
     if workers < 2 or pending < PARALLEL_FROM:

@@ -109,9 +109,8 @@ def scrapy_settings(settings: Settings) -> ScrapySettings:
         },
         priority="cmdline",
     )
-    if settings.workers:
-        # Only when set: a crawl on a Scrapyd host otherwise parses on that host's own cores.
-        result.set("KANSENRADAR_WORKERS", settings.workers, priority="cmdline")
+    # Unset (None) reads as 0 there: the crawl's process, on a Scrapyd host too, then parses on its own cores.
+    result.set("KANSENRADAR_WORKERS", settings.workers, priority="cmdline")
     if settings.tenderned_user:
         # Scrapy sends these only to HTTPAUTH_DOMAIN, so other sources in the same process never see them.
         result.setdict(

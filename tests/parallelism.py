@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
+from crawler.parsing import workers as cores
 
-
-def cores() -> int:
-    """Return the cores this process may use."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+__all__ = ["cores"]  # the cores this process may use

@@ -11,9 +11,8 @@ from sqlalchemy import delete, func, insert, or_, update
 from sqlmodel import Session, col, select
 
 from storage.models import ClauseFinding, Notice
+from storage.repository.batching import batches
 from storage.types import utcnow
-
-CHUNK = 500  # ids per IN list
 
 
 def _pending(version: str) -> Any:
@@ -52,8 +51,7 @@ def store_findings(*, session: Session, findings: Mapping[int, Sequence[Mapping[
     ids = list(findings)
     now = utcnow()
     read = text_analysed or {}
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
+    for chunk in batches(ids):
         session.exec(delete(ClauseFinding).where(col(ClauseFinding.notice_pk).in_(chunk)))  # type: ignore[call-overload]
         for flag in (True, False):
             marked = [pk for pk in chunk if read.get(pk, True) is flag]
@@ -87,11 +85,11 @@ def findings_for(*, session: Session, notice_pks: Iterable[int]) -> dict[int, li
     """Return the non-negated findings of many notices at once (one query per few hundred notices)."""
     result: dict[int, list[StoredFinding]] = defaultdict(list)
     ids = list(notice_pks)
-    for start in range(0, len(ids), CHUNK):
+    for batch in batches(ids):
         statement = (
             select(ClauseFinding.notice_pk, ClauseFinding.lot_id, ClauseFinding.label, ClauseFinding.origin,
                    ClauseFinding.evidence)
-            .where(col(ClauseFinding.notice_pk).in_(ids[start : start + CHUNK]), col(ClauseFinding.negated).is_(False))
+            .where(col(ClauseFinding.notice_pk).in_(batch), col(ClauseFinding.negated).is_(False))
             .order_by(col(ClauseFinding.notice_pk), col(ClauseFinding.id))
         )  # fmt: skip
         for pk, lot_id, label, origin, evidence in session.exec(statement):

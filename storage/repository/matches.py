@@ -11,9 +11,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from storage.models import Match, Notice
+from storage.repository.batching import batches
 from storage.types import utcnow
-
-CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -68,14 +67,14 @@ def delete_matches(*, session: Session, keys: Sequence[tuple[str, int]]) -> None
 
 def delete_company_matches(*, session: Session, company_ids: Sequence[str]) -> None:
     """Delete every stored match of these companies."""
-    for start in range(0, len(company_ids), CHUNK):
-        session.exec(delete(Match).where(col(Match.company_id).in_(company_ids[start : start + CHUNK])))  # type: ignore[call-overload]
+    for batch in batches(company_ids):
+        session.exec(delete(Match).where(col(Match.company_id).in_(batch)))  # type: ignore[call-overload]
 
 
 def delete_matches_of_notices(*, session: Session, notice_pks: Sequence[int]) -> None:
     """Delete every stored match of these notices (changed or superseded ones, about to be scored again)."""
-    for start in range(0, len(notice_pks), CHUNK):
-        session.exec(delete(Match).where(col(Match.notice_pk).in_(notice_pks[start : start + CHUNK])))  # type: ignore[call-overload]
+    for batch in batches(notice_pks):
+        session.exec(delete(Match).where(col(Match.notice_pk).in_(batch)))  # type: ignore[call-overload]
 
 
 def delete_superseded_matches(*, session: Session) -> None:

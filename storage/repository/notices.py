@@ -13,6 +13,7 @@ from sqlmodel import Session, SQLModel, col, select
 from storage.exceptions import StorageError
 from storage.models import Notice
 from storage.records import NoticeRecord
+from storage.repository.batching import batches
 from storage.types import utcnow
 
 logger = logging.getLogger(__name__)
@@ -71,8 +72,8 @@ CHUNK = 500  # notices read at once when a command walks them
 
 
 def iter_notices(*, session: Session, since: date | None = None, limit: int | None = None,
-                 current_only: bool = False, chunk: int | None = None) -> Iterator[Notice]:  # fmt: skip
-    """Yield stored notices, newest publication first, ``chunk`` records at a time.
+                 current_only: bool = False) -> Iterator[Notice]:  # fmt: skip
+    """Yield stored notices, newest publication first, ``CHUNK`` records at a time.
 
     The order is taken from the ids alone; the records (the large part) are read a chunk at a time and let go of
     once yielded, so listing a corpus of 100,000 notices never holds them all.
@@ -86,9 +87,8 @@ def iter_notices(*, session: Session, since: date | None = None, limit: int | No
     if limit is not None:
         statement = statement.limit(limit)
     ids = list(session.exec(statement))
-    chunk = chunk or CHUNK
-    for start in range(0, len(ids), chunk):
-        part = ids[start : start + chunk]
+    # CHUNK read at call time, not bound as a default: the chunking test sets it.
+    for part in batches(ids, CHUNK):
         found = {n.id: n for n in session.exec(select(Notice).where(col(Notice.id).in_(part)).limit(len(part)))}
         for pk in part:
             notice = found[pk]

@@ -166,6 +166,7 @@ def test_one_process_asked_for_parses_everything_here(monkeypatch: pytest.Monkey
         raise AssertionError("workers started although one process was asked for")
 
     monkeypatch.setattr(crawler.parsing, "ProcessPoolExecutor", refuse)
+    monkeypatch.setattr(crawler.parsing, "workers", lambda: 2)  # cores enough: only processes=1 keeps workers away
     assert len(asyncio.run(_collect(_documents(), processes=1))) == COUNT
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 from storage import repository
 from storage.db import session_scope
 from storage.repository import FailedDocument
+from storage.repository.batching import PARAMETERS
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
@@ -30,7 +31,7 @@ def _record(engine: Engine, failures: list[FailedDocument], *, now: datetime, li
     finally:
         event.remove(engine, "before_cursor_execute", seen)
     # The queue is read a few hundred entries at a time, not once per failure.
-    assert len(reads) <= -(-len({f.key for f in failures}) // 500)
+    assert len(reads) <= -(-len({f.key for f in failures}) // PARAMETERS)
     return keys
 
 
