@@ -291,8 +291,9 @@ def match_companies(
     if incremental and others and changed_pks:
         scored += _score(engine, profiles, others, conditions, models, as_of, include_closed, best)
     written = write(engine, profiles, renew, others if incremental else [], changed_pks, best)
-    # Only a run over every company and every notice moves the incremental starting point.
-    name = "match" if company_id is None and since is None else "match:partial"
+    # Only a run over every company and every notice moves the incremental starting point (a --since run that had
+    # to score everyone anew against every open notice is one).
+    name = "match" if company_id is None and (since is None or len(renew) == len(profiles)) else "match:partial"
     with session_scope(engine) as session:
         run = repository.start_job_run(session=session, name=name)
         repository.finish_job_run(session=session, run=run, status="success",

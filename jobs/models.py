@@ -22,7 +22,6 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-import matcher
 from matcher.cpv_model import (
     CPV_MODEL_VERSION,
     CpvModel,
@@ -34,7 +33,7 @@ from matcher.cpv_model import (
 )
 from matcher.cpv_model import from_state as cpv_from_state
 from matcher.cpv_model import to_state as cpv_to_state
-from matcher.scoring import WEIGHTS
+from matcher.scoring import SCORING_VERSION, WEIGHTS
 from matcher.tenders import notice_text
 from matcher.text import TEXT_MODEL_VERSION, TextModel, fit_text_model
 from matcher.text import from_state as text_from_state
@@ -175,17 +174,17 @@ def cpv_model(engine: Engine, *, refit: bool = False, size: int | None = None) -
 
 def scoring_fingerprint(engine: Engine, weights: dict[str, float] | None) -> bytes:
     """Return what every score depends on besides notices and companies: the models (stored ones by version and
-    fitting time, the shipped CPV model by its digest), the part weights (learned and hand-set), the clause
-    detector whose findings the clause part reads (a new one makes ``analyse`` redo findings without touching the
-    notices, so no incremental run would see them change) and this version of Kansenradar. Matches scored under
-    another fingerprint are not comparable with new ones."""
+    fitting time, the shipped CPV model by its digest), the part weights (learned and hand-set), the scoring code
+    (``SCORING_VERSION``) and this version of Kansenradar. Matches scored under another fingerprint are not
+    comparable with new ones. (Clause findings are data, like the notices: ``analyse`` marks a notice whose
+    findings it stored as updated, so an incremental run scores it again.)"""
     with session_scope(engine) as session:
         fits = repository.model_fits(session=session, names=(TEXT_MODEL, CPV_MODEL))
     models = {
         name: [fits[name][0], fits[name][1].isoformat()] if name in fits else None for name in (TEXT_MODEL, CPV_MODEL)
     }
     parts = {"models": models, "shipped_cpv": _shipped_digest(), "learned": weights, "hand": WEIGHTS,
-             "detector": matcher.DETECTOR_VERSION, "version": _version()}  # fmt: skip
+             "scoring": SCORING_VERSION, "version": _version()}  # fmt: skip
     return json.dumps(parts, sort_keys=True).encode()
 
 

@@ -14,7 +14,13 @@ from jobs.output import date_option, echo_jsonl, echo_table
 
 @click.command("match", context_settings=CONTEXT_SETTINGS)
 @click.option("--company", "company_id", metavar="ID", help="Only this company.")
-@click.option("--since", callback=date_option, metavar="DATE", help="Only notices published on or after DATE.")
+@click.option(
+    "--since",
+    callback=date_option,
+    metavar="DATE",
+    help="Only notices published on or after DATE, for companies whose lists stand; a company scored anew (new, "
+    "changed, with new feedback, after new models, or named by --company) gets every open notice.",
+)
 @click.option(
     "--as-of", callback=date_option, metavar="DATE", help="Evaluate as if today were DATE (scores everything again)."
 )

@@ -42,8 +42,8 @@ def reset_analysis(*, session: Session) -> int:
 
 def store_findings(*, session: Session, findings: Mapping[int, Sequence[Mapping[str, Any]]], version: str,
                    text_analysed: Mapping[int, bool] | None = None) -> int:  # fmt: skip
-    """Replace the findings of the given notices (id -> finding dicts) and mark them analysed by ``version``
-    (and whether their text could be read, when known).
+    """Replace the findings of the given notices (id -> finding dicts), mark them analysed by ``version`` (and
+    whether their text could be read, when known) and as updated now.
 
     A few statements per call whatever its size: delete the old findings, insert the new ones, stamp the notices.
     Returns the number of findings written.
@@ -56,7 +56,8 @@ def store_findings(*, session: Session, findings: Mapping[int, Sequence[Mapping[
         for flag in (True, False):
             marked = [pk for pk in chunk if read.get(pk, True) is flag]
             if marked:
-                values = {"clauses_version": version, "text_analysed": flag if read else None}
+                # A notice whose findings changed is a changed notice for an incremental ``match``, like a new text.
+                values = {"clauses_version": version, "text_analysed": flag if read else None, "updated_at": now}
                 session.exec(update(Notice).where(col(Notice.id).in_(marked)).values(**values))  # type: ignore[call-overload]
     rows = [
         {"notice_pk": pk, "lot_id": f.get("lot_id"), "label": f["label"], "evidence": f["evidence"],

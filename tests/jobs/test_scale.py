@@ -18,6 +18,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
 import jobs.match_store
+import jobs.models
 import jobs.report
 from crawler.parsers import parse_document
 from jobs.cli import cli
@@ -160,14 +161,23 @@ def test_learned_weights_rescore_everyone_only_when_they_change(database_url: st
     engine.dispose()
 
 
-def test_a_new_clause_detector_has_everyone_scored_again(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    import matcher
-
+def test_notices_analysed_again_are_scored_again(database_url: str) -> None:
     engine = _matched(database_url, notices=60, companies=2)
-    assert match_companies(engine=engine, as_of=AS_OF).mode == "incremental"
-    # An upgrade with other rules or another clause model: ``analyse`` redoes the findings without touching the
-    # notices, so only the fingerprint says the stored lists were scored on the old findings.
-    monkeypatch.setattr(matcher, "DETECTOR_VERSION", matcher.DETECTOR_VERSION + "-next", raising=False)
+    assert match_companies(engine=engine, as_of=AS_OF).notices_scored == 0  # nothing changed
+    # ``analyse`` after an upgrade (other rules, another clause model), possibly stopped half-way: the notices it
+    # got to have new findings, and only those are scored again.
+    with session_scope(engine) as session:
+        again = [n.id for n in repository.list_notices(session=session)][:7]
+        repository.store_findings(session=session, findings={pk: [] for pk in again}, version="clauses-next")
+    run = match_companies(engine=engine, as_of=AS_OF)
+    assert run.mode == "incremental" and run.notices_scored == len(again)
+    assert match_companies(engine=engine, as_of=AS_OF).notices_scored == 0
+    engine.dispose()
+
+
+def test_a_new_scoring_version_has_everyone_scored_again(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = _matched(database_url, notices=60, companies=2)
+    monkeypatch.setattr(jobs.models, "SCORING_VERSION", "scoring-next")
     assert match_companies(engine=engine, as_of=AS_OF).mode == "full"
     assert match_companies(engine=engine, as_of=AS_OF).mode == "incremental"
     engine.dispose()
@@ -193,6 +203,17 @@ def test_a_run_since_a_date_keeps_older_open_notices_in_the_lists(database_url: 
     after_since = _snapshot(database_url)
     assert match_companies(engine=engine, as_of=AS_OF, full=True).mode == "full"
     assert after_since == _snapshot(database_url)
+    engine.dispose()
+
+
+def test_a_since_run_that_scores_everyone_anew_is_a_whole_run(database_url: str, monkeypatch: pytest.MonkeyPatch,
+                                                              ) -> None:  # fmt: skip
+    engine = _matched(database_url, notices=60, companies=2)
+    monkeypatch.setattr(jobs.models, "SCORING_VERSION", "scoring-next")  # everyone is scored anew, period or not
+    run = match_companies(engine=engine, as_of=AS_OF, since=date(2026, 11, 12))
+    assert run.mode == "full" and run.notices_scored == 60  # every open notice, not only the period's
+    # Its fingerprint and starting point are kept: the next run has nothing left to do.
+    assert match_companies(engine=engine, as_of=AS_OF).notices_scored == 0
     engine.dispose()
 
 
