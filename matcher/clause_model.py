@@ -85,8 +85,8 @@ class ClauseModel:
         return {name: i for i, name in enumerate(self.signals)}
 
     @functools.cached_property
-    def _lean(self) -> tuple[LeanTfidf, LeanTfidf, dict[str, int]]:
-        return LeanTfidf(self.words), LeanTfidf(self.chars), self._index
+    def _lean(self) -> tuple[LeanTfidf, LeanTfidf]:
+        return LeanTfidf(self.words), LeanTfidf(self.chars)
 
     @functools.cached_property
     def _columns(self) -> np.ndarray:
@@ -97,13 +97,13 @@ class ClauseModel:
         names = (*example.signals, *concept_signals(example.text), f"lang:{example.lang}")
         return [index[name] for name in names if name in index]
 
-    def matrix(self, examples: Sequence[Example], *, fitting: bool = False) -> sparse.csr_matrix:
-        """Return the feature rows of ``examples``.
+    def matrix(self, examples: Sequence[Example]) -> sparse.csr_matrix:
+        """Return the feature rows of ``examples``, for fitting.
 
-        ``fitting`` uses scikit-learn's own transform: the lean one equals it only to rounding, and a model retrained
-        from the same examples must be the stored one bit for bit (its digest is the detector version).
+        With scikit-learn's own transform: the lean one (``probabilities``) equals it only to rounding, and a model
+        retrained from the same examples must be the stored one bit for bit (its digest is the detector version).
         """
-        words, chars, index = (self.words, self.chars, self._index) if fitting else self._lean
+        words, chars, index = self.words, self.chars, self._index
         rows, cols = [], []
         for row, example in enumerate(examples):
             found = self._signal_columns(example, index)
@@ -117,7 +117,7 @@ class ClauseModel:
         """Return calibrated probabilities, examples x labels."""
         if not examples:
             return np.zeros((0, len(LABELS)))
-        words, chars, index = self._lean
+        (words, chars), index = self._lean, self._index
         columns, split = self._columns, words.width + chars.width
         # The product of ``matrix`` with the weights, part by part, without building the rows (``LeanTfidf.weighted``).
         scores = words.weighted([e.lemmas for e in examples], columns[: words.width])
@@ -244,7 +244,7 @@ def train(train_set: Sequence[Example], dev_set: Sequence[Sequence[Example]], de
     shell = ClauseModel(words, chars, names, np.zeros((0, 0)), np.zeros(0), np.zeros((0, 2)), np.zeros(0), (), ())
     flat = [sentence for snippet in dev_set for sentence in snippet]
     owner = np.repeat(np.arange(len(dev_set)), [len(snippet) for snippet in dev_set])
-    x_train, x_dev = shell.matrix(train_set, fitting=True), shell.matrix(flat, fitting=True)
+    x_train, x_dev = shell.matrix(train_set), shell.matrix(flat)
     options, precision = [], []
     for label in LABELS:
         y_dev = np.array([label in labels for labels in dev_labels])

@@ -35,7 +35,7 @@ class _Matches:
     cues: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
 
 
-def _collect(doc: Doc, c: Compiled, rules: bool, cues: bool = True) -> _Matches:
+def _collect(doc: Doc, c: Compiled, rules: bool, cues: bool) -> _Matches:
     """Gather the matches in ``doc``; rule and veto patterns only when ``rules`` (some rule's literals occur), cue
     patterns in rule syntax only when ``cues``."""
     found = _Matches()
@@ -161,8 +161,8 @@ def pieces(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _rules_on(doc: Doc, c: Compiled, context: tuple[str, ...], offset: int, *, rules: bool = True,
-              cues: bool = True) -> tuple[list[Finding], list[SentenceView]]:  # fmt: skip
+def _rules_on(doc: Doc, c: Compiled, context: tuple[str, ...], offset: int, *, rules: bool, cues: bool,
+              ) -> tuple[list[Finding], list[SentenceView]]:  # fmt: skip
     """Apply the compiled rules to a parsed text; character offsets are shifted by ``offset``.
 
     ``rules`` False skips the rule patterns (``may_match`` said none can match) and keeps the cues for the model;

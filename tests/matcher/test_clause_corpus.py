@@ -90,7 +90,10 @@ def test_the_candidate_batch_is_kept_apart_and_shares_no_document_with_the_corpu
         return address.split("#", 1)[0].split("?", 1)[0].rstrip("/").replace("://www.", "://").split("://", 1)[-1]
 
     assert not {page(row["doc"]) for row in rows} & {page(row["doc"]) for row in ALL}
-    known = {" ".join(s.text.split()).casefold() for s in load_corpus(CORPUS)}
+    held = load_corpus(CORPUS) + load_prevalence(CORPUS / "prevalence.jsonl")
+    known = {" ".join(s.text.split()).casefold() for s in held}
     assert not [row["id"] for row in rows if " ".join(row["text"].split()).casefold() in known]
-    assert not {snippet.split for snippet in load_corpus(CORPUS)} & {"candidate"}
+    # And the batch stays out of the corpus file itself, whose rows training and evaluation read by split.
+    assert not {row["split"] for row in ALL} & {"candidate"}
+    assert not {row["id"] for row in rows} & {row["id"] for row in ROWS}
     assert len({row["id"] for row in rows}) == len(rows)

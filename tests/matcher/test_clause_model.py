@@ -39,7 +39,7 @@ def test_probabilities_are_the_product_of_the_feature_rows() -> None:
     assert model is not None
     examples = [e for snippet in load_corpus(CORPUS, splits=("dev",))[:60] for e in sentences_of(snippet)]
     assert len(examples) > 40
-    scores = np.asarray(model.matrix(examples, fitting=True) @ model.coef.T) + model.intercept
+    scores = np.asarray(model.matrix(examples) @ model.coef.T) + model.intercept
     expected = 1.0 / (1.0 + np.exp(-(model.platt[:, 0] * scores + model.platt[:, 1])))
     np.testing.assert_allclose(model.probabilities(examples), expected, atol=1e-9)
 
