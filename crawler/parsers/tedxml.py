@@ -7,7 +7,6 @@ purpose: a contract restricted to a profession is not a social reservation.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
@@ -54,29 +53,22 @@ def _steps(path: str) -> tuple[tuple[str, ...], str]:
     return tuple(parents), last
 
 
-# Child paths ("{*}A/{*}B") are walked with iterchildren, not find(): lxml's path engine costs twice as much per
-# call, and a TED XML notice takes some fifty look-ups.
+# One-step child paths ("{*}A", most look-ups) go through iterchildren: lxml's path engine costs twice as much per
+# call, and a TED XML notice takes some fifty look-ups. Deeper paths cost it no more than a walk by hand.
 def _find(element: etree._Element | None, path: str) -> etree._Element | None:
     """Return the first element at a child path, like ``element.find(path)``."""
     if element is None:
         return None
     parents, last = _steps(path)
-    if not parents:
-        return next(element.iterchildren(last), None)
-    return next(_at(element, parents, last), None)
+    return element.find(path) if parents else next(element.iterchildren(last), None)
 
 
 def _all(element: etree._Element | None, path: str) -> list[etree._Element]:
     """Return every element at a child path, in document order, like ``element.findall(path)``."""
-    return [] if element is None else list(_at(element, *_steps(path)))
-
-
-def _at(element: etree._Element, parents: tuple[str, ...], last: str) -> Iterator[etree._Element]:
-    if not parents:
-        yield from element.iterchildren(last)
-        return
-    for child in element.iterchildren(parents[0]):
-        yield from _at(child, parents[1:], last)
+    if element is None:
+        return []
+    parents, last = _steps(path)
+    return element.findall(path) if parents else list(element.iterchildren(last))
 
 
 def _text(element: etree._Element | None) -> str | None:
