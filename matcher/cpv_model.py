@@ -34,14 +34,14 @@ from matcher.rules.trades import TRADE_WORDS
 from matcher.tfidf import restore_union, union_state
 
 # Raise when training or features change: a stored model of another version is trained again.
-CPV_MODEL_VERSION = "cpv-1"
+CPV_MODEL_VERSION = "cpv-2"
 LEVELS = (2, 3)  # significant digits: division, group (a notice inside a company's group fits it fully)
 WEIGHTS_PER_CLASS = 2500  # strongest weights a class keeps: accuracy holds, the model stays small
 LABEL_WEIGHT = 0.3  # labels are many (four languages per code) and short; notices are what buyers write
 # Every EU language of the corpus but Maltese, for which spaCy has no stop word list.
 STOP_LANGUAGES = tuple(lang for lang in EU_LANGUAGES if lang != "mt")
 TRADE_WEIGHT = 1.0  # the trade words are few, and the only examples written the way companies write
-SHARPNESS = 4.0  # how fast confidence falls with the distance to the best decision value
+SHARPNESS = 2.0  # how fast confidence falls with the distance to the best decision value (chosen on dev)
 # A resident company offers work, not goods: its codes come from works (45) and services (50-98).
 WORK_DIVISIONS = frozenset({"45", *(str(d) for d in range(50, 99))})
 
@@ -141,8 +141,8 @@ def train_cpv_model(examples: Sequence[tuple[str, str]], labels: Sequence[tuple[
     texts = [text for text, _code in [*examples, *labels, *trades]]
     codes = [significant(code) for _text, code in [*examples, *labels, *trades]]
     weight = np.array([1.0] * len(examples) + [LABEL_WEIGHT] * len(labels) + [TRADE_WEIGHT] * len(trades))
-    union = FeatureUnion(_vectorizers())
-    matrix = normalize(sparse.csr_matrix(union.fit_transform(texts), dtype=np.float64))
+    union = _fit_union(texts, [text for text, _code in [*labels, *trades]])
+    matrix = normalize(sparse.csr_matrix(union.transform(texts), dtype=np.float64))
     classes, weights, intercepts = [], [], []
     for level in LEVELS:
         rows = [i for i, code in enumerate(codes) if len(code) >= level]
@@ -158,6 +158,23 @@ def train_cpv_model(examples: Sequence[tuple[str, str]], labels: Sequence[tuple[
         weights.append(_strongest(coef))
         intercepts.append(np.asarray(intercept, dtype=np.float32))
     return CpvModel(union, tuple(classes), tuple(weights), tuple(intercepts), len(texts))
+
+
+def _fit_union(texts: Sequence[str], named: Sequence[str]) -> FeatureUnion:
+    """Fit the vectorisers on ``texts``, keeping every term of ``named`` (the label and trade-word texts).
+
+    ``min_df`` keeps one-off words of notices out, but a word that names a code once ("buurtbus", most Dutch label
+    words: each label language has one text per code) is exactly what a company writes; without it the one
+    example that teaches the word teaches nothing.
+    """
+    fitted = []
+    for name, vectorizer in _vectorizers():
+        common = set(vectorizer.fit(texts).vocabulary_)
+        analyse = vectorizer.build_analyzer()
+        terms = sorted(common.union(*(analyse(text) for text in named)))
+        whole = vectorizer.set_params(vocabulary=terms, min_df=1, max_features=None).fit(texts)
+        fitted.append((name, whole))
+    return FeatureUnion(fitted)
 
 
 def _strongest(coef: np.ndarray) -> sparse.csr_matrix:

@@ -30,7 +30,8 @@ def test_training_is_reproducible_and_the_stored_model_predicts_the_same() -> No
     again = train_cpv_model(EXAMPLES, LABELS)
     assert to_state(model) == to_state(again)
     loaded = from_state(to_state(model))
-    texts = ["Schoonmaak van een buurthuis", "Koulujen ruokapalvelut", "Snoeien van heggen"]
+    # Each text shares words with its code's examples or label (in a corpus this small, nothing else can decide).
+    texts = ["Schoonmaak van een buurthuis", "Koulujen ruokapalvelut", "Snoeien en beplanten van groengebieden"]
     assert predict(loaded, texts) == predict(model, texts)
     assert [p[0][0] for p in predict(model, texts, relative=True)] == ["909", "555", "773"]
 
@@ -63,3 +64,17 @@ def test_the_shipped_model_is_what_its_build_writes(tmp_path: Path) -> None:
     assert main([str(tmp_path / "cpv.json.gz")]) == 0
     shipped = Path(__file__).resolve().parents[2] / "matcher" / SHIPPED_CPV
     assert (tmp_path / "cpv.json.gz").read_bytes() == shipped.read_bytes()
+
+
+def test_a_word_only_a_label_or_trade_example_uses_is_learned() -> None:
+    # "buurtbus" and "strooiwagen" occur once, each in the one example that names a code: min_df must not drop them,
+    # while a one-off word of a notice ("zonnebloem") stays out.
+    examples = [*EXAMPLES, ("Zonnebloem in de kantine", "55510000")]
+    trades = [("buurtbus ritjes", "60140000"), ("strooiwagen", "90630000")]
+    model = train_cpv_model(examples, LABELS, trades)
+    words = model.vectorizer.transformer_list[0][1].vocabulary_
+    assert {"buurtbus", "strooiwagen", "ritjes"} <= words.keys()
+    assert "zonnebloem" not in words
+    assert predict(model, ["Wij rijden met de buurtbus"], relative=True)[0][0][0] == "601"
+    # Without the trade examples the same word is unknown to the model.
+    assert "buurtbus" not in train_cpv_model(examples, LABELS).vectorizer.transformer_list[0][1].vocabulary_
