@@ -71,6 +71,13 @@ class Files(TenderSpider):
             # An archive that could not be opened was queued under its own name as the member: it stands for all.
             by_member = {("" if member == archive else member): entry
                          for entry in queued for member in [entry.key.partition("#")[2]]}  # fmt: skip
+            whole = by_member.get("")
             for name, body in iter_path(path):
-                for entry in filter(None, (by_member.get(name), by_member.get(""))):
-                    yield from self.notice_items(body, document=name, key=entry.key)
+                # A member queued on its own as well as in its whole archive is parsed once, under its own entry;
+                # the archive's entry is settled by the reading, as by its other members.
+                entry = by_member.get(name) or whole
+                if entry is None:
+                    continue
+                if whole is not None and entry is not whole:
+                    self._resolve(whole.key)
+                yield from self.notice_items(body, document=name, key=entry.key)

@@ -145,13 +145,19 @@ def test_an_archive_queued_whole_and_a_member_of_it_are_both_retried(tmp_path: P
                   FailedDocument(f"{archive}#{member}", member, "not well-formed XML"))  # fmt: skip
     spider.retrying = {whole.key, one.key}
     items = list(spider.retries([whole, one]))
-    # Every member for the archive's own entry, and the queued member for its entry: both are resolved.
+    # Each member once: the queued one under its own entry, the other for the archive's; both entries resolved.
     assert sorted((item.document, item.key) for item in items) == sorted(
-        [(member, whole.key), (f"{archive}/m2.xml", whole.key), (member, one.key)]
+        [(f"{archive}/m2.xml", whole.key), (member, one.key)]
     )
     assert set(spider.resolved) == {whole.key, one.key}
+    assert spider.crawler.stats.get_value("kansenradar/fetched") == 2
     # An archive that could not be opened is queued with itself as the member: once readable, all of it counts.
     unreadable = FailedDocument(f"{archive}#{archive}", str(archive), "not a readable archive")
     spider.retrying = {unreadable.key}
     assert sorted(item.document for item in spider.retries([unreadable])) == [member, f"{archive}/m2.xml"]
     assert unreadable.key in spider.resolved
+    # The archive holding only the member queued twice: its own entry is still settled by reading it.
+    _zip(archive, {"m1.xml": good})
+    spider.retrying, spider.resolved = {whole.key, one.key}, []
+    assert [(item.document, item.key) for item in spider.retries([whole, one])] == [(member, one.key)]
+    assert set(spider.resolved) == {whole.key, one.key}
