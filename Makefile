@@ -60,6 +60,7 @@ messages: $(STAMP)-app
 eval: $(STAMP)-app
 	$(BIN)/kansenradar eval clauses tests/data/clauses --split test
 	$(BIN)/kansenradar eval clauses tests/data/clauses/prevalence.jsonl
+	$(BIN)/kansenradar eval cpv tests/data/matching/inference.jsonl
 	@if [ -d $(SHARED_NOTICES) ]; then \
 	  $(BIN)/kansenradar eval matching tests/data/matching/profiles.yaml tests/data/matching/relevance.jsonl \
 	    $(SHARED_NOTICES) --blind tests/data/matching/profiles_blind.yaml; \

@@ -214,3 +214,38 @@ def eval_matching(profiles: Path, judgements: Path, notices: Path, split: str, b
     # The split holds the notices out, not the profiles' words: say so beside the figures, where they are read.
     seen = "blind reads unseen descriptions; " if "blind" in methods else ""
     click.echo(f"({seen}the other methods read descriptions the trade words were written from)")
+
+
+@eval_group.command("cpv", context_settings=CONTEXT_SETTINGS)
+@click.argument("descriptions", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--notices",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="A folder of notices standing for the stored corpus: the model learns from it too, as `match` does once "
+    "1,000 notices are stored (default: the shipped model, from the labels and trade words).",
+)
+def eval_cpv(descriptions: Path, notices: Path | None) -> None:
+    """Score CPV codes from words on DESCRIPTIONS: JSON lines {"id", "trade"?, "description", "cpv_groups"} with
+    the right CPV groups (three digits, main first) of each company's work.
+
+    Prints, per trade and overall, the share of descriptions whose first suggested group is right (top-1), one of
+    the first three (top-3), and the mean reciprocal rank of the first right group.
+    """
+    from jobs.cpv_eval import RANKED, evaluate_inference, model_for, read_described
+    from jobs.matching_eval import EvaluationError
+
+    try:
+        items = read_described(descriptions)
+    except EvaluationError as exc:
+        raise click.UsageError(str(exc)) from None
+    model, source = model_for(notices)
+    score = evaluate_inference(items, model)
+    click.echo(f"{descriptions} ({source})")
+    click.echo(f"{'trade':50} {'n':>3} {'top-1':>6} {'top-3':>6} {'MRR':>6}")
+    trades = dict.fromkeys(item.trade for item in items)
+    for trade in [*trades, None]:
+        chosen = [i for i, item in enumerate(items) if trade is None or item.trade == trade]
+        part = type(score)(tuple(items[i] for i in chosen), tuple(score.ranks[i] for i in chosen))
+        name = "all" if trade is None else (trade or "-")
+        click.echo(f"{name[:50]:50} {len(chosen):3d} {part.top(1):6.2f} {part.top(3):6.2f} {part.mrr:6.3f}")
+    click.echo(f"(a right group not among the first {RANKED} counts as rank infinity)")
