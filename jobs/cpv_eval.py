@@ -15,9 +15,9 @@ from pathlib import Path
 
 from jobs.matching_eval import EvaluationError, read_notices
 from jobs.models import MIN_CORPUS, shipped_cpv_model, train
-from matcher.cpv_model import CpvModel, predict
+from matcher.cpv_model import WORK_DIVISIONS, CpvModel, predict
 
-GROUP = re.compile(r"^\d{3}$")
+GROUP = re.compile(r"[0-9]{3}")
 RANKED = 10  # groups looked at per description: a right group further down counts as not found
 
 
@@ -39,32 +39,49 @@ class InferenceScore:
     ranks: tuple[int | None, ...]
 
     def top(self, k: int) -> float:
+        """Return the share of descriptions with a right group among the first ``k``."""
         return sum(1 for r in self.ranks if r is not None and r <= k) / len(self.ranks)
 
     @property
     def mrr(self) -> float:
+        """Return the mean reciprocal rank of the first right group (0 for one not found)."""
         return sum(1 / r for r in self.ranks if r is not None) / len(self.ranks)
 
 
 def read_described(path: Path) -> list[Described]:
     """Return the descriptions of a JSON lines file; raise ``EvaluationError`` naming the first bad line."""
     found = []
-    with path.open(encoding="utf-8") as stream:
-        for number, line in enumerate(stream, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-                groups = tuple(str(g) for g in row["cpv_groups"])
-                item = Described(str(row["id"]), str(row.get("trade", "")), str(row["description"]), groups)
-            except (ValueError, KeyError, TypeError) as exc:
-                raise EvaluationError(f"{path}:{number}: not a description line ({exc})") from None
-            if not item.description.strip() or not groups or not all(GROUP.match(g) for g in groups):
-                raise EvaluationError(f"{path}:{number}: needs a description and CPV groups of three digits")
-            found.append(item)
+    try:
+        with path.open(encoding="utf-8") as stream:
+            for number, line in enumerate(stream, start=1):
+                if line.strip():
+                    found.append(_described(line, f"{path}:{number}"))
+    except (UnicodeDecodeError, OSError) as exc:
+        raise EvaluationError(f"{path}: not readable as UTF-8 text ({exc})") from None
     if not found:
         raise EvaluationError(f"{path}: no descriptions")
     return found
+
+
+def _described(line: str, where: str) -> Described:
+    try:
+        row = json.loads(line)
+        fields = (row["id"], row.get("trade", ""), row["description"], row["cpv_groups"])
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise EvaluationError(f"{where}: not a description line ({exc})") from None
+    ident, trade, description, groups = fields
+    if not isinstance(description, str) or not description.strip() or not isinstance(trade, str):
+        raise EvaluationError(f"{where}: needs a description (and a trade, if any) as text")
+    if (
+        not isinstance(groups, list)
+        or not groups
+        or not all(isinstance(g, str) and GROUP.fullmatch(g) for g in groups)
+    ):
+        raise EvaluationError(f"{where}: needs CPV groups of three digits")
+    # The model suggests a company's own work only: a line whose groups are all goods could never be found.
+    if not any(g[:2] in WORK_DIVISIONS for g in groups):
+        raise EvaluationError(f"{where}: no group of works (45) or services (50-98) among {groups}")
+    return Described(str(ident), trade, description, tuple(groups))
 
 
 def model_for(notices: Path | None) -> tuple[CpvModel, str]:

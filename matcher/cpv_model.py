@@ -31,7 +31,7 @@ from matcher.codelists import LANGUAGES, codes, cpv_label
 from matcher.cpv import significant
 from matcher.langdetect import EU_LANGUAGES
 from matcher.rules.trades import TRADE_WORDS
-from matcher.tfidf import restore_union, union_state
+from matcher.tfidf import fit_keeping, restore_union, union_state
 
 # Raise when training or features change: a stored model of another version is trained again.
 CPV_MODEL_VERSION = "cpv-3"
@@ -142,7 +142,7 @@ def train_cpv_model(examples: Sequence[tuple[str, str]], labels: Sequence[tuple[
     texts = [text for text, _code in [*examples, *labels, *trades]]
     codes = [significant(code) for _text, code in [*examples, *labels, *trades]]
     weight = np.array([1.0] * len(examples) + [LABEL_WEIGHT] * len(labels) + [TRADE_WEIGHT] * len(trades))
-    union = _fit_union(texts, [text for text, _code in [*labels, *trades]])
+    union = fit_keeping(_vectorizers(), texts, [text for text, _code in [*labels, *trades]])
     matrix = normalize(sparse.csr_matrix(union.transform(texts), dtype=np.float64))
     classes, weights, intercepts = [], [], []
     for level in LEVELS:
@@ -159,23 +159,6 @@ def train_cpv_model(examples: Sequence[tuple[str, str]], labels: Sequence[tuple[
         weights.append(_strongest(coef))
         intercepts.append(np.asarray(intercept, dtype=np.float32))
     return CpvModel(union, tuple(classes), tuple(weights), tuple(intercepts), len(texts))
-
-
-def _fit_union(texts: Sequence[str], named: Sequence[str]) -> FeatureUnion:
-    """Fit the vectorisers on ``texts``, keeping every term of ``named`` (the label and trade-word texts).
-
-    ``min_df`` keeps one-off words of notices out, but a word that names a code once ("buurtbus", most Dutch label
-    words: each label language has one text per code) is exactly what a company writes; without it the one
-    example that teaches the word teaches nothing.
-    """
-    fitted = []
-    for name, vectorizer in _vectorizers():
-        common = set(vectorizer.fit(texts).vocabulary_)
-        analyse = vectorizer.build_analyzer()
-        terms = sorted(common.union(*(analyse(text) for text in named)))
-        whole = vectorizer.set_params(vocabulary=terms, min_df=1, max_features=None).fit(texts)
-        fitted.append((name, whole))
-    return FeatureUnion(fitted)
 
 
 def _strongest(coef: np.ndarray) -> sparse.csr_matrix:

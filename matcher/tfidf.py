@@ -93,6 +93,23 @@ def _char_grams(vectorizer: TfidfVectorizer) -> ahocorasick.Automaton | None:
     return automaton(dict(vectorizer.vocabulary_))
 
 
+def fit_keeping(vectorizers: list[tuple[str, TfidfVectorizer]], texts: Sequence[str],
+                named: Sequence[str]) -> FeatureUnion:  # fmt: skip
+    """Fit ``vectorizers`` on ``texts`` as a union, keeping every term of ``named`` (texts among ``texts``).
+
+    ``min_df`` and ``max_features`` keep the one-off terms of the bulk out (and cap only those), but a word that
+    names a class once ("buurtbus", most Dutch CPV label words: each language has one label per code) is exactly
+    what a user writes; without it, the one example that teaches the word teaches nothing.
+    """
+    fitted = []
+    for name, vectorizer in vectorizers:
+        common = set(vectorizer.fit(texts).vocabulary_)
+        analyse = vectorizer.build_analyzer()
+        terms = sorted(common.union(*(analyse(text) for text in named)))
+        fitted.append((name, vectorizer.set_params(vocabulary=terms, min_df=1, max_features=None).fit(texts)))
+    return FeatureUnion(fitted)
+
+
 def union_state(union: FeatureUnion) -> dict[str, dict[str, Any]]:
     """Return each fitted vectoriser of a union as data: its terms in column order and its idf (base64 ``<f8``).
 

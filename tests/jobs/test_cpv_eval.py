@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from jobs.cli import cli
-from jobs.cpv_eval import Described, evaluate_inference
+from jobs.cpv_eval import Described, InferenceScore, evaluate_inference
 from jobs.models import shipped_cpv_model
 
 INFERENCE = Path(__file__).resolve().parents[1] / "data" / "matching" / "inference.jsonl"
@@ -23,12 +23,17 @@ def _eval(*args: str) -> tuple[int, str, str]:
 def test_ranks_count_where_the_first_right_group_comes() -> None:
     text = "Wij maken kantoren en scholen schoon en lappen de ramen."
     items = [Described("a", "cleaning", text, ("909",)), Described("b", "cleaning", text, ("601", "909")),
-             Described("c", "wrong", text, ("601",))]  # fmt: skip
+             Described("c", "green", "Wij maaien het gras en snoeien de heggen in het park.", ("773",))]  # fmt: skip
     score = evaluate_inference(items, shipped_cpv_model())
-    assert score.ranks[:2] == (1, 1)  # the alternative group counts as right too
-    assert score.ranks[2] is None or score.ranks[2] > 1
-    assert score.top(1) == pytest.approx(2 / 3)
-    assert score.mrr == pytest.approx((2 + (1 / score.ranks[2] if score.ranks[2] else 0)) / 3)
+    assert score.ranks == (1, 1, 1)  # the alternative group counts as right too
+    assert evaluate_inference([Described("d", "wrong", text, ("773",))], shipped_cpv_model()).ranks[0] != 1
+
+
+def test_the_figures_from_the_ranks() -> None:
+    items = tuple(Described(str(i), "t", "x", ("909",)) for i in range(3))
+    score = InferenceScore(items, (1, 3, None))
+    assert (score.top(1), score.top(3), score.mrr) == (pytest.approx(1 / 3), pytest.approx(2 / 3),
+                                                       pytest.approx((1 + 1 / 3) / 3))  # fmt: skip
 
 
 def test_the_blind_descriptions_run_through_the_command(tmp_path: Path) -> None:
@@ -56,6 +61,10 @@ def test_the_blind_descriptions_run_through_the_command(tmp_path: Path) -> None:
         ('{"id": "x", "description": "Wij maaien gras."}', ":2: not a description line"),
         ('{"id": "x", "description": "Wij maaien gras.", "cpv_groups": ["77310000"]}', "three digits"),
         ('{"id": "x", "description": " ", "cpv_groups": ["773"]}', "needs a description"),
+        ('{"id": "x", "description": null, "cpv_groups": ["773"]}', "needs a description"),
+        ('{"id": "x", "description": "Wij maaien gras.", "cpv_groups": ["773\\n"]}', "three digits"),
+        ('{"id": "x", "description": "Wij verkopen meubels.", "cpv_groups": ["391"]}', "no group of works"),
+        ("[1, 2]", "not a description line"),
     ],
 )
 def test_a_bad_line_is_named_and_nothing_is_scored(tmp_path: Path, line: str, said: str) -> None:
@@ -65,3 +74,15 @@ def test_a_bad_line_is_named_and_nothing_is_scored(tmp_path: Path, line: str, sa
     code, out, err = _eval(str(path))
     assert code == 2 and said in err and "Traceback" not in out + err
     assert "top-1" not in out
+
+
+def test_an_unreadable_or_empty_file_is_a_usage_error(tmp_path: Path) -> None:
+    latin = tmp_path / "latin.jsonl"
+    latin.write_bytes('{"id": "x", "description": "Wij maken caf\u00e9s schoon.", "cpv_groups": ["909"]}\n'
+                      .encode("latin-1"))  # fmt: skip
+    code, out, err = _eval(str(latin))
+    assert code == 2 and "not readable as UTF-8 text" in err and "Traceback" not in out + err
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n", encoding="utf-8")
+    code, out, err = _eval(str(empty))
+    assert code == 2 and "no descriptions" in err
