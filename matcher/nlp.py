@@ -43,24 +43,16 @@ class Compiled:
     neg_before: frozenset[str]
     boundary: frozenset[str]
     compliance: frozenset[str]
-    # Per rule pattern, the literal options of each required token (a match contains one of each); None when
-    # some pattern has no literal to look for.
-    hints: Hints | None
+    # The rule patterns' literal hints (``matcher.hints``: a match contains one option of each required token);
+    # None when some pattern has no literal to look for.
+    rule_index: Index | None
     screen: tuple[str, ...]
-    cue_hints: Hints | None = None  # the same for the cue patterns in rule syntax
+    cue_index: Index | None = None  # the same for the cue patterns in rule syntax
 
     @functools.cached_property
     def _screen(self) -> ahocorasick.Automaton | None:
         # Aho-Corasick looks for every stem in one pass over the text.
         return automaton({stem: stem for stem in self.screen})
-
-    @functools.cached_property
-    def _rule_index(self) -> Index | None:
-        return None if self.hints is None else Index(self.hints)
-
-    @functools.cached_property
-    def _cue_index(self) -> Index | None:
-        return None if self.cue_hints is None else Index(self.cue_hints)
 
     @functools.cached_property
     def _parser(self) -> Parser:
@@ -76,11 +68,15 @@ class Compiled:
 
     def may_match(self, text: str) -> bool:
         """Return False only when no rule can match ``text`` (most notice texts), without running spaCy."""
-        return self._rule_index is None or self._rule_index.possible(text.lower())
+        return self.rule_index is None or self.rule_index.possible(text.lower())
 
     def may_cue(self, text: str) -> bool:
         """Return False only when no cue pattern of ``cue_matcher`` can match ``text`` (nearly every text)."""
-        return self._cue_index is None or self._cue_index.possible(text.lower())
+        return self.cue_index is None or self.cue_index.possible(text.lower())
+
+
+def _index(hints: Hints | None) -> Index | None:
+    return None if hints is None else Index(hints)
 
 
 def _pipeline(lang: str) -> Language:
@@ -139,7 +135,7 @@ def compiled(lang: str) -> Compiled:
         neg_before=frozenset(negation["before"]),
         boundary=frozenset(negation["boundary"]),
         compliance=frozenset(negation["compliance"]),
-        hints=hints_of(pattern for rule in rules for pattern in rule["patterns"]),
-        cue_hints=hints_of(cue_patterns),
+        rule_index=_index(hints_of(pattern for rule in rules for pattern in rule["patterns"])),
+        cue_index=_index(hints_of(cue_patterns)),
         screen=tuple(module.screen()),
     )

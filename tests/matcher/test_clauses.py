@@ -203,7 +203,8 @@ def test_the_pre_filters_answer_as_their_definitions_on_the_labelled_corpus() ->
         # The definitions: a rule can match only if each required token's literals include one in the text (one pass
         # over the first tokens' literals must not change that); the model reads only texts with one of its
         # screening stems.
-        may_match = c.hints is None or any(all(o.found(lowered) for o in pattern) for pattern in c.hints)
+        hints = None if c.rule_index is None else c.rule_index.hints
+        may_match = hints is None or any(all(o.found(lowered) for o in pattern) for pattern in hints)
         assert c.may_match(text) == may_match, text
         assert c.may_concern(text) == any(stem in lowered for stem in c.screen), text
         doc = c.nlp(text)
