@@ -212,7 +212,11 @@ def eval_matching(profiles: Path, judgements: Path, notices: Path, split: str, b
         cells.append(f"{ndcg:12.3f} {precision:5.2f}")
     click.echo(f"{'mean':10} " + " ".join(cells) + "   (nDCG@10, P@5)")
     # The split holds the notices out, not the profiles' words: say so beside the figures, where they are read.
-    seen = "blind reads unseen descriptions; " if "blind" in methods else ""
+    seen = (
+        "blind reads descriptions no word list was written from (CPV weights chosen on its dev figure); "
+        if "blind" in methods
+        else ""
+    )
     click.echo(f"({seen}the other methods read descriptions the trade words were written from)")
 
 
