@@ -17,13 +17,16 @@ The everyday trade words the CPV model learns from were written after reading th
 - ``feedback``: the full score after each profile marked its top five (relevant or not, from the judgements),
   measured on the same unmarked notices: the difference with ``unmarked`` is what feedback brings.
 
-nDCG@10 with gains relevant = 2, partner = 1, otherwise 0; precision@5.
+nDCG@10 with gains relevant = 2, partner = 1, otherwise 0; precision@5. A company with no relevant or partner
+notice in the split (or none left unmarked) has nothing to find there: its nDCG is undefined, so its scores there are
+nan and stay out of the means (``mean_of``), as information retrieval leaves such queries out.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -128,6 +131,18 @@ def _marks(setting: _Setting, marked: dict[str, float]) -> Marks:
                  tuple(codes(c) for c in disliked))  # fmt: skip
 
 
+def _measured(company: str, method: str, ranked: Sequence[float], judged: Sequence[float]) -> MethodScore:
+    if not any(judged):  # nothing to find: nDCG and precision are undefined, not 0
+        return MethodScore(company, method, math.nan, math.nan)
+    return MethodScore(company, method, ndcg_at(ranked, judged, 10), precision_at(ranked, 5))
+
+
+def mean_of(scores: Sequence[float]) -> float:
+    """Return the mean of the defined scores (nan when none is)."""
+    defined = [s for s in scores if not math.isnan(s)]
+    return sum(defined) / len(defined) if defined else math.nan
+
+
 class EvaluationError(ValueError):
     """An input of the evaluation cannot be used; the message names the file (and line)."""
 
@@ -215,8 +230,7 @@ def evaluate_matching(profiles_file: Path, judgements_file: Path, notices_root: 
             ("keywords", keyword, np.zeros(len(tenders))),
         ):
             gains = [every.get(n, 0.0) for n in _ranking(values, owners, key)]
-            results.append(MethodScore(profile.id, method, ndcg_at(gains, list(every.values()), 10),
-                                       precision_at(gains, 5)))  # fmt: skip
+            results.append(_measured(profile.id, method, gains, list(every.values())))
         top = _ranking(full.total[row], owners, full.kind[row] > 0)[:MARKED]
         marks.append(_marks(setting, {n: every.get(n, 0.0) for n in top}))
         hidden.append(set(top))
@@ -227,5 +241,5 @@ def evaluate_matching(profiles_file: Path, judgements_file: Path, notices_root: 
         for method, scores in (("unmarked", full), ("feedback", after)):
             rest = [n for n in _ranking(scores.total[row], owners, scores.kind[row] > 0) if n not in hidden[row]]
             gains = [every.get(n, 0.0) for n in rest]
-            results.append(MethodScore(profile.id, method, ndcg_at(gains, remaining, 10), precision_at(gains, 5)))
+            results.append(_measured(profile.id, method, gains, remaining))
     return results

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 import sys
 from collections.abc import Iterator
@@ -193,7 +194,7 @@ def eval_matching(profiles: Path, judgements: Path, notices: Path, split: str, b
     unmarked and feedback (the full score on the notices a profile did not mark, before and after it marked its
     top five).
     """
-    from jobs.matching_eval import METHODS, EvaluationError, evaluate_matching
+    from jobs.matching_eval import METHODS, EvaluationError, evaluate_matching, mean_of
 
     try:
         results = evaluate_matching(profiles, judgements, notices, split=split, blind_file=blind)
@@ -202,15 +203,18 @@ def eval_matching(profiles: Path, judgements: Path, notices: Path, split: str, b
     methods = [m for m in METHODS if any(r.method == m for r in results)]
     click.echo(f"{judgements} ({split})")
     click.echo(f"{'company':10} " + " ".join(f"{m:>12} {'P@5':>5}" for m in methods))
+    left_out: set[str] = set()
     for company in dict.fromkeys(r.company for r in results):
         row = {r.method: r for r in results if r.company == company}
-        click.echo(f"{company:10} " + " ".join(f"{row[m].ndcg10:12.3f} {row[m].precision5:5.2f}" for m in methods))
-    cells = []
-    for method in methods:
-        rows = [r for r in results if r.method == method]
-        ndcg, precision = (sum(r.ndcg10 for r in rows) / len(rows), sum(r.precision5 for r in rows) / len(rows))
-        cells.append(f"{ndcg:12.3f} {precision:5.2f}")
-    click.echo(f"{'mean':10} " + " ".join(cells) + "   (nDCG@10, P@5)")
+        left_out.update(company for m in methods if m in row and math.isnan(row[m].ndcg10))
+        click.echo(f"{company:10} " + " ".join(_cells(row[m].ndcg10, row[m].precision5) if m in row
+                                               else _cells(math.nan, math.nan) for m in methods))  # fmt: skip
+    means = [[r for r in results if r.method == m] for m in methods]
+    cells = " ".join(_cells(mean_of([r.ndcg10 for r in rs]), mean_of([r.precision5 for r in rs])) for rs in means)
+    click.echo(f"{'mean':10} {cells}   (nDCG@10, P@5)")
+    if left_out:
+        click.echo(f"(-: nothing relevant to find in the split, or none left unmarked; left out of that mean: "
+                   f"{', '.join(sorted(left_out))})")  # fmt: skip
     # The split holds the notices out, not the profiles' words: say so beside the figures, where they are read.
     seen = (
         "blind reads descriptions no word list was written from (CPV weights chosen on its dev figure); "
@@ -218,6 +222,12 @@ def eval_matching(profiles: Path, judgements: Path, notices: Path, split: str, b
         else ""
     )
     click.echo(f"({seen}the other methods read descriptions the trade words were written from)")
+
+
+def _cells(ndcg: float, precision: float) -> str:
+    if math.isnan(ndcg):
+        return f"{'-':>12} {'-':>5}"
+    return f"{ndcg:12.3f} {precision:5.2f}"
 
 
 @eval_group.command("cpv", context_settings=CONTEXT_SETTINGS)

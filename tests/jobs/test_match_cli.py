@@ -98,8 +98,8 @@ def test_eval_matching_reports_every_method_and_skips_what_it_cannot_read(tmp_pa
     assert lines[1].split()[1:] == ["full", "P@5", "no-cpv", "P@5", "cpv-prefix", "P@5", "keywords", "P@5",
                                     "unmarked", "P@5", "feedback", "P@5"]  # fmt: skip
     mean = next(line for line in lines if line.startswith("mean")).split()
-    scores = [float(v) for v in mean[1:13]]
-    assert all(0.0 <= v <= 1.0 for v in scores)
+    scores = [float(v) for v in mean[1:13] if v != "-"]  # unmarked: these notices hold only five per company
+    assert len(scores) == 8 and all(0.0 <= v <= 1.0 for v in scores)
     assert scores[0] > scores[6]  # the full score ranks better than shared words alone
 
 
@@ -145,3 +145,24 @@ def test_eval_matching_says_when_the_split_has_no_judgements(tmp_path: Path) -> 
                                       str(tmp_path), "--split", "test"])  # fmt: skip
     assert result.exit_code == 2, result.output
     assert "no judgements in the 'test' split" in result.stderr and "Traceback" not in result.output
+
+
+@pytest.mark.slow
+def test_eval_matching_leaves_a_company_with_nothing_to_find_out_of_the_mean(tmp_path: Path) -> None:
+    # schoon has a relevant notice to find, groen only irrelevant ones: groen's nDCG is undefined, not 0.
+    root = tmp_path / "notices"
+    root.mkdir()
+    (root / "eforms-real").symlink_to(shared("notices", "eforms-real"))
+    rows = [{"company": "schoon", "notice": "eforms-real/2024-OJS197-00607986.xml", "judgement": "relevant"},
+            {"company": "groen", "notice": "eforms-real/599894-2023.xml", "judgement": "irrelevant"},
+            {"company": "schoon", "notice": "eforms-real/599894-2023.xml", "judgement": "irrelevant"}]  # fmt: skip
+    judgements = tmp_path / "judgements.jsonl"
+    judgements.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["eval", "matching", str(MATCHING / "profiles.yaml"), str(judgements),
+                                      str(root), "--split", "all"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    lines = {line.split()[0]: line.split()[1:] for line in result.stdout.splitlines()[2:] if line.strip()}
+    assert set(lines["groen"]) == {"-"}
+    assert lines["schoon"][:8] != ["-"] * 8  # full, no-cpv, cpv-prefix, keywords
+    assert lines["mean"][:12] == lines["schoon"][:12]  # the mean is schoon's alone, "-" where schoon has none
+    assert "groen" in result.stdout.split("left out of that mean:")[1]
