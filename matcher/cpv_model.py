@@ -34,7 +34,7 @@ from matcher.rules.trades import TRADE_WORDS
 from matcher.tfidf import fit_keeping, restore_union, union_state
 
 # Raise when training or features change: a stored model of another version is trained again.
-CPV_MODEL_VERSION = "cpv-3"
+CPV_MODEL_VERSION = "cpv-4"
 LEVELS = (2, 3)  # significant digits: division, group (a notice inside a company's group fits it fully)
 WEIGHTS_PER_CLASS = 2500  # strongest weights a class keeps: accuracy holds, the model stays small
 LABEL_WEIGHT = 0.15  # labels are many (four languages per code) and short; notices are what buyers write

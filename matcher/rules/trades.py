@@ -5,6 +5,11 @@ companies write "wij maaien, snoeien en harken". Each entry is a phrase such a c
 of that work: the CPV model learns from them as from the official labels. Written from the trades of
 bewonersbedrijven (green, cleaning, catering, repairs, re-integration, transport, care, supervision, street
 cleaning, laundry, childcare and their neighbours), as data, like the clause rules.
+
+A phrase names the work, not whom it is for: words for the people served (ouderen, kinderen, huurders, mensen)
+occur in care, transport, catering and repair alike, and taught here they pulled a company that drives elderly
+people to day care toward day care itself (services bought *for* people versus work done *by* the company). Where
+the people are what the work is (re-integration of people far from work, care for the disabled), they stay.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ TRADE_WORDS: tuple[tuple[str, str], ...] = (
     ("90919300", "schoonmaak van scholen klaslokalen"),
     # Catering, meals, canteens.
     ("55520000", "catering cateraar maaltijden verzorgen lunches broodjes hapjes buffet vergaderingen feesten"),
-    ("55521200", "maaltijdbezorging maaltijden bezorgen warme maaltijden thuisbezorgd ouderen eten brengen"),
+    ("55521200", "maaltijdbezorging maaltijden bezorgen warme maaltijden thuisbezorgd eten brengen"),
     ("55524000", "schoolmaaltijden schoollunch lunch voor scholen kinderdagverblijf maaltijden"),
     ("55510000", "kantine kantinediensten bedrijfsrestaurant kantine runnen koffie thee"),
     ("55320000", "maaltijden serveren koken eten bereiden buurtrestaurant buurtkeuken gezamenlijk eten"),
@@ -41,7 +46,7 @@ TRADE_WORDS: tuple[tuple[str, str], ...] = (
     ("45431000", "tegelwerk tegelzetten tegels zetten vloeren tegelen wandtegels"),
     ("45432000", "vloeren leggen vloerbedekking laminaat"),
     ("45453000", "renovatie opknappen woningen opknappen klein onderhoud klussen klusjes klusser"),
-    ("50700000", "onderhoud gebouwen reparaties in huis kleine reparaties woningonderhoud huurders helpen"),
+    ("50700000", "onderhoud gebouwen reparaties in huis kleine reparaties woningonderhoud"),
     ("45330000", "loodgieterswerk kranen repareren lekkages"),
     ("50870000", "reparatie speeltoestellen onderhoud speelplaatsuitrusting"),
     ("45261000", "dakonderhoud dakgoten schoonmaken"),
@@ -59,7 +64,7 @@ TRADE_WORDS: tuple[tuple[str, str], ...] = (
     ("60112000", "openbaar vervoer buslijn"),
     ("60100000", "wegvervoer vervoer over de weg bestelbus bezorgen"),
     # Care and support at home; day activities.
-    ("85312000", "dagbesteding ontmoeting activiteiten voor ouderen mensen met een beperking"),
+    ("85312000", "dagbesteding ontmoeting activiteiten dagactiviteiten"),
     ("85312400", "ondersteuning thuis welzijn hulp bij het dagelijks leven mantelzorg zelfstandig thuis wonen"),
     ("98341110", "huishoudelijke hulp huishouden doen poetsen bij mensen thuis thuishulp"),
     ("85320000", "maatschappelijke ondersteuning wmo begeleiding individuele begeleiding"),

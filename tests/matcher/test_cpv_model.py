@@ -78,3 +78,14 @@ def test_a_word_only_a_label_or_trade_example_uses_is_learned() -> None:
     assert predict(model, ["Wij rijden met de buurtbus"], relative=True)[0][0][0] == "601"
     # Without the trade examples the same word is unknown to the model.
     assert "buurtbus" not in train_cpv_model(examples, LABELS).vectorizer.transformer_list[0][1].vocabulary_
+
+
+def test_trade_words_name_the_work_not_whom_it_is_for() -> None:
+    # The people served (elderly, children, tenants) are in care, transport, catering and repair tenders alike: taught
+    # as the words of one trade, they pulled a company that drives elderly people to day care toward day care.
+    from matcher.rules.trades import TRADE_WORDS
+
+    served = {"ouderen", "kinderen", "huurders", "bewoners"}
+    assert not [(code, text) for code, text in TRADE_WORDS if served & set(text.split())]
+    driving = "Onze chauffeurs rijden ouderen en kinderen met de buurtbus naar school, de huisarts en de dagbesteding."
+    assert predict(shipped_cpv_model(), [driving], work_only=True, relative=True)[0][0][0] == "601"
