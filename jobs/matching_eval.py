@@ -15,7 +15,9 @@ The everyday trade words the CPV model learns from were written after reading th
 - ``keywords``: only the share of words in common;
 - ``unmarked``: the full score measured on the notices a profile did not mark (its top five are left out);
 - ``feedback``: the full score after each profile marked its top five (relevant or not, from the judgements),
-  measured on the same unmarked notices: the difference with ``unmarked`` is what feedback brings.
+  measured on the same unmarked notices: the difference with ``unmarked`` is what feedback brings. As in ``match``,
+  the marks move similar notices per company and, when there are enough of them over all companies, the part
+  weights are learned from the marked matches' parts.
 
 nDCG@10 with gains relevant = 2, partner = 1, otherwise 0; precision@5. A company with no relevant or partner
 notice in the split (or none left unmarked) has nothing to find there: its nDCG is undefined, so its scores there are
@@ -46,8 +48,8 @@ from jobs.match import profile_of
 from jobs.models import MIN_CORPUS, inferred, predicted, shipped_cpv_model, train
 from matcher.cpv import fit_matrix
 from matcher.evaluation import ndcg_at, precision_at
-from matcher.feedback import Marks
-from matcher.scoring import Scores, score_all
+from matcher.feedback import Marks, learn_weights
+from matcher.scoring import WEIGHTS, Scores, score_all
 from matcher.tenders import Profile, Tender, notice_text, tenders_from_record
 from matcher.text import STOP_WORDS, TextModel, fit_text_model
 from storage.records import NoticeRecord
@@ -111,10 +113,21 @@ class _Setting:
     as_of: datetime
 
 
-def _scores(setting: _Setting, profiles: Sequence[Profile], feedback: Sequence[Marks | None] | None = None) -> Scores:
+def _scores(setting: _Setting, profiles: Sequence[Profile], feedback: Sequence[Marks | None] | None = None,
+            weights: dict[str, float] | None = None) -> Scores:  # fmt: skip
     text = (setting.model.vectors([p.description for p in profiles]) @ setting.vectors.T).toarray()
     return score_all(profiles, setting.tenders, setting.model, as_of=setting.as_of, include_closed=True, text=text,
-                     feedback=feedback, tender_vectors=setting.vectors)  # fmt: skip
+                     feedback=feedback, tender_vectors=setting.vectors, weights=weights)  # fmt: skip
+
+
+def _marked_parts(setting: _Setting, scores: Scores, row: int, names: Sequence[str]) -> list[dict[str, float]]:
+    """Return the parts of each named notice's best tender, as ``feedback add`` keeps them from the stored match."""
+    found = []
+    for name in names:
+        columns = [c for c, owner in enumerate(setting.owners) if owner == name]
+        best = max(columns, key=lambda c: (scores.kind[row, c] > 0, scores.total[row, c]))
+        found.append({part: float(values[row, best]) for part, values in scores.parts.items() if part in WEIGHTS})
+    return found
 
 
 def _marks(setting: _Setting, marked: dict[str, float]) -> Marks:
@@ -218,6 +231,7 @@ def evaluate_matching(profiles_file: Path, judgements_file: Path, notices_root: 
     results: list[MethodScore] = []
     marks: list[Marks | None] = []
     hidden: list[set[str]] = []
+    said: list[tuple[dict[str, float], bool]] = []
     for row, profile in enumerate(plain):
         every = {n: g for (company, n), g in judged.items() if company == profile.id and n in corpus}
         own = _words(profile.description)
@@ -234,7 +248,11 @@ def evaluate_matching(profiles_file: Path, judgements_file: Path, notices_root: 
         top = _ranking(full.total[row], owners, full.kind[row] > 0)[:MARKED]
         marks.append(_marks(setting, {n: every.get(n, 0.0) for n in top}))
         hidden.append(set(top))
-    after = _scores(setting, plain, marks)
+        said += [(parts, every.get(n, 0.0) > 0) for n, parts in zip(top, _marked_parts(setting, full, row, top),
+                                                                     strict=True)]  # fmt: skip
+    # As ``match`` does: with enough marks over all companies, the part weights are learned from them too.
+    learned = learn_weights([parts for parts, _yes in said], [yes for _parts, yes in said], WEIGHTS)
+    after = _scores(setting, plain, marks, learned)
     for row, profile in enumerate(plain):
         every = {n: g for (company, n), g in judged.items() if company == profile.id and n in corpus}
         remaining = [g for n, g in every.items() if n not in hidden[row]]

@@ -166,3 +166,32 @@ def test_eval_matching_leaves_a_company_with_nothing_to_find_out_of_the_mean(tmp
     assert lines["schoon"][:8] != ["-"] * 8  # full, no-cpv, cpv-prefix, keywords
     assert lines["mean"][:12] == lines["schoon"][:12]  # the mean is schoon's alone, "-" where schoon has none
     assert "groen" in result.stdout.split("left out of that mean:")[1]
+
+
+@pytest.mark.slow
+def test_eval_feedback_learns_part_weights_from_the_marks_as_match_does(tmp_path: Path, monkeypatch) -> None:
+    import jobs.matching_eval as evaluation
+    from matcher.scoring import WEIGHTS
+
+    root = tmp_path / "notices"
+    root.mkdir()
+    for folder in ("eforms-real", "ted-xml"):
+        (root / folder).symlink_to(shared("notices", folder))
+    rows = [json.loads(line) for line in (MATCHING / "relevance.jsonl").read_text(encoding="utf-8").splitlines()]
+    chosen = [r for r in rows if r["notice"].startswith(("eforms-real/", "ted-xml/"))]
+    judgements = tmp_path / "judgements.jsonl"
+    judgements.write_text("".join(json.dumps(r) + "\n" for r in chosen), encoding="utf-8")
+    seen: list[tuple[list[dict[str, float]], list[bool]]] = []
+    learn = evaluation.learn_weights
+
+    def spy(parts, relevant, prior):  # type: ignore[no-untyped-def]
+        seen.append((list(parts), list(relevant)))
+        return learn(parts, relevant, prior)
+
+    monkeypatch.setattr(evaluation, "learn_weights", spy)
+    evaluation.evaluate_matching(MATCHING / "profiles.yaml", judgements, root, split="all")
+    [(parts, relevant)] = seen
+    companies = yaml.safe_load((MATCHING / "profiles.yaml").read_text(encoding="utf-8"))["companies"]
+    assert len(parts) == len(relevant) == 5 * len(companies)  # every company marked its top five
+    assert all(set(p) == set(WEIGHTS) and all(0.0 <= v <= 1.0 for v in p.values()) for p in parts)
+    assert 0 < sum(relevant) < len(relevant)
