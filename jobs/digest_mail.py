@@ -101,9 +101,12 @@ def _item(match: Match, notice: Notice, lot_ids: list[str], company: Company, se
 def collect(*, session: Session, company: Company, as_of: datetime, settings: Settings,
             ) -> tuple[list[DigestItem], list[DigestItem]]:  # fmt: skip
     """Return a company's open bid and partner tenders for its digest, one per notice, best first."""
-    rows = [(match, notice) for match, notice in repository.matches_of(session=session, company_id=company.id)
-            if notice.superseded_by is None and match.score >= company.min_score
-            and (notice.deadline is None or notice.deadline >= as_of)]  # fmt: skip
+    # The same rule as a match run: stored matches of a run "as of" another day, awards and aged undated notices
+    # are no opportunity this week.
+    current = repository.opportunity_conditions(as_of=as_of, undated_days=settings.undated_days)
+    rows = [(match, notice) for match, notice in repository.matches_of(session=session, company_id=company.id,
+                                                                       conditions=current)
+            if match.score >= company.min_score]  # fmt: skip
     links = tokens.links_enabled(settings)
     bids, partners = [], []
     for match, notice, lot_ids in _per_notice(rows):

@@ -12,10 +12,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, or_
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
@@ -83,17 +82,10 @@ def stored_profile(company: Company, model: CpvModel | None) -> Profile:
 
 
 def _open_notices(as_of: datetime, *, since: date | None, include_closed: bool, undated_days: int) -> Any:
-    """Return the WHERE clause of notices worth scoring: current, open (unless asked), in the period.
-
-    A notice without a deadline counts as open for ``undated_days`` after its publication (or when that is unknown):
-    a prior information notice of two years ago is no opportunity now.
-    """
-    conditions = [col(Notice.superseded_by).is_(None)]
-    if not include_closed:
-        recent = (as_of - timedelta(days=undated_days)).date()
-        undated = and_(col(Notice.deadline).is_(None), or_(col(Notice.publication_date).is_(None),
-                                                            col(Notice.publication_date) >= recent))  # fmt: skip
-        conditions.append(or_(undated, col(Notice.deadline) >= as_of))
+    """Return the WHERE clause of notices worth scoring: opportunities on ``as_of`` (see
+    ``repository.opportunity_conditions``), published in the period when ``since`` is given."""
+    conditions = repository.opportunity_conditions(as_of=as_of, undated_days=undated_days,
+                                                   include_closed=include_closed)  # fmt: skip
     if since is not None:
         conditions.append(col(Notice.publication_date) >= since)
     return conditions

@@ -24,7 +24,11 @@ from jobs.output import date_option, echo_jsonl, echo_table
 @click.option(
     "--as-of", callback=date_option, metavar="DATE", help="Evaluate as if today were DATE (scores everything again)."
 )
-@click.option("--include-closed", is_flag=True, help="Also rank tenders whose deadline has passed.")
+@click.option(
+    "--include-closed",
+    is_flag=True,
+    help="Look back: also rank tenders whose deadline has passed, aged undated ones and award notices.",
+)
 @click.option(
     "--full",
     is_flag=True,
@@ -60,6 +64,10 @@ def match_command(ctx: click.Context, company_id: str | None, since: date | None
                    f" {run.notices_scored} notices scored, {run.written} matches written.")  # fmt: skip
         return
     listed = stored_matches(engine=app.engine, company_ids=run.company_ids)
+    if not listed and not include_closed:
+        # On stderr, so that a script reading the list gets an empty list and nothing else.
+        click.echo(f"No open tender matched ({run.notices_scored} notices scored); --as-of DATE or --include-closed "
+                   "look back.", err=True)  # fmt: skip
     if output_format == "jsonl":
         keys = ("company_id", "notice_id", "lots", "kind", "score", "parts", "reasons")
         echo_jsonl({key: m[key] for key in keys} for m in listed)

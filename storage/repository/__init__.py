@@ -56,10 +56,12 @@ from storage.repository.matches import (
 )
 from storage.repository.models_state import delete_model_state, load_model_state, model_fits, save_model_state
 from storage.repository.notices import (
+    RESULT_TYPES,
     Outcome,
     get_notice,
     iter_notices,
     list_notices,
+    opportunity_conditions,
     to_record,
     upsert_notice,
 )
@@ -84,6 +86,7 @@ __all__ = [
     "NoticeNotFoundError",
     "NoticeRow",
     "Outcome",
+    "RESULT_TYPES",
     "Stored",
     "StoredFinding",
     "add_delivery",
@@ -118,6 +121,7 @@ __all__ = [
     "list_feedback",
     "iter_notices",
     "list_notices",
+    "opportunity_conditions",
     "load_model_state",
     "match_listing",
     "match_scores",

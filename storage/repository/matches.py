@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import bindparam, delete, text
 from sqlalchemy.dialects import postgresql, sqlite
@@ -102,19 +103,23 @@ def delete_closed_matches(*, session: Session, as_of: datetime) -> None:
     session.exec(delete(Match).where(col(Match.notice_pk).in_(closed)))  # type: ignore[call-overload]
 
 
-def matches_of(*, session: Session, company_id: str | None = None) -> Sequence[tuple[Match, Notice]]:
-    """Return stored matches with their notices, best first."""
-    statement = select(Match, Notice).where(col(Match.notice_pk) == col(Notice.id))
+def matches_of(*, session: Session, company_id: str | None = None,
+               conditions: Sequence[Any] = ()) -> Sequence[tuple[Match, Notice]]:  # fmt: skip
+    """Return stored matches with their notices, best first; ``conditions`` on the notices (e.g.
+    ``opportunity_conditions``) keep only some."""
+    statement = select(Match, Notice).where(col(Match.notice_pk) == col(Notice.id), *conditions)
     if company_id is not None:
         statement = statement.where(Match.company_id == company_id)
     return session.exec(statement.order_by(col(Match.company_id), col(Match.score).desc())).all()
 
 
-def match_listing(*, session: Session, company_ids: Sequence[str] | None = None) -> list[dict[str, object]]:
-    """Return stored matches as listings need them (no notice records loaded), best first per company."""
+def match_listing(*, session: Session, company_ids: Sequence[str] | None = None,
+                  conditions: Sequence[Any] = ()) -> list[dict[str, object]]:  # fmt: skip
+    """Return stored matches as listings need them (no notice records loaded), best first per company;
+    ``conditions`` on the notices keep only some."""
     statement = select(Match.company_id, Notice.notice_id, Match.lots, Match.kind, Match.score, Match.parts,
                        Match.reasons, Notice.title, Notice.deadline, Notice.url, Notice.source).where(
-        col(Match.notice_pk) == col(Notice.id))  # fmt: skip
+        col(Match.notice_pk) == col(Notice.id), *conditions)  # fmt: skip
     if company_ids is not None:
         statement = statement.where(col(Match.company_id).in_(list(company_ids)))
     statement = statement.order_by(col(Match.company_id), col(Match.score).desc(), col(Notice.notice_id))

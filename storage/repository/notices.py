@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
-from datetime import date
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from sqlalchemy import and_, or_
 from sqlmodel import Session, SQLModel, col, select
 
 from storage.exceptions import StorageError
@@ -17,6 +18,26 @@ from storage.repository.batching import batches
 from storage.types import utcnow
 
 logger = logging.getLogger(__name__)
+# eForms notice types (codelist notice-type) that report what happened, not an opportunity to bid: awards,
+# modifications, completions, voluntary ex-ante transparency and European company notices.
+RESULT_TYPES = frozenset({"can-standard", "can-social", "can-desg", "can-tran", "can-modif", "compl", "veat",
+                          "brin-ecs", "brin-eeig"})  # fmt: skip
+
+
+def opportunity_conditions(*, as_of: datetime, undated_days: int, include_closed: bool = False) -> list[Any]:
+    """Return the WHERE conditions of the notices that are an opportunity on ``as_of``: the current version of a
+    notice published by then and, unless ``include_closed`` (looking back), a call that is still open. A notice
+    without a deadline counts as open for ``undated_days`` after its publication (or when that is unknown): a prior
+    information notice of two years ago is no opportunity now. Match runs and digests share this one rule."""
+    published = or_(col(Notice.publication_date).is_(None), col(Notice.publication_date) <= as_of.date())
+    conditions = [col(Notice.superseded_by).is_(None), published]
+    if not include_closed:
+        recent = (as_of - timedelta(days=undated_days)).date()
+        undated = and_(col(Notice.deadline).is_(None), or_(col(Notice.publication_date).is_(None),
+                                                            col(Notice.publication_date) >= recent))  # fmt: skip
+        conditions += [or_(col(Notice.notice_type).is_(None), col(Notice.notice_type).not_in(RESULT_TYPES)),
+                       or_(undated, col(Notice.deadline) >= as_of)]  # fmt: skip
+    return conditions
 
 
 class Outcome(StrEnum):

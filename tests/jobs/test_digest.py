@@ -5,7 +5,7 @@ from __future__ import annotations
 import email
 import email.policy
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -178,6 +178,37 @@ def test_without_smtp_the_outbox_gets_eml_files(database_url: str, tmp_path: Pat
     assert message["Subject"] == "1 kans in week 48 voor Groen <Noord>"
     again = CliRunner().invoke(cli, ["--database-url", database_url, "digest", "--week", "2026-W48"], env=env)
     assert "already 2" in again.stdout
+
+
+def test_a_digest_offers_what_is_open_on_its_own_day(database_url: str, tmp_path: Path) -> None:
+    # A run "as of" March 2024, looking back, stored a then-recent undated notice, an award and an open call: this
+    # week's digest offers only the call (the undated notice aged out long ago; an award is no opportunity).
+    engine = get_engine(database_url)
+    upgrade(engine)
+    published = date(2024, 2, 20)
+    with session_scope(engine) as session:
+        repository.upsert_company(session=session, profile=make_profile(regions=["NL32"]))
+        for number, title, kind, deadline in ((1, "Vooraankondiging groenonderhoud", "pin-only", None),
+                                              (2, "Gunning groenonderhoud", "can-standard", None),
+                                              (3, "Groenonderhoud parken", "cn-standard", SOON)):  # fmt: skip
+            record = make_record(notice_id=f"{number}-2024", publication_number=f"{number}-2024", title=title,
+                                 procedure_id=f"p{number}", notice_type=kind, deadline=deadline,
+                                 publication_date=published)  # fmt: skip
+            repository.upsert_notice(session=session, record=record)
+    engine.dispose()
+    stored = CliRunner().invoke(cli, ["--database-url", database_url, "match", "--as-of", "2024-03-01",
+                                      "--include-closed", "--format", "jsonl"])  # fmt: skip
+    assert stored.exit_code == 0, stored.output
+    assert len(stored.stdout.splitlines()) == 3
+    week = iso_week(datetime.now(UTC).date())
+    outbox = tmp_path / "box"
+    result = CliRunner().invoke(cli, ["--database-url", database_url, "digest", "--week", week],
+                                env={"KANSENRADAR_OUTBOX": str(outbox)})  # fmt: skip
+    assert result.exit_code == 0, result.output
+    message = email.message_from_bytes((outbox / week / "groen-noord.eml").read_bytes(), policy=email.policy.default)
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    assert "Groenonderhoud parken" in text
+    assert "Vooraankondiging" not in text and "Gunning" not in text
 
 
 def test_bad_week_is_refused(database_url: str) -> None:

@@ -163,6 +163,17 @@ def test_a_notice_without_deadline_is_offered_for_a_while_after_publication(data
     assert sorted(json.loads(line)["notice_id"] for line in longer.stdout.splitlines()) == ["1-2026", "2-2026"]
 
 
+def test_only_opportunities_on_the_day_a_run_looks_from_are_offered(database_url: str) -> None:
+    # An award notice reports a result; a notice published after --as-of did not exist on that day.
+    award = _notice(1, "Groenonderhoud (gunning)", "Maaien en snoeien.", "77310000", notice_type="can-standard")
+    later = _notice(2, "Groenonderhoud 2027", "Maaien en snoeien.", "77310000", publication_date=date(2026, 11, 25))
+    call = _notice(3, "Groenonderhoud", "Maaien en snoeien.", "77310000")
+    store(database_url, award, later, call, companies=(make_profile(regions=[]),))
+    assert [m["notice_id"] for m in _matches(database_url)] == ["3-2026"]
+    back = _cli(database_url, "match", "--as-of", AS_OF, "--include-closed", "--format", "jsonl").stdout
+    assert sorted(json.loads(line)["notice_id"] for line in back.splitlines()) == ["1-2026", "3-2026"]
+
+
 def test_the_cpv_model_learns_from_the_corpus_when_large_enough(database_url: str, monkeypatch: pytest.MonkeyPatch,
                                                                ) -> None:  # fmt: skip
     import jobs.models
