@@ -61,6 +61,8 @@ class Cli(click.Group):
             raise ConfigError(str(exc)) from None
         except KeyboardInterrupt:
             raise click.Abort() from None
+        except BrokenPipeError:
+            raise  # `| head` stopped reading: click ends the command quietly (exit 1, as Python's own recipe does)
         except Exception as exc:
             logger.debug("Traceback of the failure", exc_info=True)
             raise click.ClickException(

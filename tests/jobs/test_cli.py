@@ -195,3 +195,20 @@ def test_source_names_match_the_spiders() -> None:
     from jobs.crawl import SPIDERS
 
     assert sorted(SOURCES) == sorted(SPIDERS)
+
+
+def test_a_reader_that_stops_reading_ends_the_command_quietly(tmp_path: Path) -> None:
+    # `kansenradar clauses < lines | head -1`: the command's later writes meet a closed pipe.
+    import shlex
+    import subprocess
+    import sys
+
+    lines = tmp_path / "lines.jsonl"
+    lines.write_text("".join(json.dumps({"id": n, "text": "Geen bijzonderheden.", "lang": "nl"}) + "\n"
+                             for n in range(3000)), encoding="utf-8")  # fmt: skip
+    command = (
+        f"{shlex.quote(sys.executable)} -m jobs clauses < {shlex.quote(str(lines))} | head -1; exit ${{PIPESTATUS[0]}}"
+    )
+    result = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=300, check=False)
+    assert len(result.stdout.splitlines()) == 1 and json.loads(result.stdout)["id"] == 0
+    assert result.stderr == "" and result.returncode == 1  # quiet; 1 as Python's documented recipe for EPIPE
