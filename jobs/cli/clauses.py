@@ -99,13 +99,21 @@ def analyse(ctx: click.Context, batch_size: int | None, workers: int | None, red
     Example:
         kansenradar analyse --workers 2
     """
+    from jobs.pipeline import record_step  # the pipeline's modules only when notices are analysed
+
     engine = app_from(ctx).engine
     if redo_all:
         with session_scope(engine) as session:
             repository.reset_analysis(session=session)
-    with click.progressbar(length=count_pending(engine=engine), label="Analysing", file=sys.stderr,
-                           show_pos=True) as bar:  # fmt: skip
-        done, labelled = analyse_pending(engine=engine, batch_size=batch_size, workers=workers, progress=bar.update)
+    try:
+        with click.progressbar(length=count_pending(engine=engine), label="Analysing", file=sys.stderr,
+                               show_pos=True) as bar:  # fmt: skip
+            done, labelled = analyse_pending(engine=engine, batch_size=batch_size, workers=workers,
+                                             progress=bar.update)  # fmt: skip
+    except Exception as exc:  # recorded for `runs`, then reported as every failure is
+        record_step(engine, "analyse", "failed", {}, f"{type(exc).__name__}: {exc}")
+        raise
+    record_step(engine, "analyse", "success", {"analysed": done, "with_clause": labelled})
     with session_scope(engine) as session:
         read, codes_only = repository.analysed_counts(session=session)
     click.echo(f"Analysed {done} notices ({DETECTOR_VERSION}); {labelled} with an inclusive clause. Stored notices: "

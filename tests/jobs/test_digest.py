@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import json
 import re
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -209,6 +210,20 @@ def test_a_digest_offers_what_is_open_on_its_own_day(database_url: str, tmp_path
     text = message.get_body(preferencelist=("plain",)).get_content()
     assert "Groenonderhoud parken" in text
     assert "Vooraankondiging" not in text and "Gunning" not in text
+
+
+def test_standalone_analyse_and_digest_show_in_runs(database_url: str, tmp_path: Path) -> None:
+    _prepare(database_url)
+    env = {"KANSENRADAR_OUTBOX": str(tmp_path / "box")}
+    for args in (["analyse"], ["digest", "--week", "2026-W48"]):
+        result = CliRunner().invoke(cli, ["--database-url", database_url, *args], env=env)
+        assert result.exit_code == 0, result.output
+    listed = CliRunner().invoke(cli, ["--database-url", database_url, "runs", "--format", "jsonl"])
+    runs = {r["name"]: r for r in map(json.loads, listed.stdout.splitlines()) if r["type"] == "job_run"}
+    assert runs["analyse"]["status"] == "success" and runs["analyse"]["counts"]["analysed"] >= 0
+    assert runs["digest:manual"]["status"] == "success" and runs["digest:manual"]["watermark"] == "2026-W48"
+    assert runs["digest:manual"]["counts"]["outbox"] == 2
+    assert "digest" not in runs  # the schedule's own weekly digest is still due
 
 
 def test_bad_week_is_refused(database_url: str) -> None:
