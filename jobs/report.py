@@ -24,6 +24,7 @@ from jobs.report_peers import BuyerStanding, standings, top_and_bottom
 from jobs.sectors import resident_sector
 from jobs.tender_view import notice_link
 from matcher import DETECTOR_VERSION, LANGUAGES
+from matcher.codelists import current_nuts
 from storage.db import session_scope
 from storage.models import Notice
 
@@ -90,7 +91,7 @@ def _key(row: _Row, group_by: str) -> str:
     if group_by == "cpv-division":
         return row.cpv_main[:2] if row.cpv_main else "?"
     nuts = (row.record.get("nuts") or [None])[0] or (row.record.get("buyer") or {}).get("nuts")
-    return nuts[:4] if nuts else (row.buyer_country or "?")
+    return current_nuts(nuts)[:4] if nuts else (row.buyer_country or "?")  # NL31 (2021) and NL35 are one province
 
 
 def _rows(engine: Engine, start: date | None, end: date | None) -> Iterator[list[_Row]]:

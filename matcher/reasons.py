@@ -134,7 +134,8 @@ def reasons_for(profile: Profile, tender: Tender, parts: dict[str, float], kind:
         need = profile.preparation_days
         line = _("{days} days to the deadline ({date}); you need {need}").format(days=int(days), date=date,
                                                                                   need=need)  # fmt: skip
-        out.append(line + ("" if days >= need else _(" — tight")))
+        # A lot may close on another day than the notice's first deadline (the one listings show): say whose it is.
+        out.append(where + line + ("" if days >= need else _(" — tight")))
     if tender.certificates:
         lacking = missing(Requirements(tender.certificates, None), profile.certifications)
         line = _("Required: {asked}").format(asked=", ".join(tender.certificates))

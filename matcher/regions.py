@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from matcher.codelists import NUTS_COUNTRY  # records carry ISO alpha-2 for the buyer's country
+from matcher.codelists import NUTS_COUNTRY, current_nuts  # records carry ISO alpha-2 for the buyer's country
 
 # Scores by relation, from far to near; the basis names what the judgement rests on.
 ELSEWHERE, SAME_COUNTRY, COUNTRY_WIDE, WIDER, INSIDE = 0.0, 0.3, 0.5, 0.8, 1.0
@@ -44,7 +44,8 @@ class RegionFit:
     basis: str  # "anywhere", "performance", "buyer", "country", "unknown", "elsewhere"
 
 
-def _pair(place: str, region: str) -> float:
+def _pair(published: str, region: str) -> float:
+    place = current_nuts(published)  # a NUTS 2021 code is compared as the 2024 region it is (region is current)
     if place.startswith(region):
         return INSIDE  # inside the region; a company working in "NL" is inside for all of NL
     if region.startswith(place):
@@ -70,7 +71,7 @@ def region_matrix(regions: Sequence[Sequence[str]], places: Sequence[Place]) -> 
     for row, wanted in enumerate(regions):
         if not wanted:
             continue
-        key_regions = tuple(r.upper() for r in wanted)
+        key_regions = tuple(current_nuts(r) for r in wanted)
         for found, columns in by_place.items():
             key = (key_regions, found)
             if key not in cache:
@@ -95,6 +96,6 @@ def region_fit(*, place: Place, regions: Sequence[str]) -> RegionFit:
     score = round(float(region_matrix([regions], [place])[0, 0]), 6)
     if not found:
         return RegionFit(score, None, "unknown")
-    wanted = [r.upper() for r in regions]
+    wanted = [current_nuts(r) for r in regions]
     best = max(found, key=lambda p: max(_pair(p, r) for r in wanted))
     return RegionFit(score, best, basis if score > ELSEWHERE else "elsewhere")

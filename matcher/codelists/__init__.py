@@ -20,6 +20,15 @@ LANGUAGES = ("nl", "en", "de", "fr")
 NUTS_COUNTRY = {"GR": "EL", "GB": "UK"}
 ISO_COUNTRY = {nuts: iso for iso, nuts in NUTS_COUNTRY.items()}
 COLUMNS = ("list", "code", "check", *LANGUAGES)
+# Dutch NUTS 2021 codes that NUTS 2024 (the shipped list) renamed: the same region, by name, under a new code.
+# Notices published before 2024, and profiles written from them, still carry the old ones (NL310 Utrecht, NL33C
+# Groot-Rijnmond). Level 2 first, then level 3; other countries' codes are compared as published.
+NUTS_RENAMED = {
+    "NL31": "NL35", "NL33": "NL36",
+    "NL111": "NL114", "NL113": "NL115", "NL124": "NL127", "NL125": "NL128", "NL324": "NL32A", "NL329": "NL32B",
+    "NL310": "NL350", "NL332": "NL361", "NL333": "NL362", "NL337": "NL363", "NL33A": "NL364", "NL33B": "NL365",
+    "NL33C": "NL366", "NL412": "NL415", "NL413": "NL416",
+}  # fmt: skip
 # The lists the product shows (reports, digests, reasons) or learns from (CPV labels as text for the CPV model).
 SHIPPED_LISTS = frozenset({
     "cpv", "nuts", "country", "buyer-legal-type", "contract-nature", "notice-type", "procurement-procedure-type",
@@ -52,6 +61,20 @@ def label(list_name: str, code: str, lang: str = "nl") -> str | None:
     return by_lang.get(lang) or by_lang["en"] or None
 
 
+def current_nuts(code: str) -> str:
+    """Return a NUTS code in upper case as the shipped (2024) list spells it.
+
+    >>> current_nuts("nl310"), current_nuts("NL33C"), current_nuts("NL33"), current_nuts("NL329"), current_nuts("BE2")
+    ('NL350', 'NL366', 'NL36', 'NL32B', 'BE2')
+    """
+    upper = code.strip().upper()
+    for length in (5, 4):
+        renamed = NUTS_RENAMED.get(upper[:length]) if len(upper) >= length else None
+        if renamed:
+            return renamed + upper[length:]
+    return upper
+
+
 def cpv_label(code: str, lang: str = "nl") -> str | None:
     """Return the label of a CPV code (with or without check digit) in ``lang``."""
     return label("cpv", code, lang)
@@ -72,11 +95,14 @@ def codes(list_name: str) -> list[str]:
 def region_label(code: str | None, lang: str = "nl") -> str | None:
     """Return the name of a NUTS region, of its nearest labelled parent, or of its country.
 
-    >>> region_label("NL32"), region_label("NL3299", "en"), region_label("NL"), region_label(None)
+    >>> region_label("NL32"), region_label("NL32Z", "en"), region_label("NL"), region_label(None)
     ('Noord-Holland', 'Noord-Holland', 'Nederland', None)
+    >>> region_label("NL310"), region_label("NL33C")  # NUTS 2021 codes, renamed in 2024
+    ('Utrecht', 'Groot-Rijnmond')
     """
     if not code:
         return None
+    code = current_nuts(code)
     for length in range(len(code), 2, -1):
         found = label("nuts", code[:length], lang)
         if found:

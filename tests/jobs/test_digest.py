@@ -82,7 +82,7 @@ def test_digests_are_sent_once_with_both_parts_and_escaped_content(database_url:
         html = dutch.get_body(preferencelist=("html",)).get_content()
         assert f"In week {week} vond Kansenradar 1 aanbesteding die bij jullie past." in text
         assert "Om zelf op in te schrijven" in text and "Past bij jullie werk" in text
-        assert "Aanbesteder: Gemeente Amsterdam | Plaats: Noord-Holland | Geraamde waarde: €\xa0180.000" in text
+        assert "Aanbesteder: Gemeente Amsterdam | Plaats: Groot-Amsterdam | Geraamde waarde: €\xa0180.000" in text
         assert "\n   Nog te regelen: VCA, ISO 14001\n" in text
         assert "Percelen die passen: LOT-0001: Perceel Noord-West (€\xa090.000)" in text
         deadline = SOON.astimezone(ZoneInfo("Europe/Amsterdam"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from matcher.codelists import region_label
 from matcher.cpv import best_similarity, code_label, fit_matrix, significant, similarity
 from matcher.regions import Place, region_fit
 from matcher.requirements import extract, held, missing
@@ -73,6 +74,12 @@ def test_every_code_has_its_official_label() -> None:
         ([], None, "GR", ["EL30"], 0.5, "country"),  # ISO GR is NUTS EL
         ([], None, "DE", ["NL32"], 0.0, "elsewhere"),
         ([], None, None, ["NL32"], 0.5, "unknown"),
+        # NUTS 2021 codes in older notices and profiles are the 2024 regions of the same name.
+        (["NL310"], None, "NL", ["NL35"], 1.0, "performance"),  # Utrecht
+        (["NL33C"], None, "NL", ["NL36"], 1.0, "performance"),  # Groot-Rijnmond in Zuid-Holland
+        (["NL32B"], None, "NL", ["NL329"], 1.0, "performance"),  # Groot-Amsterdam
+        ([], "NL33A", "NL", ["nl36"], 1.0, "buyer"),
+        (["NL310"], None, "NL", ["NL36"], 0.3, "performance"),  # Utrecht is not Zuid-Holland
     ],
 )
 def test_region_prefixes(
@@ -107,3 +114,8 @@ def test_what_a_notice_buys_is_not_what_it_asks() -> None:
     assert extract([], [asked]).certificates == ("ISO 9001",)
     # Selection criteria state conditions: everything named there counts.
     assert extract(["ISO 9001 certificaat"], []).certificates == ("ISO 9001",)
+
+
+def test_an_old_nuts_code_is_named_as_the_region_it_is() -> None:
+    fit = region_fit(place=Place(("NL310",)), regions=["NL35"])
+    assert fit.place == "NL310" and region_label(fit.place) == "Utrecht"  # the code as published, named as it is

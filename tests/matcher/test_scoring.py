@@ -87,7 +87,7 @@ def test_a_good_fit_is_a_bid_with_reasons() -> None:
     assert set(match.parts) == {"text", "cpv", "region", "size", "time", "requirements", "clauses", "feedback"}
     assert match.reasons[0] == "Past bij jullie werk: Beplanten en onderhouden van groengebieden"
     # NL329 (NUTS 2021, still in notices) is not in the current list: its parent names it, the code stays.
-    assert "Uitvoering in Noord-Holland (NL329), in jullie regio" in match.reasons
+    assert "Uitvoering in Groot-Amsterdam (NL329), in jullie regio" in match.reasons
     assert "Geraamde waarde €\u00a0180.000 past binnen jullie capaciteit (€\u00a0250.000)" in match.reasons
     assert "Nog 30 dagen tot de deadline (28 dec 2026); jullie hebben 10 dagen nodig" in match.reasons
 
