@@ -130,10 +130,16 @@ class ClauseModel:
         return 1.0 / (1.0 + np.exp(-(self.platt[:, 0] * scores + self.platt[:, 1])))
 
 
+def vetoed_in(signals: frozenset[str], label: str) -> bool:
+    """Return whether a sentence's signals name a false friend of ``label`` (``matcher.clauses.SentenceView``)."""
+    return f"veto:{label}" in signals or "veto:*" in signals
+
+
 def decide(policy: str, rule: bool, negated: bool, probability: float, threshold: float) -> bool:
     """Return whether a label holds, given its rule finding, an explicit negation and the model's probability.
 
-    A negation the rules found vetoes the model: "social return is niet van toepassing" is no clause.
+    A negation or a false friend the rules found vetoes the model: "social return is niet van toepassing" is no
+    clause, nor is "eine Auftragserteilung bleibt vorbehalten" a reserved contract.
     """
     model = probability >= threshold and not negated
     if policy == "rules":
@@ -249,7 +255,8 @@ def train(train_set: Sequence[Example], dev_set: Sequence[Sequence[Example]], de
     for label in LABELS:
         y_dev = np.array([label in labels for labels in dev_labels])
         rule = np.array([f"rule:{label}" in e.signals for e in flat])
-        negated = np.array([f"neg:{label}" in e.signals and f"rule:{label}" not in e.signals for e in flat])
+        negated = np.array([(f"neg:{label}" in e.signals or vetoed_in(e.signals, label))
+                            and f"rule:{label}" not in e.signals for e in flat])  # fmt: skip
         y_train = np.array([label in e.labels for e in train_set])
         options.append(_candidates(x_train, y_train, x_dev, y_dev, owner, rule, negated, seed))
         found = rule.sum()

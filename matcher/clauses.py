@@ -15,7 +15,7 @@ from importlib import resources
 from spacy.attrs import IS_PUNCT, IS_SPACE, LEMMA, LOWER
 from spacy.tokens import Doc, Span
 
-from matcher.clause_model import ClauseModel, Example, decide, from_state
+from matcher.clause_model import ClauseModel, Example, decide, from_state, vetoed_in
 from matcher.langdetect import detect_language
 from matcher.nlp import Compiled, compiled
 from matcher.types import LABELS, LANGUAGES, Finding
@@ -102,7 +102,8 @@ class SentenceView:
     """One sentence as the model sees it: where it is, its text, its lemmas and the rules' signals in it.
 
     ``signals`` are language-independent names: ``cue:<group>`` (a cue group of the rules occurs), ``cand:<label>``
-    (a rule pattern of the label matched), ``rule:<label>`` (a rule finding), ``neg:<label>`` (a negated one).
+    (a rule pattern of the label matched), ``rule:<label>`` (a rule finding), ``neg:<label>`` (a negated one),
+    ``veto:<label>`` (a false friend of the label, ``veto:*`` of every label, holds for the sentence).
     """
 
     start: int
@@ -195,11 +196,16 @@ def _rules_on(doc: Doc, c: Compiled, context: tuple[str, ...], offset: int, *, r
         f for (label, start), f in best.items()
         if not (label == "employment_of_disadvantaged" and start in reserved and f.rule.endswith("target-groups"))
     ]  # fmt: skip
+    # A false friend for the whole sentence ("bleibt vorbehalten", "reserves the right") vetoes the model there too.
+    vetoed: dict[int, set[str]] = defaultdict(set)
+    for index, span in found.vetoes:
+        if c.vetoes[index]["scope"] == "sentence":
+            vetoed[span.sent.start].update(f"veto:{label}" for label in c.vetoes[index]["labels"])
     sentences = []
     # Token attributes read from one array: a Token object per word costs more than the lookups themselves.
     table, strings = doc.to_array([LEMMA, LOWER, IS_SPACE, IS_PUNCT]).tolist(), doc.vocab.strings
     for sent in doc.sents:
-        signals = {f"cue:{g}" for g in found.cues.get(sent.start, set()) | set(context)}
+        signals = {f"cue:{g}" for g in found.cues.get(sent.start, set()) | set(context)} | vetoed[sent.start]
         signals |= {f"cand:{label}" for label in candidates.get(sent.start, set())}
         for f in kept:
             if f.start == offset + sent.start_char:
@@ -256,7 +262,8 @@ def detect(text: str, lang: str | None = None, *, context: tuple[str, ...] = (),
             negated = next((f for f in here if f.negated), None)
             policy = "model" if mode == "model" else model.policies[column]
             p = float(probabilities[row, column])
-            if decide(policy, stated is not None, negated is not None and stated is None, p, model.thresholds[column]):
+            vetoed = stated is None and (negated is not None or vetoed_in(sentence.signals, label))
+            if decide(policy, stated is not None, vetoed, p, model.thresholds[column]):
                 if stated is not None and policy != "model":
                     result.append(replace(stated, confidence=max(p, model.rule_precision[column]), source="rule"))
                 else:

@@ -63,12 +63,14 @@ def pattern_social_award_criterion() -> Rules:
 
 
 def vetoes() -> Rules:
-    """Return German false friends: professions, "behält sich vor", "vorbehaltlich"."""
+    """Return German false friends: professions, "behält sich vor", "bleibt vorbehalten", "vorbehaltlich"."""
     return [
         veto("de-accessibility", "/^barrierefrei/", "/^zugänglich/", scope="sentence",
              labels=("employment_of_disadvantaged",)),
+        # "Eine Auftragserteilung auf Basis des Erstangebots bleibt vorbehalten": the buyer reserves a right.
         veto("de-profession", "/^berufsstand/", "behält sich _? _? vor", "vorbehaltlich", "/^sozialabgabe/",
-             "/^sozialversicherung/", scope="sentence", labels=("reserved_contract",)),
+             "/^sozialversicherung/", "bleibt|bleiben _? vorbehalten", "vorbehalten bleibt|bleiben",
+             "änderungen vorbehalten", scope="sentence", labels=("reserved_contract",)),
     ]  # fmt: skip
 
 

@@ -83,6 +83,19 @@ def test_negation_vetoes_a_certain_model() -> None:
     assert decide("either", False, True, 0.99, 0.5) is False
 
 
+def test_a_false_friend_of_the_sentence_vetoes_a_certain_model() -> None:
+    # "bleibt vorbehalten": the buyer reserves a right (seen as a model finding in a real German notice).
+    stored = shipped_model()
+    assert stored is not None
+    certain = _Certain(*(getattr(stored, f.name) for f in fields(stored)))
+    right = "Eine Auftragserteilung auf Basis des Erstangebots bleibt vorbehalten (§ 17 (11) VgV)."
+    found = labels_of(detect(right, "de", model=certain))
+    assert found and "reserved_contract" not in found  # only the false friend's labels are vetoed
+    assert "reserved_contract" not in labels_of(detect(right, "de"))
+    reserved = "Die Teilnahme ist Werkstätten für Menschen mit Behinderungen vorbehalten (§ 118 GWB)."
+    assert "reserved_contract" in labels_of(detect(reserved, "de", model=certain))
+
+
 def test_findings_carry_their_confidence_and_source() -> None:
     findings = detect("Deelname is voorbehouden aan sociale werkplaatsen (artikel 2.82 Aanbestedingswet).", "nl")
     (finding,) = [f for f in findings if f.label == "reserved_contract"]
