@@ -179,7 +179,8 @@ def _marks(engine: Engine, text: TextModel, cpv: CpvModel,
 
 
 def _to_renew(engine: Engine, profiles: Sequence[Profile], changed_at: dict[str, datetime], last: datetime | None,
-              changed_pks: Sequence[int], as_of: datetime, include_closed: bool) -> list[int]:  # fmt: skip
+              changed_pks: Sequence[int], as_of: datetime, include_closed: bool,
+              undated_days: int) -> list[int]:  # fmt: skip
     """Return the companies an incremental run scores against every notice: new or changed ones, and those whose
     full list of best matches lost a member to a changed or superseded notice (the next best is not stored, so
     only a full look finds it), or lost half of it to closed notices."""
@@ -188,7 +189,8 @@ def _to_renew(engine: Engine, profiles: Sequence[Profile], changed_at: dict[str,
         stored = stored_scores(session, [p.id for p in profiles])
         gone = set(repository.replaced_notices(session=session))
         spoke = repository.companies_with_feedback_since(session=session, since=last) if last else set()
-        closed = set() if include_closed else set(repository.closed_notices(session=session, as_of=as_of))
+        closed = set() if include_closed else set(repository.closed_notices(session=session, as_of=as_of,
+                                                                            undated_days=undated_days))  # fmt: skip
     renew = []
     for row, profile in enumerate(profiles):
         entries = stored.get(profile.id, [])
@@ -215,6 +217,7 @@ def _since_last(engine: Engine) -> datetime | None:
 def match_companies(
     *, engine: Engine, as_of: datetime, company_id: str | None = None, since: date | None = None,
     include_closed: bool = False, full: bool = False, refit: bool = False, undated_days: int = UNDATED_DAYS,
+    today: bool = True,
 ) -> MatchRun:  # fmt: skip
     """Score notices for companies and store each company's best matches; return what was done.
 
@@ -222,6 +225,8 @@ def match_companies(
     run (all of it the first time, or when models or part weights changed). ``since`` limits the notices scored for
     companies whose lists stand to those published since that date, adding to their stored matches; a company that
     is new, changed or gave feedback is scored against every open notice. ``refit`` fits the models again.
+    ``today`` False says ``as_of`` is another day than now (``--as-of``): such a run, like one ``include_closed``,
+    looks at other lists than today's, so it leaves the next run to score everything anew.
     """
     started = utcnow()
     full = full or include_closed  # closed notices are never kept by incremental runs
@@ -245,7 +250,8 @@ def match_companies(
     # another one, so that a run that stops half-way leaves the next one to score everyone.
     fingerprint = scoring_fingerprint(engine, weights)
     rescore = fingerprint != stored_fingerprint(engine)
-    if rescore:
+    present = today and not include_closed
+    if rescore or not present:
         with session_scope(engine) as session:
             keep_fingerprint(session, None)
     last = None if (full or rescore) else _since_last(engine)  # a model fitted now is a new fingerprint too
@@ -263,7 +269,7 @@ def match_companies(
     elif not incremental:
         renew = list(range(len(profiles)))
     else:
-        renew = _to_renew(engine, profiles, changed_at, last, changed_pks, as_of, include_closed)
+        renew = _to_renew(engine, profiles, changed_at, last, changed_pks, as_of, include_closed, undated_days)
     best = Best()
     rows_of = {p.id: i for i, p in enumerate(profiles)}
     for company, notice_pk, lot, relevant in pairs:
@@ -272,7 +278,7 @@ def match_companies(
     with session_scope(engine) as session:
         repository.delete_superseded_matches(session=session)
         if not include_closed:
-            repository.delete_closed_matches(session=session, as_of=as_of)
+            repository.delete_closed_matches(session=session, as_of=as_of, undated_days=undated_days)
     # A company scored anew gets its whole list anew, from every open notice: with --since, only the others keep
     # theirs and add the period's notices (its list would otherwise shrink to the period).
     everything = base if since is None else _open_notices(as_of, since=None, include_closed=include_closed,
@@ -285,7 +291,8 @@ def match_companies(
     written = write(engine, profiles, renew, others if incremental else [], changed_pks, best)
     # Only a run over every company and every notice moves the incremental starting point (a --since run that had
     # to score everyone anew against every open notice is one).
-    name = "match" if company_id is None and (since is None or len(renew) == len(profiles)) else "match:partial"
+    whole = company_id is None and (since is None or len(renew) == len(profiles))
+    name = "match" if whole and present else "match:partial"
     with session_scope(engine) as session:
         run = repository.start_job_run(session=session, name=name)
         repository.finish_job_run(session=session, run=run, status="success",

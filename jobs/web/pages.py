@@ -30,7 +30,6 @@ from storage.db import session_scope
 from storage.models import Company, Notice
 from storage.records import safe_url
 from storage.repository import NoticeNotFoundError
-from storage.types import utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -167,11 +166,10 @@ async def unsubscribe(request: Request) -> Response:
 Said = dict[tuple[str, str, str], bool]  # (source, notice_id, lot_id or "") -> relevant
 
 
-def _company_page(engine: Engine, company_id: str, undated_days: int) -> tuple[Company, list[dict[str, Any]], Said]:
-    current = repository.opportunity_conditions(as_of=utcnow(), undated_days=undated_days)  # as the digest shows
+def _company_page(engine: Engine, company_id: str) -> tuple[Company, list[dict[str, Any]], Said]:
     with session_scope(engine) as session:
         company = _company(session, company_id)
-        matches = repository.match_listing(session=session, company_ids=[company_id], conditions=current)
+        matches = repository.match_listing(session=session, company_ids=[company_id])
         said = {(f.source, f.notice_id, f.lot_id or ""): f.relevant
                 for f in repository.list_feedback(session=session, company_id=company_id)}  # fmt: skip
         return company, matches, said
@@ -196,8 +194,7 @@ async def company_page(request: Request) -> Response:
     except tokens.TokenError as exc:
         return _refused("company", exc)
     try:
-        company, matches, said = await run_in_threadpool(_company_page, _engine(request), company_id,
-                                                       settings.undated_days)  # fmt: skip
+        company, matches, said = await run_in_threadpool(_company_page, _engine(request), company_id)
     except Gone:
         return error_page(404)
     lang, profile = _language(company), repository.to_profile(company)

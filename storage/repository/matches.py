@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from storage.models import Match, Notice
 from storage.repository.batching import batches
+from storage.repository.notices import opportunity_conditions
 from storage.types import utcnow
 
 
@@ -91,16 +92,22 @@ def replaced_notices(*, session: Session) -> list[int]:
     return [int(pk) for pk in session.exec(statement)]
 
 
-def closed_notices(*, session: Session, as_of: datetime) -> list[int]:
-    """Return the ids of notices whose deadline passed before ``as_of`` and that still have matches."""
-    statement = select(Notice.id).where(col(Notice.deadline) < as_of, col(Notice.id).in_(select(Match.notice_pk)))
+def _no_longer_open(as_of: datetime, undated_days: int) -> Any:
+    # NOT IN the opportunities (ids are never NULL), not NOT(conditions): a NULL deadline would make that NULL.
+    open_ids = select(Notice.id).where(*opportunity_conditions(as_of=as_of, undated_days=undated_days))
+    return col(Match.notice_pk).not_in(open_ids)
+
+
+def closed_notices(*, session: Session, as_of: datetime, undated_days: int) -> list[int]:
+    """Return the ids of notices that still have matches but are no opportunity on ``as_of`` any more (deadline
+    passed, undated for too long, an award: ``opportunity_conditions``)."""
+    statement = select(Match.notice_pk).where(_no_longer_open(as_of, undated_days)).distinct()
     return [int(pk) for pk in session.exec(statement)]
 
 
-def delete_closed_matches(*, session: Session, as_of: datetime) -> None:
-    """Delete matches of notices whose deadline passed before ``as_of``: nobody can bid on them any more."""
-    closed = select(Notice.id).where(col(Notice.deadline) < as_of)
-    session.exec(delete(Match).where(col(Match.notice_pk).in_(closed)))  # type: ignore[call-overload]
+def delete_closed_matches(*, session: Session, as_of: datetime, undated_days: int) -> None:
+    """Delete the matches of notices that are no opportunity on ``as_of`` any more: nobody can bid on them."""
+    session.exec(delete(Match).where(_no_longer_open(as_of, undated_days)))  # type: ignore[call-overload]
 
 
 def matches_of(*, session: Session, company_id: str | None = None,
@@ -113,13 +120,11 @@ def matches_of(*, session: Session, company_id: str | None = None,
     return session.exec(statement.order_by(col(Match.company_id), col(Match.score).desc())).all()
 
 
-def match_listing(*, session: Session, company_ids: Sequence[str] | None = None,
-                  conditions: Sequence[Any] = ()) -> list[dict[str, object]]:  # fmt: skip
-    """Return stored matches as listings need them (no notice records loaded), best first per company;
-    ``conditions`` on the notices keep only some."""
+def match_listing(*, session: Session, company_ids: Sequence[str] | None = None) -> list[dict[str, object]]:
+    """Return stored matches as listings need them (no notice records loaded), best first per company."""
     statement = select(Match.company_id, Notice.notice_id, Match.lots, Match.kind, Match.score, Match.parts,
                        Match.reasons, Notice.title, Notice.deadline, Notice.url, Notice.source).where(
-        col(Match.notice_pk) == col(Notice.id), *conditions)  # fmt: skip
+        col(Match.notice_pk) == col(Notice.id))  # fmt: skip
     if company_ids is not None:
         statement = statement.where(col(Match.company_id).in_(list(company_ids)))
     statement = statement.order_by(col(Match.company_id), col(Match.score).desc(), col(Notice.notice_id))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -67,6 +68,24 @@ def test_closed_tenders_only_when_asked(database_url: str) -> None:
     assert _run(database_url, "--as-of", "2027-01-15", "--format", "jsonl").stdout == ""
     looking_back = _run(database_url, "--as-of", "2027-01-15", "--include-closed", "--format", "jsonl")
     assert json.loads(looking_back.stdout.splitlines()[0])["notice_id"] == "123456-2026"
+
+
+def test_a_run_as_of_another_day_leaves_the_next_run_to_score_todays_lists(database_url: str) -> None:
+    # A look back at March 2024 stores that day's list (an award, a prior information notice); the next plain run
+    # must list today's opportunities, not keep those and miss the call published since.
+    old = {"publication_date": date(2024, 2, 20), "deadline": None}
+    award = make_record(notice_id="1-2024", publication_number="1-2024", procedure_id="p1",
+                        notice_type="can-standard", **old)  # fmt: skip
+    notice = make_record(notice_id="2-2024", publication_number="2-2024", procedure_id="p2",
+                         notice_type="pin-only", **old)  # fmt: skip
+    call = make_record(publication_date=datetime.now(UTC).date() - timedelta(days=10),
+                       deadline=datetime.now(UTC) + timedelta(days=20))  # fmt: skip
+    _setup(database_url, award, notice, call)
+    back = _run(database_url, "--as-of", "2024-03-01", "--include-closed", "--format", "jsonl")
+    assert {json.loads(line)["notice_id"] for line in back.stdout.splitlines()} == {"1-2024", "2-2024"}
+    today = _run(database_url, "--format", "jsonl")
+    assert [json.loads(line)["notice_id"] for line in today.stdout.splitlines()] == ["123456-2026"]
+    assert _run(database_url, "--format", "jsonl").stdout == today.stdout  # and an incremental run keeps it
 
 
 def test_empty_corpus(database_url: str) -> None:
