@@ -16,7 +16,7 @@ from matcher.cpv import best_similarity, code_label
 from matcher.i18n import N_, date_text, money, percent, translations
 from matcher.regions import region_fit
 from matcher.requirements import Requirements, missing
-from matcher.scoring import Scores, score_all, tender_codes
+from matcher.scoring import UNKNOWN, Scores, score_all, tender_codes
 from matcher.tenders import Match, Profile, Tender
 from matcher.text import TextModel
 
@@ -118,6 +118,8 @@ def reasons_for(profile: Profile, tender: Tender, parts: dict[str, float], kind:
                    .format(value=value, capacity=capacity))  # fmt: skip
     elif tender.value is None:
         out.append(_("No estimated value given"))
+    elif abs(float(parts["size"]) - UNKNOWN) < 1e-6:  # no capacity given, or a currency without a rate
+        out.append(where + _("Estimated value {value}").format(value=value))
     elif parts["size"] >= 1.0:
         out.append(
             where + _("Estimated value {value} fits your capacity ({capacity})").format(value=value, capacity=capacity)

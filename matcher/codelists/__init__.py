@@ -66,13 +66,13 @@ def current_nuts(code: str) -> str:
 
     >>> current_nuts("nl310"), current_nuts("NL33C"), current_nuts("NL33"), current_nuts("NL329"), current_nuts("BE2")
     ('NL350', 'NL366', 'NL36', 'NL32B', 'BE2')
+    >>> current_nuts("NL335")  # an older level 3 code of Zuid-Holland, not in the table: the province it is in
+    'NL36'
     """
     upper = code.strip().upper()
-    for length in (5, 4):
-        renamed = NUTS_RENAMED.get(upper[:length]) if len(upper) >= length else None
-        if renamed:
-            return renamed + upper[length:]
-    return upper
+    if len(upper) >= 5 and upper[:5] in NUTS_RENAMED:
+        return NUTS_RENAMED[upper[:5]] + upper[5:]
+    return NUTS_RENAMED.get(upper[:4], upper)
 
 
 def cpv_label(code: str, lang: str = "nl") -> str | None:

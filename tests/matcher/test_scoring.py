@@ -86,10 +86,19 @@ def test_a_good_fit_is_a_bid_with_reasons() -> None:
     assert match.kind == "bid" and match.score > 0.7
     assert set(match.parts) == {"text", "cpv", "region", "size", "time", "requirements", "clauses", "feedback"}
     assert match.reasons[0] == "Past bij jullie werk: Beplanten en onderhouden van groengebieden"
-    # NL329 (NUTS 2021, still in notices) is not in the current list: its parent names it, the code stays.
+    # NL329 (NUTS 2021, still in notices) is Groot-Amsterdam, NL32B since 2024: named so, the code as published.
     assert "Uitvoering in Groot-Amsterdam (NL329), in jullie regio" in match.reasons
     assert "Geraamde waarde €\u00a0180.000 past binnen jullie capaciteit (€\u00a0250.000)" in match.reasons
     assert "Nog 30 dagen tot de deadline (28 dec 2026); jullie hebben 10 dagen nodig" in match.reasons
+
+
+def test_a_value_that_cannot_be_compared_is_only_stated() -> None:
+    # No capacity given, or a currency without a rate: neither "fits" nor "above your capacity".
+    unknown = Profile(**{**GREEN.__dict__, "max_value": None})
+    (match,) = rank([unknown], [tender()], model(), as_of=NOW)
+    assert "Geraamde waarde €\u00a0180.000" in match.reasons
+    (match,) = rank([GREEN], [tender(currency="XYZ")], model(), as_of=NOW)
+    assert not any("capaciteit" in r for r in match.reasons)
 
 
 def test_reasons_in_english_and_what_to_arrange() -> None:
