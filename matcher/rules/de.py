@@ -67,10 +67,11 @@ def vetoes() -> Rules:
     return [
         veto("de-accessibility", "/^barrierefrei/", "/^zugänglich/", scope="sentence",
              labels=("employment_of_disadvantaged",)),
-        # "Eine Auftragserteilung auf Basis des Erstangebots bleibt vorbehalten": the buyer reserves a right.
+        # "Eine Auftragserteilung auf Basis des Erstangebots bleibt vorbehalten": the buyer reserves a right. Only
+        # side by side: "die Teilnahme bleibt Werkstätten vorbehalten" and "... Werkstätten vorbehalten bleibt" are
+        # reservations.
         veto("de-profession", "/^berufsstand/", "behält sich _? _? vor", "vorbehaltlich", "/^sozialabgabe/",
-             "/^sozialversicherung/", "bleibt|bleiben _? vorbehalten", "vorbehalten bleibt|bleiben",
-             "änderungen vorbehalten", scope="sentence", labels=("reserved_contract",)),
+             "/^sozialversicherung/", "bleibt|bleiben vorbehalten", scope="sentence", labels=("reserved_contract",)),
     ]  # fmt: skip
 
 
