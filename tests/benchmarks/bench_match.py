@@ -50,7 +50,7 @@ def run() -> list[str]:
     with tempfile.TemporaryDirectory() as tmp:
         database, folder, fresh = Path(tmp) / "match.db", Path(tmp) / "notices", Path(tmp) / "new"
         companies = Path(tmp) / "companies.yaml"
-        write_notices(folder, NOTICES)
+        write_notices(folder, NOTICES, calls=True)
         write_companies(companies, COMPANIES)
         kansenradar(database, "crawl", "files", str(folder))
         kansenradar(database, "companies", "import", str(companies))
@@ -58,7 +58,7 @@ def run() -> list[str]:
         floor = _floor(database, companies)
         full, _peak = kansenradar(database, "match", "--quiet")
         scored = last_counts(database, "match").get("notices_scored", 0)
-        write_notices(fresh, NEW, offset=NOTICES)
+        write_notices(fresh, NEW, offset=NOTICES, calls=True)
         kansenradar(database, "crawl", "files", str(fresh))
         kansenradar(database, "analyse")
         incremental, _peak = kansenradar(database, "match", "--quiet")

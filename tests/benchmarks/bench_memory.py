@@ -20,7 +20,7 @@ def _peaks(tmp: Path, count: int) -> dict[str, float]:
     companies = tmp / "companies.yaml"
     if not companies.exists():
         write_companies(companies, COMPANIES)
-    write_notices(folder, count)
+    write_notices(folder, count, calls=True)
     peaks = {}
     _seconds, peaks["crawl files"] = kansenradar(database, "crawl", "files", str(folder))
     kansenradar(database, "companies", "import", str(companies))

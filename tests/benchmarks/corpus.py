@@ -25,6 +25,20 @@ NOTICE_UUID = re.compile(rb'(<cbc:ID schemeName="notice-id">)[^<]{8}')
 PROCEDURE_UUID = re.compile(rb"(<cbc:ContractFolderID>)[^<]{8}")
 DOC_ID = re.compile(rb'DOC_ID="\d+-(\d{4})"')
 REGIONS = ["NL32", "NL33", "NL41", "NL22", "BE2", "DE7", "FR1", "NL", ""]
+# The shared corpus is 41 % award, modification and VEAT notices, which are no opportunity and are never matched;
+# the TED crawl's default notice types are calls for competition only. Matching is measured on calls: result
+# notices become calls (eForms notice type; TED XML award forms become their call forms).
+EFORMS_RESULT = re.compile(rb"(<cbc:NoticeTypeCode[^>]*>)(?:can-[a-z]+|veat|compl)(</cbc:NoticeTypeCode>)")
+TED_RESULT_FORM = re.compile(rb"<(/?)F(03|06|13|15|20|25)_(\d{4})")
+TED_CALL_FORM = {b"03": b"02", b"06": b"05", b"13": b"12", b"15": b"02", b"20": b"02", b"25": b"24"}
+TED_AWARD_TYPE = re.compile(rb'(<NOTICE TYPE=")(?:CONCESSION_)?AWARD_CONTRACT(")')
+
+
+def as_call(data: bytes) -> bytes:
+    """Return a notice document as a call for competition (see ``EFORMS_RESULT``)."""
+    data = EFORMS_RESULT.sub(rb"\1cn-standard\2", data)
+    data = TED_RESULT_FORM.sub(lambda m: b"<%sF%s_%s" % (m[1], TED_CALL_FORM[m[2]], m[3]), data)
+    return TED_AWARD_TYPE.sub(rb"\1CONTRACT\2", data)
 
 
 @cache
@@ -38,12 +52,14 @@ def sources() -> tuple[bytes, ...]:
     return tuple(found)
 
 
-def write_notices(folder: Path, count: int, *, offset: int = 0) -> list[Path]:
-    """Write ``count`` notice files, each a real notice with its notice (and procedure) identifiers made unique."""
+def write_notices(folder: Path, count: int, *, offset: int = 0, calls: bool = False) -> list[Path]:
+    """Write ``count`` notice files, each a real notice with its notice (and procedure) identifiers made unique;
+    with ``calls``, result notices become calls for competition (``as_call``)."""
     folder.mkdir(parents=True, exist_ok=True)
     documents, paths = sources(), []
     for n in range(offset, offset + count):
         data = documents[n % len(documents)]
+        data = as_call(data) if calls else data
         data = PUB_EFORMS.sub(rb"\g<1>%08d-\g<2>" % (n + 1), data)
         data = NOTICE_UUID.sub(rb"\g<1>%08x" % (n + 1), data)
         data = PROCEDURE_UUID.sub(rb"\g<1>%08x" % (n + 1), data)
