@@ -23,6 +23,7 @@ from jobs.digest import DigestRun, expire_and_retry, send_digests
 from jobs.locks import LockedError, run_lock
 from jobs.match import match_companies
 from jobs.processes import alive
+from jobs.runs import record_step
 from jobs.scrapyd import crawl_on_scrapyd
 from jobs.settings import Settings, SettingsError
 from storage import repository
@@ -32,7 +33,7 @@ from storage.types import utcnow
 logger = logging.getLogger(__name__)
 
 OK, PARTIAL = 0, 1  # run's exit codes for a run that went through (2 and 3 are the CLI's)
-__all__ = ["ConfigurationError", "LockedError", "PipelineResult", "record_step", "run_lock", "run_pipeline"]
+__all__ = ["ConfigurationError", "LockedError", "PipelineResult", "run_lock", "run_pipeline"]
 
 
 class ConfigurationError(SettingsError):
@@ -48,15 +49,6 @@ class PipelineResult:
     @property
     def exit_code(self) -> int:
         return PARTIAL if "failed" in self.steps.values() else OK
-
-
-def record_step(engine: Engine, name: str, status: str, counts: dict[str, int] | None = None,
-                error: str | None = None, watermark: str | None = None) -> None:  # fmt: skip
-    """Record a finished step as a job run in its own transaction."""
-    with session_scope(engine) as session:
-        run = repository.start_job_run(session=session, name=name)
-        repository.finish_job_run(session=session, run=run, status=status, counts=counts, error=error,
-                                  watermark=watermark)  # fmt: skip
 
 
 def mark_abandoned(engine: Engine, settings: Settings) -> int:

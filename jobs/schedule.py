@@ -27,7 +27,8 @@ from sqlalchemy.engine import Engine
 from jobs.clock import local_week, now_in
 from jobs.digest import expire_and_retry, send_digests
 from jobs.locks import LockedError, run_lock
-from jobs.pipeline import record_step, run_pipeline
+from jobs.pipeline import run_pipeline
+from jobs.runs import record_step
 from jobs.settings import Settings
 
 logger = logging.getLogger(__name__)

@@ -17,6 +17,7 @@ from jobs.analyse import BATCH, analyse_pending, count_pending
 from jobs.app import app_from
 from jobs.clause_corpus import SPLITS
 from jobs.cli.base import CONTEXT_SETTINGS
+from jobs.runs import record_step
 from matcher import DETECTOR_VERSION, LABELS, evaluate, labels_of
 from storage import repository
 from storage.db import session_scope
@@ -99,8 +100,6 @@ def analyse(ctx: click.Context, batch_size: int | None, workers: int | None, red
     Example:
         kansenradar analyse --workers 2
     """
-    from jobs.pipeline import record_step  # the pipeline's modules only when notices are analysed
-
     engine = app_from(ctx).engine
     if redo_all:
         with session_scope(engine) as session:

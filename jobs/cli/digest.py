@@ -10,6 +10,7 @@ from jobs.clock import local_week, now_in, week_start
 from jobs.companies import UnknownCompanyError
 from jobs.locks import LockedError, run_lock
 from jobs.output import writable_folder
+from jobs.runs import record_step
 from jobs.web import tokens
 
 
@@ -44,7 +45,6 @@ def digest_command(ctx: click.Context, week: str | None, company_id: str | None,
             raise click.BadParameter(str(exc), param_hint="--week") from None
     week = week or local_week(now, app.zone)
     from jobs.digest import send_digests  # Jinja2, Babel, icalendar: only when digests are made
-    from jobs.pipeline import record_step
 
     tokens.links_enabled(app.settings)  # a public address without its key is a setting to fix, not a crash
     if send and not app.settings.smtp_host:

@@ -122,7 +122,8 @@ def test_a_digest_that_failed_last_week_is_retried_within_the_window_then_expire
 
 
 def test_run_sends_a_missed_digest_on_a_later_day_of_the_week_once(database_url: str) -> None:
-    from jobs.pipeline import digest_due, record_step
+    from jobs.pipeline import digest_due
+    from jobs.runs import record_step
 
     _prepare(database_url)
     engine = get_engine(database_url)
