@@ -56,7 +56,6 @@ from storage.repository.matches import (
 )
 from storage.repository.models_state import delete_model_state, load_model_state, model_fits, save_model_state
 from storage.repository.notices import (
-    RESULT_TYPES,
     Outcome,
     get_notice,
     iter_notices,
@@ -86,7 +85,6 @@ __all__ = [
     "NoticeNotFoundError",
     "NoticeRow",
     "Outcome",
-    "RESULT_TYPES",
     "Stored",
     "StoredFinding",
     "add_delivery",
