@@ -9,10 +9,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from babel.lists import format_list
+
+from jobs.language import catalog
 from matcher import i18n
 from matcher.codelists import country_label, region_label
 from storage.records import safe_url
 
+# A notice done in many regions names the first few and counts the rest: a digest line must stay one line.
+MAX_PLACES = 3
 TED_NOTICE = "https://ted.europa.eu/{lang}/notice/-/detail/{number}"
 # The languages TED shows its notice pages in (the EU's official languages).
 TED_LANGUAGES = frozenset({"bg", "cs", "da", "de", "el", "en", "es", "et", "fi", "fr", "ga", "hr", "hu", "it", "lt",
@@ -45,13 +50,23 @@ def documents_link(record: Mapping[str, Any], lot_ids: Iterable[str] = ()) -> st
 
 
 def place(record: Mapping[str, Any], lang: str = "nl") -> str | None:
-    """Return where the work is done: the first place of performance, else the buyer's region, city or country."""
+    """Return where the work is done: the places of performance (the first ``MAX_PLACES`` named, then how many
+    more), else the buyer's region, city or country.
+
+    >>> place({"nuts": ["NL35", "NL36", "NL35"]})
+    'Utrecht en Zuid-Holland'
+    >>> place({"nuts": ["NL35", "NL36", "NL32", "NL41", "NL42"]}, "en")
+    'Utrecht, Zuid-Holland, Noord-Holland and 2 more regions'
+    """
+    names = list(dict.fromkeys(filter(None, (region_label(code, lang) for code in record.get("nuts") or []))))
+    if names:
+        shown, rest = names[:MAX_PLACES], len(names) - MAX_PLACES
+        if rest > 0:
+            more = catalog(lang).ngettext("%(count)d more region", "%(count)d more regions", rest)
+            shown.append(more % {"count": rest})
+        return format_list(shown, locale=i18n.locale(lang))
     buyer = record.get("buyer") or {}
-    for code in [*(record.get("nuts") or []), buyer.get("nuts")]:
-        found = region_label(code, lang)
-        if found:
-            return found
-    return buyer.get("city") or country_label(buyer.get("country"), lang)
+    return region_label(buyer.get("nuts"), lang) or buyer.get("city") or country_label(buyer.get("country"), lang)
 
 
 def value(record: Mapping[str, Any], lang: str = "nl") -> str | None:
