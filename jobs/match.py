@@ -3,8 +3,9 @@
 The database does the selecting (current, open, in period) and notices stream through in chunks, so memory stays
 flat as the corpus grows. The text model is kept between runs (``model_state``) and fitted again only when the
 corpus has changed by ``REFIT_SHARE`` or on request. A run after an earlier one is incremental: only notices that
-are new or changed since then are scored against every company, and only companies that are new or changed are
-scored against every notice; each company keeps its ``MAX_STORED`` best, exactly as a full run would keep them.
+are new or changed since then, and stored matches' notices with a deadline (their days to it have moved), are
+scored against every company, and only companies that are new or changed are scored against every notice; each
+company keeps its ``MAX_STORED`` best as a full run would keep them.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import or_
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
@@ -258,18 +260,27 @@ def match_companies(
     incremental = last is not None or since is not None
     base = _open_notices(as_of, since=since, include_closed=include_closed, undated_days=undated_days)
     changed_pks: list[int] = []
+    content_pks: list[int] = []
     conditions = base
     if incremental:
-        # New or changed notices (or, with --since, the notices of the period): scored against everyone.
-        conditions = [*base, *([col(Notice.updated_at) > last] if since is None and last is not None else [])]
+        # New or changed notices (or, with --since, the notices of the period): scored against everyone. So are
+        # stored matches' notices with a deadline: a day later their days to it and their time part have moved.
+        fresh = [*base, *([col(Notice.updated_at) > last] if since is None and last is not None else [])]
+        conditions = fresh
+        if since is None and last is not None:
+            conditions = [*base, or_(col(Notice.updated_at) > last, repository.dated_since(as_of=as_of))]
         with session_scope(engine) as session:
             changed_pks = [int(pk) for pk in session.exec(select(Notice.id).where(*conditions))]
+            # Only a changed notice makes a full list look again at every notice: time lowers every dated
+            # notice's score alike, stored or not, so the ones below a full list rarely climb past its members.
+            content_pks = changed_pks if conditions is fresh else [
+                int(pk) for pk in session.exec(select(Notice.id).where(*fresh))]  # fmt: skip
     if company_id is not None:
         renew = [0]  # one company asked for: all of it, against every notice
     elif not incremental:
         renew = list(range(len(profiles)))
     else:
-        renew = _to_renew(engine, profiles, changed_at, last, changed_pks, as_of, include_closed, undated_days)
+        renew = _to_renew(engine, profiles, changed_at, last, content_pks, as_of, include_closed, undated_days)
     best = Best()
     rows_of = {p.id: i for i, p in enumerate(profiles)}
     for company, notice_pk, lot, relevant in pairs:

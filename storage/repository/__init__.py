@@ -43,6 +43,7 @@ from storage.repository.ingest import Stored, store_notices
 from storage.repository.matches import (
     MatchRow,
     closed_notices,
+    dated_since,
     delete_closed_matches,
     delete_company_matches,
     delete_matches,
@@ -90,6 +91,7 @@ __all__ = [
     "add_delivery",
     "claim_delivery",
     "closed_notices",
+    "dated_since",
     "companies_with_feedback_since",
     "count_to_analyse",
     "delete_closed_matches",

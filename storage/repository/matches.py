@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, text
+from sqlalchemy import and_, bindparam, delete, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -90,6 +90,16 @@ def replaced_notices(*, session: Session) -> list[int]:
     statement = select(Notice.id).where(col(Notice.superseded_by).is_not(None), col(Notice.id).in_(
         select(Match.notice_pk)))  # fmt: skip
     return [int(pk) for pk in session.exec(statement)]
+
+
+def dated_since(*, as_of: datetime) -> Any:
+    """Return a condition on notices: they have a deadline and a stored match computed before ``as_of``.
+
+    Such a match's days to the deadline, and with them its time part and its reasons ("nog 22 dagen"), have moved
+    since; an incremental run scores it again as if the notice had changed.
+    """
+    stored = select(Match.notice_pk).where(col(Match.computed_at) < as_of)
+    return and_(col(Notice.deadline).is_not(None), col(Notice.id).in_(stored))
 
 
 def _no_longer_open(as_of: datetime, undated_days: int) -> Any:
