@@ -118,6 +118,21 @@ def parse_amount(value: str | None) -> float | None:
     return amount if amount >= 0 else None
 
 
+# Buyers who will not state a value write 0, 0.01 or 1 where a form asks for one (90 of the 3,700 shared TED notices):
+# such an amount says nothing about the size of the work, and shown as "geraamde waarde € 1" it misleads.
+PLACEHOLDER_BELOW = 100.0
+
+
+def value_amount(value: str | None) -> float | None:
+    """Return an amount of money a notice gives as a value, or ``None`` for none or a placeholder.
+
+    >>> value_amount("1.00"), value_amount("0,01"), value_amount("250 000"), value_amount(None)
+    (None, None, 250000.0, None)
+    """
+    amount = parse_amount(value)
+    return amount if amount is not None and amount >= PLACEHOLDER_BELOW else None
+
+
 def clean_text(parts: Iterable[str | None], *, separator: str = "\n") -> str | None:
     """Join text parts, collapsing runs of whitespace inside each; ``None`` when nothing is left."""
     cleaned = [" ".join(part.split()) for part in parts if part and part.strip()]

@@ -21,6 +21,7 @@ from crawler.parsers.common import (
     publication_number,
     social_union,
     unique,
+    value_amount,
 )
 from storage.records import NoticeRecord
 
@@ -135,7 +136,7 @@ def _texts(elements: list[etree._Element], lang: str | None) -> str | None:
 def _money(elements: list[etree._Element]) -> dict[str, Any] | None:
     if not elements:
         return None
-    amount = parse_amount(elements[0].text)
+    amount = value_amount(elements[0].text)
     return None if amount is None else {"amount": amount, "currency": elements[0].get("currencyID")}
 
 

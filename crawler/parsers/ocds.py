@@ -17,6 +17,7 @@ from crawler.parsers.common import (
     parse_datetime,
     social_union,
     unique,
+    value_amount,
 )
 from storage.records import NoticeRecord
 
@@ -46,7 +47,7 @@ def _list(value: Any) -> list[Any]:
 
 
 def _money(value: Any) -> dict[str, Any] | None:
-    amount = parse_amount(_dict(value).get("amount"))
+    amount = value_amount(_dict(value).get("amount"))
     return None if amount is None else {"amount": amount, "currency": _dict(value).get("currency")}
 
 

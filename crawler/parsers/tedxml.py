@@ -23,6 +23,7 @@ from crawler.parsers.common import (
     parse_date,
     publication_number,
     unique,
+    value_amount,
 )
 from storage.records import NoticeRecord
 
@@ -136,7 +137,7 @@ def _web_address(text: str | None) -> str | None:
 
 
 def _money(element: etree._Element | None) -> dict[str, Any] | None:
-    amount = parse_amount(element.text if element is not None else None)
+    amount = value_amount(element.text if element is not None else None)
     return None if amount is None else {"amount": amount, "currency": element.get("CURRENCY")}  # type: ignore[union-attr]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from crawler.parsers.common import clean_text, parse_amount, parse_date, parse_datetime, unique
+from crawler.parsers.common import clean_text, parse_date, parse_datetime, unique, value_amount
 from storage.records import NoticeRecord
 
 # TenderNed publication types -> eForms notice types (closest match).
@@ -35,7 +35,7 @@ def publication_record(data: dict[str, Any], *, source: str = "tenderned") -> No
     codes = unique(str(c["code"]).split("-")[0] for c in cpvs)
     main_code = str(main).split("-")[0] if main else None
     nuts = unique(str(n.get("code") if isinstance(n, dict) else n) for n in data.get("nutsCodes") or [])
-    value = parse_amount(data.get("geraamdeWaarde"))
+    value = value_amount(data.get("geraamdeWaarde"))
     link = data.get("link")
     return NoticeRecord.model_validate(
         {

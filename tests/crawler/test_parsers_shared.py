@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tarfile
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -172,3 +173,19 @@ def test_documents_address_and_buyer_type() -> None:
     tender = shared("ocds", "ocds-213czf-000-00001-02-tender.json")
     (record,) = parse_document(tender.read_bytes(), name=tender.name, source="ocds")
     assert record.documents_url == "http://example.com/tender-notices/ocds-213czf-000-00001-01.html"
+
+
+def _archived(archive: str, member: str) -> NoticeRecord:
+    with tarfile.open(shared("notices", "corpus", archive)) as package:
+        extracted = package.extractfile(member)
+        assert extracted is not None
+        (record,) = parse_document(extracted.read(), name=member)
+    return record
+
+
+def test_a_placeholder_value_is_no_value() -> None:
+    # Real notices whose buyer wrote 1.00 where the form asks for a value (eForms BT-27, TED XML VAL_TOTAL).
+    eforms = _archived("eforms.tar.gz", "meaningfy-ws__eforms-mapping-artefacts/573091-2024.xml")
+    ted_xml = _archived("ted-xml.tar.gz", "OP-TED__ted-rdf-mapping/075718-2021.xml")
+    assert eforms.estimated_value is None and ted_xml.estimated_value is None
+    assert all(lot.estimated_value is None or lot.estimated_value.amount >= 100 for lot in eforms.lots)
