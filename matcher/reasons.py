@@ -14,7 +14,7 @@ import numpy as np
 from matcher.codelists import label, region_label
 from matcher.cpv import best_similarity, code_label
 from matcher.i18n import N_, date_text, money, percent, translations
-from matcher.regions import region_fit
+from matcher.regions import COUNTRY_WIDE, INSIDE, region_fit
 from matcher.requirements import Requirements, missing
 from matcher.scoring import UNKNOWN, Scores, score_all, tender_codes
 from matcher.tenders import Match, Profile, Tender
@@ -103,8 +103,13 @@ def reasons_for(profile: Profile, tender: Tender, parts: dict[str, float], kind:
     place = _place(fit.place, lang)
     if fit.basis == "anywhere":
         out.append(_("You work anywhere"))
-    elif fit.score >= 0.8:
+    elif fit.basis in ("buyer", "country") and 0 < fit.score < INSIDE:
+        # Only the buyer's seat is known: a ministry in Utrecht may buy work anywhere in the country.
+        out.append(_("Buyer in {place}; the notice gives no place of performance").format(place=place))
+    elif fit.score >= INSIDE:
         out.append(_("Performed in {place}, in your region").format(place=place))
+    elif fit.score >= COUNTRY_WIDE:
+        out.append(_("Performed in {place}, which includes your region").format(place=place))
     elif fit.score > 0:
         out.append(_("Performed in {place}, outside your own region").format(place=place))
     else:

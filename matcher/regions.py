@@ -12,6 +12,9 @@ from matcher.codelists import NUTS_COUNTRY, current_nuts  # records carry ISO al
 # Scores by relation, from far to near; the basis names what the judgement rests on.
 ELSEWHERE, SAME_COUNTRY, COUNTRY_WIDE, WIDER, INSIDE = 0.0, 0.3, 0.5, 0.8, 1.0
 UNKNOWN_PLACE = 0.5  # no place and no buyer country: neither a reason to show a tender nor to hide it
+# A national buyer's seat is not where its work is done: without a place of performance, a buyer inside the
+# company's region counts as a place that includes it, not as the place itself.
+BUYER_ONLY = WIDER
 
 
 @dataclass(frozen=True)
@@ -59,23 +62,25 @@ def region_matrix(regions: Sequence[Sequence[str]], places: Sequence[Place]) -> 
 
     A company without regions works anywhere. A place inside one of its regions fits fully; a wider place that
     contains one of them ("NL3" for a company in "NL329") fits well, a whole country less; the same country a
-    little; elsewhere not. The best place and region pair counts. Distinct (regions, place) pairs are few, so each
+    little; elsewhere not. Without a place of performance the buyer's seat counts, at most as a wider place
+    (``BUYER_ONLY``). The best place and region pair counts. Distinct (regions, place) pairs are few, so each
     is judged once.
     """
     result = np.ones((len(regions), len(places)), dtype=np.float32)
-    codes = [place.codes()[0] for place in places]
-    cache: dict[tuple[tuple[str, ...], tuple[str, ...]], float] = {}
-    by_place: dict[tuple[str, ...], list[int]] = {}
-    for column, found in enumerate(codes):
-        by_place.setdefault(found, []).append(column)
+    cache: dict[tuple[tuple[str, ...], tuple[str, ...], bool], float] = {}
+    by_place: dict[tuple[tuple[str, ...], bool], list[int]] = {}
+    for column, place in enumerate(places):
+        found, basis = place.codes()
+        by_place.setdefault((found, basis == "buyer"), []).append(column)
     for row, wanted in enumerate(regions):
         if not wanted:
             continue
         key_regions = tuple(current_nuts(r) for r in wanted)
-        for found, columns in by_place.items():
-            key = (key_regions, found)
+        for (found, seat), columns in by_place.items():
+            key = (key_regions, found, seat)
             if key not in cache:
-                cache[key] = max((_pair(p, r) for p in found for r in key_regions), default=UNKNOWN_PLACE)
+                score = max((_pair(p, r) for p in found for r in key_regions), default=UNKNOWN_PLACE)
+                cache[key] = min(score, BUYER_ONLY) if seat else score
             result[row, columns] = cache[key]
     return result
 
@@ -87,6 +92,8 @@ def region_fit(*, place: Place, regions: Sequence[str]) -> RegionFit:
     1.0
     >>> region_fit(place=Place(buyer_country="NL"), regions=["NL"]).score
     1.0
+    >>> region_fit(place=Place(buyer_nuts="NL310"), regions=["NL35"]).score
+    0.8
     >>> region_fit(place=Place(nuts=("BE211",)), regions=["NL32"]).basis
     'elsewhere'
     """

@@ -67,7 +67,7 @@ def test_every_code_has_its_official_label() -> None:
         (["NL"], None, "NL", ["NL329"], 0.5, "performance"),
         (["NL413"], None, "NL", ["NL329"], 0.3, "performance"),
         (["BE211"], None, "BE", ["NL329"], 0.0, "elsewhere"),
-        ([], "NL329", "NL", ["NL32"], 1.0, "buyer"),
+        ([], "NL329", "NL", ["NL32"], 0.8, "buyer"),  # a buyer's seat is no place of performance
         ([], None, "NL", ["NL32"], 0.5, "country"),
         ([], None, "NL", ["NL"], 1.0, "country"),  # a company working in all of NL
         (["NL329"], None, "NL", ["NL"], 1.0, "performance"),
@@ -78,7 +78,8 @@ def test_every_code_has_its_official_label() -> None:
         (["NL310"], None, "NL", ["NL35"], 1.0, "performance"),  # Utrecht
         (["NL33C"], None, "NL", ["NL36"], 1.0, "performance"),  # Groot-Rijnmond in Zuid-Holland
         (["NL32B"], None, "NL", ["NL329"], 1.0, "performance"),  # Groot-Amsterdam
-        ([], "NL33A", "NL", ["nl36"], 1.0, "buyer"),
+        ([], "NL33A", "NL", ["nl36"], 0.8, "buyer"),
+        ([], "NL413", "NL", ["NL36"], 0.3, "buyer"),
         (["NL310"], None, "NL", ["NL36"], 0.3, "performance"),  # Utrecht is not Zuid-Holland
     ],
 )

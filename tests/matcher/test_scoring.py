@@ -81,6 +81,15 @@ def test_a_company_working_in_its_whole_country_is_inside_it_everywhere() -> Non
         assert any("in jullie regio" in r for r in match.reasons) and not any("buiten" in r for r in match.reasons)
 
 
+def test_a_place_that_includes_the_region_and_a_buyer_seat_are_said_as_such() -> None:
+    # A nationwide tender includes the company's region; a buyer's seat is not where the work is done.
+    (whole,) = rank([GREEN], [tender(place=Place(nuts=("NL",)))], model(), as_of=NOW)
+    assert "Uitvoering in Nederland, waaronder jullie regio" in whole.reasons
+    (seat,) = rank([GREEN], [tender(place=Place(buyer_nuts="NL329"))], model(), as_of=NOW)
+    assert seat.parts["region"] == pytest.approx(0.8)
+    assert "Opdrachtgever in Groot-Amsterdam (NL329); de aankondiging noemt geen plaats van uitvoering" in seat.reasons
+
+
 def test_a_good_fit_is_a_bid_with_reasons() -> None:
     (match,) = rank([GREEN], [tender()], model(), as_of=NOW)
     assert match.kind == "bid" and match.score > 0.7
