@@ -212,10 +212,12 @@ async def company_page(request: Request) -> Response:
                       "deadline": i18n.moment(m["deadline"], settings.zone, lang), "said": word})  # fmt: skip
     # Codes and prefixes by their labels: "7731" is the branch of 77310000.
     cpv = [(code, cpv_label(code.ljust(8, "0"), lang) or code) for code in profile.cpv]
+    # A company without codes is matched on the branches read from its description: it must see them to correct them.
+    guessed = [(code, cpv_label(code.ljust(8, "0"), lang) or code) for code, _sure in company.cpv_inferred or []]
     regions = [(code, region_label(code, lang) or code) for code in profile.regions]
     since = i18n.moment(company.unsubscribed_at, settings.zone, lang) if company.unsubscribed_at else None
     return page("company.html.j2", lang=lang, company=company, profile=profile, matches=shown, cpv=cpv,
-                regions=regions, capacity=_capacity(company, lang), since=since)  # fmt: skip
+                guessed=guessed, regions=regions, capacity=_capacity(company, lang), since=since)  # fmt: skip
 
 
 ROUTES = [

@@ -15,6 +15,7 @@ from jobs.web import tokens
 from storage import repository
 from storage.db import get_engine, session_scope
 from tests.dbutil import rows, scalar
+from tests.factories import make_profile
 from tests.web.conftest import NOTICE_TITLE, Served, http
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -166,3 +167,18 @@ def test_the_log_names_paths_without_tokens(served: Served) -> None:
     assert all(line in log for line in expected), log
     assert not [token for token in served.tokens if token in log]
     assert "/feedback/ey" not in log and "test-only-secret-key" not in log
+
+
+def test_a_company_without_codes_sees_the_work_read_from_its_description(served: Served) -> None:
+    engine = get_engine(served.database_url)
+    with session_scope(engine) as session:
+        cook = make_profile(id="buurtkeuken", cpv=[], regions=[], description="Wij koken voor de buurt.")
+        repository.upsert_company(session=session, profile=cook)
+        repository.set_inferred_cpv(session=session, company_id="buurtkeuken", codes=[("5552", 1.0), ("555", 0.8)])
+    engine.dispose()
+    page = http(tokens.company_url(served.settings, company_id="buurtkeuken"))
+    assert page.status == 200
+    assert "Cateringdiensten" in page.text and "(5552)" in page.text and "(555)" in page.text
+    assert "Zo lezen wij het uit jullie beschrijving" in page.text
+    given = http(tokens.company_url(served.settings, company_id="groen-noord"))
+    assert "(7731)" in given.text and "Zo lezen wij het" not in given.text
