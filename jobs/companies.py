@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,16 +84,26 @@ def _yaml_rows(text: str) -> list[tuple[int, Any]]:
         loader.dispose()
 
 
-def _csv_value(column: str, value: str) -> Any:
+def _csv_value(column: str, value: str, separators: str = ";") -> Any:
     if column in LIST_FIELDS:
-        return [part.strip() for part in value.split(";") if part.strip()]
+        return [part.strip() for part in re.split(f"[{separators}]", value) if part.strip()]
     if column == "partner" and value.strip().lower() in BOOLEAN_WORDS:
         return BOOLEAN_WORDS[value.strip().lower()]
     return value
 
 
+def _delimiter(text: str) -> str:
+    """Return the file's column separator: ";" when its header is split by semicolons (what a spreadsheet in a
+    Dutch locale writes), else ","."""
+    header = text.split("\n", 1)[0]
+    return ";" if header.count(";") > header.count(",") else ","
+
+
 def _csv_rows(text: str) -> list[tuple[int, Any]]:
-    reader = csv.reader(io.StringIO(text, newline=""))
+    delimiter = _delimiter(text)
+    # Lists in a cell are split by ";"; in a file whose columns are split by ";", by "," (or "|").
+    separators = ";" if delimiter == "," else ",|"
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = [name.strip() for name in next(reader)]
     except StopIteration:
@@ -126,7 +137,7 @@ def _csv_rows(text: str) -> list[tuple[int, Any]]:
             if inner:
                 row.setdefault(outer, {})[inner] = cell
             else:
-                row[column] = _csv_value(column, cell)
+                row[column] = _csv_value(column, cell, separators)
         rows.append((line, row))
     return rows
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
 
 CPV_RE = re.compile(r"^\d{2,8}$")
 NUTS_RE = re.compile(r"^[A-Z]{2}[A-Z0-9]{0,3}$")
@@ -220,6 +220,15 @@ class CompanyProfile(_Strict):
         if not EMAIL_RE.match(value):
             raise ValueError(f"not an e-mail address: {value!r}")
         return value
+
+    @field_validator("cpv", "regions", "certifications", mode="before")
+    @classmethod
+    def _one_or_more(cls, value: Any, info: ValidationInfo) -> Any:
+        # "regions: NL31" is how people write one region; codes may come as "7731, 9091" in one string.
+        if not isinstance(value, str):
+            return value
+        parts = [value] if info.field_name == "certifications" else re.split(r"[,;]", value)
+        return [part.strip() for part in parts if part.strip()]
 
     @field_validator("cpv")
     @classmethod

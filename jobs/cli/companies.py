@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from jobs.app import App, app_from
-from jobs.cli.base import CONTEXT_SETTINGS
+from jobs.cli.base import CONTEXT_SETTINGS, ConfigError
 from jobs.companies import CompanyFileError, load_company_file, store_companies
 from jobs.output import FORMATS, echo_jsonl, echo_table
 from storage import repository
@@ -26,7 +26,7 @@ def import_companies(app: App, path: Path) -> tuple[dict[Outcome, int], int, int
     try:
         loaded = load_company_file(path)
     except CompanyFileError as exc:
-        raise click.ClickException(f"{path}: {exc}") from None
+        raise ConfigError(f"{path}: {exc}") from None  # the file as a whole cannot be read: a usage error
     for error in loaded.errors:
         click.echo(f"{path}:{error.line}: {error.reason}", err=True)
     counts, inferred = store_companies(app.engine, [profile for _line, profile in loaded.profiles])
@@ -40,7 +40,7 @@ def companies_import(ctx: click.Context, file: Path) -> None:
     """Import company profiles from FILE (.yaml, .yml or .csv), updating companies with the same id.
 
     Each bad row is reported with its line number and skipped; the good rows are stored. The exit code is 1
-    when any row was refused.
+    when any row was refused, 2 when the file cannot be read at all (not YAML, unknown CSV columns).
 
     \b
     Example:

@@ -119,6 +119,25 @@ def test_csv_with_lists_nested_columns_and_bad_rows(tmp_path: Path, database_url
     assert stored["zorg"]["description"] == "Buurtzorg\nen dagbesteding"
 
 
+def test_csv_from_a_dutch_spreadsheet_and_single_values(tmp_path: Path, database_url: str) -> None:
+    # A spreadsheet in a Dutch locale separates columns by ";" (lists in a cell then by ","); in YAML one region is
+    # often written without brackets.
+    sheet = tmp_path / "bedrijven.csv"
+    sheet.write_text("id;name;description;cpv;regions;capacity.max_contract_value\n"
+                     'fiets;Fietsenwerkplaats;"Wij repareren fietsen; ook van buren";50000000,34430000;NL35;40000\n',
+                     encoding="utf-8")  # fmt: skip
+    assert _import(sheet, database_url).exit_code == 0
+    listed = tmp_path / "companies.yaml"
+    listed.write_text("- id: naai\n  name: Naaiatelier\n  description: Kleding herstellen.\n  regions: NL31\n"
+                      "  certifications: VCA\n", encoding="utf-8")  # fmt: skip
+    assert _import(listed, database_url).exit_code == 0
+    stored = _stored(database_url)
+    assert stored["fiets"]["cpv"] == ["50000000", "34430000"] and stored["fiets"]["regions"] == ["NL35"]
+    assert stored["fiets"]["description"] == "Wij repareren fietsen; ook van buren"
+    assert stored["fiets"]["capacity"]["max_contract_value"] == 40000
+    assert stored["naai"]["regions"] == ["NL31"] and stored["naai"]["certifications"] == ["VCA"]
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
@@ -139,7 +158,7 @@ def test_unreadable_files_are_refused_whole(
     else:
         path.write_text(content, encoding="utf-8")
     result = _import(path, database_url)
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # the file as a whole: a usage error, as the README's exit codes say
     assert message in result.stderr
     assert _stored(database_url) == {}
 
@@ -156,6 +175,6 @@ def test_yaml_cannot_build_python_objects(tmp_path: Path, database_url: str) -> 
     path = tmp_path / "evil.yaml"
     path.write_text("- !!python/object/apply:os.system ['touch pwned']\n")
     result = _import(path, database_url)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "not valid YAML" in result.stderr
     assert not (tmp_path / "pwned").exists()
