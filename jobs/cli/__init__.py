@@ -26,6 +26,7 @@ from jobs.logs import configure_logging
 from jobs.settings import describe_error, load_settings
 
 logger = logging.getLogger(__name__)
+SERVICES = frozenset({"serve", "schedule"})  # long-lived: they log at INFO unless told otherwise
 
 
 @click.group(name="kansenradar", cls=Cli, context_settings=CONTEXT_SETTINGS)
@@ -51,8 +52,10 @@ def cli(ctx: click.Context, database_url: str | None, log_level: str | None, log
     except ValidationError as exc:
         raise ConfigError(describe_error(exc)) from None
     if settings.log_level is None:
-        # Under cron nobody reads routine progress: only warnings and errors, unless asked for more.
-        settings = settings.model_copy(update={"log_level": "INFO" if sys.stderr.isatty() else "WARNING"})
+        # Under cron nobody reads routine progress: only warnings and errors, unless asked for more. A service
+        # (the web service, the scheduler) logs what it does: its journal is where an operator looks.
+        service = ctx.invoked_subcommand in SERVICES
+        settings = settings.model_copy(update={"log_level": "INFO" if service or sys.stderr.isatty() else "WARNING"})
     configure_logging(level=settings.log_level or "WARNING", log_format=settings.log_format)
     app = App(settings)
     ctx.obj = app

@@ -140,8 +140,8 @@ def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         try:
             with ExitStack() as stack:
                 try:
-                    stack.enter_context(serve(database_url=url, port=port, env=env, log=log, cwd=folder,
-                                              options=("--log-level", "INFO")))  # fmt: skip
+                    # No --log-level: the service's default (INFO, with stderr a file) must give the access log.
+                    stack.enter_context(serve(database_url=url, port=port, env=env, log=log, cwd=folder))
                 except RuntimeError as error:  # the log says why; on CI it is gone with the temporary folder
                     raise AssertionError(f"{error}:\n{log.read_text()}") from None
                 settings = Settings(secret_key=SECRET, public_url=base)  # type: ignore[arg-type]
