@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
+
 import click
 
 from jobs.app import app_from
@@ -15,7 +17,9 @@ from jobs.web import tokens
 
 
 @click.command("digest", context_settings=CONTEXT_SETTINGS)
-@click.option("--week", metavar="YYYY-Www", help="ISO week of the digest (default: this week, local time).")
+@click.option("--week", metavar="YYYY-Www",
+              help="ISO week of the digest (default: this week, local time); a past week's digest offers what was "
+                   "open on that week's digest day.")  # fmt: skip
 @click.option("--company", "company_id", metavar="ID", help="Only this company.")
 @click.option(
     "--send", is_flag=True, help="Send by SMTP (KANSENRADAR_SMTP_*); otherwise write .eml files to the outbox."
@@ -37,12 +41,17 @@ def digest_command(ctx: click.Context, week: str | None, company_id: str | None,
         kansenradar digest --send
     """
     app = app_from(ctx)
-    now = now_in(app.zone)
+    now = as_of = now_in(app.zone)
     if week is not None:
         try:
-            week_start(week)
+            monday = week_start(week)
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--week") from None
+        if week < local_week(now, app.zone):
+            # A past week's digest offers what was open on that week's digest day, not what is open today.
+            day = monday + timedelta(days=app.settings.digest_weekday - 1)
+            as_of = datetime.combine(day, time.min, tzinfo=app.zone)
+            click.echo(f"{week} is past: tenders open on {day.isoformat()}", err=True)
     week = week or local_week(now, app.zone)
     from jobs.digest import send_digests  # Jinja2, Babel, icalendar: only when digests are made
 
@@ -55,7 +64,7 @@ def digest_command(ctx: click.Context, week: str | None, company_id: str | None,
             raise ConfigError(f"KANSENRADAR_OUTBOX {app.settings.outbox}: {problem}")
     try:
         with run_lock(app.engine):
-            run = send_digests(engine=app.engine, settings=app.settings, week=week, as_of=now, company_id=company_id,
+            run = send_digests(engine=app.engine, settings=app.settings, week=week, as_of=as_of, company_id=company_id,
                                send=send, resend_uncertain=resend_uncertain)  # fmt: skip
     except LockedError as exc:
         raise Locked(f"not started: {exc}") from None

@@ -212,6 +212,31 @@ def test_a_digest_offers_what_is_open_on_its_own_day(database_url: str, tmp_path
     assert "Vooraankondiging" not in text and "Gunning" not in text
 
 
+def test_a_past_weeks_digest_offers_what_was_open_that_week(database_url: str, tmp_path: Path) -> None:
+    # A look-back match for June 2021; its week's digest is about that week, not about today.
+    engine = get_engine(database_url)
+    upgrade(engine)
+    with session_scope(engine) as session:
+        repository.upsert_company(session=session, profile=make_profile(regions=["NL32"]))
+        for number, deadline in ((1, datetime(2021, 6, 30, 12, tzinfo=UTC)), (2, datetime(2021, 6, 10, tzinfo=UTC))):
+            record = make_record(notice_id=f"{number}-2021", publication_number=f"{number}-2021",
+                                 procedure_id=f"p{number}", title=f"Groenonderhoud parken {number}",
+                                 deadline=deadline, publication_date=date(2021, 6, 1))  # fmt: skip
+            repository.upsert_notice(session=session, record=record)
+    engine.dispose()
+    stored = CliRunner().invoke(cli, ["--database-url", database_url, "match", "--as-of", "2021-06-05"])
+    assert stored.exit_code == 0, stored.output
+    outbox = tmp_path / "box"
+    env = {"KANSENRADAR_OUTBOX": str(outbox), "KANSENRADAR_DIGEST_WEEKDAY": "1"}
+    result = CliRunner().invoke(cli, ["--database-url", database_url, "digest", "--week", "2021-W24"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "2021-W24 is past: tenders open on 2021-06-14" in result.stderr
+    message = email.message_from_bytes((outbox / "2021-W24" / "groen-noord.eml").read_bytes(),
+                                       policy=email.policy.default)  # fmt: skip
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    assert "Groenonderhoud parken 1" in text and "Groenonderhoud parken 2" not in text  # 2 closed on 10 June
+
+
 def test_standalone_analyse_and_digest_show_in_runs(database_url: str, tmp_path: Path) -> None:
     _prepare(database_url)
     env = {"KANSENRADAR_OUTBOX": str(tmp_path / "box")}
