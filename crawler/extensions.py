@@ -106,6 +106,12 @@ class JobRunRecorder:
                 logger.error("Gave up on %s after %d attempts: %s", entry.document, entry.attempts, entry.last_error)
             counts = {name: int(stats.get(f"kansenradar/{name}", 0)) for name in COUNTS}
             counts |= {"retried": retried, "gave_up": len(gave_up)}
+            if counts["failed"]:
+                # The crawl itself succeeded (its watermark moves); the documents it could not store wait in the
+                # retry queue. Said here so that a "success" with failures in `runs` is not read as all stored.
+                count = counts["failed"]
+                problems.append(f"{count} document{'s' if count != 1 else ''} not stored "
+                                "(listed by `kansenradar runs --failed`)")  # fmt: skip
             watermark = self._watermark(session, spider, stats)
             run = session.get(JobRun, self.run_id)
             if run is not None:

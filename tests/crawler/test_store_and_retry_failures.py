@@ -84,6 +84,10 @@ def test_an_archive_member_gone_on_retry_is_a_failed_attempt_and_given_up(tmp_pa
     first = run_cli("crawl", "files", "in", env=env, cwd=tmp_path)
     assert first.returncode == 1 and "late.xml: not well-formed XML" in first.stderr
     assert rows(database_url, "SELECT status, attempts FROM crawl_failure") == [("pending", 1)]
+    # The crawl ran to its end (its watermark moves), and its run says what it could not store.
+    assert rows(database_url, "SELECT status, error FROM job_run WHERE name = 'crawl:files'") == [
+        ("success", "1 document not stored (listed by `kansenradar runs --failed`)")
+    ]
     _zip(folder / "batch.zip", {"good.xml": good})  # the archive was replaced, without the broken member
     second = run_cli("crawl", "files", "in", env=env, cwd=tmp_path)
     assert "late.xml: not found on retry" in second.stderr, second.stderr
