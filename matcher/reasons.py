@@ -5,6 +5,7 @@ One entry per company and notice: the best of the whole notice and its lots, wit
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -57,10 +58,13 @@ def _title(lot: Tender) -> str:
 
 
 def _lot(lot: Tender, lang: str) -> str:
-    """Return a lot as "LOT-0001: Perceel Noord (€ 90.000)"."""
-    text = lot.lot_id or ""
-    if _title(lot) and _title(lot) != text:
-        text += f": {_title(lot)}"
+    """Return a lot as "LOT-0001: Perceel Noord (€ 90.000)"; a title that names the lot's id is enough alone
+    ("Perceel 1: Noord", not "1: Perceel 1: Noord")."""
+    text, title = lot.lot_id or "", _title(lot)
+    if title and re.search(rf"(?<!\w){re.escape(text)}(?!\w)", title):
+        text = title
+    elif title:
+        text += f": {title}"
     return f"{text} ({_money(lot.value, lot.currency, lang)})" if lot.value is not None else text
 
 
@@ -142,7 +146,7 @@ def reasons_for(profile: Profile, tender: Tender, parts: dict[str, float], kind:
         line = _("{days} days to the deadline ({date}); you need {need}").format(days=int(days), date=date,
                                                                                   need=need)  # fmt: skip
         # A lot may close on another day than the notice's first deadline (the one listings show): say whose it is.
-        out.append(where + line + ("" if days >= need else _(" — tight")))
+        out.append((where if tender.own_deadline else "") + line + ("" if days >= need else _(" — tight")))
     if tender.certificates:
         lacking = missing(Requirements(tender.certificates, None), profile.certifications)
         line = _("Required: {asked}").format(asked=", ".join(tender.certificates))

@@ -63,6 +63,7 @@ class Tender:
     clauses: tuple[str, ...] = ()
     url: str | None = None
     lot_title: str | None = None
+    own_deadline: bool = False  # a lot that closes on another day than the notice's deadline (the one listings show)
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,7 @@ def _lot_tender(record: NoticeRecord, lot: LotRecord, whole: Tender, clauses: se
         certificates=tuple(dict.fromkeys(whole.certificates + required.certificates)),
         turnover=required.turnover or whole.turnover, clauses=tuple(sorted(clauses)), url=whole.url,
         lot_title=lot.title or lot.lot_id,
+        own_deadline=lot.deadline is not None and lot.deadline != record.deadline,
     )  # fmt: skip
 
 

@@ -152,6 +152,26 @@ def test_a_lot_that_fits_counts_when_the_whole_does_not() -> None:
     reasons = matches[0].reasons
     assert "Perceel Noord: Geraamde waarde €\u00a0150.000 past binnen jullie capaciteit (€\u00a0250.000)" in reasons
     assert "Percelen die passen: LOT-1: Perceel Noord (€\u00a0150.000)" in reasons
+    # The lot closes with the notice: its deadline line names no lot (it would read as if only that lot closed).
+    assert any(r.startswith("Nog 40 dagen tot de deadline") for r in reasons)
+
+
+def test_a_lot_named_in_its_title_and_a_lot_with_its_own_deadline() -> None:
+    later = NOW + timedelta(days=50)
+    record = {
+        "notice_id": "8-2026", "title": "Groenonderhoud gemeente", "cpv_main": "77310000", "nuts": ["NL329"],
+        "deadline": (NOW + timedelta(days=40)).isoformat(), "buyer": {"country": "NL"},
+        "lots": [
+            {"lot_id": "1", "title": "Perceel 1: Noord", "deadline": (NOW + timedelta(days=40)).isoformat()},
+            {"lot_id": "2", "title": "Perceel 2: Zuid", "deadline": later.isoformat()},
+        ],
+    }  # fmt: skip
+    tenders = tenders_from_record(NoticeRecord.model_validate({"source": "file", "format": "eforms", **record}), {})
+    assert [t.own_deadline for t in tenders] == [False, False, True]
+    (match,) = rank([GREEN], tenders[2:], model(), as_of=NOW)
+    assert any(r.startswith("Perceel 2: Zuid: Nog 50 dagen tot de deadline") for r in match.reasons)
+    (both,) = rank([GREEN], tenders, model(), as_of=NOW)
+    assert "Percelen die passen: Perceel 1: Noord; Perceel 2: Zuid" in both.reasons
 
 
 def test_the_whole_and_its_lots_are_one_entry() -> None:
