@@ -31,6 +31,10 @@ def shorten(value: object, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+# A notice id is what `feedback add --notice` takes: never shortened (UUIDs, OCDS ids), up to what storage keeps.
+NOTICE_ID = 128
+
+
 def echo_table(headers: Sequence[str], rows: Iterable[Sequence[object]], *, widths: Sequence[int]) -> None:
     """Print rows as a plain aligned table with a header line."""
     cells = [[shorten(value, width) for value, width in zip(row, widths, strict=True)] for row in rows]

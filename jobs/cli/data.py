@@ -9,7 +9,7 @@ import click
 from jobs.app import app_from
 from jobs.cli.base import CONTEXT_SETTINGS
 from jobs.clock import show
-from jobs.output import FORMATS, date_option, echo_jsonl, echo_table
+from jobs.output import FORMATS, NOTICE_ID, date_option, echo_jsonl, echo_table
 from storage import repository
 from storage.db import current_revision, get_engine, head_revision, session_scope, upgrade
 
@@ -73,7 +73,7 @@ def notices(ctx: click.Context, since: date | None, limit: int | None, output_fo
             ["published", "source", "notice", "deadline", "buyer", "title"],
             ([row.publication_date or "", row.source, row.notice_id, show(row.deadline, app.zone), row.buyer_name,
               row.title] for row in rows),
-            widths=[10, 9, 24, 20, 32, 60],
+            widths=[10, 9, NOTICE_ID, 20, 32, 60],
         )  # fmt: skip
 
 
