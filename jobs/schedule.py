@@ -32,11 +32,38 @@ from jobs.runs import record_step
 from jobs.settings import Settings
 
 logger = logging.getLogger(__name__)
+CRON_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")  # by cron's numbers (7 is Sunday again)
 EVERY = re.compile(r"^every\s+(\d+)\s*([smh])$", re.IGNORECASE)
 
 
 class ScheduleError(ValueError):
     """Raised when a schedule expression cannot be read, from ``trigger``; the message names the setting."""
+
+
+def _weekdays(field: str) -> str:
+    """Return a crontab day-of-week field with its days by name.
+
+    Cron counts Sunday as 0 (and 7) and Monday as 1; APScheduler 3's CronTrigger counts Monday as 0, and
+    ``from_crontab`` passes the numbers through, so "0 7 * * 1" would fire on Tuesdays. Names mean the same to both.
+
+    >>> _weekdays("1"), _weekdays("1-5"), _weekdays("0,6"), _weekdays("*/2"), _weekdays("mon-fri"), _weekdays("*")
+    ('mon', 'mon,tue,wed,thu,fri', 'sun,sat', 'sun,tue,thu,sat', 'mon-fri', '*')
+    """
+    names = []
+    for part in field.lower().split(","):
+        body, _, step = part.partition("/")
+        atoms = body.split("-")
+        if not all(atom == "*" or atom in CRON_DAYS or (atom.isdigit() and int(atom) <= 7) for atom in atoms) or (
+            step and not step.isdigit()
+        ):
+            raise ValueError(f"day of week {part!r} is not 0-7, mon-sun, a range or a list of them")
+        numeric = any(atom.isdigit() for atom in atoms)
+        if (body == "*" and not step) or (body != "*" and not numeric):
+            names.append(part)  # names and a plain "*" already mean the same to both
+            continue
+        first, last = (0, 6) if body == "*" else (int(atoms[0]), int(atoms[-1]))
+        names += [CRON_DAYS[day % 7] for day in range(first, last + 1, int(step or 1))]
+    return ",".join(dict.fromkeys(names))
 
 
 def trigger(expression: str, timezone: str, *, setting: str = "schedule") -> BaseTrigger:
@@ -46,7 +73,12 @@ def trigger(expression: str, timezone: str, *, setting: str = "schedule") -> Bas
         unit = {"s": "seconds", "m": "minutes", "h": "hours"}[match.group(2).lower()]
         return IntervalTrigger(**{unit: int(match.group(1))}, timezone=timezone)
     try:
-        return CronTrigger.from_crontab(expression, timezone=timezone)
+        fields = expression.split()
+        if len(fields) != 5:
+            raise ValueError(f"expected 5 fields, got {len(fields)}")
+        minute, hour, day, month, weekday = fields
+        return CronTrigger(minute=minute, hour=hour, day=day, month=month, day_of_week=_weekdays(weekday),
+                           timezone=timezone)  # fmt: skip
     except ValueError as exc:
         raise ScheduleError(
             f"{setting}: {expression!r} is neither a crontab line nor 'every N[smh]' ({exc})"
