@@ -8,6 +8,7 @@ crash safety live in ``jobs.digest``.
 
 from __future__ import annotations
 
+import email.policy
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.headerregistry import Address
@@ -29,6 +30,9 @@ from storage import repository
 from storage.models import Company, Match, Notice
 
 SOON_DAYS = 14
+# Header lines up to RFC 5322's 998: folded at 78, a signed unsubscribe link (one long word) was MIME-encoded and
+# no mail client could use it for one-click unsubscribe. The parts stay quoted-printable (7-bit safe).
+MAIL_POLICY = email.policy.default.clone(max_line_length=998)
 
 
 @dataclass(frozen=True)
@@ -148,7 +152,7 @@ def build_message(*, company: Company, week: str, bids: list[DigestItem], partne
         "calendar_file": calendar_file if dated else None,
         "company_url": tokens.company_url(settings, company_id=company.id) if links else None,
     }  # fmt: skip
-    message = EmailMessage()
+    message = EmailMessage(policy=MAIL_POLICY)
     message["Subject"] = subject
     message["From"] = Address(display_name=one_line(sender[0]), addr_spec=sender[1])
     message["To"] = Address(display_name=name, addr_spec=company.email or "")
@@ -158,13 +162,13 @@ def build_message(*, company: Company, week: str, bids: list[DigestItem], partne
         message[header] = value
     message["Content-Language"] = lang
     env = templates(lang)
-    message.set_content(env.get_template("digest.txt.j2").render(context))
-    message.add_alternative(env.get_template("digest.html.j2").render(context), subtype="html")
+    message.set_content(env.get_template("digest.txt.j2").render(context), cte="quoted-printable")
+    message.add_alternative(env.get_template("digest.html.j2").render(context), subtype="html", cte="quoted-printable")
     if dated:
         deadlines = [Deadline(i.source, i.notice_id, i.title, i.deadline_at, i.buyer, i.url)
                      for i in dated if i.deadline_at is not None]  # fmt: skip
         ics = deadlines_calendar(company_id=company.id, deadlines=deadlines, domain=mail_domain(settings),
                                  preparation_days=company.preparation_days, lang=lang, now=now)  # fmt: skip
         message.add_attachment(ics, maintype="text", subtype="calendar", filename=calendar_file,
-                               params={"method": "PUBLISH"})  # fmt: skip
+                               params={"method": "PUBLISH"}, cte="quoted-printable")  # fmt: skip
     return message

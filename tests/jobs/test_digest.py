@@ -115,9 +115,15 @@ def test_calendar_attachment_and_signed_links(database_url: str, tmp_path: Path)
            "KANSENRADAR_SMTP_FROM": "Kansenradar <radar@kansen.example>"}  # fmt: skip
     result = CliRunner().invoke(cli, ["--database-url", database_url, "digest", "--week", "2026-W48"], env=env)
     assert result.exit_code == 0, result.output
-    message = email.message_from_bytes(
-        (outbox / "2026-W48" / "groen-noord.eml").read_bytes(), policy=email.policy.default
-    )
+    raw = (outbox / "2026-W48" / "groen-noord.eml").read_bytes()
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    # As written, for mail clients that read the header itself: plain, not MIME-encoded (=?utf-8?q?=3Chttps...).
+    header = next(line for line in raw.splitlines() if line.startswith(b"List-Unsubscribe:"))
+    assert header.startswith(b"List-Unsubscribe: <https://kansen.example.org/unsubscribe/") and b"=?" not in header
+    assert all(len(line) <= 998 for line in raw.splitlines())
+    assert {part.get("Content-Transfer-Encoding") for part in message.walk() if not part.is_multipart()} == {
+        "quoted-printable"
+    }
     # RFC 8058: the https link first (one click by POST), the mailto as a second way.
     unsubscribe = message["List-Unsubscribe"]
     assert unsubscribe.startswith("<https://kansen.example.org/unsubscribe/") and "<mailto:" in unsubscribe
