@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Span
 from matcher.clause_model import ClauseModel, Example, decide, from_state, vetoed_in
 from matcher.langdetect import detect_language
 from matcher.nlp import Compiled, compiled
+from matcher.stems import unanchored
 from matcher.types import LABELS, LANGUAGES, Finding
 
 logger = logging.getLogger(__name__)
@@ -206,6 +207,7 @@ def _rules_on(doc: Doc, c: Compiled, context: tuple[str, ...], offset: int, *, r
     table, strings = doc.to_array([LEMMA, LOWER, IS_SPACE, IS_PUNCT]).tolist(), doc.vocab.strings
     for sent in doc.sents:
         signals = {f"cue:{g}" for g in found.cues.get(sent.start, set()) | set(context)} | vetoed[sent.start]
+        signals |= unanchored(sent.text)
         signals |= {f"cand:{label}" for label in candidates.get(sent.start, set())}
         for f in kept:
             if f.start == offset + sent.start_char:

@@ -124,6 +124,7 @@ def compiled(lang: str) -> Compiled:
     negation: dict[str, Any] = module.negation()
     lower_cues.add("NA", [nlp.make_doc(p) for p in negation["after"]])
     lower_cues.add("NB", [nlp.make_doc(p) for p in negation.get("before_phrases", [])])
+    sentence_vetoes = [veto for veto in vetoes if veto["scope"] == "sentence"]
     return Compiled(
         nlp=nlp,
         matcher=matcher,
@@ -135,7 +136,9 @@ def compiled(lang: str) -> Compiled:
         neg_before=frozenset(negation["before"]),
         boundary=frozenset(negation["boundary"]),
         compliance=frozenset(negation["compliance"]),
-        rule_index=_index(hints_of(pattern for rule in rules for pattern in rule["patterns"])),
+        # A false friend of a whole sentence vetoes the model too, which reads sentences no rule can match: such
+        # vetoes' literals let a sentence through to the Matcher as a rule's do.
+        rule_index=_index(hints_of(pattern for rule in (*rules, *sentence_vetoes) for pattern in rule["patterns"])),
         cue_index=_index(hints_of(cue_patterns)),
         screen=tuple(module.screen()),
     )

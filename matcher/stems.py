@@ -52,3 +52,17 @@ def concept_signals(text: str) -> frozenset[str]:
     for _end, names in _concepts()[1].iter(f" {text.lower()} "):
         found |= names
     return frozenset(found)
+
+
+@functools.cache
+def _anchors() -> tuple[tuple[str, frozenset[str]], ...]:
+    from matcher.rules.concepts import anchors
+
+    return tuple((label, frozenset(f"concept:{name}" for name in names)) for label, names in anchors().items())
+
+
+def unanchored(text: str) -> frozenset[str]:
+    """Return ``veto:<label>`` for each label whose anchor concepts (``matcher.rules.concepts.anchors``) ``text``
+    names none of: the model may not find that label there, as where a negation or a false friend stands."""
+    found = concept_signals(text)
+    return frozenset(f"veto:{label}" for label, needed in _anchors() if not found & needed)

@@ -86,8 +86,37 @@ def concepts() -> dict[str, list[str]]:
                             "job coaching", "jobcoach", "accompagnement", "maatschappelijke opvang", "beschermd wonen",
                             "social care", "care home", "zorg", "pflege", "soins", "hébergement", "housing",
                             "huisvesting", "wohnung", "logement", "sozialwohnung"],
+        "social": ["social", "sociaal", "sociale", "sozial", "maatschappelijk", "societal", "sociétal", "inclusi",
+                   "inklusi", "participatie", "participation", "werkgelegenheid", "arbeitsmarkt", "labour market",
+                   "marché du travail", "handicap", "insertion"],
+        # Naming the right itself: "expression of interest" alone is how any buyer asks for interest.
+        "challenge_right": ["right to challenge", "right2challenge", "uitdaagrecht", "uit te dagen", "uitdagen",
+                            "uitdaging van", "community right", "localism act", "relevant body", "relevant bodies",
+                            "community bod", "voluntary bod", "parish council",
+                            "relevant service", "run services", "running services", "run a service",
+                            "take over", "overnemen", "over te nemen", "taken van de gemeente", "bewonersinitiatie"],
         "compliance_law": ["cotisations sociales", "sécurité sociale", "securite sociale", "sozialversicherung",
                            "social security", "sociale zekerheid", "l5212", "l.5212", "obligation d'emploi",
                            "obligation d’emploi", "tax", "impôt", "steuer", "belasting", "minimum wage", "mindestlohn",
                            "tariftreue", "living wage", "fair work", "modern slavery", "equal pay", "cao"],
     }  # fmt: skip
+
+
+def anchors() -> dict[str, tuple[str, ...]]:
+    """Return per label the concepts of which a sentence must name one before the model may find the label there.
+
+    A clause names what it is about (the labelling rules in ``tests/data/README.md``): a social award criterion a
+    social aspect, not only a weighting ("Pondération 10 %"); a Right to Challenge the right or a task taken over,
+    not only an "expression of interest"; buying from social enterprises a social enterprise or workshop.
+    """
+    people = ("jobseekers", "distance", "disability", "youth", "sheltered_org")
+    social = ("social", "social_return", "social_enterprise", "local", "residents", "training", "hiring")
+    return {
+        "reserved_contract": ("reservation", "sheltered_org", "disability", "law"),
+        "social_return": ("social_return", "social", *people),
+        "employment_of_disadvantaged": (*people, "social"),  # "insertion", "arbeitsmarkt", "labour market"
+        "social_enterprise_subcontracting": ("sheltered_org", "social_enterprise", "disability", "social"),
+        "local_community_partnering": ("local", "residents", "sme", "social"),
+        "right_to_challenge": ("challenge_right",),
+        "social_award_criterion": (*social, *people),
+    }

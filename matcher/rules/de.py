@@ -63,7 +63,8 @@ def pattern_social_award_criterion() -> Rules:
 
 
 def vetoes() -> Rules:
-    """Return German false friends: professions, "behält sich vor", "bleibt vorbehalten", "vorbehaltlich"."""
+    """Return German false friends: professions, "behält sich vor", "bleibt vorbehalten", "vorbehaltlich", "Angebote
+    mit Vorbehalten" (conditions an offer sets)."""
     return [
         veto("de-accessibility", "/^barrierefrei/", "/^zugänglich/", scope="sentence",
              labels=("employment_of_disadvantaged",)),
@@ -71,7 +72,8 @@ def vetoes() -> Rules:
         # side by side: "die Teilnahme bleibt Werkstätten vorbehalten" and "... Werkstätten vorbehalten bleibt" are
         # reservations.
         veto("de-profession", "/^berufsstand/", "behält sich _? _? vor", "vorbehaltlich", "/^sozialabgabe/",
-             "/^sozialversicherung/", "bleibt|bleiben vorbehalten", scope="sentence", labels=("reserved_contract",)),
+             "/^sozialversicherung/", "bleibt|bleiben vorbehalten", "mit vorbehalt|vorbehalten", scope="sentence",
+             labels=("reserved_contract",)),
     ]  # fmt: skip
 
 

@@ -71,12 +71,16 @@ def pattern_social_award_criterion() -> Rules:
 
 
 def vetoes() -> Rules:
-    """Return French false friends: "se réserve le droit", "sous réserve", subscribers, professions, premises."""
+    """Return French false friends: "se réserve le droit", "sous réserve", subscribers, professions, premises, joint
+    liability ("solidaire de")."""
     return [
         veto("fr-accessibility", "/^accessib/", scope="sentence", labels=("employment_of_disadvantaged",)),
         veto("fr-reserve-right", "se réserve", "sous réserve", "réservée|réservé aux abonnés", "profession|professions",
              "inscrites au registre", scope="sentence", labels=("reserved_contract",)),
         veto("fr-local-premises", "local technique", "les locaux", "des locaux", labels=("local_community_partnering",)),
+        # "Le mandataire est solidaire de ses co-traitants": jointly liable, not the économie sociale et solidaire.
+        veto("fr-joint-liability", "/^solidaires?$/ de|des|du", "/^solidairement$/", "conjoint|conjoints et solidaire|solidaires",
+             "groupement|mandataire solidaire", scope="sentence", labels=("social_enterprise_subcontracting",)),
         veto("fr-csr", "responsabilité sociale", "régularité fiscale|fiscales et sociale|sociales", "cotisations sociales",
              scope="span"),
     ]  # fmt: skip
