@@ -190,7 +190,8 @@ def coverage(*, engine: Engine, group_by: str = "buyer", buyer: str | None = Non
             title = (row.title or row.notice_id)[:200]
             url = notice_link(row.record, row.url)
             seen: set[str] = set()
-            for label, origin, sentence in found:
+            # A structured code is the buyer's own word for a clause: shown before a sentence read as one.
+            for label, origin, sentence in sorted(found, key=lambda f: f[1] != "code"):
                 if label not in seen and len(evidence) < SHOWN:
                     seen.add(label)
                     evidence.append(Evidence(row.notice_id, title, row.buyer_name or "", url, label, origin,
