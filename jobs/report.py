@@ -25,6 +25,7 @@ from jobs.sectors import resident_sector
 from jobs.tender_view import notice_link
 from matcher import DETECTOR_VERSION, LANGUAGES
 from matcher.codelists import current_nuts
+from storage import repository
 from storage.db import session_scope
 from storage.models import Notice
 
@@ -95,8 +96,9 @@ def _key(row: _Row, group_by: str) -> str:
 
 
 def _rows(engine: Engine, start: date | None, end: date | None) -> Iterator[list[_Row]]:
-    """Yield the current notices of the period in chunks; the database filters, Python counts."""
-    conditions: list[Any] = [col(Notice.superseded_by).is_(None)]
+    """Yield the current tenders of the period in chunks (not the results reported on them: one tender counts
+    once); the database filters, Python counts."""
+    conditions: list[Any] = [col(Notice.superseded_by).is_(None), repository.not_a_result()]
     if start is not None:
         conditions.append(col(Notice.publication_date) >= start)
     if end is not None:

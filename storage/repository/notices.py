@@ -24,6 +24,12 @@ RESULT_TYPES = frozenset({"can-standard", "can-social", "can-desg", "can-tran", 
                           "brin-ecs", "brin-eeig"})  # fmt: skip
 
 
+def not_a_result() -> Any:
+    """Return a condition on notices: not a result (an award, modification or completion notice reports on a tender
+    that another notice opened; counted too, one tender would count twice)."""
+    return or_(col(Notice.notice_type).is_(None), col(Notice.notice_type).not_in(RESULT_TYPES))
+
+
 def opportunity_conditions(*, as_of: datetime, undated_days: int, include_closed: bool = False) -> list[Any]:
     """Return the WHERE conditions of the notices that are an opportunity on ``as_of``: the current version of a
     notice published by then and, unless ``include_closed`` (looking back), a call that is still open. A notice
@@ -35,8 +41,7 @@ def opportunity_conditions(*, as_of: datetime, undated_days: int, include_closed
         recent = (as_of - timedelta(days=undated_days)).date()
         undated = and_(col(Notice.deadline).is_(None), or_(col(Notice.publication_date).is_(None),
                                                             col(Notice.publication_date) >= recent))  # fmt: skip
-        conditions += [or_(col(Notice.notice_type).is_(None), col(Notice.notice_type).not_in(RESULT_TYPES)),
-                       or_(undated, col(Notice.deadline) >= as_of)]  # fmt: skip
+        conditions += [not_a_result(), or_(undated, col(Notice.deadline) >= as_of)]
     return conditions
 
 

@@ -75,6 +75,20 @@ NOTICES = [
         "description": "De opdrachtnemer besteedt 5% aan social return. Bij de uitvoering werkt de opdrachtnemer "
         "samen met het lokale bewonersbedrijf en met buurtbewoners.",
     },
+    # The award of the Waterschap's tender: a result reported on a tender already counted, not a second tender.
+    {
+        "notice_id": "6-2026",
+        "procedure_id": "p6",
+        "notice_type": "can-standard",
+        "buyer": {"name": "Waterschap Rivierenland", "country": "NL", "legal_type": "la"},
+        "publication_date": "2026-11-25",
+        "title": "Gunning dijkonderhoud",
+        "cpv_main": "45246000",
+        "cpv_additional": [],
+        "lots": [],
+        "estimated_value": {"amount": 30000000.0, "currency": "EUR"},
+        "description": "De opdrachtnemer besteedt 5% aan social return.",
+    },
 ]
 
 
