@@ -305,7 +305,7 @@ def match_companies(
     whole = company_id is None and (since is None or len(renew) == len(profiles))
     name = "match" if whole and present else "match:partial"
     with session_scope(engine) as session:
-        run = repository.start_job_run(session=session, name=name)
+        run = repository.start_job_run(session=session, name=name, started_at=started)
         repository.finish_job_run(session=session, run=run, status="success",
                                   counts={"companies": len(profiles), "notices_scored": scored, "written": written},
                                   watermark=started.isoformat())  # fmt: skip

@@ -83,7 +83,7 @@ def digest_due(engine: Engine, settings: Settings, now: datetime) -> bool:
 
 
 def _digest_step(engine: Engine, settings: Settings, now: datetime, due: bool) -> str:
-    week = local_week(now, settings.zone)
+    week, started = local_week(now, settings.zone), utcnow()
     result = DigestRun()
     # Earlier weeks' digests that could not be sent are retried (or expired) on every run.
     result.add(expire_and_retry(engine=engine, settings=settings, now=now, current_week=week))
@@ -93,7 +93,7 @@ def _digest_step(engine: Engine, settings: Settings, now: datetime, due: bool) -
         return "skipped"
     status = "failed" if result.failed else "success"
     record_step(engine, "digest" if due else "digest:retry", status, result.counts,
-                "; ".join(result.errors) or None, watermark=week if due else None)  # fmt: skip
+                "; ".join(result.errors) or None, watermark=week if due else None, started=started)  # fmt: skip
     return status
 
 
@@ -126,32 +126,35 @@ def run_pipeline(*, engine: Engine, settings: Settings, digest: bool | None = No
         if code:
             logger.error("Crawl of %s ended with exit code %d", source, code)
     # Catch-all on purpose below: one step's failure is recorded and logged, and the run goes on with the next.
+    started = utcnow()
     try:
         if progress is None:
             analysed, labelled = analyse_pending(engine=engine, workers=settings.workers)
         else:
             with progress(count_pending(engine=engine)) as update:
                 analysed, labelled = analyse_pending(engine=engine, workers=settings.workers, progress=update)
-        record_step(engine, "analyse", "success", {"analysed": analysed, "with_clause": labelled})
+        record_step(engine, "analyse", "success", {"analysed": analysed, "with_clause": labelled}, started=started)
         result.steps["analyse"] = "success"
     except Exception as exc:
         logger.exception("Analyse step failed")
-        record_step(engine, "analyse", "failed", {}, f"{type(exc).__name__}: {exc}")
+        record_step(engine, "analyse", "failed", {}, f"{type(exc).__name__}: {exc}", started=started)
         result.steps["analyse"] = "failed"
+    started = utcnow()
     try:
         match_companies(engine=engine, as_of=now, undated_days=settings.undated_days)  # records its own job run
         result.steps["match"] = "success"
     except Exception as exc:
         logger.exception("Match step failed")
-        record_step(engine, "match", "failed", {}, f"{type(exc).__name__}: {exc}")
+        record_step(engine, "match", "failed", {}, f"{type(exc).__name__}: {exc}", started=started)
         result.steps["match"] = "failed"
     if digest is False:
         result.steps["digest"] = "skipped"
         return result
+    started = utcnow()
     try:
         result.steps["digest"] = _digest_step(engine, settings, now, bool(digest) or digest_due(engine, settings, now))
     except Exception as exc:
         logger.exception("Digest step failed")
-        record_step(engine, "digest", "failed", {}, f"{type(exc).__name__}: {exc}")
+        record_step(engine, "digest", "failed", {}, f"{type(exc).__name__}: {exc}", started=started)
         result.steps["digest"] = "failed"
     return result

@@ -6,6 +6,8 @@ Kept apart from ``jobs.pipeline`` so that a single command records its run witho
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy.engine import Engine
 
 from storage import repository
@@ -13,9 +15,10 @@ from storage.db import session_scope
 
 
 def record_step(engine: Engine, name: str, status: str, counts: dict[str, int] | None = None,
-                error: str | None = None, watermark: str | None = None) -> None:  # fmt: skip
-    """Record a finished step as a job run in its own transaction."""
+                error: str | None = None, watermark: str | None = None, *,
+                started: datetime | None = None) -> None:  # fmt: skip
+    """Record a finished step as a job run in its own transaction; ``started`` is when the step began."""
     with session_scope(engine) as session:
-        run = repository.start_job_run(session=session, name=name)
+        run = repository.start_job_run(session=session, name=name, started_at=started)
         repository.finish_job_run(session=session, run=run, status=status, counts=counts, error=error,
                                   watermark=watermark)  # fmt: skip

@@ -30,6 +30,7 @@ from jobs.locks import LockedError, run_lock
 from jobs.pipeline import run_pipeline
 from jobs.runs import record_step
 from jobs.settings import Settings
+from storage.types import utcnow
 
 logger = logging.getLogger(__name__)
 CRON_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")  # by cron's numbers (7 is Sunday again)
@@ -102,10 +103,11 @@ def build_scheduler(engine: Engine, settings: Settings) -> BlockingScheduler:
         with run_lock(engine, wait=settings.lock_wait):
             now = now_in(settings.zone)
             week = local_week(now, settings.zone)
+            begun = utcnow()
             sent = expire_and_retry(engine=engine, settings=settings, now=now, current_week=week)
             sent.add(send_digests(engine=engine, settings=settings, week=week, as_of=now, send=True))
             record_step(engine, "digest", "failed" if sent.failed else "success", sent.counts,
-                        "; ".join(sent.errors) or None, watermark=week)  # fmt: skip
+                        "; ".join(sent.errors) or None, watermark=week, started=begun)  # fmt: skip
         if sent.failed:
             raise RuntimeError("; ".join(sent.errors))
 

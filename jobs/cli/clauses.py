@@ -21,6 +21,7 @@ from jobs.runs import record_step
 from matcher import DETECTOR_VERSION, LABELS, evaluate, labels_of
 from storage import repository
 from storage.db import session_scope
+from storage.types import utcnow
 
 LANG_CODE = re.compile(r"^[a-z]{2}$")
 
@@ -104,15 +105,16 @@ def analyse(ctx: click.Context, batch_size: int | None, workers: int | None, red
     if redo_all:
         with session_scope(engine) as session:
             repository.reset_analysis(session=session)
+    started = utcnow()
     try:
         with click.progressbar(length=count_pending(engine=engine), label="Analysing", file=sys.stderr,
                                show_pos=True) as bar:  # fmt: skip
             done, labelled = analyse_pending(engine=engine, batch_size=batch_size, workers=workers,
                                              progress=bar.update)  # fmt: skip
     except Exception as exc:  # recorded for `runs`, then reported as every failure is
-        record_step(engine, "analyse", "failed", {}, f"{type(exc).__name__}: {exc}")
+        record_step(engine, "analyse", "failed", {}, f"{type(exc).__name__}: {exc}", started=started)
         raise
-    record_step(engine, "analyse", "success", {"analysed": done, "with_clause": labelled})
+    record_step(engine, "analyse", "success", {"analysed": done, "with_clause": labelled}, started=started)
     with session_scope(engine) as session:
         read, codes_only = repository.analysed_counts(session=session)
     click.echo(f"Analysed {done} notices ({DETECTOR_VERSION}); {labelled} with an inclusive clause. Stored notices: "

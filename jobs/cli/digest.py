@@ -14,6 +14,7 @@ from jobs.locks import LockedError, run_lock
 from jobs.output import writable_folder
 from jobs.runs import record_step
 from jobs.web import tokens
+from storage.types import utcnow
 
 
 @click.command("digest", context_settings=CONTEXT_SETTINGS)
@@ -62,6 +63,7 @@ def digest_command(ctx: click.Context, week: str | None, company_id: str | None,
         problem = writable_folder(app.settings.outbox)
         if problem:
             raise ConfigError(f"KANSENRADAR_OUTBOX {app.settings.outbox}: {problem}")
+    started = utcnow()
     try:
         with run_lock(app.engine):
             run = send_digests(engine=app.engine, settings=app.settings, week=week, as_of=as_of, company_id=company_id,
@@ -72,7 +74,7 @@ def digest_command(ctx: click.Context, week: str | None, company_id: str | None,
         raise click.BadParameter(f"no company with id {company_id!r}", param_hint="--company") from None
     # In `runs` beside the scheduled ones; under its own name, so that the schedule's weekly digest still goes out.
     record_step(app.engine, "digest:manual", "failed" if run.failed else "success", dict(run.counts),
-                "; ".join(run.errors) or None, watermark=week)  # fmt: skip
+                "; ".join(run.errors) or None, watermark=week, started=started)  # fmt: skip
     click.echo(f"Digests {week}: " + ", ".join(f"{name.replace('_', ' ')} {n}" for name, n in run.counts.items()))
     for error in run.errors:
         click.echo(f"  {error}", err=True)

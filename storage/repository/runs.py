@@ -89,9 +89,12 @@ def deliveries(
 # Job runs
 
 
-def start_job_run(*, session: Session, name: str) -> JobRun:
-    """Record that a job step started here (this host and process)."""
+def start_job_run(*, session: Session, name: str, started_at: datetime | None = None) -> JobRun:
+    """Record that a job step started here (this host and process), now or at ``started_at`` (a step recorded
+    when it is done: its run must still say how long it took)."""
     run = JobRun(name=name, host=socket.gethostname(), pid=os.getpid())
+    if started_at is not None:
+        run.started_at = started_at
     session.add(run)
     session.flush()
     return run
