@@ -202,8 +202,9 @@ def expire_and_retry(*, engine: Engine, settings: Settings, now: datetime, curre
             )
             logger.error("Digest for %s, %s expired unsent: %s", delivery.company_id, delivery.iso_week,
                          delivery.error)  # fmt: skip
+        # Earlier weeks only: a later week's digest (made ahead with --week) goes out in its own week.
         retry = [(d.company_id, d.iso_week) for d in repository.deliveries(session=session, statuses=("pending",))
-                 if d.iso_week != current_week]  # fmt: skip
+                 if d.iso_week < current_week]  # fmt: skip
     for company_id, week in retry:
         logger.info("Retrying the digest of %s for %s", company_id, week)
         run.add(send_digests(engine=engine, settings=settings, week=week, as_of=now, company_id=company_id,

@@ -16,11 +16,13 @@ from sqlmodel import select
 
 from jobs.cli import cli
 from jobs.clock import iso_week
+from jobs.digest import expire_and_retry
 from jobs.settings import Settings
 from jobs.web import tokens
 from storage import repository
 from storage.db import get_engine, session_scope, upgrade
 from storage.models import Delivery
+from tests.dbutil import rows
 from tests.factories import make_profile, make_record
 from tests.smtp import smtp_server
 
@@ -154,6 +156,20 @@ def test_calendar_attachment_and_signed_links(database_url: str, tmp_path: Path)
                                      policy=email.policy.default)  # fmt: skip
     (later,) = Calendar.from_ical(next(again.iter_attachments()).get_content()).walk("VEVENT")
     assert later["UID"] == event["UID"]
+
+
+def test_only_earlier_weeks_are_retried(database_url: str, tmp_path: Path) -> None:
+    _prepare(database_url)
+    engine = get_engine(database_url)
+    with session_scope(engine) as session:
+        for week in ("2026-W47", "2026-W52"):
+            repository.add_delivery(session=session, company_id="groen-noord", iso_week=week)
+    run = expire_and_retry(engine=engine, settings=Settings(outbox=tmp_path / "box"),  # type: ignore[arg-type]
+                           now=datetime(2026, 12, 2, 9, tzinfo=UTC), current_week="2026-W49")  # fmt: skip
+    engine.dispose()
+    assert run.counts["outbox"] == 1  # W47 retried; W52, made ahead, waits for its own week
+    assert rows(database_url, "SELECT iso_week, status FROM delivery ORDER BY iso_week") == [
+        ("2026-W47", "outbox"), ("2026-W52", "pending")]  # fmt: skip
 
 
 def test_failed_send_stays_pending_and_is_retried(database_url: str, tmp_path: Path) -> None:
