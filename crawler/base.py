@@ -213,6 +213,7 @@ class TenderSpider(scrapy.Spider):
         self._resolve(parsed.key)
         for row in parsed.rows:
             if filter_dates and not self.in_window(row.publication_date):
+                self._count("outside")  # counted and said at the end: a first crawl of an old file stores nothing
                 continue
             yield NoticeItem(row=row, document=parsed.document, key=parsed.key)
 

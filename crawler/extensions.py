@@ -19,7 +19,7 @@ from storage.models import JobRun
 
 logger = logging.getLogger(__name__)
 
-COUNTS = ("fetched", "new", "updated", "unchanged", "stale", "skipped", "failed", "retried",
+COUNTS = ("fetched", "new", "updated", "unchanged", "stale", "skipped", "outside", "failed", "retried",
           "gave_up")  # fmt: skip
 
 
@@ -118,4 +118,9 @@ class JobRunRecorder:
                 repository.finish_job_run(session=session, run=run, status=status, counts=counts,
                                           watermark=watermark, error="; ".join(problems) or None)  # fmt: skip
         logger.info("Crawl %s %s: %s", spider.name, status, ", ".join(f"{k} {v}" for k, v in counts.items()))
+        if counts["outside"]:
+            since, until = getattr(spider, "since", None), getattr(spider, "until", None)
+            window = f"published from {since or 'any day'} to {until or 'now'}"
+            logger.warning("Crawl %s: %d notices left out, not %s (--since and --until set the period)",
+                           spider.name, counts["outside"], window)  # fmt: skip
         self.engine.dispose()

@@ -204,6 +204,19 @@ def test_tenderned_spider_with_basic_auth(tmp_path: Path, database_url: str) -> 
                     ("403", "Catering stadskantoor", "55520000", "Gemeente Utrecht")]  # fmt: skip
 
 
+def test_a_first_crawl_says_what_it_left_out_as_too_old(tmp_path: Path, database_url: str) -> None:
+    # A real package from 2018, crawled for the first time: only the last KANSENRADAR_CRAWL_FIRST_DAYS count.
+    package = shared("ocds", "release-package_1.1-2.json")
+    env = {"KANSENRADAR_DATABASE_URL": database_url, "KANSENRADAR_CRAWL_DELAY": "0"}
+    result = run_cli("crawl", "ocds", "--url", package.as_uri(), env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    ((status, counts, _watermark),) = job_runs(database_url, "crawl:ocds")
+    assert status == "success" and counts["new"] == 0 and counts["outside"] >= 1
+    assert "notices left out, not published from" in result.stderr and "--since" in result.stderr
+    again = run_cli("crawl", "ocds", "--url", package.as_uri(), "--since", "2000-01-01", env=env, cwd=tmp_path)
+    assert again.returncode == 0 and job_runs(database_url, "crawl:ocds")[-1][1]["new"] >= 1
+
+
 def test_ocds_spider_follows_next_links(tmp_path: Path, database_url: str) -> None:
     real = shared("ocds", "release-package_1.1-2.json").read_bytes()
     page_one = {
