@@ -46,11 +46,12 @@ def standings(buyers: dict[str, GroupCoverage], peers: dict[str, tuple[str, str]
                lang: str) -> list[BuyerStanding]:  # fmt: skip
     """Return each selected buyer's place among the buyers of its country and legal type."""
     result = []
-    for name in sorted(selected, key=lambda n: -buyers[n].tenders)[:10]:
+    for name in sorted(selected, key=lambda n: (-buyers[n].tenders, n))[:10]:
         mine = buyers[name]
         group = [b for n, b in buyers.items() if peers[n] == peers[name]]
-        ranked = sorted((b for b in group if b.tenders >= MIN_TENDERS), key=lambda b: (-b.share, -b.tenders))
-        rank = next((i for i, b in enumerate(ranked, 1) if b.group == name), None)
+        ranked = [b for b in group if b.tenders >= MIN_TENDERS]
+        # Equal shares share a place ("2 van 3" for both): the order among them would say nothing.
+        rank = 1 + sum(b.share > mine.share for b in ranked) if mine.tenders >= MIN_TENDERS else None
         result.append(BuyerStanding(name, group_label("peers", "/".join(peers[name]), lang), mine.tenders,
                                     mine.with_clause, rank, len(ranked), len(group), sum(b.tenders for b in group),
                                     sum(b.with_clause for b in group)))  # fmt: skip

@@ -12,6 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from jobs.cli import cli
+from jobs.report_groups import GroupCoverage
+from jobs.report_peers import standings
 from storage import repository
 from storage.db import get_engine, session_scope, upgrade
 from tests.factories import make_record
@@ -239,3 +241,14 @@ def test_codes_count_in_every_language_and_the_report_says_what_was_read(databas
     assert (aarhus["tenders"], aarhus["with_clause"], aarhus["text_analysed"], aarhus["codes_only"]) == (1, 1, 0, 1)
     assert aarhus["reserved_contract_code"] == 1 and aarhus["social_return_text"] == 0  # Danish text is not read
     assert (utrecht["text_analysed"], utrecht["codes_only"], utrecht["social_return_text"]) == (1, 0, 1)
+
+
+def test_equal_shares_share_a_place_among_peers() -> None:
+    buyers = {name: GroupCoverage(name, name) for name in ("Almere", "Hellevoetsluis", "Utrecht")}
+    for name, with_clause in (("Almere", 0), ("Hellevoetsluis", 0), ("Utrecht", 2)):
+        for index in range(3):
+            found = [("social_return", "text", "Social return: 5%.")] if index < with_clause else []
+            buyers[name].add(found, True, None)
+    peers = dict.fromkeys(buyers, ("NL", "la"))
+    places = {s.buyer: (s.rank, s.ranked_peers) for s in standings(buyers, peers, set(buyers), "nl")}
+    assert places == {"Utrecht": (1, 3), "Almere": (2, 3), "Hellevoetsluis": (2, 3)}
