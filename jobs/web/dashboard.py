@@ -23,6 +23,7 @@ from jobs import report, report_formats
 from jobs.language import catalog
 from jobs.report_labels import GROUP_NAMES
 from jobs.web.rendering import page
+from matcher.i18n import N_
 
 logger = logging.getLogger(__name__)
 
@@ -30,8 +31,24 @@ SHOWN = 50  # evidence sentences and missed opportunities on the page; the JSON 
 FORMATS = ("html", "csv", "excel", "json")
 
 
+# The filters by the labels their fields carry on the page, to name the one that is wrong in the reader's words.
+FIELDS = {"buyer": N_("Buyer contains"), "from": N_("Published from"), "to": N_("up to and including"),
+          "group_by": N_("By"), "lang": N_("Language"), "format": N_("Format")}  # fmt: skip
+
+
 class BadFilter(ValueError):
-    """Raised when a filter of the query string is not understood, from ``read_filters``."""
+    """Raised when a filter of the query string is not understood, from ``read_filters``: an English message id
+    and its values, said in the reader's language by ``text``."""
+
+    def __init__(self, message: str, **values: str) -> None:
+        super().__init__(message.format(**values))
+        self.message, self.values = message, values
+
+    def text(self, lang: str) -> str:
+        """Return the problem in ``lang``, the field named by its label on the page."""
+        gettext = catalog(lang).gettext
+        values = {k: gettext(FIELDS[v]) if k == "field" else v for k, v in self.values.items()}
+        return gettext(self.message).format(**values)
 
 
 @dataclass(frozen=True)
@@ -61,13 +78,14 @@ def _date(params: QueryParams, name: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise BadFilter(f"{name}: {value[:40]!r} is not a date (YYYY-MM-DD)") from None
+        raise BadFilter(N_("{field}: '{value}' is not a date (YYYY-MM-DD)"), field=name, value=value[:40]) from None
 
 
 def _choice(params: QueryParams, name: str, choices: tuple[str, ...], default: str) -> str:
     value = params.get(name, "").strip() or default
     if value not in choices:
-        raise BadFilter(f"{name}: {value[:40]!r} is not one of {', '.join(choices)}")
+        raise BadFilter(N_("{field}: '{value}' is not one of {choices}"), field=name, value=value[:40],
+                        choices=", ".join(choices))  # fmt: skip
     return value
 
 
@@ -76,7 +94,7 @@ def read_filters(params: QueryParams) -> Filters:
     buyer = " ".join(params.get("buyer", "").split())[:200] or None
     start, end = _date(params, "from"), _date(params, "to")
     if start and end and start > end:
-        raise BadFilter(f"from: {start} is after to: {end}")
+        raise BadFilter(N_("'{start}' is after '{end}'"), start=start.isoformat(), end=end.isoformat())
     group_by = _choice(params, "group_by", report.GROUPS, "buyer")
     lang, output = _choice(params, "lang", ("nl", "en"), "nl"), _choice(params, "format", FORMATS, "html")
     return Filters(buyer, start, end, group_by, lang, output)
@@ -102,7 +120,8 @@ async def coverage(request: Request) -> Response:
     try:
         filters = read_filters(request.query_params)
     except BadFilter as exc:
-        problem, filters = str(exc), Filters(lang="en" if request.query_params.get("lang") == "en" else "nl")
+        filters = Filters(lang="en" if request.query_params.get("lang") == "en" else "nl")
+        problem = exc.text(filters.lang)
     context = {"groups": report.GROUPS, "group_names": GROUP_NAMES, "limit": SHOWN,
                "form": {"buyer": filters.buyer or "", "from": filters.start or "", "to": filters.end or "",
                         "group_by": filters.group_by}}  # fmt: skip

@@ -140,7 +140,9 @@ def test_coverage_downloads_are_the_report_commands_numbers(served: Served) -> N
     filtered = http(f"{served.base}/coverage?buyer=utrecht&from=2026-10-01&to=2026-10-31&format=json")
     assert [g["group"] for g in json.loads(filtered.body)["groups"]] == ["Gemeente Utrecht"]
     bad = http(f"{served.base}/coverage?from=yesterday")
-    assert bad.status == 400 and "from: &#39;yesterday&#39; is not a date" in bad.text
+    assert bad.status == 400 and "Gepubliceerd vanaf: &#39;yesterday&#39; is geen datum (JJJJ-MM-DD)" in bad.text
+    english = http(f"{served.base}/coverage?from=2026-11-01&to=2026-10-01&lang=en")
+    assert english.status == 400 and "&#39;2026-11-01&#39; is after &#39;2026-10-01&#39;" in english.text
 
 
 def test_serve_refuses_a_port_in_use(sqlite_url: str) -> None:
