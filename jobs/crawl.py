@@ -11,6 +11,7 @@ import os
 import sys
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 from urllib.parse import urlparse
 
 from scrapy.crawler import CrawlerProcess
@@ -78,6 +79,9 @@ def spider_arguments(
         }
     if source == "ocds":
         args["url"] = settings.ocds_url
+    if source == "files" and settings.files_paths:
+        # `run`'s files: a drop folder, read whole each time (an unchanged notice is stored once).
+        args["paths"] = "\n".join(str(Path(p).expanduser().resolve()) for p in settings.files_paths)
     args |= {key: value for key, value in options.items() if value not in (None, (), [])}
     return {key: ",".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
             for key, value in args.items() if value not in (None, "", [], ())}  # fmt: skip

@@ -105,9 +105,11 @@ def run_pipeline(*, engine: Engine, settings: Settings, digest: bool | None = No
 
     Call while holding the run lock: abandoned job runs are marked first, which only the lock holder may do.
     """
-    unknown = [s for s in settings.crawl_sources if s not in SOURCES or s == "files"]
+    unknown = [s for s in settings.crawl_sources if s not in SOURCES]
     if unknown:
-        raise ConfigurationError(f"KANSENRADAR_CRAWL_SOURCES: unknown or unusable source(s) {', '.join(unknown)}")
+        raise ConfigurationError(f"KANSENRADAR_CRAWL_SOURCES: unknown source(s) {', '.join(unknown)}")
+    if "files" in settings.crawl_sources and not settings.files_paths:
+        raise ConfigurationError("KANSENRADAR_FILES_PATHS must be set to crawl files")
     if "ocds" in settings.crawl_sources and not settings.ocds_url:
         raise ConfigurationError("KANSENRADAR_OCDS_URL must be set to crawl ocds")
     if digest is not False:

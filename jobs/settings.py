@@ -101,6 +101,9 @@ class Settings(BaseSettings):
     crawl_sources: CommaList = Field(
         default=["ted"], description="Sources `kansenradar run` crawls, comma-separated (ted, tenderned, ocds, ...)."
     )
+    files_paths: CommaList = Field(
+        default=[], description="Files, folders or archives `run` crawls as the files source (e.g. a drop folder)."
+    )
     digest_weekday: int = Field(
         default=1, ge=1, le=7, description="ISO weekday on which `run` sends digests (1 = Monday)."
     )
@@ -195,7 +198,7 @@ class Settings(BaseSettings):
         """Return the configured time zone."""
         return ZoneInfo(self.timezone)
 
-    @field_validator("ted_countries", "ted_cpv", "ted_notice_types", "crawl_sources", mode="before")
+    @field_validator("ted_countries", "ted_cpv", "ted_notice_types", "crawl_sources", "files_paths", mode="before")
     @classmethod
     def _comma_list(cls, value: object) -> object:
         if isinstance(value, str):

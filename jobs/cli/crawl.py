@@ -92,9 +92,10 @@ def crawl_command(ctx: click.Context, source: str, paths: tuple[Path, ...], sinc
     app = app_from(ctx)
     check_period(since, until, names=("--since", "--until"))
     if source == "files":
-        if not paths:
-            raise click.UsageError("crawl files needs at least one PATH")
-        options["paths"] = "\n".join(str(p.resolve()) for p in paths)
+        if not paths and not app.settings.files_paths:
+            raise click.UsageError("crawl files needs at least one PATH (or KANSENRADAR_FILES_PATHS)")
+        if paths:
+            options["paths"] = "\n".join(str(p.resolve()) for p in paths)
     elif paths:
         raise click.UsageError(f"crawl {source} takes no PATH arguments")
     today = now_in(app.zone).date()

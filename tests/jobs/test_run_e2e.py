@@ -6,6 +6,7 @@ Every test runs on SQLite and, where KANSENRADAR_TEST_POSTGRES_URL is set, on Po
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from tests.crawler.test_spiders_e2e import _search_page, _ted_notices
 from tests.dbutil import rows, scalar
 from tests.processes import wait_for
 from tests.replay import PROJECT_ROOT, Reply, Seen, replay_server, run_cli
+from tests.shared import shared
 from tests.smtp import smtp_server
 
 pytestmark = pytest.mark.slow
@@ -106,6 +108,21 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+def test_run_crawls_a_drop_folder(tmp_path: Path, database_url: str) -> None:
+    # A folder where notices arrive (an export, a mounted share): the files source of `run`.
+    drop = tmp_path / "binnen"
+    drop.mkdir()
+    for name in ("583624-2023.xml", "2024-OJS044-00127505.xml"):
+        shutil.copy(shared("notices", "eforms-real", name), drop / name)
+    env = {"KANSENRADAR_DATABASE_URL": database_url, "KANSENRADAR_CRAWL_SOURCES": "files",
+           "KANSENRADAR_FILES_PATHS": str(drop), "KANSENRADAR_OUTBOX": str(tmp_path / "outbox")}  # fmt: skip
+    first = run_cli("run", "--no-digest", env=env, cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "crawl:files success" in first.stdout and scalar(database_url, "SELECT count(*) FROM notice") == 2
+    unset = run_cli("run", "--no-digest", env={**env, "KANSENRADAR_FILES_PATHS": ""}, cwd=tmp_path)
+    assert unset.returncode == 2 and "KANSENRADAR_FILES_PATHS must be set" in unset.stderr
 
 
 def test_run_crawls_matches_and_mails_once_then_retries_failed_mail(tmp_path: Path, database_url: str) -> None:
