@@ -30,9 +30,10 @@ from storage import repository
 from storage.models import Company, Match, Notice
 
 SOON_DAYS = 14
-# Header lines up to RFC 5322's 998: folded at 78, a signed unsubscribe link (one long word) was MIME-encoded and
-# no mail client could use it for one-click unsubscribe. The parts stay quoted-printable (7-bit safe).
-MAIL_POLICY = email.policy.default.clone(max_line_length=998)
+# A header set raw is written as it is: folded at 78 columns, a signed unsubscribe link (one long word) was
+# MIME-encoded and no mail client could use it for one-click unsubscribe. Every other header and part is folded and
+# encoded as usual (RFC 2047 words, quoted-printable lines within 76).
+MAIL_POLICY = email.policy.default.clone(refold_source="none")
 
 
 @dataclass(frozen=True)
@@ -159,7 +160,9 @@ def build_message(*, company: Company, week: str, bids: list[DigestItem], partne
     message["Date"] = format_datetime(now.astimezone(settings.zone))
     message["Message-ID"] = message_id
     for header, value in headers.items():
-        message[header] = value
+        if "\r" in value or "\n" in value:
+            raise ValueError(f"{header}: a line break in a header value")
+        message.set_raw(header, value)  # List-Unsubscribe: links that must stay readable as they are (RFC 2369)
     message["Content-Language"] = lang
     env = templates(lang)
     message.set_content(env.get_template("digest.txt.j2").render(context), cte="quoted-printable")
