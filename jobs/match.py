@@ -267,7 +267,8 @@ def match_companies(
         # stored matches' notices with a deadline: a day later their days to it and their time part have moved.
         fresh = [*base, *([col(Notice.updated_at) > last] if since is None and last is not None else [])]
         conditions = fresh
-        if since is None and last is not None:
+        # Not in a run for one company: what it deletes for a rescored notice, the other companies would lose.
+        if since is None and last is not None and company_id is None:
             conditions = [*base, or_(col(Notice.updated_at) > last, repository.dated_since(as_of=as_of))]
         with session_scope(engine) as session:
             changed_pks = [int(pk) for pk in session.exec(select(Notice.id).where(*conditions))]

@@ -50,3 +50,27 @@ def test_a_run_a_week_later_restates_the_days_to_each_deadline(database_url: str
     assert match_companies(engine=engine, as_of=later, full=True).mode == "full"
     assert incremental == _snapshot(database_url)  # what a full run on that day stores, scores included
     engine.dispose()
+
+
+def test_a_run_for_one_company_leaves_the_others_lists_alone(database_url: str) -> None:
+    now = utcnow()
+    engine = get_engine(database_url)
+    upgrade(engine)
+    records = [make_record(notice_id=f"{n}-2026", publication_number=f"{n}-2026", procedure_id=f"p-{n}", lots=[],
+                           title=title, description=title, cpv_main=cpv, publication_date=now.date(),
+                           deadline=now + timedelta(days=20 + n))
+               for n, (title, cpv) in enumerate([("Groenonderhoud parken", "77310000"),
+                                                 ("Schoonmaak scholen", "90911200")])]  # fmt: skip
+    with session_scope(engine) as session:
+        repository.store_notices(session=session, items=[(r, None) for r in records])
+        for company, cpv, work in (("groen", "7731", "Groenonderhoud van parken"),
+                                   ("schoon", "9091", "Schoonmaak van scholen")):  # fmt: skip
+            profile = make_profile(id=company, cpv=[cpv], regions=[], description=work, digest={"min_score": 0.5})
+            repository.upsert_company(session=session, profile=profile)
+    match_companies(engine=engine, as_of=now + timedelta(hours=1))
+    before = rows(database_url, "SELECT company_id, notice_pk FROM match ORDER BY 1, 2")
+    assert len(before) == 2 and {company for company, _pk in before} == {"groen", "schoon"}  # each its own trade
+    match_companies(engine=engine, as_of=now + timedelta(days=2), company_id="groen")
+    match_companies(engine=engine, as_of=now + timedelta(days=3))
+    assert rows(database_url, "SELECT company_id, notice_pk FROM match ORDER BY 1, 2") == before
+    engine.dispose()
