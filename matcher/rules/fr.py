@@ -79,8 +79,10 @@ def vetoes() -> Rules:
              "inscrites au registre", scope="sentence", labels=("reserved_contract",)),
         veto("fr-local-premises", "local technique", "les locaux", "des locaux", labels=("local_community_partnering",)),
         # "Le mandataire est solidaire de ses co-traitants": jointly liable, not the économie sociale et solidaire.
-        veto("fr-joint-liability", "/^solidaires?$/ de|des|du", "/^solidairement$/", "conjoint|conjoints et solidaire|solidaires",
-             "groupement|mandataire solidaire", scope="sentence", labels=("social_enterprise_subcontracting",)),
+        # Not "l'économie sociale et solidaire du territoire", which is what the label is about.
+        veto("fr-joint-liability", "est|sont|soit|être solidaire|solidaires", "/^solidairement$/",
+             "conjoint|conjoints et solidaire|solidaires", "groupement|groupements|mandataire solidaire|solidaires",
+             scope="sentence", labels=("social_enterprise_subcontracting",)),
         veto("fr-csr", "responsabilité sociale", "régularité fiscale|fiscales et sociale|sociales", "cotisations sociales",
              scope="span"),
     ]  # fmt: skip

@@ -160,6 +160,8 @@ def test_a_certain_model_finds_no_clause_a_sentence_does_not_name(text: str, lan
          "social_award_criterion"),
         ("Der Auftragnehmer beauftragt Inklusionsbetriebe als Nachunternehmer.", "de",
          "social_enterprise_subcontracting"),
+        ("Le titulaire sous-traite au moins 10 % des prestations à des entreprises de l'économie sociale et solidaire "
+         "du territoire.", "fr", "social_enterprise_subcontracting"),
     ],
 )  # fmt: skip
 def test_a_certain_model_finds_a_clause_the_sentence_names(text: str, lang: str, label: str) -> None:
