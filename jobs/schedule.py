@@ -41,28 +41,42 @@ class ScheduleError(ValueError):
     """Raised when a schedule expression cannot be read, from ``trigger``; the message names the setting."""
 
 
+def _day(atom: str) -> int:
+    """Return a day of the week as cron numbers it: 0 (or 7) Sunday, 1 Monday ... 6 Saturday."""
+    if atom in CRON_DAYS:
+        return CRON_DAYS.index(atom)
+    if atom.isdigit() and int(atom) <= 7:
+        return int(atom)
+    raise ValueError(f"day of week {atom!r} is not 0-7 or mon-sun")
+
+
 def _weekdays(field: str) -> str:
-    """Return a crontab day-of-week field with its days by name.
+    """Return a crontab day-of-week field as the list of days it names.
 
     Cron counts Sunday as 0 (and 7) and Monday as 1; APScheduler 3's CronTrigger counts Monday as 0, and
-    ``from_crontab`` passes the numbers through, so "0 7 * * 1" would fire on Tuesdays. Names mean the same to both.
+    ``from_crontab`` passes the numbers through, so "0 7 * * 1" would fire on Tuesdays. Its name ranges differ too
+    ("sun-sat" is refused there). Listing the days by name means the same to both.
 
-    >>> _weekdays("1"), _weekdays("1-5"), _weekdays("0,6"), _weekdays("*/2"), _weekdays("mon-fri"), _weekdays("*")
-    ('mon', 'mon,tue,wed,thu,fri', 'sun,sat', 'sun,tue,thu,sat', 'mon-fri', '*')
+    >>> _weekdays("1"), _weekdays("1-5"), _weekdays("0,6"), _weekdays("*/2"), _weekdays("*")
+    ('mon', 'mon,tue,wed,thu,fri', 'sun,sat', 'sun,tue,thu,sat', '*')
+    >>> _weekdays("sun-sat") == _weekdays("0-6"), _weekdays("mon-fri/2"), _weekdays("fri-sun")
+    (True, 'mon,wed,fri', 'fri,sat,sun')
     """
-    names = []
+    names: list[str] = []
     for part in field.lower().split(","):
         body, _, step = part.partition("/")
-        atoms = body.split("-")
-        if not all(atom == "*" or atom in CRON_DAYS or (atom.isdigit() and int(atom) <= 7) for atom in atoms) or (
-            step and not step.isdigit()
-        ):
-            raise ValueError(f"day of week {part!r} is not 0-7, mon-sun, a range or a list of them")
-        numeric = any(atom.isdigit() for atom in atoms)
-        if (body == "*" and not step) or (body != "*" and not numeric):
-            names.append(part)  # names and a plain "*" already mean the same to both
+        if step and (not step.isdigit() or int(step) == 0):
+            raise ValueError(f"day of week {part!r}: the step must be a whole number above 0")
+        if body == "*" and not step:
+            names.append("*")
             continue
-        first, last = (0, 6) if body == "*" else (int(atoms[0]), int(atoms[-1]))
+        ends = [0, 6] if body == "*" else [_day(atom) for atom in body.split("-")]
+        if len(ends) > 2:
+            raise ValueError(f"day of week {part!r} is not a day or a range of days")
+        first, last = ends[0], ends[-1]
+        last = 7 if last == 0 and first > 0 else last  # "fri-sun": Sunday closes the week
+        if first > last:
+            raise ValueError(f"day of week {part!r} runs backwards")
         names += [CRON_DAYS[day % 7] for day in range(first, last + 1, int(step or 1))]
     return ",".join(dict.fromkeys(names))
 

@@ -22,6 +22,8 @@ SATURDAY_NOON = datetime(2026, 12, 5, 12, 0, tzinfo=ZoneInfo(ZONE))
         ("30 5 * * 1-5", "Mon 2026-12-07 05:30"),
         ("0 13 * * 6,0", "Sat 2026-12-05 13:00"),
         ("0 7 * * mon-fri", "Mon 2026-12-07 07:00"),
+        ("0 7 * * sun-sat", "Sun 2026-12-06 07:00"),
+        ("0 7 * * tue-fri/2", "Tue 2026-12-08 07:00"),
         ("0 6 * * *", "Sun 2026-12-06 06:00"),
     ],
 )
@@ -30,7 +32,10 @@ def test_days_of_the_week_count_as_in_cron(expression: str, next_fire: str) -> N
     assert fire is not None and fire.strftime("%a %Y-%m-%d %H:%M") == next_fire
 
 
-@pytest.mark.parametrize("expression", ["0 7 * * mon-fri-x", "0 7 * *", "0 7 * * 8", "61 7 * * *", "0 7 * * */x"])
+@pytest.mark.parametrize(
+    "expression", ["0 7 * * mon-fri-x", "0 7 * *", "0 7 * * 8", "61 7 * * *", "0 7 * * */x", "0 7 * * fri-mon",
+                   "0 7 * * */0", "0 7 * * *-5"],
+)  # fmt: skip
 def test_a_wrong_expression_is_refused_by_name(expression: str) -> None:
     with pytest.raises(ScheduleError, match="schedule_digest"):
         trigger(expression, ZONE, setting="schedule_digest")
