@@ -193,6 +193,8 @@ def expire_and_retry(*, engine: Engine, settings: Settings, now: datetime, curre
     window_start = now - timedelta(days=settings.digest_retry_days)
     with session_scope(engine) as session:
         for delivery in repository.deliveries(session=session, statuses=("pending",), created_before=window_start):
+            if delivery.iso_week >= current_week:
+                continue  # a week's own digest does not expire before that week has come
             delivery.status = "expired"
             session.add(delivery)
             run.counts["expired"] += 1

@@ -8,7 +8,7 @@ import click
 
 from jobs.app import app_from
 from jobs.cli.base import CONTEXT_SETTINGS, ConfigError, Locked
-from jobs.clock import local_week, now_in, week_start
+from jobs.clock import iso_week, local_week, now_in, week_start
 from jobs.companies import UnknownCompanyError
 from jobs.locks import LockedError, run_lock
 from jobs.output import writable_folder
@@ -48,6 +48,7 @@ def digest_command(ctx: click.Context, week: str | None, company_id: str | None,
             monday = week_start(week)
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--week") from None
+        week = iso_week(monday)  # "2026-W5" is 2026-W05: weeks are compared and stored as text
         if week < local_week(now, app.zone):
             # A past week's digest offers what was open on that week's digest day, not what is open today.
             day = monday + timedelta(days=app.settings.digest_weekday - 1)

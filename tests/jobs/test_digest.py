@@ -164,9 +164,14 @@ def test_only_earlier_weeks_are_retried(database_url: str, tmp_path: Path) -> No
     with session_scope(engine) as session:
         for week in ("2026-W47", "2026-W52"):
             repository.add_delivery(session=session, company_id="groen-noord", iso_week=week)
-    run = expire_and_retry(engine=engine, settings=Settings(outbox=tmp_path / "box"),  # type: ignore[arg-type]
-                           now=datetime(2026, 12, 2, 9, tzinfo=UTC), current_week="2026-W49")  # fmt: skip
+    settings = Settings(outbox=tmp_path / "box", digest_retry_days=1)  # type: ignore[arg-type]
+    run = expire_and_retry(engine=engine, settings=settings, now=datetime(2026, 12, 2, 9, tzinfo=UTC),
+                           current_week="2026-W49")  # fmt: skip
+    # A month on, past the retry window but still before W52: that week's digest does not expire before its week.
+    later = expire_and_retry(engine=engine, settings=settings, now=datetime.now(UTC) + timedelta(days=30),
+                             current_week="2026-W50")  # fmt: skip
     engine.dispose()
+    assert later.counts["expired"] == 0
     assert run.counts["outbox"] == 1  # W47 retried; W52, made ahead, waits for its own week
     assert rows(database_url, "SELECT iso_week, status FROM delivery ORDER BY iso_week") == [
         ("2026-W47", "outbox"), ("2026-W52", "pending")]  # fmt: skip
@@ -271,6 +276,14 @@ def test_standalone_analyse_and_digest_show_in_runs(database_url: str, tmp_path:
     assert runs["digest:manual"]["status"] == "success" and runs["digest:manual"]["watermark"] == "2026-W48"
     assert runs["digest:manual"]["counts"]["outbox"] == 2
     assert "digest" not in runs  # the schedule's own weekly digest is still due
+
+
+def test_a_week_is_written_as_iso_writes_it(database_url: str, tmp_path: Path) -> None:
+    _prepare(database_url)
+    result = CliRunner().invoke(cli, ["--database-url", database_url, "digest", "--week", "2026-W5"],
+                                env={"KANSENRADAR_OUTBOX": str(tmp_path / "box")})  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Digests 2026-W05: ")  # (W05 was before the notices: nothing to send)
 
 
 def test_bad_week_is_refused(database_url: str) -> None:
