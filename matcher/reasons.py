@@ -107,7 +107,9 @@ def reasons_for(profile: Profile, tender: Tender, parts: dict[str, float], kind:
     place = _place(fit.place, lang)
     if fit.basis == "anywhere":
         out.append(_("You work anywhere"))
-    elif fit.basis in ("buyer", "country") and 0 < fit.score < INSIDE:
+    elif fit.basis == "unknown":
+        out.append(_("The notice gives no place of performance"))
+    elif fit.basis in ("buyer", "country") and fit.score > 0:
         # Only the buyer's seat is known: a ministry in Utrecht may buy work anywhere in the country.
         out.append(_("Buyer in {place}; the notice gives no place of performance").format(place=place))
     elif fit.score >= INSIDE:

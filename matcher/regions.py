@@ -80,7 +80,9 @@ def region_matrix(regions: Sequence[Sequence[str]], places: Sequence[Place]) -> 
             key = (key_regions, found, seat)
             if key not in cache:
                 score = max((_pair(p, r) for p in found for r in key_regions), default=UNKNOWN_PLACE)
-                cache[key] = min(score, BUYER_ONLY) if seat else score
+                # A company working in the buyer's whole country is inside it wherever the work is done.
+                country_wide = any(len(r) == 2 and p.startswith(r) for p in found for r in key_regions)
+                cache[key] = min(score, BUYER_ONLY) if seat and not country_wide else score
             result[row, columns] = cache[key]
     return result
 

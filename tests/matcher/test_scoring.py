@@ -78,7 +78,14 @@ def test_a_company_working_in_its_whole_country_is_inside_it_everywhere() -> Non
     for place in (Place(nuts=("NL329",)), Place(buyer_country="NL"), Place(nuts=("NL",))):
         (match,) = rank([country], [tender(place=place)], model(), as_of=NOW)
         assert match.parts["region"] == 1.0
-        assert any("in jullie regio" in r for r in match.reasons) and not any("buiten" in r for r in match.reasons)
+        assert not any("buiten" in r for r in match.reasons)
+        # Where only the buyer is known, the reason says so rather than where the work is done.
+        wording = "Opdrachtgever in" if place.nuts == () else "in jullie regio"
+        assert any(wording in r for r in match.reasons), match.reasons
+    (seat,) = rank([country], [tender(place=Place(buyer_nuts="NL329"))], model(), as_of=NOW)
+    assert seat.parts["region"] == 1.0  # a company working in all of NL: inside, wherever the buyer's work is
+    (unknown,) = rank([GREEN], [tender(place=Place())], model(), as_of=NOW)
+    assert "De aankondiging noemt geen plaats van uitvoering" in unknown.reasons
 
 
 def test_a_place_that_includes_the_region_and_a_buyer_seat_are_said_as_such() -> None:
