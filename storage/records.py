@@ -12,7 +12,7 @@ from datetime import date
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 CPV_RE = re.compile(r"^\d{2,8}$")
 NUTS_RE = re.compile(r"^[A-Z]{2}[A-Z0-9]{0,3}$")
@@ -223,12 +223,14 @@ class CompanyProfile(_Strict):
 
     @field_validator("cpv", "regions", "certifications", mode="before")
     @classmethod
-    def _one_or_more(cls, value: Any, info: ValidationInfo) -> Any:
-        # "regions: NL31" is how people write one region; codes may come as "7731, 9091" in one string.
+    def _one_or_more(cls, value: Any) -> Any:
+        # "regions: NL31" is how people write one region, "cpv: 77310000" one code (a number to YAML); several may
+        # come in one string, "7731, 9091".
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
         if not isinstance(value, str):
             return value
-        parts = [value] if info.field_name == "certifications" else re.split(r"[,;]", value)
-        return [part.strip() for part in parts if part.strip()]
+        return [part.strip() for part in re.split(r"[,;]", value) if part.strip()]
 
     @field_validator("cpv")
     @classmethod

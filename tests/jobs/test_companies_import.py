@@ -129,13 +129,14 @@ def test_csv_from_a_dutch_spreadsheet_and_single_values(tmp_path: Path, database
     assert _import(sheet, database_url).exit_code == 0
     listed = tmp_path / "companies.yaml"
     listed.write_text("- id: naai\n  name: Naaiatelier\n  description: Kleding herstellen.\n  regions: NL31\n"
-                      "  certifications: VCA\n", encoding="utf-8")  # fmt: skip
+                      "  cpv: 98393000\n  certifications: VCA, Erkend Leerbedrijf\n", encoding="utf-8")  # fmt: skip
     assert _import(listed, database_url).exit_code == 0
     stored = _stored(database_url)
     assert stored["fiets"]["cpv"] == ["50000000", "34430000"] and stored["fiets"]["regions"] == ["NL35"]
     assert stored["fiets"]["description"] == "Wij repareren fietsen; ook van buren"
     assert stored["fiets"]["capacity"]["max_contract_value"] == 40000
-    assert stored["naai"]["regions"] == ["NL31"] and stored["naai"]["certifications"] == ["VCA"]
+    assert stored["naai"]["regions"] == ["NL31"] and stored["naai"]["cpv"] == ["98393000"]
+    assert stored["naai"]["certifications"] == ["VCA", "Erkend Leerbedrijf"]
 
 
 @pytest.mark.parametrize(
