@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from storage.db import database_lock
+from storage.db import database_lock, sqlite_path
 
 ADVISORY_KEY = 0x4B52_4144  # "KRAD": the PostgreSQL advisory lock of Kansenradar runs
 
@@ -36,6 +36,8 @@ def run_lock(engine: Engine, *, wait: float = 0.0, poll: float = 2.0) -> Iterato
                 yield
                 return
         if time.monotonic() >= deadline:
-            where = "the PostgreSQL advisory lock" if engine.dialect.name == "postgresql" else "the run lock file"
+            database = sqlite_path(engine.url)
+            held = Path(f"{database}.lock") if database else Path("kansenradar.lock")
+            where = "the PostgreSQL advisory lock" if engine.dialect.name == "postgresql" else f"the run lock {held}"
             raise LockedError(f"another run holds {where}" + (f" (waited {wait:.0f} s)" if wait else ""))
         time.sleep(min(poll, max(0.0, deadline - time.monotonic())))

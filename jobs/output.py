@@ -33,6 +33,7 @@ def shorten(value: object, width: int) -> str:
 
 # A notice id is what `feedback add --notice` takes: never shortened (UUIDs, OCDS ids), up to what storage keeps.
 NOTICE_ID = 128
+MOMENT = 24  # a local time with its zone, "25-10-2024 23:59 CEST", never cut short
 
 
 def echo_table(headers: Sequence[str], rows: Iterable[Sequence[object]], *, widths: Sequence[int]) -> None:

@@ -218,6 +218,8 @@ def describe_error(error: ValidationError) -> str:
     for item in error.errors():
         name = "KANSENRADAR_" + "_".join(str(p) for p in item["loc"]).upper() if item["loc"] else "settings"
         message = str(item["msg"]).removeprefix("Value error, ")
-        shown = "input" in item and not (item["loc"] and item["loc"][0] in SECRETS)
+        # The value, unless secret or already named in the message ("unknown time zone 'Mars/Olympus'").
+        secret = bool(item["loc"]) and item["loc"][0] in SECRETS
+        shown = "input" in item and not secret and repr(item["input"]) not in message
         parts.append(f"{name}: {message} (got {item.get('input')!r})" if shown else f"{name}: {message}")
     return "; ".join(parts)

@@ -9,7 +9,7 @@ import click
 from jobs.app import app_from
 from jobs.cli.base import CONTEXT_SETTINGS
 from jobs.clock import show
-from jobs.output import FORMATS, NOTICE_ID, date_option, echo_jsonl, echo_table
+from jobs.output import FORMATS, MOMENT, NOTICE_ID, date_option, echo_jsonl, echo_table
 from storage import repository
 from storage.db import current_revision, get_engine, head_revision, session_scope, upgrade
 
@@ -73,7 +73,7 @@ def notices(ctx: click.Context, since: date | None, limit: int | None, output_fo
             ["published", "source", "notice", "deadline", "buyer", "title"],
             ([row.publication_date or "", row.source, row.notice_id, show(row.deadline, app.zone), row.buyer_name,
               row.title] for row in rows),
-            widths=[10, 9, NOTICE_ID, 20, 32, 60],
+            widths=[10, 9, NOTICE_ID, MOMENT, 32, 60],
         )  # fmt: skip
 
 
@@ -111,7 +111,7 @@ def runs(ctx: click.Context, failed: bool, limit: int, output_format: str) -> No
         ([r.id, r.name, r.status, show(r.started_at, app.zone),
           f"{(r.finished_at - r.started_at).total_seconds():.0f} s" if r.finished_at else "",
           ", ".join(f"{k} {v}" for k, v in r.counts.items() if v), r.error or ""] for r in rows),
-        widths=[6, 20, 9, 20, 8, 50, 60],
+        widths=[6, 20, 9, MOMENT, 8, 50, 60],
     )  # fmt: skip
     if queued:
         click.echo("\nNotices waiting to be retried (gave_up: reported, no longer tried):")
@@ -119,7 +119,7 @@ def runs(ctx: click.Context, failed: bool, limit: int, output_format: str) -> No
             ["source", "status", "tries", "next try", "document", "last error"],
             ([q.source, q.status, q.attempts, show(q.next_attempt_at, app.zone) if q.status == "pending" else "",
               q.document, q.last_error] for q in queued),
-            widths=[12, 8, 5, 20, 60, 60],
+            widths=[12, 8, 5, MOMENT, 60, 60],
         )  # fmt: skip
     if mail:
         click.echo("\nDigests not delivered (uncertain: maybe sent; `digest --resend-uncertain` sends them again):")

@@ -7,7 +7,7 @@ import click
 from jobs.app import app_from
 from jobs.cli.base import CONTEXT_SETTINGS
 from jobs.clock import show
-from jobs.output import FORMATS, echo_jsonl, echo_table
+from jobs.output import FORMATS, MOMENT, NOTICE_ID, echo_jsonl, echo_table
 from storage import repository
 from storage.db import session_scope
 from storage.models import Company
@@ -76,4 +76,4 @@ def feedback_list(ctx: click.Context, company_id: str | None, output_format: str
     echo_table(["company", "notice", "lot", "word", "reason", "when", "title"],
                ([r.company_id, r.notice_id, r.lot_id or "", "relevant" if r.relevant else "not relevant",
                  r.reason or "", show(r.updated_at, app.zone), r.title or ""] for r in rows),
-               widths=[20, 16, 10, 12, 40, 20, 50])  # fmt: skip
+               widths=[20, NOTICE_ID, 10, 12, 40, MOMENT, 50])  # fmt: skip

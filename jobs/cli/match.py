@@ -9,7 +9,7 @@ import click
 from jobs.app import app_from
 from jobs.cli.base import CONTEXT_SETTINGS
 from jobs.clock import as_of_moment, now_in, show
-from jobs.output import NOTICE_ID, date_option, echo_jsonl, echo_table
+from jobs.output import MOMENT, NOTICE_ID, date_option, echo_jsonl, echo_table
 
 
 @click.command("match", context_settings=CONTEXT_SETTINGS)
@@ -78,4 +78,4 @@ def match_command(ctx: click.Context, company_id: str | None, since: date | None
              show(m["deadline"], app.zone), m["title"] or "", "; ".join(m["reasons"][:2])]
             for m in listed]  # fmt: skip
     echo_table(["company", "score", "kind", "notice", "lots", "deadline", "title", "why"], rows,
-               widths=[20, 5, 7, NOTICE_ID, 10, 20, 48, 80])  # fmt: skip
+               widths=[20, 5, 7, NOTICE_ID, 10, MOMENT, 48, 80])  # fmt: skip

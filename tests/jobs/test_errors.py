@@ -80,6 +80,7 @@ def test_postgresql_without_the_postgres_extra(tmp_path: Path) -> None:
 def test_an_unknown_time_zone() -> None:
     result = CliRunner().invoke(cli, ["notices"], env={"KANSENRADAR_TIMEZONE": "Mars/Olympus"})
     _check(result, 2, "KANSENRADAR_TIMEZONE", "unknown time zone 'Mars/Olympus'")
+    assert result.stderr.count("Mars/Olympus") == 1  # named once, not again as "(got ...)"
 
 
 def test_an_outbox_that_cannot_be_written(tmp_path: Path) -> None:

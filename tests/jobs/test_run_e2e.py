@@ -165,6 +165,8 @@ def test_two_concurrent_runs_one_exits_3(tmp_path: Path, database_url: str) -> N
         _out, err = first.communicate(timeout=120)
     assert second.returncode == 3, second.stderr
     assert second.stderr.startswith("Error: not started: another run holds") and second.stderr.count("\n") == 1
+    if database_url.startswith("sqlite"):
+        assert "the run lock " in second.stderr and ".lock" in second.stderr  # which file, to look at or remove
     assert first.returncode == 0, err
 
 
