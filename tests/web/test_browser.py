@@ -155,7 +155,7 @@ def test_coverage_dashboard_filter_changes_the_table(served: Served, browser: An
     browser.find_element(By.ID, "show").click()
     WebDriverWait(browser, 15).until(lambda driver: "group_by=month" in driver.current_url)
     assert _first_column(browser) == ["oktober 2026", "november 2026", "Totaal"]
-    assert browser.find_element(By.TAG_NAME, "th").text == "maand"
+    assert browser.find_element(By.TAG_NAME, "th").text == "Maand"  # capitalised like the other column headers
     csv_link = browser.find_element(By.ID, "csv").get_attribute("href")
     assert "group_by=month" in csv_link and "format=csv" in csv_link
     # A buyer: the table narrows to it and the page places it among its peers.
