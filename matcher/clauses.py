@@ -36,7 +36,7 @@ class _Matches:
     cues: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
 
 
-def _collect(doc: Doc, c: Compiled, rules: bool, cues: bool) -> _Matches:
+def _collect(doc: Doc, c: Compiled, rules: bool, cues: bool, vetoes: bool = False) -> _Matches:
     """Gather the matches in ``doc``; rule and veto patterns only when ``rules`` (some rule's literals occur), cue
     patterns in rule syntax only when ``cues``."""
     found = _Matches()
@@ -47,7 +47,8 @@ def _collect(doc: Doc, c: Compiled, rules: bool, cues: bool) -> _Matches:
     def sentence_of(token: int) -> int:
         return starts[bisect_right(starts, token) - 1]
 
-    for match_id, start, end in c.matcher(doc) if rules else ():
+    # Without rules to apply, only the vetoes of a whole sentence (``vetoes``): they still veto the model.
+    for match_id, start, end in c.matcher(doc) if rules else c.veto_matcher(doc) if vetoes else ():
         key = strings[match_id]
         span = doc[start:end]
         if key[0] == "R":
@@ -126,7 +127,8 @@ def rule_pass(text: str, lang: str, *, context: tuple[str, ...] = (), screened: 
     if screened and not (c.may_match(text) or c.may_concern(text)):
         return [], []
     if not screened:
-        return _rules_on(c.parse(text), c, context, 0, rules=c.may_match(text), cues=c.may_cue(text))
+        rules, cues, vetoes = c.may_match(text), c.may_cue(text), c.may_veto(text)
+        return _rules_on(c.parse(text), c, context, 0, rules=rules, cues=cues, vetoes=vetoes)
     # Only sentences that a rule or the model could concern go through the whole pipeline: in a long description
     # most do not, and every rule and cue is scoped to its sentence anyway.
     findings: list[Finding] = []
@@ -135,7 +137,8 @@ def rule_pass(text: str, lang: str, *, context: tuple[str, ...] = (), screened: 
         piece = text[start:end]
         rules = c.may_match(piece)
         if rules or c.may_concern(piece):
-            found, views = _rules_on(c.parse(piece), c, context, start, rules=rules, cues=c.may_cue(piece))
+            cues, vetoes = c.may_cue(piece), not rules and c.may_veto(piece)
+            found, views = _rules_on(c.parse(piece), c, context, start, rules=rules, cues=cues, vetoes=vetoes)
             findings += found
             sentences += views
     return findings, sentences
@@ -164,13 +167,14 @@ def pieces(text: str) -> list[tuple[int, int]]:
 
 
 def _rules_on(doc: Doc, c: Compiled, context: tuple[str, ...], offset: int, *, rules: bool, cues: bool,
-              ) -> tuple[list[Finding], list[SentenceView]]:  # fmt: skip
+              vetoes: bool = False) -> tuple[list[Finding], list[SentenceView]]:  # fmt: skip
     """Apply the compiled rules to a parsed text; character offsets are shifted by ``offset``.
 
     ``rules`` False skips the rule patterns (``may_match`` said none can match) and keeps the cues for the model;
-    ``cues`` False skips the cue patterns in rule syntax (``may_cue`` said none can match).
+    ``cues`` False skips the cue patterns in rule syntax (``may_cue`` said none can match); ``vetoes`` (without
+    ``rules``) looks for the vetoes of a whole sentence alone.
     """
-    found = _collect(doc, c, rules, cues)
+    found = _collect(doc, c, rules, cues, vetoes)
     best: dict[tuple[str, int], Finding] = {}  # keyed by label and sentence start (token index)
     candidates: dict[int, set[str]] = defaultdict(set)
     for index, span in sorted(found.candidates, key=lambda item: (item[1].start, -len(item[1]))):

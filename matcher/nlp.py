@@ -35,6 +35,9 @@ class Compiled:
 
     nlp: Language
     matcher: Matcher  # rule and veto patterns: run only on text ``may_match`` lets through
+    # The vetoes of a whole sentence alone: they veto the model, which reads sentences no rule can match (run on
+    # text ``may_veto`` lets through; far fewer patterns than ``matcher``).
+    veto_matcher: Matcher
     cue_matcher: Matcher  # cue phrases in rule syntax: the model reads them in every sentence ``may_cue`` passes
     lemma_cues: PhraseMatcher
     lower_cues: PhraseMatcher
@@ -48,6 +51,7 @@ class Compiled:
     rule_index: Index | None
     screen: tuple[str, ...]
     cue_index: Index | None = None  # the same for the cue patterns in rule syntax
+    veto_index: Index | None = None  # the same for the vetoes of a whole sentence
 
     @functools.cached_property
     def _screen(self) -> ahocorasick.Automaton | None:
@@ -69,6 +73,10 @@ class Compiled:
     def may_match(self, text: str) -> bool:
         """Return False only when no rule can match ``text`` (most notice texts), without running spaCy."""
         return self.rule_index is None or self.rule_index.possible(text.lower())
+
+    def may_veto(self, text: str) -> bool:
+        """Return False only when no veto of a whole sentence can match ``text``."""
+        return self.veto_index is None or self.veto_index.possible(text.lower())
 
     def may_cue(self, text: str) -> bool:
         """Return False only when no cue pattern of ``cue_matcher`` can match ``text`` (nearly every text)."""
@@ -106,8 +114,11 @@ def compiled(lang: str) -> Compiled:
     vetoes = tuple(module.vetoes())
     for index, rule in enumerate(rules):
         matcher.add(f"R{index}", rule["patterns"])
+    veto_matcher = Matcher(nlp.vocab, validate=True)
     for index, veto in enumerate(vetoes):
         matcher.add(f"V{index}", veto["patterns"])
+        if veto["scope"] == "sentence":
+            veto_matcher.add(f"V{index}", veto["patterns"])
     lemma_cues = PhraseMatcher(nlp.vocab, attr="LEMMA" if "lemmatizer" in nlp.pipe_names else "LOWER")
     lower_cues = PhraseMatcher(nlp.vocab, attr="LOWER")
     cue_patterns = []
@@ -136,9 +147,9 @@ def compiled(lang: str) -> Compiled:
         neg_before=frozenset(negation["before"]),
         boundary=frozenset(negation["boundary"]),
         compliance=frozenset(negation["compliance"]),
-        # A false friend of a whole sentence vetoes the model too, which reads sentences no rule can match: such
-        # vetoes' literals let a sentence through to the Matcher as a rule's do.
-        rule_index=_index(hints_of(pattern for rule in (*rules, *sentence_vetoes) for pattern in rule["patterns"])),
+        rule_index=_index(hints_of(pattern for rule in rules for pattern in rule["patterns"])),
+        veto_matcher=veto_matcher,
+        veto_index=_index(hints_of(pattern for veto in sentence_vetoes for pattern in veto["patterns"])),
         cue_index=_index(hints_of(cue_patterns)),
         screen=tuple(module.screen()),
     )

@@ -46,6 +46,7 @@ def concept_names() -> tuple[str, ...]:
     return _concepts()[0]
 
 
+@functools.lru_cache(maxsize=4096)  # a sentence is read for its anchors, then by the model: look once
 def concept_signals(text: str) -> frozenset[str]:
     """Return ``concept:<name>`` for every cross-language concept a text mentions (a stem anywhere in it)."""
     found: set[str] = set()
