@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import or_
+from sqlalchemy import false, or_, true
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
@@ -264,18 +264,18 @@ def match_companies(
     conditions = base
     if incremental:
         # New or changed notices (or, with --since, the notices of the period): scored against everyone. So are
-        # stored matches' notices with a deadline: a day later their days to it and their time part have moved.
-        fresh = [*base, *([col(Notice.updated_at) > last] if since is None and last is not None else [])]
-        conditions = fresh
-        # Not in a run for one company: what it deletes for a rescored notice, the other companies would lose.
-        if since is None and last is not None and company_id is None:
-            conditions = [*base, or_(col(Notice.updated_at) > last, repository.dated_since(as_of=as_of))]
+        # stored matches' notices with a deadline: a day later their days to it and their time part have moved
+        # (not in a run for one company: what it deletes for a rescored notice, the other companies would lose).
+        recent = since is None and last is not None
+        newer = col(Notice.updated_at) > last if recent else true()
+        dated = repository.dated_since(as_of=as_of) if recent and company_id is None else false()
+        conditions = [*base, or_(newer, dated)]
         with session_scope(engine) as session:
-            changed_pks = [int(pk) for pk in session.exec(select(Notice.id).where(*conditions))]
-            # Only a changed notice makes a full list look again at every notice: time lowers every dated
-            # notice's score alike, stored or not, so the ones below a full list rarely climb past its members.
-            content_pks = changed_pks if conditions is fresh else [
-                int(pk) for pk in session.exec(select(Notice.id).where(*fresh))]  # fmt: skip
+            found = session.exec(select(Notice.id, newer).where(*conditions)).all()
+        changed_pks = [int(pk) for pk, _newer in found]
+        # Only a changed notice makes a full list look again at every notice: time lowers every dated notice's
+        # score alike, stored or not, so the ones below a full list rarely climb past its members.
+        content_pks = [int(pk) for pk, is_newer in found if is_newer]
     if company_id is not None:
         renew = [0]  # one company asked for: all of it, against every notice
     elif not incremental:
