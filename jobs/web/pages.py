@@ -186,6 +186,11 @@ def _capacity(company: Company, lang: str) -> str:
     return ", ".join(parts)
 
 
+def _labelled(codes: list[str], lang: str) -> list[tuple[str, str]]:
+    """Return CPV codes and prefixes with their labels: "7731" is the branch of 77310000."""
+    return [(code, cpv_label(code.ljust(8, "0"), lang) or code) for code in codes]
+
+
 async def company_page(request: Request) -> Response:
     """The company's current matches with their reasons and feedback buttons, and its profile."""
     settings = _settings(request)
@@ -210,10 +215,9 @@ async def company_page(request: Request) -> Response:
         word = said.get((*key, ""))
         shown.append({**m, **actions, "title": m["title"] or m["notice_id"], "url": safe_url(m["url"]),
                       "deadline": i18n.moment(m["deadline"], settings.zone, lang), "said": word})  # fmt: skip
-    # Codes and prefixes by their labels: "7731" is the branch of 77310000.
-    cpv = [(code, cpv_label(code.ljust(8, "0"), lang) or code) for code in profile.cpv]
+    cpv = _labelled(profile.cpv, lang)
     # A company without codes is matched on the branches read from its description: it must see them to correct them.
-    guessed = [(code, cpv_label(code.ljust(8, "0"), lang) or code) for code, _sure in company.cpv_inferred or []]
+    guessed = _labelled([code for code, _sure in company.cpv_inferred or []], lang)
     regions = [(code, region_label(code, lang) or code) for code in profile.regions]
     since = i18n.moment(company.unsubscribed_at, settings.zone, lang) if company.unsubscribed_at else None
     return page("company.html.j2", lang=lang, company=company, profile=profile, matches=shown, cpv=cpv,
