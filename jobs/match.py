@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -81,6 +81,25 @@ def stored_profile(company: Company, model: CpvModel | None) -> Profile:
     if not company.cpv and not codes and model is not None:
         codes = inferred(model, company.description)
     return profile_of(repository.to_profile(company), codes)
+
+
+def _read_again(engine: Engine, profiles: Sequence[Profile], model: CpvModel, at: datetime) -> list[Profile]:
+    """Return the profiles with the codes of companies without their own read anew from their descriptions.
+
+    Codes inferred at import stay until the CPV model or the code that reads descriptions changes: then (a new
+    scoring fingerprint) every company is scored again, and one that gave no codes is read by what scores it.
+    """
+    fresh = []
+    with session_scope(engine) as session:
+        for profile in profiles:
+            if profile.cpv:
+                fresh.append(profile)
+                continue
+            codes = inferred(model, profile.description)
+            if repository.set_inferred_cpv(session=session, company_id=profile.id, codes=codes, at=at):
+                logger.info("Company %s: work read again from its description", profile.id)
+            fresh.append(replace(profile, inferred=codes))
+    return fresh
 
 
 def _open_notices(as_of: datetime, *, since: date | None, include_closed: bool, undated_days: int) -> Any:
@@ -252,6 +271,8 @@ def match_companies(
     # another one, so that a run that stops half-way leaves the next one to score everyone.
     fingerprint = scoring_fingerprint(engine, weights)
     rescore = fingerprint != stored_fingerprint(engine)
+    if rescore:
+        profiles = _read_again(engine, profiles, cpv, started)
     present = today and not include_closed
     if rescore or not present:
         with session_scope(engine) as session:

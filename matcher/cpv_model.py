@@ -30,7 +30,7 @@ from sklearn.svm import LinearSVC
 from matcher.codelists import LANGUAGES, codes, cpv_label
 from matcher.cpv import significant
 from matcher.langdetect import EU_LANGUAGES
-from matcher.rules.trades import TRADE_WORDS
+from matcher.rules.trades import NOT_THE_WORK, TRADE_WORDS
 from matcher.tfidf import fit_keeping, restore_union, union_state
 
 # Raise when training or features change: a stored model of another version is trained again.
@@ -48,6 +48,7 @@ WORK_DIVISIONS = frozenset({"45", *(str(d) for d in range(50, 99))})
 
 
 GROUP_TRUST = 0.8  # a suggested group beside its refined code: work in the group fits, its own branch fits best
+_WORD = re.compile(r"[^\W\d_]+")
 REFINE_FLOOR = 0.1  # a refined code needs at least this cosine with one of its labels
 
 
@@ -216,15 +217,26 @@ def refine(model: CpvModel, text: str, group: str) -> tuple[str, float] | None:
     return (names[inside[best]], float(cosine[best])) if cosine[best] >= REFINE_FLOOR else None
 
 
+def own_work(text: str) -> str:
+    """Return a company's description without the words for whom, where and when it works (``NOT_THE_WORK``)."""
+    return _WORD.sub(lambda m: " " if m.group(0).lower() in NOT_THE_WORK else m.group(0), text)
+
+
 def suggest(model: CpvModel, text: str, *, most: int = 4, floor: float = 0.3) -> list[Suggestion]:
     """Return the branches of works and services a company's own words point to, best first.
 
     Per likely group, the code under it whose labels are closest to the words (full confidence), then the group
     itself (``GROUP_TRUST`` of it); each with the words that led there.
     """
+    work = own_work(text)
     found: list[Suggestion] = []
-    for group, confidence in predict(model, [text], work_only=True, floor=floor, most=most, relative=True)[0]:
-        words = words_for(model, text, group)
+    for rank, (group, confidence) in enumerate(
+        predict(model, [work], work_only=True, floor=floor, most=most, relative=True)[0]
+    ):
+        words = words_for(model, work, group)
+        if rank and not words:  # only the model's prior for the group, nothing the company wrote
+            continue
+        # Within a group, whom the work is for does tell codes apart (welfare for the elderly, for children).
         fine = refine(model, text, group)
         if fine is not None:
             found.append(Suggestion(fine[0], confidence, words))

@@ -102,3 +102,21 @@ TRADE_WORDS: tuple[tuple[str, str], ...] = (
     ("92000000", "buurthuis sport en spel recreatie"),
     ("45400000", "afbouw afwerking van gebouwen"),
 )
+
+# Words a company uses about whom it works for, where and when, not about what work it does. Every resident company
+# writes them ("bewoners uit de wijk", "ouderen", "kinderen", "elke week"), and the notices the CPV model learns
+# from tie them to the social services bought *for* those people: a neighbourhood bus "brengt ouderen naar de
+# dagbesteding" and was read as day care. A company's own description is read without them; notices are not.
+_NOT_THE_WORK_WORDS: dict[str, str] = {
+    "nl": "mensen mens bewoners bewoner buurtbewoners wijkbewoners inwoners ouderen senioren kinderen kind jongeren "
+    "jeugd gezinnen ouders huurders klanten vrijwilligers iedereen buurt buurten wijk wijken dorp stad thuis jaren "
+    "jaar week weken dag dagen elke iedere samen",
+    "en": "people residents resident neighbours elderly older children child young families parents tenants "
+    "customers volunteers everyone neighbourhood neighborhood community local home years year week weeks day days "
+    "every",
+    "de": "menschen bewohner anwohner senioren kinder jugendliche familien eltern mieter kunden ehrenamtliche "
+    "nachbarschaft viertel stadtteil jahre jahr woche tag jeden",
+    "fr": "personnes habitants aînés âgées enfants jeunes familles parents locataires clients bénévoles quartier "
+    "quartiers ans année semaine jour chaque",
+}
+NOT_THE_WORK: frozenset[str] = frozenset(word for words in _NOT_THE_WORK_WORDS.values() for word in words.split())

@@ -50,10 +50,12 @@ def upsert_company(*, session: Session, profile: CompanyProfile) -> Outcome:
     return update_if_changed(session, existing, columns, stamp="updated_at")
 
 
-def set_inferred_cpv(*, session: Session, company_id: str, codes: Sequence[tuple[str, float]]) -> bool:
+def set_inferred_cpv(*, session: Session, company_id: str, codes: Sequence[tuple[str, float]],
+                     at: datetime | None = None) -> bool:  # fmt: skip
     """Store the CPV branches inferred from a company's description; return whether they changed.
 
-    A change makes the company due for a full look at the next ``match`` (its ``updated_at`` moves).
+    A change makes the company due for a full look at the next ``match`` (its ``updated_at`` moves, to ``at`` when
+    given: a match run that scores the company fully anyway dates the change to its own start).
     """
     company = session.get(Company, company_id)
     if company is None:
@@ -62,7 +64,7 @@ def set_inferred_cpv(*, session: Session, company_id: str, codes: Sequence[tuple
     if company.cpv_inferred == wanted:
         return False
     company.cpv_inferred = wanted
-    company.updated_at = utcnow()
+    company.updated_at = at or utcnow()
     session.add(company)
     session.flush()
     return True

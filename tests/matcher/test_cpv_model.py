@@ -89,3 +89,22 @@ def test_trade_words_name_the_work_not_whom_it_is_for() -> None:
     assert not [(code, text) for code, text in TRADE_WORDS if served & set(text.split())]
     driving = "Onze chauffeurs rijden ouderen en kinderen met de buurtbus naar school, de huisarts en de dagbesteding."
     assert predict(shipped_cpv_model(), [driving], work_only=True, relative=True)[0][0][0] == "601"
+
+
+def test_whom_a_company_works_for_does_not_decide_what_work_it_does() -> None:
+    # In notices, the elderly and children are who social services are bought for; a neighbourhood bus that drives
+    # them offers transport. Within the group, whom the work is for may still choose the code.
+    examples = [
+        ("Welzijnsdiensten voor ouderen en kinderen in de wijk", "85310000"),
+        ("Dagbesteding en begeleiding van ouderen", "85312000"),
+        ("Opvang en begeleiding van kinderen en jongeren", "85311300"),
+        ("Personenvervoer met het busje en chauffeurs", "60140000"),
+        ("Leerlingenvervoer: chauffeurs rijden het busje", "60130000"),
+        ("Rolstoelvervoer met een aangepast busje", "60130000"),
+    ]
+    labels = [("Welzijnszorg", "85310000"), ("Niet-geregeld personenvervoer", "60140000")]
+    model = train_cpv_model(examples, labels)
+    description = "Onze chauffeurs rijden met het busje: ouderen naar de dokter, kinderen naar school, mensen thuis."
+    suggested = suggest(model, description)
+    assert suggested[0].code.startswith("601")
+    assert not any(word in s.words for s in suggested for word in ("ouderen", "kinderen", "mensen", "thuis"))
