@@ -59,7 +59,7 @@ def pattern_right_to_challenge() -> Rules:
 def pattern_social_award_criterion() -> Rules:
     """Social aspects scored at award: "Zuschlagskriterium soziale Aspekte (10 %)"."""
     return [rule("social_award_criterion", "de-award", *SR_TERMS, "soziale|sozialen aspekte|kriterien|gesichtspunkte",
-                 "/^(werkstätten|inklusionsbetrieb)/", requires=("award",))]  # fmt: skip
+                 "/(werkstätten|inklusionsbetrieb)/", "/^bevorzugte/ /^(unternehmen|bieter)/", requires=("award",))]  # fmt: skip
 
 
 def vetoes() -> Rules:
@@ -89,7 +89,8 @@ def cues() -> dict[str, list[str]]:
                          "einbinden", "einbindung", "einkaufen", "zusammenarbeit", "kooperation", "beteiligung"],
         "subject_service": ["dienstleistungen für", "maßnahmen zur", "betreuung von", "eingliederungshilfe"],
         "award": ["/^zuschlagskriteri/", "wertung", "gewichtung", "gewichtet", "punkte", "bonus", "bewertet",
-                  "wertungssumme", "bewertungskriterium", "kriterium"],
+                  "wertungssumme", "bewertungskriterium", "kriterium", "preisabschlag", "abschlag", "preisbonus",
+                  "angebotswertung", "wirtschaftlichkeitsbeurteilung"],
     }  # fmt: skip
 
 

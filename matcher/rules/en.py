@@ -111,7 +111,7 @@ def cues() -> dict[str, list[str]]:
         "subject_service": ["training services", "apprenticeship training", "employability services|programme|programmes",
                             "social care", "social work", "social workers", "the provision of", "services for"],
         "award": ["award criterion", "award criteria", "weighting", "weighted", "evaluated", "evaluation", "scored",
-                  "score", "points", "quality question", "quality questions", "marks", "assessed", "sub-criteria",
+                  "score", "points", "quality question", "quality questions", "marks", "assessed", "tender assessment", "sub-criteria",
                   "criterion", "criteria"],
     }  # fmt: skip
 

@@ -81,7 +81,9 @@ def pattern_right_to_challenge() -> Rules:
 
 def pattern_social_award_criterion() -> Rules:
     """Social return scored at award: "gunningscriterium Social Return (20%)", "Social Return (criterium 5)"."""
-    return [rule("social_award_criterion", "nl-award", *SR_TERMS, "maatschappelijke waarde", "sociale aspecten|criteria",
+    return [rule("social_award_criterion", "nl-award", *SR_TERMS, "maatschappelijke waarde",
+                 "sociale aspecten|criteria|gunningscriteria|gunningscriterium|overwegingen|meerwaarde|doelstelling|doelstellingen",
+                 "/^pso/",
                  requires=("award",))]  # fmt: skip
 
 
@@ -121,7 +123,7 @@ def cues() -> dict[str, list[str]]:
         "subject_service": ["/^re-?integratie(dienst|traject|trajecten|diensten|bedrijf)?/", "arbeidsbemiddeling",
                             "begeleiding naar werk", "dagbesteding", "/^(maatschappelijke)$/ opvang|ondersteuning",
                             "schuldhulpverlening", "diensten voor", "dienstverlening aan", "beschermd wonen"],
-        "award": ["/^(sub)?gunningscriteri/", "/^(sub)?gunningscriterium$/", "criterium", "criteria", "emvi",
+        "award": ["/^(sub)?gunnings?criteri/", "beoordelingscriteria", "meegewogen", "prijs-kwaliteitsverhouding", "criterium", "criteria", "emvi",
                   "prijs-kwaliteitverhouding", "bpkv", "weging", "gewogen", "wegingsfactor", "punten", "beoordeeld",
                   "beoordeling", "fictieve korting", "kwaliteitscriteria", "kwaliteitscriterium", "scoren", "score"],
     }  # fmt: skip

@@ -228,3 +228,30 @@ def test_a_token_a_rule_needs_whole_is_looked_for_as_a_word() -> None:
     assert fr.may_cue("Sous-traitance à une EA.") and not fr.may_cue("Nous sommes en train de lire la presse.")
     text = "Le titulaire confiera une partie des prestations en sous-traitance à des structures de l'ESS."
     assert [f.trigger for f in detect_combined(text, "fr", mode="rules")] == ["ESS"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Le titulaire s'engage à réserver 5 % des heures d'insertion à des demandeurs d'emploi.",
+         {("employment_of_disadvantaged", False), ("social_return", False)}),
+        ("Critère de performance en matière d'insertion sociale, pondéré à 10 %.",
+         {("social_award_criterion", False)}),
+        ("La clause sociale d'insertion ne s'applique pas à ce lot.", {("social_return", True)}),
+    ],
+)  # fmt: skip
+def test_a_typographic_apostrophe_reads_as_a_straight_one(text: str, expected: set[tuple[str, bool]]) -> None:
+    # A quarter of French texts write "d’insertion"; the rules are written with "d'". Evidence stays verbatim.
+    curly = text.replace("'", "\u2019")
+    assert {(f.label, f.negated) for f in detect(text, "fr")} == expected
+    found = detect(curly, "fr")
+    assert {(f.label, f.negated) for f in found} == expected
+    assert all(f.evidence == curly for f in found)
+
+
+def test_social_aims_scored_at_award_are_found_in_dutch_and_german() -> None:
+    assert labels_of(detect("Het realiseren van sociale doelstellingen is uitgevraagd in een gunningcriterium.", "nl")
+                     ) == ["social_award_criterion"]  # fmt: skip
+    assert labels_of(detect("Behindertenwerkstätten erhalten bei der Angebotswertung einen Preisbonus von 15 %.", "de")
+                     ) == ["social_award_criterion"]  # fmt: skip
+    assert not labels_of(detect("De gunningscriteria zijn prijs (60 %) en kwaliteit (40 %).", "nl"))
