@@ -115,6 +115,12 @@ class SentenceView:
     signals: frozenset[str]
 
 
+# No-break spaces ("social\u00a0return", "10\u202f%", common in French and in text pasted from word processors) are
+# tokens of their own to spaCy and would break every phrase they stand in: read as plain spaces, one character for
+# one, so that every offset still points into the text as given.
+_SPACES = str.maketrans(dict.fromkeys("\u00a0\u2007\u202f", " "))
+
+
 def rule_pass(text: str, lang: str, *, context: tuple[str, ...] = (), screened: bool = True,
               ) -> tuple[list[Finding], list[SentenceView]]:  # fmt: skip
     """Run the rules of ``lang`` on ``text``: their findings (negated ones too) and every sentence with its signals.
@@ -123,6 +129,7 @@ def rule_pass(text: str, lang: str, *, context: tuple[str, ...] = (), screened: 
     """
     if not text or not text.strip():
         return [], []
+    text = text.translate(_SPACES)
     c = compiled(lang)
     if screened and not (c.may_match(text) or c.may_concern(text)):
         return [], []
@@ -258,7 +265,7 @@ def detect(text: str, lang: str | None = None, *, context: tuple[str, ...] = (),
     findings, sentences = rule_pass(text, lang, context=context)
     model = model or shipped_model()
     if mode == "rules" or model is None or not sentences:
-        return tuple(findings) if mode != "model" else ()
+        return _verbatim(text, findings) if mode != "model" else ()
     probabilities = model.probabilities(examples(sentences, lang))
     result: list[Finding] = []
     for row, sentence in enumerate(sentences):
@@ -277,4 +284,11 @@ def detect(text: str, lang: str | None = None, *, context: tuple[str, ...] = (),
                                           trigger="", rule="model", confidence=p, source="model"))  # fmt: skip
             elif negated is not None:
                 result.append(negated)
-    return tuple(sorted(result, key=lambda f: (f.start, f.label)))
+    return _verbatim(text, sorted(result, key=lambda f: (f.start, f.label)))
+
+
+def _verbatim(text: str, findings: Sequence[Finding]) -> tuple[Finding, ...]:
+    """Return the findings with their evidence quoted from ``text`` as given (``rule_pass`` read no-break spaces as
+    spaces)."""
+    return tuple(replace(f, evidence=text[f.start : f.end]) if f.evidence != text[f.start : f.end] else f
+                 for f in findings)  # fmt: skip

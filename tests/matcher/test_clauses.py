@@ -255,3 +255,13 @@ def test_social_aims_scored_at_award_are_found_in_dutch_and_german() -> None:
     assert labels_of(detect("Behindertenwerkstätten erhalten bei der Angebotswertung einen Preisbonus von 15 %.", "de")
                      ) == ["social_award_criterion"]  # fmt: skip
     assert not labels_of(detect("De gunningscriteria zijn prijs (60 %) en kwaliteit (40 %).", "nl"))
+
+
+def test_a_no_break_space_reads_as_a_space_and_the_evidence_stays_verbatim() -> None:
+    text = "Het betreft groen. De opdrachtnemer besteedt 5\u00a0% van de opdrachtwaarde aan social\u00a0return."
+    for found in (detect(text, "nl"), detect_combined(text, "nl")):
+        (finding,) = found
+        assert finding.label == "social_return" and not finding.negated
+        assert finding.evidence == text[finding.start : finding.end] and "\u00a0" in finding.evidence
+    assert set(labels_of(detect("Social\u202fvalue will be evaluated with a weighting of 10\u202f%.", "en"))) == {
+        "social_award_criterion", "social_return"}  # fmt: skip
