@@ -308,6 +308,8 @@ def match_companies(
     for company, notice_pk, lot, relevant in pairs:
         if not relevant:
             best.refused.add((rows_of[company], notice_pk, lot))
+        else:
+            best.liked.add((rows_of[company], notice_pk))
     with session_scope(engine) as session:
         repository.delete_superseded_matches(session=session)
         if not include_closed:

@@ -27,6 +27,8 @@ class Best:
     found: dict[tuple[int, int], tuple[Candidate, list[Tender]]] = field(default_factory=dict)
     # (row, notice_pk, lot) a company said is not for it: a notice ("") takes its lots along.
     refused: set[tuple[int, int, str]] = field(default_factory=set)
+    # (row, notice_pk) a company marked as a good fit (the notice or one of its lots): its reasons say so.
+    liked: set[tuple[int, int]] = field(default_factory=set)
 
     def refuses(self, row: int, notice_pk: int, lot_id: str | None) -> bool:
         """Return whether the company of ``row`` turned this notice (or this lot of it) down."""
@@ -61,8 +63,8 @@ def stored_scores(session: Session, company_ids: Sequence[str]) -> dict[str, lis
     return result
 
 
-def _row(profile: Profile, notice_pk: int, candidate: Candidate, tenders: list[Tender]) -> MatchRow:
-    match = explain(profile, tenders, candidate)
+def _row(profile: Profile, notice_pk: int, candidate: Candidate, tenders: list[Tender], marked: bool) -> MatchRow:
+    match = explain(profile, tenders, candidate, marked=marked)
     return MatchRow(company_id=profile.id, notice_pk=notice_pk, lots=list(match.lots), kind=match.kind,
                     score=match.score, parts={k: round(v, 6) for k, v in match.parts.items()},
                     reasons=list(match.reasons), to_arrange=list(match.to_arrange))  # fmt: skip
@@ -77,7 +79,7 @@ def write(engine: Engine, profiles: Sequence[Profile], renew: Sequence[int], mer
         by_row[row].append(notice_pk)
     for row in renew:
         for notice_pk in by_row.get(row, []):
-            rows.append(_row(profiles[row], notice_pk, *best.found[(row, notice_pk)]))
+            rows.append(_row(profiles[row], notice_pk, *best.found[(row, notice_pk)], (row, notice_pk) in best.liked))
     dropped: list[tuple[str, int]] = []
     if merge:
         changed = set(changed_pks)
@@ -93,7 +95,8 @@ def write(engine: Engine, profiles: Sequence[Profile], renew: Sequence[int], mer
                 if entry not in keep and entry[2] == "stored":
                     dropped.append((profile.id, -entry[1]))
                 elif entry in keep and entry[2] == "new":
-                    rows.append(_row(profile, -entry[1], *best.found[(row, -entry[1])]))
+                    pk = -entry[1]
+                    rows.append(_row(profile, pk, *best.found[(row, pk)], (row, pk) in best.liked))
     with session_scope(engine) as session:
         if renew:
             repository.delete_company_matches(session=session, company_ids=[profiles[r].id for r in renew])

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import numpy as np
 
@@ -17,7 +17,7 @@ from matcher.cpv import best_similarity, code_label
 from matcher.i18n import N_, date_text, money, percent, translations
 from matcher.regions import COUNTRY_WIDE, INSIDE, region_fit
 from matcher.requirements import Requirements, missing
-from matcher.scoring import UNKNOWN, Scores, score_all, tender_codes
+from matcher.scoring import EURO_RATES, UNKNOWN, Scores, score_all, tender_codes
 from matcher.tenders import Match, Profile, Tender
 from matcher.text import TextModel
 
@@ -30,7 +30,7 @@ CLAUSE_NAMES = {
     "right_to_challenge": N_("Right to Challenge"),
     "social_award_criterion": N_("social award criterion"),
 }
-FEEDBACK_SHOWN = 0.03  # feedback that moved a total by less is not worth a line
+FEEDBACK_SHOWN = 0.01  # feedback that moved a total by less than a point of the score shown is not worth a line
 
 
 def _catalog(lang: str) -> Callable[[str], str]:
@@ -40,6 +40,32 @@ def _catalog(lang: str) -> Callable[[str], str]:
 
 def _money(amount: float | None, currency: str | None, lang: str) -> str:
     return "?" if amount is None else money(amount, currency or "EUR", lang)
+
+
+def _value(tender: Tender, lang: str) -> str:
+    """Return a tender's value as the notice gives it, with its euros beside another currency ("CZK 2.483.530
+    (ongeveer € 99.300)"): the company's capacity is in euros."""
+    text = _money(tender.value, tender.currency, lang)
+    currency = (tender.currency or "EUR").upper()
+    rate = EURO_RATES.get(currency)
+    if tender.value is None or currency == "EUR" or rate is None:
+        return text
+    euros = float(f"{tender.value * rate:.3g}")  # a rate of the day, not of the notice's: three digits say enough
+    return (
+        text + " " + translations(lang, "matcher").gettext("(about {euros})").format(euros=money(euros, "EUR", lang))
+    )
+
+
+def calendar_days(deadline: datetime, days: float) -> int:
+    """Return the days to ``deadline`` from ``days`` before it, counted by the calendar in the deadline's own time
+    zone, as people count them: on a Thursday afternoon, a Monday 09:00 deadline is 4 days away, not 3.
+
+    >>> from datetime import timezone
+    >>> calendar_days(datetime(2023, 12, 18, 9, tzinfo=timezone(timedelta(hours=1))), 3.875)
+    4
+    """
+    start = (deadline - timedelta(days=days)).astimezone(deadline.tzinfo)
+    return (deadline.date() - start.date()).days
 
 
 def _place(code: str | None, lang: str) -> str:
@@ -84,10 +110,11 @@ def _cpv_line(profile: Profile, tender: Tender, lang: str) -> str | None:
 
 
 def reasons_for(profile: Profile, tender: Tender, parts: dict[str, float], kind: str, days: float,
-                lots: Sequence[Tender] = ()) -> list[str]:  # fmt: skip
+                lots: Sequence[Tender] = (), *, marked: bool = False) -> list[str]:  # fmt: skip
     """Return one readable line per part of a match, in the profile's language (Dutch unless "en").
 
-    ``lots`` are the lots that fit, when the notice has several.
+    ``lots`` are the lots that fit, when the notice has several; ``marked`` says the company marked this tender as
+    a good fit itself.
     """
     lang = "en" if profile.language == "en" else "nl"
     _ = _catalog(lang)
@@ -98,7 +125,9 @@ def reasons_for(profile: Profile, tender: Tender, parts: dict[str, float], kind:
     if parts["text"] >= 0.3:
         out.append(_("The description resembles what you do ({share})").format(share=percent(parts["text"], lang)))
     moved = parts.get("feedback", 0.0)
-    if abs(moved) >= FEEDBACK_SHOWN:
+    if marked:
+        out.append(_("You marked this tender as a good fit"))
+    elif abs(moved) >= FEEDBACK_SHOWN:
         out.append(_("Resembles tenders you marked as a good fit") if moved > 0
                    else _("Resembles tenders you said were not for you"))  # fmt: skip
     if lots:
@@ -120,7 +149,7 @@ def reasons_for(profile: Profile, tender: Tender, parts: dict[str, float], kind:
         out.append(_("Performed in {place}, outside your own region").format(place=place))
     else:
         out.append(_("Performed outside your regions ({place})").format(place=place))
-    value, capacity = _money(tender.value, tender.currency, lang), _money(profile.max_value, "EUR", lang)
+    value, capacity = _value(tender, lang), _money(profile.max_value, "EUR", lang)
     # A lot's title usually says "Perceel ..." itself; "Perceel Perceel Noord" reads as a mistake.
     where = f"{_title(tender)}: " if tender.lot_title else _("Lot {lot}: ").format(lot=tender.lot_id)
     where = where if tender.lot_id else ""
@@ -145,10 +174,18 @@ def reasons_for(profile: Profile, tender: Tender, parts: dict[str, float], kind:
     else:
         date = date_text(tender.deadline.date(), lang) if tender.deadline else "?"
         need = profile.preparation_days
-        line = _("{days} days to the deadline ({date}); you need {need}").format(days=int(days), date=date,
-                                                                                  need=need)  # fmt: skip
+        left = calendar_days(tender.deadline, days) if tender.deadline else int(days)
+        line = (
+            translations(lang, "matcher")
+            .ngettext(
+                "{days} day to the deadline ({date}); you need {need}",
+                "{days} days to the deadline ({date}); you need {need}",
+                left,
+            )
+            .format(days=left, date=date, need=need)
+        )
         # A lot may close on another day than the notice's first deadline (the one listings show): say whose it is.
-        out.append((where if tender.own_deadline else "") + line + ("" if days >= need else _(" — tight")))
+        out.append((where if tender.own_deadline else "") + line + ("" if left >= need else _(" — tight")))
     if tender.certificates:
         lacking = missing(Requirements(tender.certificates, None), profile.certifications)
         line = _("Required: {asked}").format(asked=", ".join(tender.certificates))
@@ -208,14 +245,16 @@ def candidates(profiles: Sequence[Profile], tenders: Sequence[Tender], scores: S
     return found
 
 
-def explain(profile: Profile, tenders: Sequence[Tender], candidate: Candidate) -> Match:
-    """Return a candidate as a match with its reasons, the lots that fit and what to arrange."""
+def explain(profile: Profile, tenders: Sequence[Tender], candidate: Candidate, *, marked: bool = False) -> Match:
+    """Return a candidate as a match with its reasons, the lots that fit and what to arrange (``marked``: the company
+    marked the tender as a good fit)."""
     tender = tenders[candidate.column]
     lots = [tenders[c] for c in candidate.lots]
     return Match(
         company_id=profile.id, notice_id=tender.notice_id, lots=tuple(lot.lot_id or "" for lot in lots),
         kind=candidate.kind, score=candidate.score, parts=candidate.parts,
-        reasons=tuple(reasons_for(profile, tender, candidate.parts, candidate.kind, candidate.days, lots)),
+        reasons=tuple(reasons_for(profile, tender, candidate.parts, candidate.kind, candidate.days, lots,
+                                  marked=marked)),
         to_arrange=tuple(to_arrange(profile, tender)),
     )  # fmt: skip
 

@@ -79,3 +79,13 @@ def test_a_notice_marked_not_relevant_never_comes_back(database_url: str) -> Non
     assert quiet.exit_code == 0  # type: ignore[attr-defined]
     assert not rows(database_url, "SELECT m.id FROM match m JOIN notice n ON n.id = m.notice_pk "
                                   "WHERE n.notice_id = '1-2026'")  # fmt: skip
+
+
+def test_a_tender_marked_as_a_good_fit_says_so_and_its_look_alikes_say_why_they_moved(database_url: str) -> None:
+    _prepare(database_url)
+    _cli(database_url, "feedback", "add", "--company", "groen-noord", "--notice", "1-2026", "--relevant")
+    result = _cli(database_url, "match", "--as-of", "2026-11-20", "--format", "jsonl")
+    reasons = {m["notice_id"]: m["reasons"] for m in map(json.loads, result.stdout.splitlines())}  # type: ignore[attr-defined]
+    assert "Jullie markeerden deze aanbesteding als passend" in reasons["1-2026"]
+    assert not any(line.startswith("Lijkt op aanbestedingen") for line in reasons["1-2026"])
+    assert "Lijkt op aanbestedingen die jullie als passend markeerden" in reasons["0-2026"]

@@ -22,7 +22,8 @@ def _snapshot(url: str) -> list[tuple[object, ...]]:
 
 
 def test_a_run_a_week_later_restates_the_days_to_each_deadline(database_url: str) -> None:
-    now = utcnow()
+    # Days are counted by the calendar: a fixed time of day keeps every deadline on the same date at any hour.
+    now = utcnow().replace(hour=6, minute=0, second=0, microsecond=0)
     engine = get_engine(database_url)
     upgrade(engine)
     records = [make_record(notice_id=f"{n}-2026", publication_number=f"{n}-2026", procedure_id=f"p-{n}",

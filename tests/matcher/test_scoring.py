@@ -254,3 +254,21 @@ def test_empty_inputs() -> None:
     assert rank([], [tender()], empty, as_of=NOW) == []
     assert score_all([GREEN], [tender()], empty, as_of=NOW).total.shape == (1, 1)
     assert np.isfinite(score_all([GREEN], [tender(value=None, deadline=None)], empty, as_of=NOW).total).all()
+
+
+def test_days_are_counted_by_the_calendar_and_other_currencies_get_their_euros() -> None:
+    from datetime import timezone
+
+    cet = timezone(timedelta(hours=1))
+    deadline = datetime(2023, 12, 18, 9, tzinfo=cet)  # a Monday morning
+    tender = Tender(notice_id="1-2023", lot_id=None, title="Úklid", text="Úklid", cpv=("90910000",),
+                    deadline=deadline, value=2_483_530.0, currency="CZK")  # fmt: skip
+    parts = {"cpv": 1.0, "text": 0.0, "region": 1.0, "size": 1.0, "time": 1.0, "clauses": 0.0}
+    on_thursday = (deadline - datetime(2023, 12, 14, 14, tzinfo=cet)).total_seconds() / 86400  # 3.8 days
+    reasons = reasons_for(GREEN, tender, parts, "bid", on_thursday)
+    assert any(r.startswith("Nog 4 dagen tot de deadline (18 dec 2023)") for r in reasons)
+    assert any("CZK" in r and "(ongeveer € 99.300)" in r.replace("\xa0", " ") for r in reasons)
+    sunday_evening = (deadline - datetime(2023, 12, 17, 20, tzinfo=cet)).total_seconds() / 86400
+    assert any(
+        r.startswith("Nog 1 dag tot de deadline") for r in reasons_for(GREEN, tender, parts, "bid", sunday_evening)
+    )
