@@ -43,6 +43,15 @@ def as_of_moment(day: date, zone: tzinfo) -> datetime:
     return datetime.combine(day, time(12, 0), tzinfo=zone)
 
 
+def show_day(day: date | None) -> str:
+    """Return a date as ``show`` writes one ("10-12-2026"), so that a table's dates read alike.
+
+    >>> show_day(date(2026, 12, 10)), show_day(None)
+    ('10-12-2026', '')
+    """
+    return day.strftime("%d-%m-%Y") if day is not None else ""
+
+
 def show(moment: datetime | None, zone: tzinfo, *, with_date: bool = True) -> str:
     """Return a moment as people read it here: local date and time with the zone ("10-12-2026 12:00 CET").
 

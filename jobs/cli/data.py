@@ -8,10 +8,15 @@ import click
 
 from jobs.app import app_from
 from jobs.cli.base import CONTEXT_SETTINGS
-from jobs.clock import show
+from jobs.clock import show, show_day
 from jobs.output import FORMATS, MOMENT, NOTICE_ID, date_option, echo_jsonl, echo_table
 from storage import repository
 from storage.db import current_revision, get_engine, head_revision, session_scope, upgrade
+
+# What each status of an undelivered digest means to the operator, in the order listed.
+_MAIL_STATUSES = (("pending", "pending: sent again by the next `digest --send`"),
+                  ("uncertain", "uncertain: maybe sent; `digest --resend-uncertain` sends them again"),
+                  ("expired", "expired: not sent, past the retry window"))  # fmt: skip
 
 
 @click.group(context_settings=CONTEXT_SETTINGS)
@@ -71,7 +76,7 @@ def notices(ctx: click.Context, since: date | None, limit: int | None, output_fo
             return
         echo_table(
             ["published", "source", "notice", "deadline", "buyer", "title"],
-            ([row.publication_date or "", row.source, row.notice_id, show(row.deadline, app.zone), row.buyer_name,
+            ([show_day(row.publication_date), row.source, row.notice_id, show(row.deadline, app.zone), row.buyer_name,
               row.title] for row in rows),
             widths=[10, 9, NOTICE_ID, MOMENT, 32, 60],
         )  # fmt: skip
@@ -122,7 +127,9 @@ def runs(ctx: click.Context, failed: bool, limit: int, output_format: str) -> No
             widths=[12, 8, 5, MOMENT, 60, 60],
         )  # fmt: skip
     if mail:
-        click.echo("\nDigests not delivered (uncertain: maybe sent; `digest --resend-uncertain` sends them again):")
+        statuses = {d.status for d in mail}
+        said = [text for status, text in _MAIL_STATUSES if status in statuses]
+        click.echo("\nDigests not delivered" + (f" ({'; '.join(said)})" if said else "") + ":")
         echo_table(["company", "week", "status", "tries", "error"],
                    ([d.company_id, d.iso_week, d.status, d.attempts, d.error or ""] for d in mail),
                    widths=[24, 8, 10, 5, 80])  # fmt: skip

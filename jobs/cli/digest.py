@@ -19,8 +19,9 @@ from storage.types import utcnow
 
 @click.command("digest", context_settings=CONTEXT_SETTINGS)
 @click.option("--week", metavar="YYYY-Www",
-              help="ISO week of the digest (default: this week, local time); a past week's digest offers what was "
-                   "open on that week's digest day.")  # fmt: skip
+              help="ISO week of the digest (default: this week, local time); a past week's digest offers the stored "
+                   "matches that were open on that week's digest day (`match --as-of DAY` first matches for that "
+                   "day).")  # fmt: skip
 @click.option("--company", "company_id", metavar="ID", help="Only this company.")
 @click.option(
     "--send", is_flag=True, help="Send by SMTP (KANSENRADAR_SMTP_*); otherwise write .eml files to the outbox."
@@ -53,7 +54,8 @@ def digest_command(ctx: click.Context, week: str | None, company_id: str | None,
             # A past week's digest offers what was open on that week's digest day, not what is open today.
             day = monday + timedelta(days=app.settings.digest_weekday - 1)
             as_of = datetime.combine(day, time.min, tzinfo=app.zone)
-            click.echo(f"{week} is past: tenders open on {day.isoformat()}", err=True)
+            click.echo(f"{week} is past: stored matches open on {day.isoformat()} "
+                       f"(`kansenradar match --as-of {day.isoformat()}` matches for that day)", err=True)  # fmt: skip
     week = week or local_week(now, app.zone)
     from jobs.digest import send_digests  # Jinja2, Babel, icalendar: only when digests are made
 

@@ -28,7 +28,6 @@ from matcher.codelists import cpv_label, region_label
 from storage import repository
 from storage.db import session_scope
 from storage.models import Company, Notice
-from storage.records import safe_url
 from storage.repository import NoticeNotFoundError
 
 logger = logging.getLogger(__name__)
@@ -213,7 +212,7 @@ async def company_page(request: Request) -> Response:
             actions[name] = "../feedback/" + token
         # One entry per notice: its word is the one on the whole notice.
         word = said.get((*key, ""))
-        shown.append({**m, **actions, "title": m["title"] or m["notice_id"], "url": safe_url(m["url"]),
+        shown.append({**m, **actions, "title": m["title"] or m["notice_id"], "url": notice_link(m, m["url"]),
                       "deadline": i18n.moment(m["deadline"], settings.zone, lang), "said": word})  # fmt: skip
     cpv = _labelled(profile.cpv, lang)
     # A company without codes is matched on the branches read from its description: it must see them to correct them.

@@ -133,13 +133,16 @@ def matches_of(*, session: Session, company_id: str | None = None,
 def match_listing(*, session: Session, company_ids: Sequence[str] | None = None) -> list[dict[str, object]]:
     """Return stored matches as listings need them (no notice records loaded), best first per company."""
     statement = select(Match.company_id, Notice.notice_id, Match.lots, Match.kind, Match.score, Match.parts,
-                       Match.reasons, Notice.title, Notice.deadline, Notice.url, Notice.source).where(
+                       Match.reasons, Notice.title, Notice.deadline, Notice.url, Notice.source, Notice.format,
+                       Notice.publication_number, Notice.language).where(
         col(Match.notice_pk) == col(Notice.id))  # fmt: skip
     if company_ids is not None:
         statement = statement.where(col(Match.company_id).in_(list(company_ids)))
     statement = statement.order_by(col(Match.company_id), col(Match.score).desc(), col(Notice.notice_id))
-    # "source" completes the notice's identity (with notice_id), as signed feedback links carry it.
+    # "source" completes the notice's identity (with notice_id), as signed feedback links carry it; format,
+    # publication number and language say where a person reads the notice (``jobs.tender_view.notice_link``).
     return [{"company_id": c, "notice_id": n, "lots": list(lots or []), "kind": k, "score": round(float(s), 4),
              "parts": {name: round(v, 4) for name, v in (p or {}).items()}, "reasons": list(r or []),
-             "title": t, "deadline": d, "url": u, "source": src}
-            for c, n, lots, k, s, p, r, t, d, u, src in session.exec(statement)]  # fmt: skip
+             "title": t, "deadline": d, "url": u, "source": src, "format": fmt, "publication_number": number,
+             "language": language}
+            for c, n, lots, k, s, p, r, t, d, u, src, fmt, number, language in session.exec(statement)]  # fmt: skip

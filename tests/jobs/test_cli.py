@@ -130,10 +130,11 @@ def test_notices_jsonl_prints_the_stored_records(database_url: str) -> None:
 
 
 def test_notices_table(database_url: str) -> None:
-    store(database_url, make_record())
+    store(database_url, make_record(publication_date="2026-11-20"))
     result = CliRunner().invoke(cli, ["--database-url", database_url, "notices"])
     assert result.exit_code == 0, result.output
     assert "Gemeente Amsterdam" in result.stdout
+    assert result.stdout.splitlines()[2].startswith("20-11-2026")  # dates written alike in one table
     assert "10-12-2026 13:00 CET" in result.stdout  # 12:00 UTC, shown where people live
 
 

@@ -61,6 +61,8 @@ def test_kill_9_during_send_never_sends_twice_and_reports_the_uncertain_one(data
         assert _statuses(database_url)[("english", week)] == "uncertain"
         listed = run_cli("runs", env=env, cwd=tmp_path)
         assert "uncertain" in listed.stdout and "english" in listed.stdout
+        # The heading explains the statuses listed, and only those.
+        assert "`digest --resend-uncertain`" in listed.stdout and "pending:" not in listed.stdout
 
         quiet = run_cli("digest", "--send", env=env, cwd=tmp_path)
         assert quiet.returncode == 0 and len(mailbox.messages) == 2  # reported once, not resent

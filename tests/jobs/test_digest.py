@@ -257,7 +257,8 @@ def test_a_past_weeks_digest_offers_what_was_open_that_week(database_url: str, t
     env = {"KANSENRADAR_OUTBOX": str(outbox), "KANSENRADAR_DIGEST_WEEKDAY": "1"}
     result = CliRunner().invoke(cli, ["--database-url", database_url, "digest", "--week", "2021-W24"], env=env)
     assert result.exit_code == 0, result.output
-    assert "2021-W24 is past: tenders open on 2021-06-14" in result.stderr
+    assert "2021-W24 is past: stored matches open on 2021-06-14" in result.stderr
+    assert "match --as-of 2021-06-14" in result.stderr
     message = email.message_from_bytes((outbox / "2021-W24" / "groen-noord.eml").read_bytes(),
                                        policy=email.policy.default)  # fmt: skip
     text = message.get_body(preferencelist=("plain",)).get_content()

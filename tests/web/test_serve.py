@@ -184,3 +184,6 @@ def test_a_company_without_codes_sees_the_work_read_from_its_description(served:
     assert "Zo lezen wij het uit jullie beschrijving" in page.text
     given = http(tokens.company_url(served.settings, company_id="groen-noord"))
     assert "(7731)" in given.text and "Zo lezen wij het" not in given.text
+    # TED's page in the notice's own language, as the digest links it; not the English page the crawl stored.
+    assert "https://ted.europa.eu/nl/notice/-/detail/123456-2026" in given.text
+    assert "https://ted.europa.eu/en/notice/-/detail/123456-2026" not in given.text
