@@ -29,7 +29,7 @@ from sklearn.svm import LinearSVC
 
 from matcher.codelists import LANGUAGES, codes, cpv_label
 from matcher.cpv import significant
-from matcher.langdetect import EU_LANGUAGES
+from matcher.langdetect import EU_LANGUAGES, detect_language
 from matcher.rules.trades import NOT_THE_WORK, TRADE_WORDS
 from matcher.tfidf import fit_keeping, restore_union, union_state
 
@@ -47,8 +47,8 @@ SHARPNESS = 2.0  # how fast confidence falls with the distance to the best decis
 WORK_DIVISIONS = frozenset({"45", *(str(d) for d in range(50, 99))})
 
 
+_WORD = re.compile(r"[^\W\d_]+")  # a word of a company's description, as ``own_work`` reads it
 GROUP_TRUST = 0.8  # a suggested group beside its refined code: work in the group fits, its own branch fits best
-_WORD = re.compile(r"[^\W\d_]+")
 REFINE_FLOOR = 0.1  # a refined code needs at least this cosine with one of its labels
 
 
@@ -218,8 +218,10 @@ def refine(model: CpvModel, text: str, group: str) -> tuple[str, float] | None:
 
 
 def own_work(text: str) -> str:
-    """Return a company's description without the words for whom, where and when it works (``NOT_THE_WORK``)."""
-    return _WORD.sub(lambda m: " " if m.group(0).lower() in NOT_THE_WORK else m.group(0), text)
+    """Return a company's description without the words for whom, where and when it works (``NOT_THE_WORK`` of
+    the description's language; Dutch when it cannot be told)."""
+    words = NOT_THE_WORK.get(detect_language(text, default="nl") or "nl", NOT_THE_WORK["nl"])
+    return _WORD.sub(lambda m: " " if m.group(0).lower() in words else m.group(0), text)
 
 
 def suggest(model: CpvModel, text: str, *, most: int = 4, floor: float = 0.3) -> list[Suggestion]:
@@ -229,10 +231,13 @@ def suggest(model: CpvModel, text: str, *, most: int = 4, floor: float = 0.3) ->
     itself (``GROUP_TRUST`` of it); each with the words that led there.
     """
     work = own_work(text)
+    groups = predict(model, [work], work_only=True, floor=floor, most=most, relative=True)[0]
+    if groups and not words_for(model, work, groups[0][0]):
+        # Whom it works for is all the company says ("oppas voor kinderen"): then that is what its work is about.
+        work = text
+        groups = predict(model, [work], work_only=True, floor=floor, most=most, relative=True)[0]
     found: list[Suggestion] = []
-    for rank, (group, confidence) in enumerate(
-        predict(model, [work], work_only=True, floor=floor, most=most, relative=True)[0]
-    ):
+    for rank, (group, confidence) in enumerate(groups):
         words = words_for(model, work, group)
         if rank and not words:  # only the model's prior for the group, nothing the company wrote
             continue

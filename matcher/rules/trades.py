@@ -119,4 +119,6 @@ _NOT_THE_WORK_WORDS: dict[str, str] = {
     "fr": "personnes habitants aînés âgées enfants jeunes familles parents locataires clients bénévoles quartier "
     "quartiers ans année semaine jour chaque",
 }
-NOT_THE_WORK: frozenset[str] = frozenset(word for words in _NOT_THE_WORK_WORDS.values() for word in words.split())
+NOT_THE_WORK: dict[str, frozenset[str]] = {
+    lang: frozenset(words.split()) for lang, words in _NOT_THE_WORK_WORDS.items()
+}
