@@ -82,7 +82,7 @@ def pattern_right_to_challenge() -> Rules:
 def pattern_social_award_criterion() -> Rules:
     """Social return scored at award: "gunningscriterium Social Return (20%)", "Social Return (criterium 5)"."""
     return [rule("social_award_criterion", "nl-award", *SR_TERMS, "maatschappelijke waarde",
-                 "sociale aspecten|criteria|gunningscriteria|gunningscriterium|overwegingen|meerwaarde|doelstelling|doelstellingen",
+                 "sociale aspecten|criteria|gunningscriteria|gunningscriterium",
                  "/^pso/",
                  requires=("award",))]  # fmt: skip
 

@@ -250,11 +250,18 @@ def test_a_typographic_apostrophe_reads_as_a_straight_one(text: str, expected: s
 
 
 def test_social_aims_scored_at_award_are_found_in_dutch_and_german() -> None:
-    assert labels_of(detect("Het realiseren van sociale doelstellingen is uitgevraagd in een gunningcriterium.", "nl")
-                     ) == ["social_award_criterion"]  # fmt: skip
+    assert "social_award_criterion" in labels_of(
+        detect("De PSO-trede wordt in het gunningcriterium gewaardeerd.", "nl")
+    )
+    assert labels_of(detect("Er gelden sociale gunningscriteria.", "nl")) == ["social_award_criterion"]
     assert labels_of(detect("Behindertenwerkstätten erhalten bei der Angebotswertung einen Preisbonus von 15 %.", "de")
                      ) == ["social_award_criterion"]  # fmt: skip
     assert not labels_of(detect("De gunningscriteria zijn prijs (60 %) en kwaliteit (40 %).", "nl"))
+    # Workshops for cars are no workshops for the disabled; a town's social aims beside plain criteria score nothing.
+    assert not labels_of(detect("Zuschlagskriterium: Entfernung der Vertragswerkstätten (20 Punkte).", "de"))
+    assert not labels_of(detect("Wertung: Anzahl der Kfz-Werkstätten im Umkreis, gewichtet mit 10 %.", "de"))
+    assert not labels_of(detect("De opdracht draagt bij aan de sociale doelstellingen van de gemeente; de "
+                                "gunningscriteria zijn prijs en kwaliteit.", "nl"))  # fmt: skip
 
 
 def test_a_no_break_space_reads_as_a_space_and_the_evidence_stays_verbatim() -> None:
