@@ -130,7 +130,7 @@ def run_demo(output: Path, settings: Settings) -> DemoSummary:
         if code:
             logger.warning("The demo crawl ended with exit code %d", code)
         analyse_pending(engine=app.engine)
-        match_companies(engine=app.engine, as_of=DEMO_AS_OF, full=True)
+        match_companies(engine=app.engine, as_of=DEMO_AS_OF, full=True, zone=app.zone)
         matched = stored_matches(engine=app.engine)
         week = iso_week(DEMO_AS_OF.date())
         report = coverage(engine=app.engine, group_by="buyer")

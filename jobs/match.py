@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 from sqlalchemy import false, or_, true
@@ -238,7 +238,7 @@ def _since_last(engine: Engine) -> datetime | None:
 def match_companies(
     *, engine: Engine, as_of: datetime, company_id: str | None = None, since: date | None = None,
     include_closed: bool = False, full: bool = False, refit: bool = False, undated_days: int = UNDATED_DAYS,
-    today: bool = True,
+    today: bool = True, zone: tzinfo = UTC,
 ) -> MatchRun:  # fmt: skip
     """Score notices for companies and store each company's best matches; return what was done.
 
@@ -247,7 +247,8 @@ def match_companies(
     companies whose lists stand to those published since that date, adding to their stored matches; a company that
     is new, changed or gave feedback is scored against every open notice. ``refit`` fits the models again.
     ``today`` False says ``as_of`` is another day than now (``--as-of``): such a run, like one ``include_closed``,
-    looks at other lists than today's, so it leaves the next run to score everything anew.
+    looks at other lists than today's, so it leaves the next run to score everything anew. ``zone`` is where the
+    companies count the days to a deadline (``KANSENRADAR_TIMEZONE``).
     """
     started = utcnow()
     full = full or include_closed  # closed notices are never kept by incremental runs
@@ -323,7 +324,7 @@ def match_companies(
     others = [i for i in range(len(profiles)) if i not in renewed]
     if incremental and others and changed_pks:
         scored += _score(engine, profiles, others, conditions, models, as_of, include_closed, best)
-    written = write(engine, profiles, renew, others if incremental else [], changed_pks, best)
+    written = write(engine, profiles, renew, others if incremental else [], changed_pks, best, zone)
     # Only a run over every company and every notice moves the incremental starting point (a --since run that had
     # to score everyone anew against every open notice is one).
     whole = company_id is None and (since is None or len(renew) == len(profiles))

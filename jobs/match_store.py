@@ -6,6 +6,7 @@ import heapq
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from datetime import tzinfo
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -63,23 +64,26 @@ def stored_scores(session: Session, company_ids: Sequence[str]) -> dict[str, lis
     return result
 
 
-def _row(profile: Profile, notice_pk: int, candidate: Candidate, tenders: list[Tender], marked: bool) -> MatchRow:
-    match = explain(profile, tenders, candidate, marked=marked)
+def _row(profile: Profile, notice_pk: int, candidate: Candidate, tenders: list[Tender], marked: bool,
+         zone: tzinfo) -> MatchRow:  # fmt: skip
+    match = explain(profile, tenders, candidate, marked=marked, zone=zone)
     return MatchRow(company_id=profile.id, notice_pk=notice_pk, lots=list(match.lots), kind=match.kind,
                     score=match.score, parts={k: round(v, 6) for k, v in match.parts.items()},
                     reasons=list(match.reasons), to_arrange=list(match.to_arrange))  # fmt: skip
 
 
 def write(engine: Engine, profiles: Sequence[Profile], renew: Sequence[int], merge: Sequence[int],
-          changed_pks: Sequence[int], best: Best) -> int:  # fmt: skip
-    """Store the kept candidates: renewed companies get their list replaced, others merged with what is stored."""
+          changed_pks: Sequence[int], best: Best, zone: tzinfo) -> int:  # fmt: skip
+    """Store the kept candidates: renewed companies get their list replaced, others merged with what is stored.
+    Reasons count days and write dates in ``zone``."""
     rows: list[MatchRow] = []
     by_row: dict[int, list[int]] = defaultdict(list)
     for row, notice_pk in best.found:
         by_row[row].append(notice_pk)
     for row in renew:
         for notice_pk in by_row.get(row, []):
-            rows.append(_row(profiles[row], notice_pk, *best.found[(row, notice_pk)], (row, notice_pk) in best.liked))
+            rows.append(_row(profiles[row], notice_pk, *best.found[(row, notice_pk)], (row, notice_pk) in best.liked,
+                             zone))  # fmt: skip
     dropped: list[tuple[str, int]] = []
     if merge:
         changed = set(changed_pks)
@@ -96,7 +100,7 @@ def write(engine: Engine, profiles: Sequence[Profile], renew: Sequence[int], mer
                     dropped.append((profile.id, -entry[1]))
                 elif entry in keep and entry[2] == "new":
                     pk = -entry[1]
-                    rows.append(_row(profile, pk, *best.found[(row, pk)], (row, pk) in best.liked))
+                    rows.append(_row(profile, pk, *best.found[(row, pk)], (row, pk) in best.liked, zone))
     with session_scope(engine) as session:
         if renew:
             repository.delete_company_matches(session=session, company_ids=[profiles[r].id for r in renew])

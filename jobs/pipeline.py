@@ -143,7 +143,8 @@ def run_pipeline(*, engine: Engine, settings: Settings, digest: bool | None = No
         result.steps["analyse"] = "failed"
     started = utcnow()
     try:
-        match_companies(engine=engine, as_of=now, undated_days=settings.undated_days)  # records its own job run
+        # Records its own job run.
+        match_companies(engine=engine, as_of=now, undated_days=settings.undated_days, zone=settings.zone)
         result.steps["match"] = "success"
     except Exception as exc:
         logger.exception("Match step failed")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
 import numpy as np
 
@@ -56,16 +56,19 @@ def _value(tender: Tender, lang: str) -> str:
     )
 
 
-def calendar_days(deadline: datetime, days: float) -> int:
-    """Return the days to ``deadline`` from ``days`` before it, counted by the calendar in the deadline's own time
-    zone, as people count them: on a Thursday afternoon, a Monday 09:00 deadline is 4 days away, not 3.
+def calendar_days(deadline: datetime, days: float, zone: tzinfo | None = None) -> int:
+    """Return the days to ``deadline`` from ``days`` before it, counted by the calendar where the reader lives
+    (``zone``; the deadline's own offset when not given), as people count them: on a Thursday afternoon, a Monday
+    09:00 deadline is 4 days away, not 3. Deadlines are stored in UTC: their UTC date is not the reader's.
 
-    >>> from datetime import timezone
-    >>> calendar_days(datetime(2023, 12, 18, 9, tzinfo=timezone(timedelta(hours=1))), 3.875)
-    4
+    >>> from zoneinfo import ZoneInfo
+    >>> monday = datetime(2023, 12, 17, 23, 30, tzinfo=ZoneInfo("UTC"))  # Monday 00:30 in Amsterdam
+    >>> calendar_days(monday, 3.4792, ZoneInfo("Europe/Amsterdam")), calendar_days(monday, 3.4792)
+    (4, 3)
     """
-    start = (deadline - timedelta(days=days)).astimezone(deadline.tzinfo)
-    return (deadline.date() - start.date()).days
+    zone = zone or deadline.tzinfo
+    start = (deadline - timedelta(days=days)).astimezone(zone)
+    return (deadline.astimezone(zone).date() - start.date()).days
 
 
 def _place(code: str | None, lang: str) -> str:
@@ -110,11 +113,12 @@ def _cpv_line(profile: Profile, tender: Tender, lang: str) -> str | None:
 
 
 def reasons_for(profile: Profile, tender: Tender, parts: dict[str, float], kind: str, days: float,
-                lots: Sequence[Tender] = (), *, marked: bool = False) -> list[str]:  # fmt: skip
+                lots: Sequence[Tender] = (), *, marked: bool = False, zone: tzinfo | None = None,
+                ) -> list[str]:  # fmt: skip
     """Return one readable line per part of a match, in the profile's language (Dutch unless "en").
 
     ``lots`` are the lots that fit, when the notice has several; ``marked`` says the company marked this tender as
-    a good fit itself.
+    a good fit itself; ``zone`` is where the reader counts days and dates (the deadline's own offset when not given).
     """
     lang = "en" if profile.language == "en" else "nl"
     _ = _catalog(lang)
@@ -172,9 +176,10 @@ def reasons_for(profile: Profile, tender: Tender, parts: dict[str, float], kind:
     elif days < 0:
         out.append(_("The deadline has passed"))
     else:
-        date = date_text(tender.deadline.date(), lang) if tender.deadline else "?"
+        local = tender.deadline.astimezone(zone or tender.deadline.tzinfo) if tender.deadline else None
+        date = date_text(local.date(), lang) if local else "?"
         need = profile.preparation_days
-        left = calendar_days(tender.deadline, days) if tender.deadline else int(days)
+        left = calendar_days(tender.deadline, days, zone) if tender.deadline else int(days)
         line = (
             translations(lang, "matcher")
             .ngettext(
@@ -185,7 +190,8 @@ def reasons_for(profile: Profile, tender: Tender, parts: dict[str, float], kind:
             .format(days=left, date=date, need=need)
         )
         # A lot may close on another day than the notice's first deadline (the one listings show): say whose it is.
-        out.append((where if tender.own_deadline else "") + line + ("" if left >= need else _(" — tight")))
+        # Tight as the score's time part has it: by the time left, not by the calendar.
+        out.append((where if tender.own_deadline else "") + line + ("" if days >= need else _(" — tight")))
     if tender.certificates:
         lacking = missing(Requirements(tender.certificates, None), profile.certifications)
         line = _("Required: {asked}").format(asked=", ".join(tender.certificates))
@@ -245,16 +251,17 @@ def candidates(profiles: Sequence[Profile], tenders: Sequence[Tender], scores: S
     return found
 
 
-def explain(profile: Profile, tenders: Sequence[Tender], candidate: Candidate, *, marked: bool = False) -> Match:
+def explain(profile: Profile, tenders: Sequence[Tender], candidate: Candidate, *, marked: bool = False,
+            zone: tzinfo | None = None) -> Match:  # fmt: skip
     """Return a candidate as a match with its reasons, the lots that fit and what to arrange (``marked``: the company
-    marked the tender as a good fit)."""
+    marked the tender as a good fit; ``zone``: where its people count days)."""
     tender = tenders[candidate.column]
     lots = [tenders[c] for c in candidate.lots]
     return Match(
         company_id=profile.id, notice_id=tender.notice_id, lots=tuple(lot.lot_id or "" for lot in lots),
         kind=candidate.kind, score=candidate.score, parts=candidate.parts,
         reasons=tuple(reasons_for(profile, tender, candidate.parts, candidate.kind, candidate.days, lots,
-                                  marked=marked)),
+                                  marked=marked, zone=zone)),
         to_arrange=tuple(to_arrange(profile, tender)),
     )  # fmt: skip
 

@@ -272,3 +272,14 @@ def test_days_are_counted_by_the_calendar_and_other_currencies_get_their_euros()
     assert any(
         r.startswith("Nog 1 dag tot de deadline") for r in reasons_for(GREEN, tender, parts, "bid", sunday_evening)
     )
+
+
+def test_days_and_dates_are_those_of_where_the_company_lives() -> None:
+    from zoneinfo import ZoneInfo
+
+    deadline = datetime(2023, 12, 17, 23, 30, tzinfo=UTC)  # stored in UTC: Monday 18 December, 00:30 in Amsterdam
+    tender = Tender(notice_id="1-2023", lot_id=None, title="Groen", text="Groen", deadline=deadline)
+    parts = {"cpv": 1.0, "text": 0.0, "region": 1.0, "size": 1.0, "time": 1.0, "clauses": 0.0}
+    thursday_noon = (deadline - datetime(2023, 12, 14, 11, tzinfo=UTC)).total_seconds() / 86400
+    here = reasons_for(GREEN, tender, parts, "bid", thursday_noon, zone=ZoneInfo("Europe/Amsterdam"))
+    assert any(r.startswith("Nog 4 dagen tot de deadline (18 dec 2023)") for r in here)
