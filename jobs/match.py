@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
@@ -23,12 +23,12 @@ from sqlmodel import col, select
 from jobs import match_store
 from jobs.analyse import findings_by_notice, labels_by_lot
 from jobs.companies import UnknownCompanyError
+from jobs.match_profiles import read_again, stored_profile
 from jobs.match_store import Best, rebase, stored_scores, write
 from jobs.models import (
     CHUNK,
     corpus_size,
     cpv_model,
-    inferred,
     keep_fingerprint,
     predicted,
     scoring_fingerprint,
@@ -45,7 +45,7 @@ from matcher.text import TextModel
 from storage import repository
 from storage.db import session_scope
 from storage.models import Company, Notice
-from storage.records import CompanyProfile, NoticeRecord
+from storage.records import NoticeRecord
 from storage.types import utcnow
 
 logger = logging.getLogger(__name__)
@@ -62,44 +62,6 @@ class MatchRun:
     notices_scored: int
     written: int
     company_ids: list[str] = field(default_factory=list)
-
-
-def profile_of(company: CompanyProfile, inferred_codes: tuple[tuple[str, float], ...] = ()) -> Profile:
-    """Return the scorer's view of a company profile (with the CPV branches inferred from its description)."""
-    return Profile(
-        id=company.id, description=company.description, language=company.language, cpv=tuple(company.cpv),
-        inferred=() if company.cpv else inferred_codes, regions=tuple(company.regions),
-        max_value=company.capacity.max_contract_value, certifications=tuple(company.certifications),
-        preparation_days=company.preparation_days, partner=company.partner, min_score=company.digest.min_score,
-        max_items=company.digest.max_items,
-    )  # fmt: skip
-
-
-def stored_profile(company: Company, model: CpvModel | None) -> Profile:
-    """Return a stored company as the scorer sees it; without stored inferred codes, infer them now."""
-    codes = repository.inferred_cpv(company)
-    if not company.cpv and not codes and model is not None:
-        codes = inferred(model, company.description)
-    return profile_of(repository.to_profile(company), codes)
-
-
-def _read_again(engine: Engine, profiles: Sequence[Profile], model: CpvModel, at: datetime) -> list[Profile]:
-    """Return the profiles with the codes of companies without their own read anew from their descriptions.
-
-    Codes inferred at import stay until the CPV model or the code that reads descriptions changes: then (a new
-    scoring fingerprint) every company is scored again, and one that gave no codes is read by what scores it.
-    """
-    fresh = []
-    with session_scope(engine) as session:
-        for profile in profiles:
-            if profile.cpv:
-                fresh.append(profile)
-                continue
-            codes = inferred(model, profile.description)
-            if repository.set_inferred_cpv(session=session, company_id=profile.id, codes=codes, at=at):
-                logger.info("Company %s: work read again from its description", profile.id)
-            fresh.append(replace(profile, inferred=codes))
-    return fresh
 
 
 def _open_notices(as_of: datetime, *, since: date | None, include_closed: bool, undated_days: int) -> Any:
@@ -273,7 +235,7 @@ def match_companies(
     fingerprint = scoring_fingerprint(engine, weights)
     rescore = fingerprint != stored_fingerprint(engine)
     if rescore:
-        profiles = _read_again(engine, profiles, cpv, started)
+        profiles = read_again(engine, profiles, cpv, started)
     present = today and not include_closed
     if rescore or not present:
         with session_scope(engine) as session:

@@ -44,7 +44,7 @@ from crawler.exceptions import ParseError
 from crawler.parsers import parse_document
 from jobs.analyse import labels_by_lot
 from jobs.companies import CompanyFile, CompanyFileError, load_company_file
-from jobs.match import profile_of
+from jobs.match_profiles import profile_of
 from jobs.models import MIN_CORPUS, inferred, predicted, shipped_cpv_model, train
 from matcher.cpv import fit_matrix
 from matcher.evaluation import ndcg_at, precision_at

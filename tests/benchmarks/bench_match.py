@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from jobs.match import profile_of
+from jobs.match_profiles import profile_of
 from matcher.text import fit_text_model
 from storage.db import get_engine, session_scope
 from storage.records import CompanyProfile, NoticeRecord
