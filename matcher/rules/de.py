@@ -59,7 +59,7 @@ def pattern_right_to_challenge() -> Rules:
 def pattern_social_award_criterion() -> Rules:
     """Social aspects scored at award: "Zuschlagskriterium soziale Aspekte (10 %)"."""
     return [rule("social_award_criterion", "de-award", *SR_TERMS, "soziale|sozialen aspekte|kriterien|gesichtspunkte",
-                 "/^(behinderten)?(werkstätten|inklusionsbetrieb)/", "/^bevorzugte/ /^(unternehmen|bieter)/", requires=("award",))]  # fmt: skip
+                 "/^(werkstätten|behindertenwerkstätten|inklusionsbetrieb)/", "/^bevorzugte/ /^(unternehmen|bieter)/", requires=("award",))]  # fmt: skip
 
 
 def vetoes() -> Rules:
