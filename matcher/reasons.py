@@ -51,9 +51,8 @@ def _value(tender: Tender, lang: str) -> str:
     if tender.value is None or currency == "EUR" or rate is None:
         return text
     euros = float(f"{tender.value * rate:.3g}")  # a rate of the day, not of the notice's: three digits say enough
-    return (
-        text + " " + translations(lang, "matcher").gettext("(about {euros})").format(euros=money(euros, "EUR", lang))
-    )
+    _ = _catalog(lang)
+    return text + " " + _("(about {euros})").format(euros=money(euros, "EUR", lang))
 
 
 def calendar_days(deadline: datetime, days: float, zone: tzinfo | None = None) -> int:
