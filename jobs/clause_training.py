@@ -15,7 +15,7 @@ from pathlib import Path
 
 from jobs.clause_corpus import Snippet, load_corpus
 from matcher.clause_model import ClauseModel, Example, to_state, train
-from matcher.clauses import examples, rule_pass
+from matcher.clauses import examples, readable, rule_pass
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ def example_of(snippet: Snippet) -> Example:
     _findings, sentences = rule_pass(snippet.text, snippet.lang, screened=False)
     return Example(
         lemmas=" ".join(s.lemmas for s in sentences),
-        text=snippet.text,
+        text=readable(snippet.text),  # as ``detect`` reads it
         signals=frozenset().union(*(s.signals for s in sentences)) if sentences else frozenset(),
         lang=snippet.lang,
         labels=frozenset(snippet.labels),

@@ -115,10 +115,19 @@ class SentenceView:
     signals: frozenset[str]
 
 
-# No-break spaces ("social\u00a0return", "10\u202f%", common in French and in text pasted from word processors) are
-# tokens of their own to spaCy and would break every phrase they stand in: read as plain spaces, one character for
-# one, so that every offset still points into the text as given.
-_SPACES = str.maketrans(dict.fromkeys("\u00a0\u2007\u202f", " "))
+# Characters the rules are not written with, read as those they are, one for one so that every offset still points
+# into the text as given: no-break spaces ("social\u00a0return", "10\u202f%": to spaCy a token of their own, which
+# breaks every phrase they stand in) and the typographic apostrophe ("d’insertion", a quarter of French texts).
+_READABLE = str.maketrans({**dict.fromkeys("\u00a0\u2007\u202f", " "), "\u2019": "'"})
+
+
+def readable(text: str) -> str:
+    """Return ``text`` as the rules and the model read it (``_READABLE``); same length, same offsets.
+
+    >>> readable("heures d\u2019insertion\u00a0: 5\u202f%")
+    "heures d'insertion : 5 %"
+    """
+    return text.translate(_READABLE)
 
 
 def rule_pass(text: str, lang: str, *, context: tuple[str, ...] = (), screened: bool = True,
@@ -129,7 +138,7 @@ def rule_pass(text: str, lang: str, *, context: tuple[str, ...] = (), screened: 
     """
     if not text or not text.strip():
         return [], []
-    text = text.translate(_SPACES)
+    text = readable(text)
     c = compiled(lang)
     if screened and not (c.may_match(text) or c.may_concern(text)):
         return [], []
@@ -288,7 +297,6 @@ def detect(text: str, lang: str | None = None, *, context: tuple[str, ...] = (),
 
 
 def _verbatim(text: str, findings: Sequence[Finding]) -> tuple[Finding, ...]:
-    """Return the findings with their evidence quoted from ``text`` as given (``rule_pass`` read no-break spaces as
-    spaces)."""
+    """Return the findings with their evidence quoted from ``text`` as given (``rule_pass`` read it ``readable``)."""
     return tuple(replace(f, evidence=text[f.start : f.end]) if f.evidence != text[f.start : f.end] else f
                  for f in findings)  # fmt: skip

@@ -21,7 +21,7 @@ from spacy.tokens import Doc
 
 from matcher.hints import Hints, Index, hints_of
 from matcher.pipes import Parser
-from matcher.rules import Rule, apostrophes, de, en, fr, nl, rules_of, tokens
+from matcher.rules import Rule, de, en, fr, nl, rules_of, tokens
 from matcher.stems import automaton
 
 logger = logging.getLogger(__name__)
@@ -129,13 +129,12 @@ def compiled(lang: str) -> Compiled:
         if special:
             cue_matcher.add(f"C{group}", special)
             cue_patterns += special
-        plain = [form for p in plain for form in apostrophes(p)]
         if plain:
             lemma_cues.add(f"C{group}", list(nlp.pipe(plain)))
             lower_cues.add(f"C{group}", [nlp.make_doc(p) for p in plain])
     negation: dict[str, Any] = module.negation()
-    lower_cues.add("NA", [nlp.make_doc(form) for p in negation["after"] for form in apostrophes(p)])
-    lower_cues.add("NB", [nlp.make_doc(form) for p in negation.get("before_phrases", []) for form in apostrophes(p)])
+    lower_cues.add("NA", [nlp.make_doc(p) for p in negation["after"]])
+    lower_cues.add("NB", [nlp.make_doc(p) for p in negation.get("before_phrases", [])])
     sentence_vetoes = [veto for veto in vetoes if veto["scope"] == "sentence"]
     return Compiled(
         nlp=nlp,
@@ -145,7 +144,7 @@ def compiled(lang: str) -> Compiled:
         lower_cues=lower_cues,
         rules=rules,
         vetoes=vetoes,
-        neg_before=frozenset(form for word in negation["before"] for form in apostrophes(word)),
+        neg_before=frozenset(negation["before"]),
         boundary=frozenset(negation["boundary"]),
         compliance=frozenset(negation["compliance"]),
         rule_index=_index(hints_of(pattern for rule in rules for pattern in rule["patterns"])),

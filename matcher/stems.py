@@ -29,15 +29,13 @@ def automaton(values: dict[str, Any]) -> ahocorasick.Automaton | None:
 
 @functools.cache
 def _concepts() -> tuple[tuple[str, ...], ahocorasick.Automaton]:
-    from matcher.rules import apostrophes
     from matcher.rules.concepts import concepts
 
     found = sorted(concepts().items())
     signals: dict[str, set[str]] = {}
     for name, stems in found:
         for stem in stems:
-            for form in apostrophes(stem):  # "d'emploi" and "d’emploi"
-                signals.setdefault(form, set()).add(f"concept:{name}")
+            signals.setdefault(stem, set()).add(f"concept:{name}")
     finder = automaton({stem: frozenset(names) for stem, names in signals.items()})
     assert finder is not None  # the concepts are data shipped with the package, never empty
     return tuple(name for name, _stems in found), finder

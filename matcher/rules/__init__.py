@@ -22,28 +22,16 @@ Rule = dict[str, Any]
 Rules = list[Rule]
 
 
-def apostrophes(word: str) -> list[str]:
-    """Return a word as rules write it and with the typographic apostrophe that much French text uses instead.
-
-    >>> apostrophes("d'"), apostrophes("emploi")
-    (["d'", 'd’'], ['emploi'])
-    """
-    return [word, word.replace("'", "’")] if "'" in word else [word]
-
-
 def token(spec: str) -> dict[str, Any]:
-    """Return one Matcher token pattern for a spec such as ``word``, ``a|b``, ``/re/`` or ``_?``.
-
-    An apostrophe in a rule also matches the typographic one ("d’insertion"), which a quarter of French texts use.
-    """
+    """Return one Matcher token pattern for a spec such as ``word``, ``a|b``, ``/re/`` or ``_?``."""
     optional = spec.endswith("?") and len(spec) > 1
     spec = spec[:-1] if optional else spec
     if spec == "_":
         result: dict[str, Any] = {}
     elif spec.startswith("/") and spec.endswith("/") and len(spec) > 2:
-        result = {"LOWER": {"REGEX": spec[1:-1].replace("'", "['’]")}}
-    elif "|" in spec or "'" in spec:
-        result = {"LOWER": {"IN": [form for word in spec.split("|") for form in apostrophes(word)]}}
+        result = {"LOWER": {"REGEX": spec[1:-1]}}
+    elif "|" in spec:
+        result = {"LOWER": {"IN": spec.split("|")}}
     else:
         result = {"LOWER": spec}
     if optional:

@@ -13,7 +13,7 @@ def concepts() -> dict[str, list[str]]:
     return {
         "jobseekers": ["werkzoekend", "werklo", "uitkering", "bijstand", "jobseeker", "job seeker", "unemploy",
                        "arbeitslos", "arbeitsuchend", "erwerbslos", "chômeu", "chomeu", "demandeur d'emploi",
-                       "demandeurs d'emploi", "demandeurs d’emploi", "rsa", "minima sociaux", "langdurig", "long-term",
+                       "demandeurs d'emploi", "rsa", "minima sociaux", "langdurig", "long-term",
                        "langzeit", "longue durée", "longue duree"],
         "distance": ["afstand tot de arbeidsmarkt", "afstand tot werk", "far from the labour market",
                      "furthest from", "arbeitsmarktfern", "éloigné", "eloigne", "kansengroep", "kansarm",
@@ -35,9 +35,9 @@ def concepts() -> dict[str, list[str]]:
                           "toms", "pso", "prestatieladder", "bouwblok"],
         "condition": ["uitvoeringsvoorwaarde", "contractvoorwaarde", "contracteis", "bijzondere voorwaarde",
                       "contract performance condition", "performance condition", "condition d'exécution",
-                      "condition d’exécution", "conditions d'exécution", "ausführungsbedingung", "verplicht",
+                      "conditions d'exécution", "ausführungsbedingung", "verplicht",
                       "obligation", "oblig", "must", "shall", "required", "moet", "dient", "doit", "doivent", "muss",
-                      "müssen", "verpflicht", "s'engage", "s’engage"],
+                      "müssen", "verpflicht", "s'engage"],
         "percentage": ["%", "procent", "per cent", "percent", "prozent", "pour cent", "pourcent"],
         "reservation": ["voorbehoud", "voorbehouden", "gereserveerd", "reserved", "reserve the right to participate",
                         "vorbehalten", "vorbehaltene", "réservé", "reserve", "restricted to", "beschränkt auf"],
@@ -97,7 +97,7 @@ def concepts() -> dict[str, list[str]]:
                             "take over", "overnemen", "over te nemen", "taken van de gemeente", "bewonersinitiatie"],
         "compliance_law": ["cotisations sociales", "sécurité sociale", "securite sociale", "sozialversicherung",
                            "social security", "sociale zekerheid", "l5212", "l.5212", "obligation d'emploi",
-                           "obligation d’emploi", "tax", "impôt", "steuer", "belasting", "minimum wage", "mindestlohn",
+                           "tax", "impôt", "steuer", "belasting", "minimum wage", "mindestlohn",
                            "tariftreue", "living wage", "fair work", "modern slavery", "equal pay", "cao"],
     }  # fmt: skip
 
