@@ -98,7 +98,7 @@ def _key(row: _Row, group_by: str) -> str:
 def _rows(engine: Engine, start: date | None, end: date | None) -> Iterator[list[_Row]]:
     """Yield the current tenders of the period in chunks (not the results reported on them: one tender counts
     once); the database filters, Python counts."""
-    conditions: list[Any] = [col(Notice.superseded_by).is_(None), repository.not_a_result()]
+    conditions: list[Any] = [repository.tender_of_record()]
     if start is not None:
         conditions.append(col(Notice.publication_date) >= start)
     if end is not None:

@@ -63,6 +63,7 @@ from storage.repository.notices import (
     list_notices,
     not_a_result,
     opportunity_conditions,
+    tender_of_record,
     to_record,
     upsert_notice,
 )
@@ -123,6 +124,7 @@ __all__ = [
     "iter_notices",
     "list_notices",
     "not_a_result",
+    "tender_of_record",
     "opportunity_conditions",
     "load_model_state",
     "match_listing",

@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import and_, or_
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, SQLModel, col, select
 
 from storage.exceptions import StorageError
@@ -28,6 +29,36 @@ def not_a_result() -> Any:
     """Return a condition on notices: not a result (an award, modification or completion notice reports on a tender
     that another notice opened; counted too, one tender would count twice)."""
     return or_(col(Notice.notice_type).is_(None), col(Notice.notice_type).not_in(RESULT_TYPES))
+
+
+def tender_of_record() -> Any:
+    """Return a condition on notices: the notice that stands for its tender when tenders are counted.
+
+    That is the current notice, unless it is a result: once a procedure's award (or modification) is the newest
+    notice, every earlier notice is superseded by it, and the newest notice that opened the tender stands for it,
+    so that an awarded tender still counts once and with what it asked of bidders.
+    """
+    newest, other = aliased(Notice), aliased(Notice)
+    newer = or_(
+        col(other.publication_date) > col(Notice.publication_date),
+        and_(col(other.publication_date).is_not(None), col(Notice.publication_date).is_(None)),
+        and_(or_(col(other.publication_date) == col(Notice.publication_date),
+                 and_(col(other.publication_date).is_(None), col(Notice.publication_date).is_(None))),
+             col(other.id) > col(Notice.id)),
+    )  # fmt: skip
+    opened_since = (
+        select(other.id)
+        .where(
+            col(other.superseded_by) == col(Notice.superseded_by), col(other.notice_type).not_in(RESULT_TYPES), newer
+        )  # fmt: skip
+        .exists()
+    )
+    superseded_by_result = (
+        select(newest.id)
+        .where(col(newest.id) == col(Notice.superseded_by), col(newest.notice_type).in_(RESULT_TYPES))
+        .exists()
+    )
+    return and_(not_a_result(), or_(col(Notice.superseded_by).is_(None), and_(superseded_by_result, ~opened_since)))
 
 
 def opportunity_conditions(*, as_of: datetime, undated_days: int, include_closed: bool = False) -> list[Any]:

@@ -77,10 +77,11 @@ NOTICES = [
         "description": "De opdrachtnemer besteedt 5% aan social return. Bij de uitvoering werkt de opdrachtnemer "
         "samen met het lokale bewonersbedrijf en met buurtbewoners.",
     },
-    # The award of the Waterschap's tender: a result reported on a tender already counted, not a second tender.
+    # The award of the Waterschap's tender: a result reported on a tender already counted, not a second tender. It
+    # is the newest notice of the procedure, so the tender's own notice is superseded by it; still one tender.
     {
         "notice_id": "6-2026",
-        "procedure_id": "p6",
+        "procedure_id": "p4",
         "notice_type": "can-standard",
         "buyer": {"name": "Waterschap Rivierenland", "country": "NL", "legal_type": "la"},
         "publication_date": "2026-11-25",
@@ -241,6 +242,31 @@ def test_codes_count_in_every_language_and_the_report_says_what_was_read(databas
     assert (aarhus["tenders"], aarhus["with_clause"], aarhus["text_analysed"], aarhus["codes_only"]) == (1, 1, 0, 1)
     assert aarhus["reserved_contract_code"] == 1 and aarhus["social_return_text"] == 0  # Danish text is not read
     assert (utrecht["text_analysed"], utrecht["codes_only"], utrecht["social_return_text"]) == (1, 0, 1)
+
+
+def test_an_awarded_tender_counts_once_by_the_newest_notice_that_opened_it(database_url: str) -> None:
+    # One procedure: the call, its change (a new notice, published later) and the award; the change speaks.
+    buyer = {"name": "Gemeente Zwolle", "country": "NL"}
+    common = {"procedure_id": "p9", "buyer": buyer, "lots": [], "social": {}, "cpv_main": "77310000"}
+    notices = [
+        make_record(notice_id="91-2026", publication_date="2026-09-01", description="Maaien van bermen.", **common),
+        make_record(notice_id="92-2026", publication_date="2026-09-08", **common,
+                    description="Maaien van bermen. Social return: 5% van de opdrachtwaarde."),
+        make_record(notice_id="93-2026", publication_date="2026-11-03", notice_type="can-standard", **common,
+                    description="Gunning: maaien van bermen."),
+        make_record(notice_id="94-2026", procedure_id="p10", publication_date="2026-11-04", buyer=buyer, lots=[],
+                    social={}, notice_type="can-standard", description="Gunning van een opdracht zonder oproep."),
+    ]  # fmt: skip
+    engine = get_engine(database_url)
+    upgrade(engine)
+    with session_scope(engine) as session:
+        for record in notices:
+            repository.upsert_notice(session=session, record=record)
+    engine.dispose()
+    assert CliRunner().invoke(cli, ["--database-url", database_url, "analyse"]).exit_code == 0
+    data = json.loads(_report(database_url, "--format", "json"))
+    assert (data["total"]["tenders"], data["total"]["with_clause"]) == (1, 1)
+    assert [e["notice_id"] for e in data["evidence"]] == ["92-2026"]
 
 
 def test_equal_shares_share_a_place_among_peers() -> None:
