@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from jobs.clause_corpus import load_corpus
-from jobs.clause_training import build, sentences_of, write
+from jobs.clause_training import build, sentences_of
 from matcher import DETECTOR_VERSION, labels_of
 from matcher.clause_model import POLICIES, ClauseModel, Example, decide, from_state, to_state
 from matcher.clauses import detect, shipped_model
@@ -21,12 +21,16 @@ CORPUS = Path(__file__).resolve().parents[1] / "data" / "clauses"
 
 
 @pytest.mark.slow
-def test_a_retrained_model_reproduces_the_stored_one_on_dev(tmp_path: Path) -> None:
+def test_a_retrained_model_reproduces_the_stored_one_on_dev() -> None:
     model, _train, dev = build(CORPUS)
     stored = shipped_model()
     assert stored is not None
-    version = write(model, tmp_path)
-    assert f"+{version}" in DETECTOR_VERSION  # the shipped model is what `make model` builds from the corpus
+    assert f"+{stored.meta['version']}" in DETECTOR_VERSION
+    # The shipped model is what `make model` builds from the corpus: the same vocabulary and, to rounding, the same
+    # weights. Not bit for bit: another release of NumPy or scikit-learn moves the last digits (and the digest).
+    assert model.words.vocabulary_ == stored.words.vocabulary_ and model.chars.vocabulary_ == stored.chars.vocabulary_
+    assert model.signals == stored.signals
+    assert np.allclose(model.coef, stored.coef, atol=1e-5) and np.allclose(model.intercept, stored.intercept)
     for snippet in dev[:120]:
         examples = sentences_of(snippet)
         if examples:
