@@ -109,7 +109,7 @@ class ScrapydClient:
         return ScrapydJob(job_id, "unknown")
 
     def cancel(self, job_id: str) -> None:
-        """Ask Scrapyd to stop a job (SIGTERM: the spider closes and records its job run as failed)."""
+        """Ask Scrapyd to stop a job (SIGINT: the spider closes and records its job run as failed)."""
         self._call("cancel.json", [("project", self.project), ("job", job_id)], post=True)
 
 
