@@ -179,15 +179,12 @@ def reasons_for(profile: Profile, tender: Tender, parts: dict[str, float], kind:
         date = date_text(local.date(), lang) if local else "?"
         need = profile.preparation_days
         left = calendar_days(tender.deadline, days, zone) if tender.deadline else int(days)
-        line = (
-            translations(lang, "matcher")
-            .ngettext(
-                "{days} day to the deadline ({date}); you need {need}",
-                "{days} days to the deadline ({date}); you need {need}",
-                left,
-            )
-            .format(days=left, date=date, need=need)
-        )
+        catalog = translations(lang, "matcher")
+        # Two numbers, each with its own plural: one message per number.
+        line = catalog.ngettext(
+            "{days} day to the deadline ({date})", "{days} days to the deadline ({date})", left
+        ).format(days=left, date=date) + catalog.ngettext("; you need {need} day", "; you need {need} days",
+                                                          need).format(need=need)  # fmt: skip
         # A lot may close on another day than the notice's first deadline (the one listings show): say whose it is.
         # Tight as the score's time part has it: by the time left, not by the calendar.
         out.append((where if tender.own_deadline else "") + line + ("" if days >= need else _(" — tight")))

@@ -106,6 +106,10 @@ def test_a_good_fit_is_a_bid_with_reasons() -> None:
     assert "Uitvoering in Groot-Amsterdam (NL329), in jullie regio" in match.reasons
     assert "Geraamde waarde €\u00a0180.000 past binnen jullie capaciteit (€\u00a0250.000)" in match.reasons
     assert "Nog 30 dagen tot de deadline (28 dec 2026); jullie hebben 10 dagen nodig" in match.reasons
+    # Each number with its own plural.
+    quick = Profile(**{**GREEN.__dict__, "preparation_days": 1})
+    (match,) = rank([quick], [tender(deadline=NOW + timedelta(days=1))], model(), as_of=NOW)
+    assert "Nog 1 dag tot de deadline (29 nov 2026); jullie hebben 1 dag nodig" in match.reasons
 
 
 def test_a_value_that_cannot_be_compared_is_only_stated() -> None:
@@ -122,7 +126,7 @@ def test_reasons_in_english_and_what_to_arrange() -> None:
     item = tender(certificates=("VCA", "ISO 9001"), clauses=("social_return",), deadline=NOW + timedelta(days=4))
     (match,) = rank([english], [item], model(), as_of=NOW)
     assert "Required: VCA, ISO 9001; to arrange: ISO 9001" in match.reasons
-    assert "4 days to the deadline (2 Dec 2026); you need 10 — tight" in match.reasons
+    assert "4 days to the deadline (2 Dec 2026); you need 10 days — tight" in match.reasons
     assert "Inclusive clause: social return" in match.reasons
     assert match.to_arrange == ("ISO 9001",)
     dutch = reasons_for(GREEN, item, dict(match.parts), "bid", 4.0)
