@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, SQLModel, col, select
 
@@ -39,18 +39,26 @@ def tender_of_record() -> Any:
     so that an awarded tender still counts once and with what it asked of bidders.
     """
     newest, other = aliased(Notice), aliased(Notice)
+    # Newer as the procedure linking orders notices: by publication date (undated last), then version, then id.
+    same_date = or_(
+        col(other.publication_date) == col(Notice.publication_date),
+        and_(col(other.publication_date).is_(None), col(Notice.publication_date).is_(None)),
+    )
+    mine, theirs = func.coalesce(col(Notice.version), ""), func.coalesce(col(other.version), "")
     newer = or_(
         col(other.publication_date) > col(Notice.publication_date),
         and_(col(other.publication_date).is_not(None), col(Notice.publication_date).is_(None)),
-        and_(or_(col(other.publication_date) == col(Notice.publication_date),
-                 and_(col(other.publication_date).is_(None), col(Notice.publication_date).is_(None))),
-             col(other.id) > col(Notice.id)),
+        and_(same_date, func.length(theirs) > func.length(mine)),  # "10" after "9"; eForms pads versions alike
+        and_(same_date, func.length(theirs) == func.length(mine), theirs > mine),
+        and_(same_date, theirs == mine, col(other.id) > col(Notice.id)),
     )  # fmt: skip
     opened_since = (
         select(other.id)
         .where(
-            col(other.superseded_by) == col(Notice.superseded_by), col(other.notice_type).not_in(RESULT_TYPES), newer
-        )  # fmt: skip
+            col(other.superseded_by) == col(Notice.superseded_by),
+            or_(col(other.notice_type).is_(None), col(other.notice_type).not_in(RESULT_TYPES)),
+            newer,
+        )
         .exists()
     )
     superseded_by_result = (

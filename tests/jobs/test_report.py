@@ -7,6 +7,7 @@ import io
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -16,6 +17,7 @@ from jobs.report_groups import GroupCoverage
 from jobs.report_peers import standings
 from storage import repository
 from storage.db import get_engine, session_scope, upgrade
+from storage.records import NoticeRecord
 from tests.factories import make_record
 
 NOTICES = [
@@ -245,18 +247,27 @@ def test_codes_count_in_every_language_and_the_report_says_what_was_read(databas
 
 
 def test_an_awarded_tender_counts_once_by_the_newest_notice_that_opened_it(database_url: str) -> None:
-    # One procedure: the call, its change (a new notice, published later) and the award; the change speaks.
-    buyer = {"name": "Gemeente Zwolle", "country": "NL"}
-    common = {"procedure_id": "p9", "buyer": buyer, "lots": [], "social": {}, "cpv_main": "77310000"}
+    def notice(number: int, procedure: str, day: str, description: str, **extra: Any) -> NoticeRecord:
+        return make_record(notice_id=f"{number}-2026", procedure_id=procedure, publication_date=day,
+                           description=description, buyer={"name": f"Gemeente {procedure}", "country": "NL"},
+                           lots=[], social={}, cpv_main="77310000", **extra)  # fmt: skip
+
+    sroi = "Maaien van bermen. Social return: 5% van de opdrachtwaarde."
     notices = [
-        make_record(notice_id="91-2026", publication_date="2026-09-01", description="Maaien van bermen.", **common),
-        make_record(notice_id="92-2026", publication_date="2026-09-08", **common,
-                    description="Maaien van bermen. Social return: 5% van de opdrachtwaarde."),
-        make_record(notice_id="93-2026", publication_date="2026-11-03", notice_type="can-standard", **common,
-                    description="Gunning: maaien van bermen."),
-        make_record(notice_id="94-2026", procedure_id="p10", publication_date="2026-11-04", buyer=buyer, lots=[],
-                    social={}, notice_type="can-standard", description="Gunning van een opdracht zonder oproep."),
-    ]  # fmt: skip
+        # The call, its change (a new notice, published later) and the award: the change speaks for the tender.
+        notice(91, "p9", "2026-09-01", "Maaien van bermen."),
+        notice(92, "p9", "2026-09-08", sroi),
+        notice(93, "p9", "2026-11-03", "Gunning: maaien van bermen.", notice_type="can-standard"),
+        # A call and its change, not awarded yet: the change is current and counts, the call does not.
+        notice(95, "p11", "2026-09-01", "Maaien van bermen."),
+        notice(96, "p11", "2026-09-08", sroi),
+        # A change without a notice type (the document did not say) is no result: it still hides the call.
+        notice(97, "p12", "2026-09-01", "Maaien van bermen."),
+        notice(98, "p12", "2026-09-08", sroi, notice_type=None),
+        notice(99, "p12", "2026-11-03", "Gunning: maaien van bermen.", notice_type="can-standard"),
+        # Only the award of a procedure is known: a result, not counted.
+        notice(94, "p10", "2026-11-04", "Gunning van een opdracht zonder oproep.", notice_type="can-standard"),
+    ]
     engine = get_engine(database_url)
     upgrade(engine)
     with session_scope(engine) as session:
@@ -265,8 +276,9 @@ def test_an_awarded_tender_counts_once_by_the_newest_notice_that_opened_it(datab
     engine.dispose()
     assert CliRunner().invoke(cli, ["--database-url", database_url, "analyse"]).exit_code == 0
     data = json.loads(_report(database_url, "--format", "json"))
-    assert (data["total"]["tenders"], data["total"]["with_clause"]) == (1, 1)
-    assert [e["notice_id"] for e in data["evidence"]] == ["92-2026"]
+    assert {g["group"]: (g["tenders"], g["with_clause"]) for g in data["groups"]} == {
+        "Gemeente p9": (1, 1), "Gemeente p11": (1, 1), "Gemeente p12": (1, 1)}  # fmt: skip
+    assert sorted(e["notice_id"] for e in data["evidence"]) == ["92-2026", "96-2026", "98-2026"]
 
 
 def test_equal_shares_share_a_place_among_peers() -> None:
