@@ -1,8 +1,9 @@
 """``make model``: train the clause model on the corpus's train split, calibrate it on dev, store it as data.
 
 Run as ``python -m jobs.clause_training CORPUS_FOLDER OUTPUT_FOLDER``. Reproducible: the same corpus gives the
-same model (deterministic solver, fixed order), and the model's version (a hash of its data) goes into the
-detector version, so ``analyse`` redoes findings made by an older model.
+same model (deterministic solver, fixed order) with the same libraries, and to rounding with other releases of
+NumPy and scikit-learn. The model's version (a hash of its data) goes into the detector version, so ``analyse``
+redoes findings made by an older model; a rebuild with other library releases gets a new version for that reason.
 """
 
 from __future__ import annotations

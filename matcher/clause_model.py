@@ -241,7 +241,8 @@ def train(train_set: Sequence[Example], dev_set: Sequence[Sequence[Example]], de
     per label on the dev snippets, read sentence by sentence as ``detect`` reads them (``dev_set``: each snippet's
     sentences; ``dev_labels``: each snippet's labels), within a budget of flagged dev negatives for all labels.
 
-    Deterministic for the same examples (liblinear with a fixed seed), so ``make model`` reproduces the stored model.
+    Deterministic for the same examples (liblinear with a fixed seed), so ``make model`` reproduces the stored model:
+    bit for bit with the same libraries, to rounding with other releases of NumPy and scikit-learn.
     """
     words, chars = _words(), _chars()
     words.fit([e.lemmas for e in train_set])
