@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from itertools import chain, islice
 from multiprocessing import get_context
 from pathlib import Path
+from typing import Any
 
 from crawler.archives import read_file
 from crawler.exceptions import NotATenderError, ParseError
@@ -33,6 +34,7 @@ Document = tuple[bytes | Path | ParseError, str, str]
 PARSER_VERSION = b"kansenradar-parsers-5"
 BATCH = 48  # documents per task: enough to amortise the hand-over between processes
 INLINE = 400  # a crawl with fewer documents than this parses them itself: starting workers costs more
+GRACE = 5.0  # seconds a batch may stay unanswered after a worker died, before it is parsed here
 
 
 @dataclass(frozen=True)
@@ -130,11 +132,11 @@ async def _in_workers(head: list[Document], iterator: Iterator[Document], source
                 stop(exc)
         pending.append((future, batch))
 
-    async def take() -> list[Parsed]:
+    async def take(pool: ProcessPoolExecutor) -> list[Parsed]:
         future, batch = pending.popleft()
-        if future is not None:
+        if future is not None and not broken:
             try:
-                return await future
+                return await _answer(pool, future)
             except (BrokenExecutor, OSError) as exc:
                 # A worker that died costs speed, not notices: its batch is parsed here.
                 stop(exc)
@@ -145,7 +147,8 @@ async def _in_workers(head: list[Document], iterator: Iterator[Document], source
     # at a time: Scrapy runs the callbacks of two downloaded packages side by side, and two pools of a worker per
     # core would only compete for the same cores (and hold two packages' documents in flight).
     async with _pool_lock():
-        with ProcessPoolExecutor(max_workers=count, mp_context=get_context("spawn")) as pool:
+        pool = ProcessPoolExecutor(max_workers=count, mp_context=get_context("spawn"))
+        try:
             # The first batches go out before the head is parsed here, so the workers start (a second interpreter
             # each) while this process works instead of after it.
             for batch in islice(batches, depth):
@@ -155,8 +158,51 @@ async def _in_workers(head: list[Document], iterator: Iterator[Document], source
             for batch in batches:
                 submit(pool, batch)
                 while len(pending) > depth:
-                    for parsed in await take():
+                    for parsed in await take(pool):
                         yield parsed
             while pending:
-                for parsed in await take():
+                for parsed in await take(pool):
                     yield parsed
+        finally:
+            _close(pool)
+
+
+def _processes(pool: ProcessPoolExecutor) -> list[Any]:
+    # The executor keeps its workers private; only they tell that one died while the executor did not notice.
+    return list((getattr(pool, "_processes", None) or {}).values())
+
+
+async def _answer(pool: ProcessPoolExecutor, future: asyncio.Future[list[Parsed]]) -> list[Parsed]:
+    """Return a batch's result; raise ``BrokenExecutor`` when a worker died and the executor never answers.
+
+    A worker killed while it writes a result leaves half a message in the result pipe: the executor then waits for
+    the rest for ever, its futures unanswered (CPython's ProcessPoolExecutor; the kernel's OOM killer does this).
+    """
+    loop = asyncio.get_running_loop()
+    died: float | None = None
+    while True:
+        done, _ = await asyncio.wait({future}, timeout=0.5)
+        if done:
+            return future.result()
+        if died is None and any(p.exitcode is not None for p in _processes(pool)):
+            died = loop.time()
+        if died is not None and loop.time() - died > GRACE:
+            raise BrokenExecutor("a parsing worker died and the pool stopped answering")
+
+
+def _close(pool: ProcessPoolExecutor) -> None:
+    """Shut the pool down; one whose workers died without it noticing is ended, not waited for."""
+    if not any(p.exitcode is not None for p in _processes(pool)):
+        pool.shutdown(wait=True)
+        return
+    # Taken first: shutting down drops the executor's references to them.
+    results, calls = getattr(pool, "_result_queue", None), getattr(pool, "_call_queue", None)
+    for process in _processes(pool):
+        process.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
+    # Its manager may wait for the rest of half a message: with no writer left the pipe ends, and it stops.
+    if results is not None:
+        results._writer.close()
+    # Nor may the tasks it still holds for workers that are gone keep this process from exiting.
+    if calls is not None:
+        calls.cancel_join_thread()
