@@ -164,7 +164,7 @@ async def _in_workers(head: list[Document], iterator: Iterator[Document], source
                 for parsed in await take(pool):
                     yield parsed
         finally:
-            _close(pool)
+            _close(pool, ended=broken)
 
 
 def _processes(pool: ProcessPoolExecutor) -> list[Any]:
@@ -190,9 +190,9 @@ async def _answer(pool: ProcessPoolExecutor, future: asyncio.Future[list[Parsed]
             raise BrokenExecutor("a parsing worker died and the pool stopped answering")
 
 
-def _close(pool: ProcessPoolExecutor) -> None:
-    """Shut the pool down; one whose workers died without it noticing is ended, not waited for."""
-    if not any(p.exitcode is not None for p in _processes(pool)):
+def _close(pool: ProcessPoolExecutor, *, ended: bool) -> None:
+    """Shut the pool down; one that stopped working (``ended``, maybe without noticing) is ended, not waited for."""
+    if not ended:
         pool.shutdown(wait=True)
         return
     # Taken first: shutting down drops the executor's references to them.
