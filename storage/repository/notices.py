@@ -23,12 +23,18 @@ logger = logging.getLogger(__name__)
 # modifications, completions, voluntary ex-ante transparency and European company notices.
 RESULT_TYPES = frozenset({"can-standard", "can-social", "can-desg", "can-tran", "can-modif", "compl", "veat",
                           "brin-ecs", "brin-eeig"})  # fmt: skip
+# Notices that correct another notice rather than open a tender: a TED XML corrigendum (F14) or a TenderNed
+# rectification. They carry the title and codes of the tender they correct, so counted or offered, one tender would
+# count or be offered twice. (eForms has no such type: its change notice is a new version of the notice itself.)
+CORRECTION_TYPES = frozenset({"corr"})
+NOT_OPENING_TYPES = RESULT_TYPES | CORRECTION_TYPES
 
 
 def not_a_result() -> Any:
-    """Return a condition on notices: not a result (an award, modification or completion notice reports on a tender
-    that another notice opened; counted too, one tender would count twice)."""
-    return or_(col(Notice.notice_type).is_(None), col(Notice.notice_type).not_in(RESULT_TYPES))
+    """Return a condition on notices: neither a result nor a correction (an award, modification or completion
+    notice reports on a tender that another notice opened, a corrigendum corrects one; counted too, one tender would
+    count twice)."""
+    return or_(col(Notice.notice_type).is_(None), col(Notice.notice_type).not_in(NOT_OPENING_TYPES))
 
 
 def tender_of_record() -> Any:
@@ -56,7 +62,7 @@ def tender_of_record() -> Any:
         select(other.id)
         .where(
             col(other.superseded_by) == col(Notice.superseded_by),
-            or_(col(other.notice_type).is_(None), col(other.notice_type).not_in(RESULT_TYPES)),
+            or_(col(other.notice_type).is_(None), col(other.notice_type).not_in(NOT_OPENING_TYPES)),
             newer,
         )
         .exists()
@@ -71,11 +77,12 @@ def tender_of_record() -> Any:
 
 def opportunity_conditions(*, as_of: datetime, undated_days: int, include_closed: bool = False) -> list[Any]:
     """Return the WHERE conditions of the notices that are an opportunity on ``as_of``: the current version of a
-    notice published by then and, unless ``include_closed`` (looking back), a call that is still open. A notice
+    notice published by then, never a corrigendum, and, unless ``include_closed`` (looking back), a call that is still open. A notice
     without a deadline counts as open for ``undated_days`` after its publication (or when that is unknown): a prior
     information notice of two years ago is no opportunity now. Match runs and digests share this one rule."""
     published = or_(col(Notice.publication_date).is_(None), col(Notice.publication_date) <= as_of.date())
-    conditions = [col(Notice.superseded_by).is_(None), published]
+    not_a_correction = or_(col(Notice.notice_type).is_(None), col(Notice.notice_type).not_in(CORRECTION_TYPES))
+    conditions = [col(Notice.superseded_by).is_(None), published, not_a_correction]
     if not include_closed:
         recent = (as_of - timedelta(days=undated_days)).date()
         undated = and_(col(Notice.deadline).is_(None), or_(col(Notice.publication_date).is_(None),

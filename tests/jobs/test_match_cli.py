@@ -88,6 +88,21 @@ def test_a_run_as_of_another_day_leaves_the_next_run_to_score_todays_lists(datab
     assert _run(database_url, "--format", "jsonl").stdout == today.stdout  # and an incremental run keeps it
 
 
+def test_a_corrigendum_is_not_offered_beside_the_call_it_corrects(database_url: str) -> None:
+    # TED XML links no procedure: the corrigendum (F14, no deadline of its own) would be a second, undated entry.
+    today = datetime.now(UTC)
+    common = {"format": "ted-xml", "procedure_id": None, "title": "Groenonderhoud Noord"}
+    call = make_record(notice_id="10-2026", publication_number="10-2026", publication_date=today.date()
+                       - timedelta(days=10), deadline=today + timedelta(days=20), **common)  # fmt: skip
+    correction = make_record(notice_id="11-2026", publication_number="11-2026", notice_type="corr",
+                             publication_date=today.date() - timedelta(days=3), deadline=None, **common)  # fmt: skip
+    _setup(database_url, call, correction)
+    listed = _run(database_url, "--format", "jsonl").stdout.splitlines()
+    assert [json.loads(line)["notice_id"] for line in listed] == ["10-2026"]
+    back = _run(database_url, "--include-closed", "--format", "jsonl").stdout.splitlines()
+    assert [json.loads(line)["notice_id"] for line in back] == ["10-2026"]  # looking back, still one entry
+
+
 def test_empty_corpus(database_url: str) -> None:
     _setup(database_url)
     result = _run(database_url)
