@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import pickle
+import struct
+import subprocess
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -142,6 +146,50 @@ def test_workers_that_die_lose_no_document(caplog: pytest.LogCaptureFixture) -> 
     assert [parsed.document for parsed in results] == [document for _body, document, _key in documents]
     assert all(parsed.error is None and len(parsed.rows) == 1 for parsed in results)
     assert "Parsing workers stopped" in caplog.text
+
+
+def _die_writing(path: str) -> Path:
+    """Unpickled in a worker: write the start of a result and die there, holding the result pipe's lock, as a worker
+    the OOM killer stops in the middle of a write (the executor then waits for the rest of the message for ever)."""
+    frame = sys._getframe()
+    while frame is not None and "result_queue" not in frame.f_locals:
+        frame = frame.f_back
+    if frame is None:  # not in a worker: the document is read as any other
+        return Path(path)
+    results = frame.f_locals["result_queue"]
+    results._wlock.acquire()  # never released: the other workers cannot write either
+    os.write(results._writer.fileno(), struct.pack("!i", 4096) + b"half a res")
+    os._exit(9)
+
+
+class DiesWriting(type(Path())):  # type: ignore[misc]
+    """A document that kills the worker it reaches half-way through writing a result."""
+
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        return _die_writing, (str(self),)
+
+
+def stuck_pool_scenario() -> None:
+    """Parse a large crawl in which a worker dies half-way through a result; exit 0 when every document came back
+    in order and the process can end (run in a subprocess: a regression hangs instead of failing)."""
+    logging.basicConfig(level=logging.WARNING)
+    documents: list[tuple[Any, str, str]] = list(_documents())
+    body, document, key = documents[INLINE + 100]
+    documents[INLINE + 100] = (DiesWriting(body), document, key)
+    results = asyncio.run(_collect(documents, processes=2))
+    assert [parsed.document for parsed in results] == [document for _body, document, _key in documents]
+    assert all(parsed.error is None and len(parsed.rows) == 1 for parsed in results)
+
+
+def test_a_worker_killed_while_writing_its_result_stops_neither_crawl_nor_exit() -> None:
+    root = Path(__file__).resolve().parents[2]
+    script = "from tests.crawler.test_parsing import stuck_pool_scenario; stuck_pool_scenario()"
+    try:
+        done = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, timeout=120)
+    except subprocess.TimeoutExpired as exc:
+        pytest.fail(f"the crawl or its exit hung on the half-written result: {exc.stderr!r}")
+    assert done.returncode == 0, done.stderr
+    assert "Parsing workers stopped" in done.stderr and "pool stopped answering" in done.stderr
 
 
 def test_a_small_crawl_starts_no_workers(monkeypatch: pytest.MonkeyPatch) -> None:
