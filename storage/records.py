@@ -139,6 +139,9 @@ class NoticeRecord(_Strict):
     notice_id: Annotated[NonEmpty, _short(128)]
     publication_number: Annotated[str, _short(32)] | None = None
     procedure_id: Annotated[str, _short(128)] | None = None
+    # The publication number of the earlier notice this one refers to (TED XML REF_NOTICE: the notice a corrigendum
+    # corrects, the call an award reports on), in ``publication_number``'s form.
+    refers_to: Annotated[str, _short(32)] | None = None
     version: Annotated[str, _short(64)] | None = None
     notice_type: Annotated[str, _short(32)] | None = None
     language: Annotated[str, _short(8)] | None = None

@@ -35,6 +35,7 @@ def notice_columns(record: NoticeRecord, encoded: EncodedJSON) -> dict[str, Any]
         "format": record.format,
         "publication_number": record.publication_number,
         "procedure_id": record.procedure_id,
+        "refers_to": record.refers_to,
         "version": record.version,
         "notice_type": record.notice_type,
         "language": record.language,

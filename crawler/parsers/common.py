@@ -43,6 +43,12 @@ def publication_number(value: str | None) -> str | None:
     return f"{int(number)}-{year}"
 
 
+def ojs_number(value: str | None) -> str | None:
+    """Return an Official Journal reference as a publication number: "2020/S 224-549591" -> "549591-2020"."""
+    match = re.fullmatch(r"\s*(\d{4})\s*/\s*S\s*\d+\s*-\s*(\d+)\s*", value or "")
+    return f"{int(match.group(2))}-{match.group(1)}" if match else None
+
+
 def _split_offset(value: str) -> tuple[str, timezone | None]:
     match = _OFFSET_RE.search(value)
     if not match:

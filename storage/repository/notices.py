@@ -24,17 +24,42 @@ logger = logging.getLogger(__name__)
 RESULT_TYPES = frozenset({"can-standard", "can-social", "can-desg", "can-tran", "can-modif", "compl", "veat",
                           "brin-ecs", "brin-eeig"})  # fmt: skip
 # Notices that correct another notice rather than open a tender: a TED XML corrigendum (F14) or a TenderNed
-# rectification. They carry the title and codes of the tender they correct, so counted or offered, one tender would
-# count or be offered twice. (eForms has no such type: its change notice is a new version of the notice itself.)
+# rectification. They carry the title and codes of the tender they correct: counted or offered beside it, one tender
+# would count or be offered twice. (eForms has no such type: its change notice is a new version of the notice.)
 CORRECTION_TYPES = frozenset({"corr"})
-NOT_OPENING_TYPES = RESULT_TYPES | CORRECTION_TYPES
+
+
+def not_a_stored_correction() -> Any:
+    """Return a condition on notices: not a correction of a notice that is stored.
+
+    A corrigendum names the notice it corrects (``refers_to``); a TenderNed rectification keeps its tender's TenderNed
+    number (``procedure_id``). A correction whose notice is not stored (published before the crawled period, or
+    unreadable) is the only record of its tender, so it stands for it. What it changes (a later deadline) is not
+    applied to the notice it corrects.
+    """
+    corrected = aliased(Notice)
+    stored = select(corrected.id).where(
+        col(corrected.source) == col(Notice.source),
+        col(corrected.id) != col(Notice.id),
+        or_(col(corrected.notice_type).is_(None), col(corrected.notice_type).not_in(CORRECTION_TYPES)),
+    )
+    # Two EXISTS rather than one with an OR inside: each can use its column's index.
+    by_number = stored.where(col(corrected.publication_number) == col(Notice.refers_to)).exists()
+    by_tender = stored.where(col(Notice.format) == "tenderned",
+                             col(corrected.procedure_id) == col(Notice.procedure_id)).exists()  # fmt: skip
+    return or_(col(Notice.notice_type).is_(None), col(Notice.notice_type).not_in(CORRECTION_TYPES),
+               ~or_(by_number, by_tender))  # fmt: skip
 
 
 def not_a_result() -> Any:
-    """Return a condition on notices: neither a result nor a correction (an award, modification or completion
-    notice reports on a tender that another notice opened, a corrigendum corrects one; counted too, one tender would
-    count twice)."""
-    return or_(col(Notice.notice_type).is_(None), col(Notice.notice_type).not_in(NOT_OPENING_TYPES))
+    """Return a condition on notices: neither a result nor a correction of a stored notice (an award, modification
+    or completion notice reports on a tender that another notice opened, a corrigendum corrects one; counted too,
+    one tender would count twice)."""
+    return and_(_not_reporting(), not_a_stored_correction())
+
+
+def _not_reporting() -> Any:
+    return or_(col(Notice.notice_type).is_(None), col(Notice.notice_type).not_in(RESULT_TYPES))
 
 
 def tender_of_record() -> Any:
@@ -62,7 +87,7 @@ def tender_of_record() -> Any:
         select(other.id)
         .where(
             col(other.superseded_by) == col(Notice.superseded_by),
-            or_(col(other.notice_type).is_(None), col(other.notice_type).not_in(NOT_OPENING_TYPES)),
+            or_(col(other.notice_type).is_(None), col(other.notice_type).not_in(RESULT_TYPES)),
             newer,
         )
         .exists()
@@ -77,17 +102,17 @@ def tender_of_record() -> Any:
 
 def opportunity_conditions(*, as_of: datetime, undated_days: int, include_closed: bool = False) -> list[Any]:
     """Return the WHERE conditions of the notices that are an opportunity on ``as_of``: the current version of a
-    notice published by then, never a corrigendum, and, unless ``include_closed`` (looking back), a call that is still open. A notice
-    without a deadline counts as open for ``undated_days`` after its publication (or when that is unknown): a prior
-    information notice of two years ago is no opportunity now. Match runs and digests share this one rule."""
+    notice published by then, not a correction of a stored notice, and, unless ``include_closed`` (looking back), a
+    call that is still open. A notice without a deadline counts as open for ``undated_days`` after its publication
+    (or when that is unknown): a prior information notice of two years ago is no opportunity now. Match runs and
+    digests share this one rule."""
     published = or_(col(Notice.publication_date).is_(None), col(Notice.publication_date) <= as_of.date())
-    not_a_correction = or_(col(Notice.notice_type).is_(None), col(Notice.notice_type).not_in(CORRECTION_TYPES))
-    conditions = [col(Notice.superseded_by).is_(None), published, not_a_correction]
+    conditions = [col(Notice.superseded_by).is_(None), published, not_a_stored_correction()]
     if not include_closed:
         recent = (as_of - timedelta(days=undated_days)).date()
         undated = and_(col(Notice.deadline).is_(None), or_(col(Notice.publication_date).is_(None),
                                                             col(Notice.publication_date) >= recent))  # fmt: skip
-        conditions += [not_a_result(), or_(undated, col(Notice.deadline) >= as_of)]
+        conditions += [_not_reporting(), or_(undated, col(Notice.deadline) >= as_of)]
     return conditions
 
 

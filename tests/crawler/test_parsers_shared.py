@@ -189,3 +189,10 @@ def test_a_placeholder_value_is_no_value() -> None:
     ted_xml = _archived("ted-xml.tar.gz", "OP-TED__ted-rdf-mapping/075718-2021.xml")
     assert eforms.estimated_value is None and ted_xml.estimated_value is None
     assert all(lot.estimated_value is None or lot.estimated_value.amount >= 100 for lot in eforms.lots)
+
+
+def test_a_corrigendum_names_the_notice_it_corrects() -> None:
+    # A real F14: its REF_NOTICE is "2020/S 224-549591", the contract notice it corrects.
+    record = _archived("ted-xml.tar.gz", "OP-TED__ted-rdf-mapping/026522-2021.xml")
+    assert (record.notice_type, record.publication_number, record.refers_to) == ("corr", "26522-2021", "549591-2020")
+    assert _one("notices", "ted-xml", "20-295737-001-EXP.xml").refers_to is None  # a call that follows no notice

@@ -90,17 +90,18 @@ def test_a_run_as_of_another_day_leaves_the_next_run_to_score_todays_lists(datab
 
 def test_a_corrigendum_is_not_offered_beside_the_call_it_corrects(database_url: str) -> None:
     # TED XML links no procedure: the corrigendum (F14, no deadline of its own) would be a second, undated entry.
+    # One whose call is not stored (published before the crawled period) is the only record of its tender.
     today = datetime.now(UTC)
     common = {"format": "ted-xml", "procedure_id": None, "title": "Groenonderhoud Noord"}
     call = make_record(notice_id="10-2026", publication_number="10-2026", publication_date=today.date()
                        - timedelta(days=10), deadline=today + timedelta(days=20), **common)  # fmt: skip
-    correction = make_record(notice_id="11-2026", publication_number="11-2026", notice_type="corr",
-                             publication_date=today.date() - timedelta(days=3), deadline=None, **common)  # fmt: skip
-    _setup(database_url, call, correction)
-    listed = _run(database_url, "--format", "jsonl").stdout.splitlines()
-    assert [json.loads(line)["notice_id"] for line in listed] == ["10-2026"]
-    back = _run(database_url, "--include-closed", "--format", "jsonl").stdout.splitlines()
-    assert [json.loads(line)["notice_id"] for line in back] == ["10-2026"]  # looking back, still one entry
+    corrections = [make_record(notice_id=f"{number}-2026", publication_number=f"{number}-2026", notice_type="corr",
+                               refers_to=refers_to, publication_date=today.date() - timedelta(days=3), deadline=None,
+                               **common) for number, refers_to in ((11, "10-2026"), (12, "9-2025"))]  # fmt: skip
+    _setup(database_url, call, *corrections)
+    for look_back in ((), ("--include-closed",)):
+        listed = _run(database_url, *look_back, "--format", "jsonl").stdout.splitlines()
+        assert sorted(json.loads(line)["notice_id"] for line in listed) == ["10-2026", "12-2026"]
 
 
 def test_empty_corpus(database_url: str) -> None:

@@ -269,8 +269,28 @@ def test_an_awarded_tender_counts_once_by_the_newest_notice_that_opened_it(datab
         notice(94, "p10", "2026-11-04", "Gunning van een opdracht zonder oproep.", notice_type="can-standard"),
         # A TED XML call and its corrigendum (F14, not linked by procedure): the corrigendum repeats the call's
         # title and text but is no tender of its own.
-        notice(100, "p13", "2026-09-01", sroi, format="ted-xml"),
-        notice(101, "p13", "2026-09-15", sroi, format="ted-xml", notice_type="corr"),
+        notice(100, "p13", "2026-09-01", sroi, format="ted-xml", publication_number="100-2026"),
+        notice(
+            101,
+            "p13",
+            "2026-09-15",
+            sroi,
+            format="ted-xml",
+            notice_type="corr",
+            publication_number="101-2026",
+            refers_to="100-2026",
+        ),
+        # A corrigendum of a call published before the data began: the only record of its tender, it counts.
+        notice(
+            102,
+            "p14",
+            "2026-09-15",
+            sroi,
+            format="ted-xml",
+            notice_type="corr",
+            publication_number="102-2026",
+            refers_to="7-2025",
+        ),
     ]
     engine = get_engine(database_url)
     upgrade(engine)
@@ -281,8 +301,10 @@ def test_an_awarded_tender_counts_once_by_the_newest_notice_that_opened_it(datab
     assert CliRunner().invoke(cli, ["--database-url", database_url, "analyse"]).exit_code == 0
     data = json.loads(_report(database_url, "--format", "json"))
     assert {g["group"]: (g["tenders"], g["with_clause"]) for g in data["groups"]} == {
-        "Gemeente p9": (1, 1), "Gemeente p11": (1, 1), "Gemeente p12": (1, 1), "Gemeente p13": (1, 1)}  # fmt: skip
-    assert sorted(e["notice_id"] for e in data["evidence"]) == ["100-2026", "92-2026", "96-2026", "98-2026"]
+        "Gemeente p9": (1, 1), "Gemeente p11": (1, 1), "Gemeente p12": (1, 1), "Gemeente p13": (1, 1),
+        "Gemeente p14": (1, 1)}  # fmt: skip
+    assert sorted(e["notice_id"] for e in data["evidence"]) == ["100-2026", "102-2026", "92-2026", "96-2026",
+                                                                 "98-2026"]  # fmt: skip
 
 
 def test_equal_shares_share_a_place_among_peers() -> None:

@@ -27,6 +27,7 @@ STORED = [
     ((NoticeRecord, "notice_id"), ("notice", "notice_id")),
     ((NoticeRecord, "publication_number"), ("notice", "publication_number")),
     ((NoticeRecord, "procedure_id"), ("notice", "procedure_id")),
+    ((NoticeRecord, "refers_to"), ("notice", "refers_to")),
     ((NoticeRecord, "version"), ("notice", "version")),
     ((NoticeRecord, "notice_type"), ("notice", "notice_type")),
     ((NoticeRecord, "language"), ("notice", "language")),
