@@ -6,6 +6,7 @@ import asyncio
 import logging
 import os
 import pickle
+import signal
 import struct
 import subprocess
 import sys
@@ -154,7 +155,7 @@ def _die_writing(path: str) -> Path:
     frame = sys._getframe()
     while frame is not None and "result_queue" not in frame.f_locals:
         frame = frame.f_back
-    if frame is None:  # not in a worker: the document is read as any other
+    if frame is None:  # not reached in a worker; were it, the pool would not get stuck and the test would fail
         return Path(path)
     results = frame.f_locals["result_queue"]
     results._wlock.acquire()  # never released: the other workers cannot write either
@@ -184,12 +185,17 @@ def stuck_pool_scenario() -> None:
 def test_a_worker_killed_while_writing_its_result_stops_neither_crawl_nor_exit() -> None:
     root = Path(__file__).resolve().parents[2]
     script = "from tests.crawler.test_parsing import stuck_pool_scenario; stuck_pool_scenario()"
-    try:
-        done = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, timeout=120)
-    except subprocess.TimeoutExpired as exc:
-        pytest.fail(f"the crawl or its exit hung on the half-written result: {exc.stderr!r}")
-    assert done.returncode == 0, done.stderr
-    assert "Parsing workers stopped" in done.stderr and "pool stopped answering" in done.stderr
+    # A session of its own, so that a hang is ended with its workers (one waits for ever on the lock left held).
+    with subprocess.Popen([sys.executable, "-c", script], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True, start_new_session=True) as process:  # fmt: skip
+        try:
+            _out, err = process.communicate(timeout=120)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            _out, err = process.communicate()
+            pytest.fail(f"the crawl or its exit hung on the half-written result: {err!r}")
+    assert process.returncode == 0, err
+    assert "Parsing workers stopped" in err and "pool stopped answering" in err
 
 
 def test_a_small_crawl_starts_no_workers(monkeypatch: pytest.MonkeyPatch) -> None:
