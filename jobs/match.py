@@ -94,11 +94,11 @@ def _records(chunk: Sequence[tuple[int, Any, str | None]]) -> list[tuple[int, No
     return records
 
 
-def _refusals(best: Best, rows: Sequence[int], owners: Sequence[int],
-              tenders: Sequence[Tender]) -> Callable[[int, int], bool]:  # fmt: skip
+def _refusals(best: Best, rows: Sequence[int], owners: Sequence[int], tenders: Sequence[Tender],
+              lots_of: dict[int, frozenset[str]]) -> Callable[[int, int], bool]:  # fmt: skip
     """Return the test ``candidates`` skips pairs by: did the company turn this notice (or lot) down."""
     lots = [t.lot_id for t in tenders]
-    return lambda row, column: best.refuses(rows[row], owners[column], lots[column])
+    return lambda row, column: best.refuses(rows[row], owners[column], lots[column], lots_of[owners[column]])
 
 
 def _score(engine: Engine, profiles: Sequence[Profile], rows: Sequence[int], conditions: Sequence[Any],
@@ -117,6 +117,7 @@ def _score(engine: Engine, profiles: Sequence[Profile], rows: Sequence[int], con
         tenders: list[Tender] = []
         owners: list[int] = []
         starts: dict[int, tuple[int, int]] = {}
+        lots_of = {pk: frozenset(lot.lot_id for lot in record.lots) for pk, record in records}
         for (pk, record), branches in zip(records, predicted(models.cpv, [r for _pk, r in records]), strict=True):
             found = tenders_from_record(record, labels_by_lot(findings.get(pk, [])), branches)
             starts[pk] = (len(tenders), len(found))
@@ -128,7 +129,8 @@ def _score(engine: Engine, profiles: Sequence[Profile], rows: Sequence[int], con
                            text=(left @ vectors.T).toarray(), weights=models.weights, feedback=marks,
                            tender_vectors=vectors)  # fmt: skip
 
-        for candidate in candidates(chosen, tenders, scores, skip=_refusals(best, rows, owners, tenders)):
+        skip = _refusals(best, rows, owners, tenders, lots_of)
+        for candidate in candidates(chosen, tenders, scores, skip=skip, owners=owners):
             pk = owners[candidate.column]
             start, count = starts[pk]
             best.offer(rows[candidate.row], pk, rebase(candidate, start), tenders[start : start + count])
@@ -268,7 +270,8 @@ def match_companies(
         renew = _to_renew(engine, profiles, changed_at, last, content_pks, as_of, include_closed, undated_days)
     best = Best()
     rows_of = {p.id: i for i, p in enumerate(profiles)}
-    for company, notice_pk, lot, relevant in pairs:
+    latest = {(company, pk, lot): relevant for company, pk, lot, relevant in pairs}  # oldest first: the latest wins
+    for (company, notice_pk, lot), relevant in latest.items():
         if not relevant:
             best.refused.add((rows_of[company], notice_pk, lot))
         else:

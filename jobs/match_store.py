@@ -31,10 +31,14 @@ class Best:
     # (row, notice_pk) a company marked as a good fit (the notice or one of its lots): its reasons say so.
     liked: set[tuple[int, int]] = field(default_factory=set)
 
-    def refuses(self, row: int, notice_pk: int, lot_id: str | None) -> bool:
-        """Return whether the company of ``row`` turned this notice (or this lot of it) down."""
-        whole = (row, notice_pk, "") in self.refused
-        return whole or (lot_id is not None and (row, notice_pk, lot_id) in self.refused)
+    def refuses(self, row: int, notice_pk: int, lot_id: str | None, lots: frozenset[str] = frozenset()) -> bool:
+        """Return whether the company of ``row`` turned this notice (or this lot of it) down; ``lots`` are the
+        notice's lots: turning each of them down turns the notice down (a notice with one lot is scored whole)."""
+        if (row, notice_pk, "") in self.refused:
+            return True
+        if lot_id is not None:
+            return (row, notice_pk, lot_id) in self.refused
+        return bool(lots) and all((row, notice_pk, lot) in self.refused for lot in lots)
 
     def offer(self, row: int, notice_pk: int, candidate: Candidate, tenders: list[Tender]) -> None:
         """Keep a candidate if it is among the company's best; ``tenders`` are its notice's, indexed by it."""

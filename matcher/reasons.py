@@ -6,7 +6,7 @@ One entry per company and notice: the best of the whole notice and its lots, wit
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
@@ -223,20 +223,23 @@ class Candidate:
 
 
 def candidates(profiles: Sequence[Profile], tenders: Sequence[Tender], scores: Scores,
-               skip: Callable[[int, int], bool] | None = None) -> list[Candidate]:  # fmt: skip
+               skip: Callable[[int, int], bool] | None = None,
+               owners: Sequence[Hashable] | None = None) -> list[Candidate]:  # fmt: skip
     """Return one candidate per company and notice at or above the company's minimum score, best first.
 
     The whole notice and its lots are one entry: the best of them speaks for it, and the lots that fit are named.
-    ``skip(row, column)`` leaves out pairs a company turned down.
+    ``skip(row, column)`` leaves out pairs a company turned down. ``owners`` names each tender's notice where its
+    id may not (two sources may publish one id); by default the notice id does.
     """
     found = []
     for row, profile in enumerate(profiles):
         columns = np.flatnonzero((scores.kind[row] > 0) & (scores.total[row] >= profile.min_score))
-        by_notice: dict[str, list[int]] = {}
+        by_notice: dict[Hashable, list[int]] = {}
         for column in columns[np.argsort(-scores.total[row, columns], kind="stable")]:
             if skip is not None and skip(row, int(column)):
                 continue
-            by_notice.setdefault(tenders[column].notice_id, []).append(int(column))
+            owner = tenders[column].notice_id if owners is None else owners[column]
+            by_notice.setdefault(owner, []).append(int(column))
         for chosen in by_notice.values():
             best = chosen[0]  # best first; on a tie the whole notice comes first (stable order)
             lots = tuple(sorted(c for c in chosen if tenders[c].lot_id is not None))

@@ -72,7 +72,7 @@ def match_command(ctx: click.Context, company_id: str | None, since: date | None
     if not listed and output_format == "table":
         return  # a header over nothing reads as a broken table
     if output_format == "jsonl":
-        keys = ("company_id", "notice_id", "lots", "kind", "score", "parts", "reasons")
+        keys = ("company_id", "notice_id", "source", "lots", "kind", "score", "parts", "reasons")
         echo_jsonl({key: m[key] for key in keys} for m in listed)
         return
     rows = [[m["company_id"], f"{m['score']:.2f}", m["kind"], m["notice_id"], ", ".join(m["lots"]),

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
 from storage.models import Feedback, Match, Notice
@@ -19,7 +20,8 @@ class NoticeNotFoundError(LookupError):
 def find_notice(*, session: Session, notice_id: str, source: str | None = None) -> Notice:
     """Return the stored notice a person means by its id (as ``notices --format jsonl`` prints it).
 
-    The current version wins over superseded ones; an id that two sources share needs ``source``.
+    An id that two sources share needs ``source``. A notice replaced by a newer one of its procedure is still found:
+    a word on it counts for the newer one (``feedback_pairs``).
     """
     statement = select(Notice).where(Notice.notice_id == notice_id)
     if source is not None:
@@ -55,7 +57,24 @@ def set_feedback(*, session: Session, company_id: str, notice_pk: int, lot_id: s
         row.parts = dict(seen)
     session.add(row)
     session.flush()
+    if not relevant:
+        _drop_refused_match(session, company_id, notice_pk)
     return row
+
+
+def _drop_refused_match(session: Session, company_id: str, notice_pk: int) -> None:
+    """Delete the stored match of a notice the company has now turned down as a whole (the notice, or each of its
+    lots): a digest sent before the next match run must not offer it again."""
+    notice = session.get(Notice, notice_pk)
+    if notice is None:
+        return
+    lots = {str(lot.get("lot_id")) for lot in (notice.record or {}).get("lots") or []}
+    words = session.exec(select(Feedback.lot_id, Feedback.relevant).where(
+        Feedback.company_id == company_id, Feedback.notice_pk == notice_pk)).all()  # fmt: skip
+    refused = {lot for lot, relevant in words if not relevant}
+    if "" in refused or (lots and lots <= refused):
+        pks = [notice_pk] + ([notice.superseded_by] if notice.superseded_by is not None else [])
+        session.execute(delete(Match).where(col(Match.company_id) == company_id, col(Match.notice_pk).in_(pks)))
 
 
 @dataclass(frozen=True)
@@ -87,8 +106,15 @@ def list_feedback(*, session: Session, company_id: str | None = None) -> list[Fe
 
 
 def feedback_pairs(*, session: Session, company_ids: Sequence[str] | None = None) -> list[tuple[str, int, str, bool]]:
-    """Return ``(company_id, notice_pk, lot_id, relevant)`` of all feedback (of some companies)."""
-    statement = select(Feedback.company_id, Feedback.notice_pk, Feedback.lot_id, Feedback.relevant)
+    """Return ``(company_id, notice_pk, lot_id, relevant)`` of all feedback (of some companies), oldest word first.
+
+    A word on a notice that a newer one of its procedure has replaced since (an eForms change notice is a notice of
+    its own) is given for the newer one: a company judged the tender, not one publication of it.
+    """
+    current = func.coalesce(col(Notice.superseded_by), col(Feedback.notice_pk))
+    statement = (select(Feedback.company_id, current, Feedback.lot_id, Feedback.relevant)
+                 .join(Notice, col(Notice.id) == col(Feedback.notice_pk))
+                 .order_by(col(Feedback.updated_at), col(Feedback.id)))  # fmt: skip
     if company_ids is not None:
         statement = statement.where(col(Feedback.company_id).in_(list(company_ids)))
     return [(c, int(n), lot, bool(r)) for c, n, lot, r in session.exec(statement)]

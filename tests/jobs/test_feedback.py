@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 from click.testing import CliRunner
 
@@ -89,3 +90,46 @@ def test_a_tender_marked_as_a_good_fit_says_so_and_its_look_alikes_say_why_they_
     assert "Jullie markeerden deze aanbesteding als passend" in reasons["1-2026"]
     assert not any(line.startswith("Lijkt op aanbestedingen") for line in reasons["1-2026"])
     assert "Lijkt op aanbestedingen die jullie als passend markeerden" in reasons["0-2026"]
+
+
+def _store(url: str, *records: object) -> None:
+    engine = get_engine(url)
+    with session_scope(engine) as session:
+        for record in records:
+            repository.upsert_notice(session=session, record=record)  # type: ignore[arg-type]
+    engine.dispose()
+
+
+def test_a_change_notice_of_a_tender_turned_down_does_not_bring_it_back(database_url: str) -> None:
+    # An eForms change notice is a notice of its own (another publication number) that supersedes the first.
+    _prepare(database_url)
+    _cli(database_url, "feedback", "add", "--company", "groen-noord", "--notice", "1-2026", "--not-relevant")
+    change = make_record(notice_id="7-2026", publication_number="7-2026", procedure_id="p1",
+                         publication_date=date(2026, 11, 9), title="Groenonderhoud park 1 (gewijzigd)")  # fmt: skip
+    _store(database_url, change)
+    assert not {"1-2026", "7-2026"} & {notice for notice, _lots in _matched(database_url)}
+
+
+def test_turning_down_every_lot_turns_down_the_notice(database_url: str) -> None:
+    _prepare(database_url)
+    single = make_record(notice_id="8-2026", publication_number="8-2026", procedure_id="p8",
+                         lots=[{"lot_id": "LOT-0001", "title": "Park 8", "cpv_main": "77310000"}])  # fmt: skip
+    _store(database_url, single)
+    assert {"1-2026", "8-2026"} <= {notice for notice, _lots in _matched(database_url)}
+    add = ["feedback", "add", "--company", "groen-noord", "--not-relevant"]
+    _cli(database_url, *add, "--notice", "1-2026", "--lot", "LOT-0001")
+    assert ("1-2026", ("LOT-0002",)) in _matched(database_url)  # the other lot still fits
+    _cli(database_url, *add, "--notice", "1-2026", "--lot", "LOT-0002")
+    _cli(database_url, *add, "--notice", "8-2026", "--lot", "LOT-0001")  # its only lot: scored as the whole
+    assert not {"1-2026", "8-2026"} & {notice for notice, _lots in _matched(database_url)}
+
+
+def test_a_tender_turned_down_leaves_the_stored_list_at_once(database_url: str) -> None:
+    # The digest reads the stored lists: one sent before the next match run must not offer the tender again.
+    _prepare(database_url)
+    assert "1-2026" in {notice for notice, _lots in _matched(database_url)}
+    query = "SELECT n.notice_id FROM match m JOIN notice n ON n.id = m.notice_pk ORDER BY n.notice_id"
+    _cli(database_url, "feedback", "add", "--company", "groen-noord", "--notice", "1-2026", "--relevant")
+    assert ("1-2026",) in rows(database_url, query)
+    _cli(database_url, "feedback", "add", "--company", "groen-noord", "--notice", "1-2026", "--not-relevant")
+    assert rows(database_url, query) == [("0-2026",), ("2-2026",)]

@@ -50,7 +50,7 @@ def test_match_lists_stores_and_does_not_duplicate(database_url: str) -> None:
     lines = [json.loads(line) for line in first.stdout.splitlines()]
     assert lines and {line["company_id"] for line in lines} == {"groen-noord"}
     best = lines[0]
-    assert set(best) == {"company_id", "notice_id", "lots", "kind", "score", "parts", "reasons"}
+    assert set(best) == {"company_id", "notice_id", "source", "lots", "kind", "score", "parts", "reasons"}
     assert best["notice_id"] == "123456-2026" and best["kind"] == "bid"
     assert any("Inclusieve clausule" in r for r in best["reasons"])  # social return in the description
     again = _run(database_url, "--as-of", "2026-11-20", "--format", "jsonl")
@@ -102,6 +102,19 @@ def test_a_corrigendum_is_not_offered_beside_the_call_it_corrects(database_url: 
     for look_back in ((), ("--include-closed",)):
         listed = _run(database_url, *look_back, "--format", "jsonl").stdout.splitlines()
         assert sorted(json.loads(line)["notice_id"] for line in listed) == ["10-2026", "12-2026"]
+
+
+def test_one_id_from_two_sources_is_two_entries_that_say_their_source(database_url: str) -> None:
+    # A notice read from a local file and the same one crawled from TED: two stored notices, each with its lots.
+    ted = make_record()
+    local = make_record(source="file", title="Groenonderhoud Noord (lokaal bestand)",
+                        lots=[{"lot_id": "LOT-0009", "title": "Perceel Zuid", "cpv_main": "77310000"}])  # fmt: skip
+    _setup(database_url, ted, local)
+    listed = [json.loads(line) for line in _run(database_url, "--as-of", "2026-11-20", "--format", "jsonl").stdout
+              .splitlines()]  # fmt: skip
+    assert sorted((m["source"], m["notice_id"]) for m in listed) == [("file", "123456-2026"), ("ted", "123456-2026")]
+    lots = {m["source"]: m["lots"] for m in listed}
+    assert set(lots["ted"]) <= {"LOT-0001", "LOT-0002"} and set(lots["file"]) <= {"LOT-0009"}
 
 
 def test_empty_corpus(database_url: str) -> None:
