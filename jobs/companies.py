@@ -60,8 +60,23 @@ def describe(error: ValidationError) -> str:
     return "; ".join(parts)
 
 
+class _CompanyLoader(yaml.SafeLoader):
+    """The safe loader, keeping a number written with a leading zero as written: YAML 1.1 reads the CPV code
+    ``03450000`` (tree-nursery products) as the octal number 937984."""
+
+
+def _number_or_code(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    text = str(node.value)
+    if len(text) > 1 and text.startswith("0") and text.isdigit():
+        return text
+    return loader.construct_yaml_int(node)
+
+
+_CompanyLoader.add_constructor("tag:yaml.org,2002:int", _number_or_code)
+
+
 def _yaml_rows(text: str) -> list[tuple[int, Any]]:
-    loader = yaml.SafeLoader(text)
+    loader = _CompanyLoader(text)
     try:
         root = loader.get_single_node()
         if root is None:

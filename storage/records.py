@@ -231,9 +231,17 @@ class CompanyProfile(_Strict):
         # come in one string, "7731, 9091".
         if isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
+        if isinstance(value, list):  # "cpv: [77310000, 90910000]": numbers to YAML, codes as written
+            return [str(v) if isinstance(v, int) and not isinstance(v, bool) else v for v in value]
         if not isinstance(value, str):
             return value
         return [part.strip() for part in re.split(r"[,;]", value) if part.strip()]
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _numeric_id(cls, value: Any) -> Any:
+        # "id: 41234567" (a registration number) is a number to YAML; the id is what was written.
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
     @field_validator("cpv")
     @classmethod

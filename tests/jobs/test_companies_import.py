@@ -139,6 +139,21 @@ def test_csv_from_a_dutch_spreadsheet_and_single_values(tmp_path: Path, database
     assert stored["naai"]["certifications"] == ["VCA", "Erkend Leerbedrijf"]
 
 
+def test_yaml_numbers_are_codes_and_ids_as_written(tmp_path: Path, database_url: str) -> None:
+    # Unquoted, YAML 1.1 reads 03450000 as an octal number (937984) and 41234567 as a number, not a text.
+    listed = tmp_path / "companies.yaml"
+    listed.write_text("- id: 41234567\n  name: Kwekerij\n  description: Bomen en planten kweken.\n"
+                      "  cpv: 03450000\n- id: groen\n  name: Groen\n  description: Groenonderhoud.\n"
+                      "  cpv: [77310000, 03451000]\n  capacity: {max_contract_value: 0250000}\n",
+                      encoding="utf-8")  # fmt: skip
+    result = _import(listed, database_url)
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    stored = _stored(database_url)
+    assert stored["41234567"]["cpv"] == ["03450000"]
+    assert stored["groen"]["cpv"] == ["77310000", "03451000"]
+    assert stored["groen"]["capacity"]["max_contract_value"] == 250000
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
