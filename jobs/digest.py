@@ -12,6 +12,7 @@ import logging
 import smtplib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from email.errors import MessageError
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -138,8 +139,17 @@ def send_digests(*, engine: Engine, settings: Settings, week: str, as_of: dateti
                 run.counts["no_address"] += 1
                 logger.warning("Company %s has matches but no e-mail address", cid)
                 continue
-            message = build_message(company=company, week=week, bids=bids, partners=partners, settings=settings,
-                                    message_id=message_id_for(cid, week, domain), now=utcnow())  # fmt: skip
+            try:
+                message = build_message(company=company, week=week, bids=bids, partners=partners,
+                                        settings=settings, message_id=message_id_for(cid, week, domain),
+                                        now=utcnow())  # fmt: skip
+            except (ValueError, MessageError) as exc:
+                # An address stored before imports checked it as the To header reads it: this company's digest
+                # fails, not the run (the companies after it would get nothing, every day).
+                run.counts["failed"] += 1
+                run.errors.append(f"{cid}: cannot address the digest to {company.email!r}: {exc}")
+                logger.error("Digest for %s not written: %s", cid, exc)
+                continue
         if by_smtp:
             _deliver_by_smtp(engine, message, settings, week, cid, run)
         else:

@@ -139,6 +139,15 @@ def test_csv_from_a_dutch_spreadsheet_and_single_values(tmp_path: Path, database
     assert stored["naai"]["certifications"] == ["VCA", "Erkend Leerbedrijf"]
 
 
+def test_an_address_a_mail_header_cannot_carry_is_refused(tmp_path: Path, database_url: str) -> None:
+    listed = tmp_path / "companies.yaml"
+    listed.write_text("".join(f"- id: c{n}\n  name: C\n  description: Schoonmaak.\n  email: '{address}'\n"
+                              for n, address in enumerate(["jan.@x.nl", "info@bedrijf..nl", "jan,piet@x.nl",
+                                                           "jan@x.nl"])), encoding="utf-8")  # fmt: skip
+    result = _import(listed, database_url)
+    assert "3 refused" in result.output and set(_stored(database_url)) == {"c3"}  # type: ignore[attr-defined]
+
+
 def test_yaml_numbers_are_codes_and_ids_as_written(tmp_path: Path, database_url: str) -> None:
     # Unquoted, YAML 1.1 reads 03450000 as an octal number (937984) and 41234567 as a number, not a text.
     listed = tmp_path / "companies.yaml"

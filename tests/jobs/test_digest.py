@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from click.testing import CliRunner
 from icalendar import Calendar
+from sqlalchemy import text
 from sqlmodel import select
 
 from jobs.cli import cli
@@ -106,6 +107,22 @@ def test_digests_are_sent_once_with_both_parts_and_escaped_content(database_url:
         )
         assert "already 2" in second.stdout and len(mailbox.messages) == 2
     assert [(c, s) for c, s, _a in _deliveries(database_url)] == [("english", "sent"), ("groen-noord", "sent")]
+
+
+def test_an_address_the_mail_cannot_carry_stops_only_its_own_digest(database_url: str, tmp_path: Path) -> None:
+    # Stored before imports checked addresses as the To header reads them; "english" is mailed first.
+    _prepare(database_url)
+    engine = get_engine(database_url)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE company SET email = 'green.@example.org' WHERE id = 'english'"))
+    engine.dispose()
+    with smtp_server() as (mailbox, port):
+        result = CliRunner().invoke(
+            cli, ["--database-url", database_url, "digest", "--send"], env=_env(port, tmp_path)
+        )
+        assert [m["To"].addresses[0].addr_spec for m in mailbox.messages] == ["info@groen-noord.example"]
+    assert result.exit_code == 1 and "english: cannot address the digest to 'green.@example.org'" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_calendar_attachment_and_signed_links(database_url: str, tmp_path: Path) -> None:
