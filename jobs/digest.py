@@ -153,15 +153,20 @@ def send_digests(*, engine: Engine, settings: Settings, week: str, as_of: dateti
         if by_smtp:
             _deliver_by_smtp(engine, message, settings, week, cid, run)
         else:
-            _deliver_to_outbox(engine, message, settings, week, cid, run)
+            _deliver_to_outbox(engine, message, settings, week, cid, run, preview=not send)
     return run
 
 
 def _deliver_to_outbox(engine: Engine, message: EmailMessage, settings: Settings, week: str, company_id: str,
-                       run: DigestRun) -> None:  # fmt: skip
+                       run: DigestRun, *, preview: bool = False) -> None:  # fmt: skip
     path = _write_outbox(message, settings.outbox, week, company_id)
     with session_scope(engine) as session:
         delivery = repository.get_delivery(session=session, company_id=company_id, iso_week=week)
+        if preview and delivery is not None and delivery.status == "pending":
+            # A look (digest without --send) at a digest SMTP still owes delivers nothing: the retry stays due.
+            run.counts["outbox"] += 1
+            logger.info("Digest for %s written to %s; its delivery by SMTP is still pending", company_id, path)
+            return
         if delivery is None:
             delivery = repository.add_delivery(session=session, company_id=company_id, iso_week=week)
         delivery.message_id = str(message["Message-ID"])

@@ -202,6 +202,9 @@ def test_failed_send_stays_pending_and_is_retried(database_url: str, tmp_path: P
         failing = CliRunner().invoke(cli, args, env=_env(port, tmp_path))
         assert failing.exit_code == 1
         assert _deliveries(database_url) == [("groen-noord", "pending", 1)]
+        # A look at it without --send writes the file and leaves the retry due.
+        look = CliRunner().invoke(cli, args[:-3] + ["--company", "groen-noord"], env=_env(port, tmp_path))
+        assert look.exit_code == 0 and _deliveries(database_url) == [("groen-noord", "pending", 1)]
         mailbox.refuse = False
         retry = CliRunner().invoke(cli, args, env=_env(port, tmp_path))
         assert retry.exit_code == 0, retry.output
