@@ -17,7 +17,7 @@ from storage.repository import Outcome
 
 @click.group(context_settings=CONTEXT_SETTINGS)
 def companies() -> None:
-    """Resident-company profiles: import from YAML or CSV, list, resubscribe."""
+    """Resident-company profiles: import from YAML or CSV, list, unsubscribe, resubscribe."""
 
 
 def import_companies(app: App, path: Path) -> tuple[dict[Outcome, int], int, int]:
@@ -87,6 +87,23 @@ def companies_list(ctx: click.Context, output_format: str) -> None:
         ),
         widths=[24, 32, 4, 24, 18, 12, 32, 12],
     )  # fmt: skip
+
+
+@companies.command("unsubscribe", context_settings=CONTEXT_SETTINGS)
+@click.argument("company_id", metavar="ID")
+@click.pass_context
+def companies_unsubscribe(ctx: click.Context, company_id: str) -> None:
+    """Send no more digests to a company that asked by mail (the digest's mailto unsubscribe, or a reply); the
+    digest's web link, where KANSENRADAR_PUBLIC_URL is set, does this by itself. Re-importing does not undo it.
+
+    \b
+    Example:
+        kansenradar companies unsubscribe groen-noord
+    """
+    with session_scope(app_from(ctx).engine) as session:
+        if repository.unsubscribe(session=session, company_id=company_id) is None:
+            raise click.BadParameter(f"no company with id {company_id!r}", param_hint="ID")
+    click.echo(f"{company_id} gets no digests any more.")
 
 
 @companies.command("resubscribe", context_settings=CONTEXT_SETTINGS)

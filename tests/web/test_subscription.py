@@ -44,6 +44,9 @@ def test_unsubscribe_keeps_the_first_time_and_resubscribe_undoes_it(database_url
     assert listed["a-company"]["unsubscribed_at"] == "2026-12-01T09:00:00+00:00"
     table = invoke("companies", "list")[1].splitlines()
     assert table[0].endswith("unsubscribed") and table[2].endswith("2026-12-01")
+    assert invoke("companies", "unsubscribe", "b-company") == (0, "b-company gets no digests any more.\n")
+    assert invoke("companies", "unsubscribe", "nobody")[0] == 2
+    assert invoke("companies", "resubscribe", "b-company") == (0, "b-company gets digests again.\n")
     assert invoke("companies", "resubscribe", "a-company") == (0, "a-company gets digests again.\n")
     code, output = invoke("companies", "resubscribe", "nobody")
     assert code == 2 and "no company with id 'nobody'" in output
