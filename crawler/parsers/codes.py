@@ -19,12 +19,15 @@ COUNTRY_ALPHA2 = {
 # TED XML uses "UK" and "EL" where ISO has "GB" and "GR".
 COUNTRY_ALPHA2_FIXES = {"UK": "GB", "EL": "GR"}
 
-# EU language codes (ISO 639-2/B as eForms writes them) -> ISO 639-1.
+# EU language codes (three letters, as eForms writes them) -> ISO 639-1.
 LANGUAGE_ALPHA2 = {
     "BUL": "bg", "CES": "cs", "DAN": "da", "DEU": "de", "ELL": "el", "ENG": "en", "EST": "et", "FIN": "fi",
     "FRA": "fr", "GLE": "ga", "HRV": "hr", "HUN": "hu", "ITA": "it", "LAV": "lv", "LIT": "lt", "MLT": "mt",
     "NLD": "nl", "POL": "pl", "POR": "pt", "RON": "ro", "SLK": "sk", "SLV": "sl", "SPA": "es", "SWE": "sv",
     "NOR": "no", "ISL": "is", "TUR": "tr", "MKD": "mk", "SRP": "sr", "SQI": "sq", "UKR": "uk", "RUS": "ru",
+    # The bibliographic forms of the same languages (ISO 639-2/B), as other systems write them.
+    "DUT": "nl", "GER": "de", "FRE": "fr", "GRE": "el", "CZE": "cs", "SLO": "sk", "RUM": "ro", "ALB": "sq",
+    "MAC": "mk",
 }  # fmt: skip
 
 

@@ -13,6 +13,7 @@ from typing import IO, Any
 import click
 
 import matcher
+from crawler.parsers.codes import language_alpha2
 from jobs.analyse import BATCH, analyse_pending, count_pending
 from jobs.app import app_from
 from jobs.clause_corpus import SPLITS
@@ -23,7 +24,19 @@ from storage import repository
 from storage.db import session_scope
 from storage.types import utcnow
 
-LANG_CODE = re.compile(r"^[a-z]{2}$")
+UNDECODABLE = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8, as surrogateescape keeps them
+
+
+def language_code(value: object) -> str | None:
+    """Return the two-letter code of a language written as notices and people write it, or ``None``.
+
+    >>> [language_code(v) for v in ("nl", "NL", "nl-BE", "nl_NL", "NLD", "dut", "Danish", 7)]
+    ['nl', 'nl', 'nl', 'nl', 'nl', 'nl', None, None]
+    """
+    if not isinstance(value, str):
+        return None
+    head = re.split(r"[-_]", value.strip(), maxsplit=1)[0]
+    return language_alpha2(head) if head.isascii() and head.isalpha() and len(head) in (2, 3) else None
 
 
 def read_snippets(
@@ -31,7 +44,13 @@ def read_snippets(
 ) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield ``(line number, object)`` for each valid JSON line; report bad lines on stderr, note them in ``bad``."""
     for number, line in enumerate(stream, start=1):
+        if number == 1:
+            line = line.removeprefix("\ufeff")  # a byte-order mark, as some editors save UTF-8
         if not line.strip():
+            continue
+        if UNDECODABLE.search(line):
+            bad.append(number)
+            click.echo(f"{name}:{number}: not UTF-8 text", err=True)
             continue
         try:
             item = json.loads(line)
@@ -44,19 +63,21 @@ def read_snippets(
             problem = "expected an object with id and text"
         elif "id" not in item or not isinstance(item.get("text"), str):
             problem = "needs an id and a text string"
-        elif item.get("lang") is not None and not (isinstance(item["lang"], str) and LANG_CODE.match(item["lang"])):
-            problem = f"lang must be an ISO 639-1 code such as nl or da, not {item['lang']!r}"
+        elif item.get("lang") is not None and language_code(item["lang"]) is None:
+            problem = f"lang must be a language code such as nl, da, nl-BE or NLD, not {item['lang']!r}"
         elif need_labels and not (isinstance(item.get("labels"), list) and set(item["labels"]) <= set(LABELS)):
             problem = f"labels must be a list drawn from {', '.join(LABELS)}"
         if problem:
             bad.append(number)
             click.echo(f"{name}:{number}: {problem}", err=True)
             continue
+        if item.get("lang") is not None:
+            item["lang"] = language_code(item["lang"])
         yield number, item
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
-@click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
+@click.argument("source", type=click.File("r", encoding="utf-8", errors="surrogateescape"), default="-")
 @click.option("--negated/--no-negated", default=False, help="Also list negated mentions (kept for audit).")
 def clauses(source: IO[str], negated: bool) -> None:
     """Find inclusive clauses in JSON lines {"id", "text", "lang"?} from SOURCE (a file, or - for stdin).
@@ -72,6 +93,7 @@ def clauses(source: IO[str], negated: bool) -> None:
         echo '{"id": 1, "text": "Social return: 5% van de opdrachtwaarde."}' | kansenradar clauses
     """
     name, bad = getattr(source, "name", "-"), []
+    name = "<stdin>" if name in ("-", 0) else name  # the standard input, however click wrapped it
     for _number, item in read_snippets(source, name=name, bad=bad):
         lang = item.get("lang") or matcher.detect_language(item["text"])
         answer: dict[str, Any] = {"id": item["id"], "lang": lang}
@@ -152,7 +174,7 @@ def eval_clauses(path: Path, splits: tuple[str, ...], errors: bool) -> None:
         click.echo(f"{path} ({', '.join(chosen)})")
     else:
         bad: list[int] = []
-        with path.open(encoding="utf-8") as stream:
+        with path.open(encoding="utf-8", errors="surrogateescape") as stream:
             items = [item for _n, item in read_snippets(stream, name=str(path), bad=bad, need_labels=True)]
         click.echo(str(path))
     gold = [item["labels"] for item in items]

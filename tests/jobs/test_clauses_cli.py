@@ -61,7 +61,23 @@ def test_every_language_gets_an_answer() -> None:
         (1, "da", False), (2, "it", False), (3, "el", False), (4, "es", False), (5, "nl", True)]  # fmt: skip
     assert all("reason" in a for a in answers[:4]) and answers[4]["labels"] == ["social_return"]
     bad = CliRunner().invoke(cli, ["clauses"], input=json.dumps({"id": 6, "text": "x", "lang": "Danish"}))
-    assert bad.exit_code == 1 and "ISO 639-1" in bad.stderr
+    assert bad.exit_code == 1 and "lang must be a language code" in bad.stderr
+
+
+def test_languages_as_notices_write_them_a_bom_and_bytes_that_are_not_utf8(tmp_path: Path) -> None:
+    # eForms and TED write "NLD"; people "NL" or "nl-BE"; older systems "dut". A file saved with a byte-order mark,
+    # and a line with a byte that is not UTF-8: that line is reported, the others answered.
+    text = "De opdrachtnemer besteedt 5% aan social return."
+    lines = [json.dumps({"id": n, "text": text, "lang": lang}).encode() for n, lang in
+             enumerate(["NLD", "NL", "nl-BE", "dut"])]  # fmt: skip
+    lines.insert(2, b'{"id": "broken", "text": "caf\xe9"}')
+    path = tmp_path / "snippets.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + b"\n".join(lines) + b"\n")
+    result = CliRunner().invoke(cli, ["clauses", str(path)])
+    assert result.exit_code == 1
+    answers = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(a["id"], a["lang"], a["labels"]) for a in answers] == [(n, "nl", ["social_return"]) for n in range(4)]
+    assert f"{path}:3: not UTF-8 text" in result.stderr and ":1:" not in result.stderr
 
 
 def test_clauses_can_show_negated_mentions() -> None:
