@@ -67,34 +67,33 @@ def notice_fields(record: Mapping[str, Any]) -> list[TextField]:
     return fields
 
 
+def _codes(holder: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Return the clause codes a lot (or a whole notice's ``social``) carries, as ``(business term, code)``."""
+    execution = holder.get("reserved_execution")  # one code on a lot, a list on the whole notice
+    codes = [("BT-71", c) for c in holder.get("reserved_participation") or []]
+    codes += [("BT-736", c) for c in (execution if isinstance(execution, list) else [execution])]
+    codes += [("BT-775", c) for c in holder.get("social_objective") or []]
+    return [key for key in codes if key in CODE_LABELS]
+
+
+def _code_finding(key: tuple[str, str], lot_id: str | None) -> Finding:
+    return Finding(label=CODE_LABELS[key], evidence=CODE_EVIDENCE[key], start=0, end=0, trigger=f"{key[0]} {key[1]}",
+                   rule=key[0], field=key[0], lot_id=lot_id, origin="code", source="code")  # fmt: skip
+
+
 def code_findings(record: Mapping[str, Any]) -> list[Finding]:
-    """Return the findings the structured codes give (BT-71, BT-736, BT-775 per lot).
+    """Return the findings the structured codes give (BT-71, BT-736, BT-775 per lot, and those of the whole notice
+    that no lot carries: an OCDS tender without lots, a TED XML form without lot sections).
 
     BT-06 ``soc-obj`` gives none on its own: it says only that some social objective is pursued, so it is left
     to support what the text says.
     """
-    findings = []
+    findings, carried = [], set()
     for lot in record.get("lots") or []:
-        codes = [("BT-71", c) for c in lot.get("reserved_participation") or []]
-        codes += [("BT-736", lot.get("reserved_execution"))]
-        codes += [("BT-775", c) for c in lot.get("social_objective") or []]
-        for key in codes:
-            if key in CODE_LABELS:
-                evidence = CODE_EVIDENCE[key]
-                findings.append(
-                    Finding(
-                        label=CODE_LABELS[key],
-                        evidence=evidence,
-                        start=0,
-                        end=0,
-                        trigger=f"{key[0]} {key[1]}",
-                        rule=key[0],
-                        field=key[0],
-                        lot_id=lot.get("lot_id"),
-                        origin="code",
-                        source="code",
-                    )  # fmt: skip
-                )
+        for key in _codes(lot):
+            carried.add(key)
+            findings.append(_code_finding(key, lot.get("lot_id")))
+    findings += [_code_finding(key, None) for key in _codes(record.get("social") or {}) if key not in carried]
     return findings
 
 
@@ -113,21 +112,23 @@ def analyse(record: Mapping[str, Any]) -> NoticeAnalysis:
     analysis says so, so that coverage shares are never computed over text nobody read.
     """
     findings: list[Finding] = []
-    read = False
+    read = total = 0  # characters of text read, of all text
     # Lots repeat one another: the same performance terms, selection criteria and "Prijs" in each of twenty lots.
     # Each distinct text is read once; every field that holds it gets the findings.
     found: dict[tuple[str, str, tuple[str, ...]], tuple[Finding, ...]] = {}
     for text_field in notice_fields(record):
         lang = text_field.lang if text_field.lang in LANGUAGES else detect_language(text_field.text)
+        total += len(text_field.text)
         if lang not in LANGUAGES:
             continue
-        read = True
+        read += len(text_field.text)
         key = (text_field.text, lang, text_field.context)
         if key not in found:
             found[key] = detect(text_field.text, lang, context=text_field.context)
         for finding in found[key]:
             findings.append(replace(finding, field=text_field.field, lot_id=text_field.lot_id))
-    return NoticeAnalysis(tuple(findings + code_findings(record)), read)
+    # Read when most of its text was: a Danish notice with an English title is read on its codes, not its title.
+    return NoticeAnalysis(tuple(findings + code_findings(record)), read > 0 and 2 * read >= total)
 
 
 def analyse_notice(record: Mapping[str, Any]) -> tuple[Finding, ...]:

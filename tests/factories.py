@@ -43,6 +43,10 @@ def make_record(**overrides: Any) -> NoticeRecord:
         "social": {"reserved_participation": ["res-ws"]},
     }
     data.update(overrides)
+    if "social" not in overrides:
+        # The whole notice's codes are those of its lots, as the eForms and TED XML parsers gather them.
+        codes = {code for lot in data.get("lots") or [] for code in lot.get("reserved_participation") or []}
+        data["social"] = {"reserved_participation": sorted(codes)}
     return NoticeRecord.model_validate(data)
 
 

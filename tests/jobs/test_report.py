@@ -231,10 +231,19 @@ def test_codes_count_in_every_language_and_the_report_says_what_was_read(databas
                          social={"reserved_participation": ["res-ws"]})  # fmt: skip
     dutch = make_record(notice_id="8-2026", procedure_id="p8", buyer={"name": "Gemeente Utrecht", "country": "NL"},
                         lots=[], social={})  # fmt: skip
+    # A Danish notice with an English title: its text is not read for a title that could be.
+    titled = make_record(notice_id="9-2026", procedure_id="p9", language="da", title="Software as a Service",
+                         description="Levering af software til kommunens skoler og dagtilbud i en periode på fire år "
+                         "med mulighed for forlængelse.", buyer={"name": "Odense Kommune", "country": "DK"},
+                         lots=[], social={})  # fmt: skip
+    # Codes of a whole notice without lots (an OCDS tender): a reservation all the same.
+    lotless = make_record(notice_id="10-2026", procedure_id="p10", description="Schoonmaak van het gemeentehuis.",
+                          buyer={"name": "Gemeente Zwolle", "country": "NL"}, lots=[],
+                          social={"reserved_participation": ["res-ws"]})  # fmt: skip
     engine = get_engine(database_url)
     upgrade(engine)
     with session_scope(engine) as session:
-        for record in (danish, dutch):
+        for record in (danish, dutch, titled, lotless):
             repository.upsert_notice(session=session, record=record)
     engine.dispose()
     result = CliRunner().invoke(cli, ["--database-url", database_url, "analyse"])
@@ -244,6 +253,9 @@ def test_codes_count_in_every_language_and_the_report_says_what_was_read(databas
     assert (aarhus["tenders"], aarhus["with_clause"], aarhus["text_analysed"], aarhus["codes_only"]) == (1, 1, 0, 1)
     assert aarhus["reserved_contract_code"] == 1 and aarhus["social_return_text"] == 0  # Danish text is not read
     assert (utrecht["text_analysed"], utrecht["codes_only"], utrecht["social_return_text"]) == (1, 0, 1)
+    assert (rows["Odense Kommune"]["text_analysed"], rows["Odense Kommune"]["codes_only"]) == (0, 1)
+    zwolle = rows["Gemeente Zwolle"]
+    assert (zwolle["with_clause"], zwolle["reserved_contract_code"], zwolle["text_analysed"]) == (1, 1, 1)
 
 
 def test_an_awarded_tender_counts_once_by_the_newest_notice_that_opened_it(database_url: str) -> None:
