@@ -7,6 +7,8 @@ import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from email.errors import MessageError
+from email.headerregistry import Address
 from pathlib import Path
 from typing import Any
 
@@ -157,6 +159,21 @@ def _csv_rows(text: str) -> list[tuple[int, Any]]:
     return rows
 
 
+def address_problem(address: str | None) -> str | None:
+    """Return why a digest cannot be addressed to ``address`` as its To header reads it ("jan.@x.nl"), or ``None``.
+
+    Checked where addresses come in (an import) and where they are used (a digest), not in the profile type: a
+    stored company is read back through it on every match run.
+    """
+    if not address:
+        return None
+    try:
+        Address(addr_spec=address)
+    except (ValueError, MessageError) as exc:
+        return f"not an e-mail address a mail can be sent to: {address!r} ({exc})"
+    return None
+
+
 def load_company_file(path: Path) -> CompanyFile:
     """Read ``path`` (``.yaml``/``.yml`` or ``.csv``) and validate every row on its own."""
     suffix = path.suffix.lower()
@@ -184,6 +201,10 @@ def load_company_file(path: Path) -> CompanyFile:
             profile = CompanyProfile.model_validate(row)
         except ValidationError as exc:
             result.errors.append(RowError(line, describe(exc)))
+            continue
+        problem = address_problem(profile.email)
+        if problem:
+            result.errors.append(RowError(line, f"email: {problem}"))
             continue
         if profile.id in first_line:
             reason = f"duplicate id {profile.id!r} (first on line {first_line[profile.id]})"

@@ -12,13 +12,12 @@ import logging
 import smtplib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from email.errors import MessageError
 from email.message import EmailMessage
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from jobs.companies import UnknownCompanyError
+from jobs.companies import UnknownCompanyError, address_problem
 from jobs.digest_mail import build_message, collect, mail_domain
 from jobs.settings import Settings
 from storage import repository
@@ -139,17 +138,16 @@ def send_digests(*, engine: Engine, settings: Settings, week: str, as_of: dateti
                 run.counts["no_address"] += 1
                 logger.warning("Company %s has matches but no e-mail address", cid)
                 continue
-            try:
-                message = build_message(company=company, week=week, bids=bids, partners=partners,
-                                        settings=settings, message_id=message_id_for(cid, week, domain),
-                                        now=utcnow())  # fmt: skip
-            except (ValueError, MessageError) as exc:
-                # An address stored before imports checked it as the To header reads it: this company's digest
-                # fails, not the run (the companies after it would get nothing, every day).
+            problem = address_problem(company.email)
+            if problem:
+                # Stored before imports checked it: this company's digest fails, not the run (the companies after
+                # it would get nothing, every day).
                 run.counts["failed"] += 1
-                run.errors.append(f"{cid}: cannot address the digest to {company.email!r}: {exc}")
-                logger.error("Digest for %s not written: %s", cid, exc)
+                run.errors.append(f"{cid}: cannot address the digest: {problem}")
+                logger.error("Digest for %s not written: %s", cid, problem)
                 continue
+            message = build_message(company=company, week=week, bids=bids, partners=partners, settings=settings,
+                                    message_id=message_id_for(cid, week, domain), now=utcnow())  # fmt: skip
         if by_smtp:
             _deliver_by_smtp(engine, message, settings, week, cid, run)
         else:
@@ -162,10 +160,11 @@ def _deliver_to_outbox(engine: Engine, message: EmailMessage, settings: Settings
     path = _write_outbox(message, settings.outbox, week, company_id)
     with session_scope(engine) as session:
         delivery = repository.get_delivery(session=session, company_id=company_id, iso_week=week)
-        if preview and delivery is not None and delivery.status == "pending":
-            # A look (digest without --send) at a digest SMTP still owes delivers nothing: the retry stays due.
+        if preview and delivery is not None:
+            # A look (digest without --send) at a digest SMTP still owes, or may have sent (sending, uncertain),
+            # delivers nothing: its row stays as it is, and with it the retry or the warning.
             run.counts["outbox"] += 1
-            logger.info("Digest for %s written to %s; its delivery by SMTP is still pending", company_id, path)
+            logger.info("Digest for %s written to %s; its delivery stays %s", company_id, path, delivery.status)
             return
         if delivery is None:
             delivery = repository.add_delivery(session=session, company_id=company_id, iso_week=week)

@@ -23,8 +23,9 @@ from jobs.report_labels import evidence_text, group_label
 from jobs.report_peers import BuyerStanding, standings, top_and_bottom
 from jobs.sectors import resident_sector
 from jobs.tender_view import notice_link
-from matcher import DETECTOR_VERSION, LANGUAGES
+from matcher import DETECTOR_VERSION
 from matcher.codelists import current_nuts
+from matcher.notice import text_read
 from storage import repository
 from storage.db import session_scope
 from storage.models import Notice
@@ -170,9 +171,9 @@ def coverage(*, engine: Engine, group_by: str = "buyer", buyer: str | None = Non
             )
         for row in chunk:
             found = [(f.label, f.origin, f.evidence) for f in findings.get(row.pk, [])]
-            read = bool(
-                row.text_analysed if row.text_analysed is not None else row.record.get("language") in LANGUAGES
-            )
+            # Findings of a notice not analysed by this detector are made afresh: so is whether its text was read.
+            current = row.text_analysed is not None and row.clauses_version == DETECTOR_VERSION
+            read = bool(row.text_analysed) if current else text_read(row.record)
             euros = _euros(row)
             name = row.buyer_name or "?"
             buyers.setdefault(name, GroupCoverage(name, name)).add(found, read, euros)

@@ -5,7 +5,7 @@ Works on the notice record's JSON shape (``DESIGN.md``), so the matcher needs no
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -105,6 +105,28 @@ class NoticeAnalysis:
     text_analysed: bool
 
 
+def _languages(fields: Sequence[TextField]) -> tuple[list[str | None], bool]:
+    """Return the language each field is read in (``None``: no clause rules for it) and whether most of the text
+    was read: a Danish notice with an English title is read on its codes, not on its title. Each distinct text
+    counts once (a criterion copied into twenty lots weighs as one)."""
+    languages: list[str | None] = []
+    counted: set[str] = set()
+    read = total = 0  # characters of text read, of all text
+    for text_field in fields:
+        lang = text_field.lang if text_field.lang in LANGUAGES else detect_language(text_field.text)
+        languages.append(lang if lang in LANGUAGES else None)
+        if text_field.text not in counted:
+            counted.add(text_field.text)
+            total += len(text_field.text)
+            read += len(text_field.text) if lang in LANGUAGES else 0
+    return languages, read > 0 and 2 * read >= total
+
+
+def text_read(record: Mapping[str, Any]) -> bool:
+    """Return whether a notice's text is read (see ``analyse``), without reading it for clauses."""
+    return _languages(notice_fields(record))[1]
+
+
 def analyse(record: Mapping[str, Any]) -> NoticeAnalysis:
     """Return all findings of a notice: text findings per field (in the field's language) and code findings.
 
@@ -112,23 +134,20 @@ def analyse(record: Mapping[str, Any]) -> NoticeAnalysis:
     analysis says so, so that coverage shares are never computed over text nobody read.
     """
     findings: list[Finding] = []
-    read = total = 0  # characters of text read, of all text
+    fields = notice_fields(record)
+    languages, read = _languages(fields)
     # Lots repeat one another: the same performance terms, selection criteria and "Prijs" in each of twenty lots.
     # Each distinct text is read once; every field that holds it gets the findings.
     found: dict[tuple[str, str, tuple[str, ...]], tuple[Finding, ...]] = {}
-    for text_field in notice_fields(record):
-        lang = text_field.lang if text_field.lang in LANGUAGES else detect_language(text_field.text)
-        total += len(text_field.text)
-        if lang not in LANGUAGES:
+    for text_field, lang in zip(fields, languages, strict=True):
+        if lang is None:
             continue
-        read += len(text_field.text)
         key = (text_field.text, lang, text_field.context)
         if key not in found:
             found[key] = detect(text_field.text, lang, context=text_field.context)
         for finding in found[key]:
             findings.append(replace(finding, field=text_field.field, lot_id=text_field.lot_id))
-    # Read when most of its text was: a Danish notice with an English title is read on its codes, not its title.
-    return NoticeAnalysis(tuple(findings + code_findings(record)), read > 0 and 2 * read >= total)
+    return NoticeAnalysis(tuple(findings + code_findings(record)), read)
 
 
 def analyse_notice(record: Mapping[str, Any]) -> tuple[Finding, ...]:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, or_
 from sqlmodel import Session, col, select
 
 from storage.models import Feedback, Match, Notice
@@ -63,17 +63,23 @@ def set_feedback(*, session: Session, company_id: str, notice_pk: int, lot_id: s
 
 
 def _drop_refused_match(session: Session, company_id: str, notice_pk: int) -> None:
-    """Delete the stored match of a notice the company has now turned down as a whole (the notice, or each of its
-    lots): a digest sent before the next match run must not offer it again."""
+    """Delete the stored match of a tender the company has now turned down as a whole (the notice, or each lot of
+    its current version), read as ``match`` reads the words (every version's, the latest per lot): a digest sent
+    before the next match run must not offer it again."""
     notice = session.get(Notice, notice_pk)
     if notice is None:
         return
-    lots = {str(lot.get("lot_id")) for lot in (notice.record or {}).get("lots") or []}
-    words = session.exec(select(Feedback.lot_id, Feedback.relevant).where(
-        Feedback.company_id == company_id, Feedback.notice_pk == notice_pk)).all()  # fmt: skip
-    refused = {lot for lot, relevant in words if not relevant}
+    current = session.get(Notice, notice.superseded_by) if notice.superseded_by is not None else None
+    current = current or notice
+    lots = {str(lot.get("lot_id")) for lot in (current.record or {}).get("lots") or []}
+    versions = select(Notice.id).where(or_(col(Notice.id) == current.id, col(Notice.superseded_by) == current.id))
+    words = session.exec(select(Feedback.lot_id, Feedback.relevant)
+                         .where(Feedback.company_id == company_id, col(Feedback.notice_pk).in_(versions))
+                         .order_by(col(Feedback.updated_at), col(Feedback.id))).all()  # fmt: skip
+    latest = dict(words)
+    refused = {lot for lot, relevant in latest.items() if not relevant}
     if "" in refused or (lots and lots <= refused):
-        pks = [notice_pk] + ([notice.superseded_by] if notice.superseded_by is not None else [])
+        pks = {notice_pk, current.id}
         session.execute(delete(Match).where(col(Match.company_id) == company_id, col(Match.notice_pk).in_(pks)))
 
 
