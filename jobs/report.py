@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
+import matcher
 from jobs.analyse import findings_by_notice
 from jobs.language import catalog
 from jobs.report_groups import GroupCoverage
@@ -25,7 +26,6 @@ from jobs.sectors import resident_sector
 from jobs.tender_view import notice_link
 from matcher import DETECTOR_VERSION
 from matcher.codelists import current_nuts
-from matcher.notice import text_read
 from storage import repository
 from storage.db import session_scope
 from storage.models import Notice
@@ -173,7 +173,7 @@ def coverage(*, engine: Engine, group_by: str = "buyer", buyer: str | None = Non
             found = [(f.label, f.origin, f.evidence) for f in findings.get(row.pk, [])]
             # Findings of a notice not analysed by this detector are made afresh: so is whether its text was read.
             current = row.text_analysed is not None and row.clauses_version == DETECTOR_VERSION
-            read = bool(row.text_analysed) if current else text_read(row.record)
+            read = bool(row.text_analysed) if current else matcher.text_read(row.record)
             euros = _euros(row)
             name = row.buyer_name or "?"
             buyers.setdefault(name, GroupCoverage(name, name)).add(found, read, euros)
