@@ -111,21 +111,29 @@ def count_pending(*, engine: Engine) -> int:
         return repository.count_to_analyse(session=session, version=DETECTOR_VERSION)
 
 
-def findings_by_notice(*, session: Session, notices: Sequence[tuple[int, Mapping[str, Any], str | None]],
-                       ) -> dict[int, list[FindingLike]]:  # fmt: skip
-    """Return the non-negated findings of ``(id, record, clauses_version)`` notices: stored ones, read in bulk,
-    where this detector made them; fresh ones (not stored: ``analyse`` does that) for the others."""
-    import matcher
+def readings_by_notice(*, session: Session, notices: Sequence[tuple[int, Mapping[str, Any], str | None]],
+                       ) -> dict[int, tuple[list[FindingLike], bool | None]]:  # fmt: skip
+    """Return the non-negated findings of ``(id, record, clauses_version)`` notices, each with whether its text was
+    read when that is decided here: stored findings, read in bulk, where this detector made them (``None``: the
+    stored ``text_analysed`` holds); fresh ones (not stored: ``analyse`` does that) for the others."""
+    import matcher.notice
 
     stored = repository.findings_for(session=session, notice_pks=[pk for pk, _r, v in notices
                                                                    if v == DETECTOR_VERSION])  # fmt: skip
-    result: dict[int, list[FindingLike]] = {}
+    result: dict[int, tuple[list[FindingLike], bool | None]] = {}
     for pk, record, version in notices:
         if version == DETECTOR_VERSION:
-            result[pk] = list(stored.get(pk, []))
+            result[pk] = (list(stored.get(pk, [])), None)
         else:
-            result[pk] = [f for f in matcher.analyse_notice(record) if not f.negated]
+            analysis = matcher.notice.analyse(record)
+            result[pk] = ([f for f in analysis.findings if not f.negated], analysis.text_analysed)
     return result
+
+
+def findings_by_notice(*, session: Session, notices: Sequence[tuple[int, Mapping[str, Any], str | None]],
+                       ) -> dict[int, list[FindingLike]]:  # fmt: skip
+    """Return the non-negated findings of notices (see ``readings_by_notice``)."""
+    return {pk: found for pk, (found, _read) in readings_by_notice(session=session, notices=notices).items()}
 
 
 def labels_by_lot(findings: Iterable[FindingLike]) -> dict[str | None, set[str]]:

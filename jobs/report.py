@@ -16,8 +16,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
-import matcher
-from jobs.analyse import findings_by_notice
+from jobs.analyse import readings_by_notice
 from jobs.language import catalog
 from jobs.report_groups import GroupCoverage
 from jobs.report_labels import evidence_text, group_label
@@ -166,14 +165,14 @@ def coverage(*, engine: Engine, group_by: str = "buyer", buyer: str | None = Non
     last_day: date | None = None
     for chunk in _rows(engine, start, end):
         with session_scope(engine) as session:
-            findings = findings_by_notice(
+            readings = readings_by_notice(
                 session=session, notices=[(r.pk, r.record, r.clauses_version) for r in chunk]
             )
         for row in chunk:
-            found = [(f.label, f.origin, f.evidence) for f in findings.get(row.pk, [])]
-            # Findings of a notice not analysed by this detector are made afresh: so is whether its text was read.
-            current = row.text_analysed is not None and row.clauses_version == DETECTOR_VERSION
-            read = bool(row.text_analysed) if current else matcher.text_read(row.record)
+            findings, fresh = readings[row.pk]
+            found = [(f.label, f.origin, f.evidence) for f in findings]
+            # A notice not analysed by this detector is read afresh: its findings and whether its text was read.
+            read = fresh if fresh is not None else bool(row.text_analysed)
             euros = _euros(row)
             name = row.buyer_name or "?"
             buyers.setdefault(name, GroupCoverage(name, name)).add(found, read, euros)

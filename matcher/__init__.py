@@ -20,7 +20,7 @@ RULES_VERSION = "clauses-9"
 
 # spaCy and the model take a second to load: only what detects clauses loads them, on first use (PEP 562), so
 # importing ``matcher.types`` or ``matcher.cpv`` (and so every CLI command) stays cheap.
-_LAZY = {"detect": "matcher.clauses", "analyse_notice": "matcher.notice", "text_read": "matcher.notice"}
+_LAZY = {"detect": "matcher.clauses", "analyse_notice": "matcher.notice"}
 
 
 def detector_version() -> str:
@@ -45,5 +45,5 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'matcher' has no attribute {name!r}")
 
 
-__all__ = ["DETECTOR_VERSION", "LABELS", "LANGUAGES", "Finding", "TextField", "analyse_notice", "detect", "text_read",
+__all__ = ["DETECTOR_VERSION", "LABELS", "LANGUAGES", "Finding", "TextField", "analyse_notice", "detect",
            "detect_language", "evaluate", "labels_of"]  # fmt: skip

@@ -122,11 +122,6 @@ def _languages(fields: Sequence[TextField]) -> tuple[list[str | None], bool]:
     return languages, read > 0 and 2 * read >= total
 
 
-def text_read(record: Mapping[str, Any]) -> bool:
-    """Return whether a notice's text is read (see ``analyse``), without reading it for clauses."""
-    return _languages(notice_fields(record))[1]
-
-
 def analyse(record: Mapping[str, Any]) -> NoticeAnalysis:
     """Return all findings of a notice: text findings per field (in the field's language) and code findings.
 
