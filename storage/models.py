@@ -39,6 +39,8 @@ class Notice(SQLModel, table=True):
     procedure_id: str | None = Field(default=None, sa_type=String(128), index=True)
     # The earlier notice this one refers to, by publication number (NoticeRecord.refers_to).
     refers_to: str | None = Field(default=None, sa_type=String(32))
+    # The TenderNed publication of the same tender that a TED notice links to (NoticeRecord.tenderned_id).
+    tenderned_id: str | None = Field(default=None, sa_type=String(16), index=True)
     # eForms "01", or an OCDS release date ("2026-11-05T10:00:00Z"): long enough for either.
     version: str | None = Field(default=None, sa_type=String(64))
     notice_type: str | None = Field(default=None, sa_type=String(32))

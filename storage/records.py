@@ -142,6 +142,9 @@ class NoticeRecord(_Strict):
     # The publication number of the earlier notice this one refers to (TED XML REF_NOTICE: the notice a corrigendum
     # corrects, the call an award reports on), in ``publication_number``'s form.
     refers_to: Annotated[str, _short(32)] | None = None
+    # The tender's publication on TenderNed (``publicatieId``) that a TED notice links to: the same tender, crawled
+    # from TenderNed too, is one tender (``storage.repository.not_a_stored_copy``).
+    tenderned_id: Annotated[str, _short(16)] | None = None
     version: Annotated[str, _short(64)] | None = None
     notice_type: Annotated[str, _short(32)] | None = None
     language: Annotated[str, _short(8)] | None = None

@@ -36,6 +36,7 @@ def notice_columns(record: NoticeRecord, encoded: EncodedJSON) -> dict[str, Any]
         "publication_number": record.publication_number,
         "procedure_id": record.procedure_id,
         "refers_to": record.refers_to,
+        "tenderned_id": record.tenderned_id,
         "version": record.version,
         "notice_type": record.notice_type,
         "language": record.language,

@@ -49,6 +49,26 @@ def ojs_number(value: str | None) -> str | None:
     return f"{int(match.group(2))}-{match.group(1)}" if match else None
 
 
+# The page of a tender on TenderNed, the Dutch platform: "https://www.tenderned.nl/aankondigingen/overzicht/343577".
+_TENDERNED_PAGE = re.compile(r"tenderned\.nl/aankondigingen/overzicht/(\d{1,16})(?!\d)", re.IGNORECASE)
+
+
+def tenderned_id(addresses: Iterable[str | None]) -> str | None:
+    """Return the TenderNed publication a notice's addresses (documents, submission) lead to, if any.
+
+    Dutch buyers publish on TenderNed, which sends notices above the EU thresholds on to TED; the TED notice then
+    links to the tender's TenderNed page, whose number is the publication's ``publicatieId``.
+
+    >>> tenderned_id([None, "https://www.tenderned.nl/aankondigingen/overzicht/343577/details"])
+    '343577'
+    """
+    for address in addresses:
+        match = _TENDERNED_PAGE.search(address or "")
+        if match:
+            return match.group(1)
+    return None
+
+
 def _split_offset(value: str) -> tuple[str, timezone | None]:
     match = _OFFSET_RE.search(value)
     if not match:

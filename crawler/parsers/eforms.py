@@ -20,6 +20,7 @@ from crawler.parsers.common import (
     parse_date,
     publication_number,
     social_union,
+    tenderned_id,
     unique,
     value_amount,
 )
@@ -104,6 +105,8 @@ X = {
         f"{EXT}/efac:AwardCriterionParameter[efbc:ParameterCode/@listName='number-weight']/efbc:ParameterNumeric/text()"
     ),
     "selection": _xp(f"{TERMS}/{EXT}/efac:SelectionCriteria/cbc:Description"),
+    # Every address of the notice (documents BT-15, submission BT-18, buyer profiles): one may be its TenderNed page.
+    "addresses": _xp("//cbc:URI/text() | //cbc:EndpointID/text() | //cbc:BuyerProfileURI/text()"),
     # BT-15: the address of the procurement documents.
     "documents": _xp(
         f"{TERMS}/cac:CallForTendersDocumentReference/cac:Attachment/cac:ExternalReference/cbc:URI/text()"
@@ -224,6 +227,7 @@ def parse_eforms(root: etree._Element, *, name: str, source: str) -> NoticeRecor
         "notice_id": notice_id,
         "publication_number": pub_number,
         "procedure_id": _first(X["procedure_id"](root)),
+        "tenderned_id": tenderned_id(X["addresses"](root)),
         "version": _first(X["version"](root)),
         "notice_type": _first(X["notice_type"](root)),
         "language": language_alpha2(lang3),

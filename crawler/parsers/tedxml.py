@@ -23,10 +23,14 @@ from crawler.parsers.common import (
     parse_amount,
     parse_date,
     publication_number,
+    tenderned_id,
     unique,
     value_amount,
 )
 from storage.records import NoticeRecord
+
+# The addresses a notice gives (documents, participation, buyer profile, e-tendering): one may be its TenderNed page.
+LINKS = ("{*}URL_DOCUMENT", "{*}URL_PARTICIPATION", "{*}URL_TOOL", "{*}URL_BUYER", "{*}IA_URL_ETENDERING")
 
 # Form -> eForms notice type; forms with a NOTICE/@TYPE choice are resolved in _notice_type.
 FORM_TYPES = {
@@ -237,6 +241,12 @@ def parse_ted_xml(root: etree._Element, *, name: str, source: str) -> NoticeReco
         "publication_number": pub_number,
         "procedure_id": _text(_find(contract, "{*}REFERENCE_NUMBER")),
         "refers_to": ojs_number(_text(_find(coded, "{*}NOTICE_DATA/{*}REF_NOTICE/{*}NO_DOC_OJS"))),
+        "tenderned_id": tenderned_id(
+            u.text
+            for u in root.iter(
+                "{*}URL_DOCUMENT", "{*}URL_PARTICIPATION", "{*}URL_TOOL", "{*}URL_BUYER", "{*}IA_URL_ETENDERING"
+            )
+        ),
         "version": None,
         "notice_type": _notice_type(form),
         "language": language_alpha2(lang),

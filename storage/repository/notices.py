@@ -51,11 +51,30 @@ def not_a_stored_correction() -> Any:
                ~or_(by_number, by_tender))  # fmt: skip
 
 
+def not_a_stored_copy() -> Any:
+    """Return a condition on notices: not a TenderNed publication of a tender whose TED notice is stored.
+
+    TenderNed sends a Dutch tender above the EU thresholds on to TED, and the TED notice links to its TenderNed page
+    (``tenderned_id``): crawled from both, one tender would be two entries and count twice. The TED notice stands
+    for the tender (it has the lots, codes and regions in full), also in place of the other TenderNed publications
+    with the same TenderNed number (a rectification, a later announcement). A tender on TenderNed alone, below the
+    EU thresholds, stays as it is.
+    """
+    ted, linked = aliased(Notice), aliased(Notice)
+    on_ted = select(ted.id).where(col(ted.format) != "tenderned", col(ted.tenderned_id) == col(Notice.notice_id))
+    same_tender = select(linked.id).where(
+        col(linked.format) == "tenderned",
+        col(linked.procedure_id) == col(Notice.procedure_id),
+        select(ted.id).where(col(ted.format) != "tenderned", col(ted.tenderned_id) == col(linked.notice_id)).exists(),
+    )
+    return or_(col(Notice.format) != "tenderned", ~or_(on_ted.exists(), same_tender.exists()))
+
+
 def not_a_result() -> Any:
     """Return a condition on notices: neither a result nor a correction of a stored notice (an award, modification
     or completion notice reports on a tender that another notice opened, a corrigendum corrects one; counted too,
     one tender would count twice)."""
-    return and_(_not_reporting(), not_a_stored_correction())
+    return and_(_not_reporting(), not_a_stored_correction(), not_a_stored_copy())
 
 
 def _not_reporting() -> Any:
@@ -101,13 +120,13 @@ def tender_of_record() -> Any:
 
 
 def opportunity_conditions(*, as_of: datetime, undated_days: int, include_closed: bool = False) -> list[Any]:
-    """Return the WHERE conditions of the notices that are an opportunity on ``as_of``: the current version of a
-    notice published by then, not a correction of a stored notice, and, unless ``include_closed`` (looking back), a
-    call that is still open. A notice without a deadline counts as open for ``undated_days`` after its publication
-    (or when that is unknown): a prior information notice of two years ago is no opportunity now. Match runs and
-    digests share this one rule."""
+    """Return the WHERE conditions of the notices that are an opportunity on ``as_of``: the current version of a notice
+    published by then, not a correction of a stored notice nor a TenderNed copy of a stored TED notice, and, unless
+    ``include_closed`` (looking back), a call that is still open. A notice without a deadline counts as open for
+    ``undated_days`` after its publication (or when that is unknown): a prior information notice of two years ago is no
+    opportunity now. Match runs and digests share this one rule."""
     published = or_(col(Notice.publication_date).is_(None), col(Notice.publication_date) <= as_of.date())
-    conditions = [col(Notice.superseded_by).is_(None), published, not_a_stored_correction()]
+    conditions = [col(Notice.superseded_by).is_(None), published, not_a_stored_correction(), not_a_stored_copy()]
     if not include_closed:
         recent = (as_of - timedelta(days=undated_days)).date()
         undated = and_(col(Notice.deadline).is_(None), or_(col(Notice.publication_date).is_(None),

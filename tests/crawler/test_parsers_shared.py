@@ -196,3 +196,11 @@ def test_a_corrigendum_names_the_notice_it_corrects() -> None:
     record = _archived("ted-xml.tar.gz", "OP-TED__ted-rdf-mapping/026522-2021.xml")
     assert (record.notice_type, record.publication_number, record.refers_to) == ("corr", "26522-2021", "549591-2020")
     assert _one("notices", "ted-xml", "20-295737-001-EXP.xml").refers_to is None  # a call that follows no notice
+
+
+def test_a_ted_notice_names_its_tenderned_publication() -> None:
+    # A real Dutch eForms notice: its documents (BT-15) and submission (BT-18) are at TenderNed's page of the tender.
+    record = _archived("eforms.tar.gz", "meaningfy-ws__eforms-mapping-artefacts/433026-2024.xml")
+    assert record.tenderned_id == "343577"
+    # Dutch TED XML notices link TenderNed by another key ("akid/<hash>"), no publication number: nothing is guessed.
+    assert _archived("ted-xml.tar.gz", "OP-TED__ted-rdf-mapping/026522-2021.xml").tenderned_id is None

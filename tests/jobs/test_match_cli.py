@@ -117,6 +117,33 @@ def test_one_id_from_two_sources_is_two_entries_that_say_their_source(database_u
     assert set(lots["ted"]) <= {"LOT-0001", "LOT-0002"} and set(lots["file"]) <= {"LOT-0009"}
 
 
+def test_a_tender_from_ted_and_tenderned_is_one_entry(database_url: str) -> None:
+    # TenderNed sends the tender on to TED; the TED notice links the TenderNed page (publicatieId 343577). Crawled
+    # from both, the TED notice is the entry, for the TenderNed announcement and its rectification alike.
+    today = datetime.now(UTC)
+    dates = {"publication_date": today.date() - timedelta(days=5), "deadline": today + timedelta(days=20)}
+    ted = make_record(tenderned_id="343577", **dates)
+    tenderned = {"source": "tenderned", "format": "tenderned", "publication_number": None, "version": None,
+                 "lots": [], "url": None, **dates}  # fmt: skip
+    copies = [make_record(notice_id="343577", procedure_id="TN-1", **tenderned),
+              make_record(notice_id="343590", procedure_id="TN-1", notice_type="corr", **tenderned)]  # fmt: skip
+    # A tender on TenderNed alone (below the EU thresholds) stays its own entry.
+    own = make_record(notice_id="350001", procedure_id="TN-2", title="Groenonderhoud speeltuinen Noord", **tenderned)
+    _setup(database_url, *copies, own)
+    before = [json.loads(line) for line in _run(database_url, "--format", "jsonl").stdout.splitlines()]
+    assert sorted(line["notice_id"] for line in before) == ["343577", "350001"]  # not yet on TED: TenderNed's
+    _setup(database_url, ted)
+    for look_back in ((), ("--include-closed",)):
+        listed = [json.loads(line) for line in _run(database_url, *look_back, "--format", "jsonl").stdout.splitlines()]
+        assert sorted((line["source"], line["notice_id"]) for line in listed) == [
+            ("ted", "123456-2026"), ("tenderned", "350001")]  # fmt: skip
+    engine = get_engine(database_url)
+    with session_scope(engine) as session:  # the copy's stored match is gone too: a digest cannot offer it
+        stored = {notice.notice_id for _match, notice in repository.matches_of(session=session)}
+    engine.dispose()
+    assert stored == {"123456-2026", "350001"}
+
+
 def test_empty_corpus(database_url: str) -> None:
     _setup(database_url)
     result = _run(database_url)

@@ -303,6 +303,21 @@ def test_an_awarded_tender_counts_once_by_the_newest_notice_that_opened_it(datab
             publication_number="102-2026",
             refers_to="7-2025",
         ),
+        # A Dutch tender on TED and on TenderNed (the TED notice links its TenderNed page): one tender.
+        notice(103, "p15", "2026-09-01", sroi, tenderned_id="881001"),
+        make_record(
+            notice_id="881001",
+            source="tenderned",
+            format="tenderned",
+            procedure_id="TN-15",
+            publication_number=None,
+            version=None,
+            publication_date="2026-09-01",
+            description=sroi,
+            buyer={"name": "Gemeente p15", "country": "NL"},
+            lots=[],
+            social={},
+        ),  # fmt: skip
     ]
     engine = get_engine(database_url)
     upgrade(engine)
@@ -314,9 +329,9 @@ def test_an_awarded_tender_counts_once_by_the_newest_notice_that_opened_it(datab
     data = json.loads(_report(database_url, "--format", "json"))
     assert {g["group"]: (g["tenders"], g["with_clause"]) for g in data["groups"]} == {
         "Gemeente p9": (1, 1), "Gemeente p11": (1, 1), "Gemeente p12": (1, 1), "Gemeente p13": (1, 1),
-        "Gemeente p14": (1, 1)}  # fmt: skip
-    assert sorted(e["notice_id"] for e in data["evidence"]) == ["100-2026", "102-2026", "92-2026", "96-2026",
-                                                                 "98-2026"]  # fmt: skip
+        "Gemeente p14": (1, 1), "Gemeente p15": (1, 1)}  # fmt: skip
+    assert sorted(e["notice_id"] for e in data["evidence"]) == ["100-2026", "102-2026", "103-2026", "92-2026",
+                                                                 "96-2026", "98-2026"]  # fmt: skip
 
 
 def test_equal_shares_share_a_place_among_peers() -> None:

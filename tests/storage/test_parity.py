@@ -28,6 +28,7 @@ STORED = [
     ((NoticeRecord, "publication_number"), ("notice", "publication_number")),
     ((NoticeRecord, "procedure_id"), ("notice", "procedure_id")),
     ((NoticeRecord, "refers_to"), ("notice", "refers_to")),
+    ((NoticeRecord, "tenderned_id"), ("notice", "tenderned_id")),
     ((NoticeRecord, "version"), ("notice", "version")),
     ((NoticeRecord, "notice_type"), ("notice", "notice_type")),
     ((NoticeRecord, "language"), ("notice", "language")),
