@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+from zoneinfo import ZoneInfo
+
+from babel.core import get_global
+
 # ISO 3166-1 alpha-3 -> alpha-2 for the countries that publish on TED and their neighbours. eForms writes
 # alpha-3 ("NLD"); the record keeps alpha-2 ("NL") like TED XML, OCDS and TenderNed do.
 COUNTRY_ALPHA2 = {
@@ -49,3 +54,16 @@ def language_alpha2(code: str | None) -> str | None:
     if len(code) == 2:
         return code.lower()
     return LANGUAGE_ALPHA2.get(code.upper())
+
+
+@functools.cache
+def country_zone(alpha2: str | None) -> ZoneInfo | None:
+    """Return the time zone of a country's capital region (CLDR's zones of the territory, the European one first),
+    or ``None`` for an unknown country.
+
+    >>> str(country_zone("BG")), str(country_zone("ES")), country_zone("XX")
+    ('Europe/Sofia', 'Europe/Madrid', None)
+    """
+    zones = get_global("territory_zones").get(country_alpha2(alpha2) or "", [])
+    chosen = next((z for z in zones if z.startswith("Europe/")), zones[0] if zones else None)
+    return ZoneInfo(chosen) if chosen else None

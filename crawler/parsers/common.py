@@ -107,6 +107,23 @@ def parse_datetime(value: str | None, *, default_tz: timezone | ZoneInfo = UTC) 
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=default_tz)
 
 
+# "12:00", "12:00:00.0000000", and as TED XML also writes them: "9:00", "9.00", "09h00".
+_CLOCK = re.compile(r"(\d{1,2})\s*[:.hH]\s*(\d{2})(?::(\d{2})(?:\.\d+)?)?")
+
+
+def _clock(text: str) -> time | None:
+    """Return the time of day written in ``text``, or ``None`` when it is none.
+
+    >>> _clock("9:00"), _clock("12:30:00.0000000"), _clock("24:00"), _clock("noon")
+    (datetime.time(9, 0), datetime.time(12, 30), None, None)
+    """
+    match = _CLOCK.fullmatch(text.strip())
+    if not match:
+        return None
+    hour, minute, second = (int(part or 0) for part in match.groups())
+    return time(hour, minute, second) if hour < 24 and minute < 60 and second < 60 else None
+
+
 def combine_deadline(day: str | None, clock: str | None, *, default_tz: timezone | ZoneInfo = UTC) -> datetime | None:
     """Combine an eForms date ("2024-04-02+02:00") and time ("12:00:00+02:00") into an aware datetime.
 
@@ -122,10 +139,7 @@ def combine_deadline(day: str | None, clock: str | None, *, default_tz: timezone
     parsed_time = time(23, 59, 59)
     if clock:
         clock_text, clock_tz = _split_offset(clock.strip())
-        try:
-            parsed_time = time.fromisoformat(clock_text)
-        except ValueError:
-            parsed_time = time(23, 59, 59)
+        parsed_time = _clock(clock_text) or parsed_time
         tz = clock_tz or tz
     return datetime.combine(parsed_day, parsed_time.replace(tzinfo=None), tzinfo=tz).astimezone(UTC)
 

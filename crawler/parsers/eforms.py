@@ -6,6 +6,7 @@ same way: ContractNotice, PriorInformationNotice and ContractAwardNotice share t
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from lxml import etree
@@ -78,6 +79,9 @@ X = {
     "deadline_time": _xp("cac:TenderingProcess/cac:TenderSubmissionDeadlinePeriod/cbc:EndTime/text()"),
     "request_date": _xp("cac:TenderingProcess/cac:ParticipationRequestReceptionPeriod/cbc:EndDate/text()"),
     "request_time": _xp("cac:TenderingProcess/cac:ParticipationRequestReceptionPeriod/cbc:EndTime/text()"),
+    # BT-630: a prior information notice used as a call closes for expressions of interest.
+    "interest_date": _xp(f"cac:TenderingProcess/{EXT}/efac:InterestExpressionReceptionPeriod/cbc:EndDate/text()"),
+    "interest_time": _xp(f"cac:TenderingProcess/{EXT}/efac:InterestExpressionReceptionPeriod/cbc:EndTime/text()"),
     "reserved_participation": _xp(
         f"{TERMS}/cac:TendererQualificationRequest/cac:SpecificTendererRequirement"
         "/cbc:TendererRequirementTypeCode[@listName='reserved-procurement']/text()"
@@ -162,6 +166,16 @@ def _criteria(lot: etree._Element, lang: str | None) -> list[dict[str, Any]]:
     return criteria
 
 
+def _deadline(lot: etree._Element) -> datetime | None:
+    """Return the first date a company must meet for a lot: requests to participate (restricted procedures) and
+    expressions of interest (a prior information notice used as a call) close before tenders do."""
+    found = [
+        combine_deadline(_first(X[f"{kind}_date"](lot)), _first(X[f"{kind}_time"](lot)))
+        for kind in ("deadline", "request", "interest")
+    ]
+    return min((d for d in found if d is not None), default=None)
+
+
 def _lot(lot: etree._Element, lang: str | None) -> dict[str, Any]:
     project = _first(X["project"](lot))
     project = project if project is not None else etree.Element("empty")
@@ -173,11 +187,9 @@ def _lot(lot: etree._Element, lang: str | None) -> dict[str, Any]:
         "cpv_main": _first(_cpvs(X["cpv_main"](project))),
         "cpv_additional": _cpvs(X["cpv_additional"](project)),
         "estimated_value": _money(X["value"](project)),
-        # Restricted procedures close for requests to participate first: that is the date a company must meet.
-        "deadline": combine_deadline(_first(X["deadline_date"](lot)), _first(X["deadline_time"](lot)))
-        or combine_deadline(_first(X["request_date"](lot)), _first(X["request_time"](lot))),
+        "deadline": _deadline(lot),
         "nuts": unique(X["nuts"](project)),
-        "reserved_participation": unique(c for c in X["reserved_participation"](lot) if c != "none"),
+        "reserved_participation": unique(c.strip() for c in X["reserved_participation"](lot) if c.strip() != "none"),
         "reserved_execution": reserved_execution,
         "strategic_procurement": unique(c for c in X["strategic"](lot) if c != "none"),
         "strategic_procurement_description": _texts(X["strategic_text"](lot), lang),
@@ -190,7 +202,7 @@ def _lot(lot: etree._Element, lang: str | None) -> dict[str, Any]:
     }
 
 
-def _buyer(root: etree._Element) -> dict[str, Any]:
+def _buyer(root: etree._Element, lang: str | None) -> dict[str, Any]:
     buyer_id = _first(X["buyer_ids"](root))
     companies = X["organisations"](root)
     company = next((c for c in companies if _first(X["org_id"](c)) == buyer_id), None)
@@ -199,7 +211,7 @@ def _buyer(root: etree._Element) -> dict[str, Any]:
         return {"legal_type": legal_type}
     return {
         "legal_type": legal_type,
-        "name": _text(X["org_name"](company), None),
+        "name": _text(X["org_name"](company), lang),  # "FOD Justitie" in a Dutch notice, not "SPF Justice"
         "country": country_alpha2(_first(X["org_country"](company))),
         "city": _first(X["org_city"](company)),
         "nuts": _first(X["org_nuts"](company)),
@@ -234,7 +246,7 @@ def parse_eforms(root: etree._Element, *, name: str, source: str) -> NoticeRecor
         "title": _text(X["name"](project), lang3),
         "description": _texts(X["description"](project), lang3),
         "additional_information": _texts(X["note"](project), lang3),
-        "buyer": _buyer(root),
+        "buyer": _buyer(root, lang3),
         "cpv_main": cpv_main,
         "cpv_additional": [c for c in unique([*_cpvs(X["cpv_additional"](project)), *lot_cpvs]) if c != cpv_main],
         "nuts": unique([*X["nuts"](project), *(n for lot in lots for n in lot["nuts"])]),

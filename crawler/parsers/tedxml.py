@@ -7,13 +7,16 @@ purpose: a contract restricted to a profession is not a social reservation.
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from functools import cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from lxml import etree
 
 from crawler.exceptions import ParseError
-from crawler.parsers.codes import country_alpha2, language_alpha2
+from crawler.parsers.codes import country_alpha2, country_zone, language_alpha2
 from crawler.parsers.common import (
     BRUSSELS,
     clean_text,
@@ -37,14 +40,25 @@ FORM_TYPES = {
     "F02": "cn-standard", "F03": "can-standard", "F05": "cn-standard", "F06": "can-standard", "F07": "qu-sy",
     "F08": "pin-buyer", "F12": "cn-desg", "F13": "can-desg", "F14": "corr", "F15": "veat", "F16": "pin-only",
     "F17": "cn-standard", "F18": "can-standard", "F19": "subco", "F20": "can-modif", "F24": "cn-standard",
-    "F25": "can-standard",
+    "F25": "can-standard", "T01": "pin-tran", "T02": "can-tran",
 }  # fmt: skip
 NOTICE_TYPES = {
     "PRI_ONLY": "pin-only", "PER_ONLY": "pin-only", "PRI_REDUCING_TIME_LIMITS": "pin-rtl",
     "PER_REDUCING_TIME_LIMITS": "pin-rtl", "PRI_CALL_COMPETITION": "pin-cfc-standard",
     "PER_CALL_COMPETITION": "pin-cfc-standard", "CONTRACT": "cn-standard", "AWARD_CONTRACT": "can-standard",
-    "CONCESSION": "cn-standard", "CONCESSION_AWARD": "can-standard",
+    "CONCESSION": "cn-standard", "CONCESSION_AWARD": "can-standard", "CONCESSION_AWARD_CONTRACT": "can-standard",
+    "PRI": "pin-cfc-standard",
 }  # fmt: skip
+# CODED_DATA_SECTION's TD_DOCUMENT_TYPE (the Publications Office's own reading of the notice) -> eForms notice type:
+# what a form without a type of its own (R2.0.8 defence forms, T02 transport, OTH_NOT) is, and whether it reports
+# a result. The codes and their labels are those of the real notices in ``../shared/data/notices``.
+DOCUMENT_TYPES = {
+    "0": "pin-only", "P": "pin-only", "A": "pin-cfc-standard", "M": "pin-cfc-standard", "2": "corr",
+    "3": "cn-standard", "C": "cn-standard", "H": "cn-standard", "Y": "cn-standard", "D": "cn-desg",
+    "7": "can-standard", "J": "can-standard", "K": "can-modif", "V": "veat", "R": "can-desg", "B": "pin-buyer",
+    "O": "qu-sy", "Q": "qu-sy",
+}  # fmt: skip
+REPORTS = frozenset({"can-standard", "can-social", "can-modif", "can-desg", "can-tran", "veat"})  # results
 SOCIAL_FORMS = frozenset({"F21", "F22", "F23"})
 # CA_TYPE -> eForms buyer-legal-type, as the Publications Office's converter maps it (xslt/ca-types-mapping.xml).
 BUYER_LEGAL_TYPES = {
@@ -117,16 +131,37 @@ def _ml(root: etree._Element, kind: str, lang: str | None) -> str | None:
     return _text(chosen)
 
 
-def _notice_type(form: etree._Element) -> str | None:
-    code = etree.QName(form).localname[:3]
+def _notice_type(form: etree._Element, coded: etree._Element | None) -> str | None:
+    # Transport forms are MOVE elements whose FORM attribute names them (T01, T02).
+    code = form.get("FORM") or "" if etree.QName(form).localname == "MOVE" else etree.QName(form).localname[:3]
     notice_kind = _attr(form, "{*}NOTICE", "TYPE")
+    document = DOCUMENT_TYPES.get(_attr(coded, "{*}CODIF_DATA/{*}TD_DOCUMENT_TYPE", "CODE") or "")
     if code in ("F01", "F04"):
-        return NOTICE_TYPES.get(notice_kind or "", "pin-only")
+        by_form: str | None = NOTICE_TYPES.get(notice_kind or "", "pin-only")
+    elif code in SOCIAL_FORMS:
+        by_form = NOTICE_TYPES.get(notice_kind or "") or document or "cn-standard"
+    else:
+        by_form = FORM_TYPES.get(code)
+    # The form's own type wins, unless it says less than the document type: none at all, or a call where the
+    # Publications Office says the notice reports a result (an award offered as an open tender).
+    chosen = document if by_form is None or (document in REPORTS and by_form not in REPORTS) else by_form
     if code in SOCIAL_FORMS:
         social = {"cn-standard": "cn-social", "can-standard": "can-social", "pin-cfc-standard": "pin-cfc-social"}
-        general = NOTICE_TYPES.get(notice_kind or "", "cn-standard")
-        return social.get(general, general)
-    return FORM_TYPES.get(code)
+        return social.get(chosen or "", chosen)
+    return chosen
+
+
+def _submission(text: str | None, zone: ZoneInfo) -> datetime | None:
+    """Return the coded deadline ("20210210 15:00", DT_DATE_FOR_SUBMISSION) of a form whose own one was not read.
+
+    >>> _submission("20210210 15:00", ZoneInfo("Europe/Bucharest")).isoformat()
+    '2021-02-10T13:00:00+00:00'
+    """
+    match = re.fullmatch(r"\s*(\d{4})(\d{2})(\d{2})(?:\s+(\d{1,2}:\d{2}))?\s*", text or "")
+    if not match:
+        return None
+    year, month, day, clock = match.groups()
+    return combine_deadline(f"{year}-{month}-{day}", clock, default_tz=zone)
 
 
 def _web_address(text: str | None) -> str | None:
@@ -194,18 +229,26 @@ def parse_ted_xml(root: etree._Element, *, name: str, source: str) -> NoticeReco
     procedure = _find(form, "{*}PROCEDURE")
     lefti = _find(form, "{*}LEFTI")
     lang = (form.get("LG") or _text(_find(coded, "{*}NOTICE_DATA/{*}LG_ORIG")) or "").lower() or None
+    country = country_alpha2(
+        _attr(body, "{*}COUNTRY", "VALUE") or _attr(coded, "{*}NOTICE_DATA/{*}ISO_COUNTRY", "VALUE")
+    )
+    # TED XML writes the buyer's local time, without an offset.
+    zone = country_zone(country) or BRUSSELS
     deadline = combine_deadline(
         _text(_find(procedure, "{*}DATE_RECEIPT_TENDERS")),
         _text(_find(procedure, "{*}TIME_RECEIPT_TENDERS")),
-        default_tz=BRUSSELS,
-    )
+        default_tz=zone,
+    ) or _submission(_text(_find(coded, "{*}CODIF_DATA/{*}DT_DATE_FOR_SUBMISSION")), zone)
     reserved, execution = _social(form)
     performance = _text(_find(lefti, "{*}PERFORMANCE_CONDITIONS"))
     selection = clean_text(
         _text(_find(lefti, path))
         for path in ("{*}SUITABILITY", "{*}ECONOMIC_FINANCIAL_INFO", "{*}TECHNICAL_PROFESSIONAL_INFO")
     )
-    cpv_main = _attr(contract, "{*}CPV_MAIN/{*}CPV_CODE", "CODE")
+    # Forms that keep it elsewhere (R2.0.8 defence forms) have the Publications Office's coded CPV.
+    cpv_main = _attr(contract, "{*}CPV_MAIN/{*}CPV_CODE", "CODE") or _attr(
+        coded, "{*}NOTICE_DATA/{*}ORIGINAL_CPV", "CODE"
+    )
     lots = []
     for number, item in enumerate(_all(contract, "{*}OBJECT_DESCR"), start=1):
         lot_no = _text(_find(item, "{*}LOT_NO"))
@@ -248,7 +291,7 @@ def parse_ted_xml(root: etree._Element, *, name: str, source: str) -> NoticeReco
             )
         ),
         "version": None,
-        "notice_type": _notice_type(form),
+        "notice_type": _notice_type(form, coded),
         "language": language_alpha2(lang),
         # Forms without OBJECT_CONTRACT (OTH_NOT, older defence forms) fall back on their free text and the
         # translation section's titles and authority names.
@@ -259,9 +302,7 @@ def parse_ted_xml(root: etree._Element, *, name: str, source: str) -> NoticeReco
             "name": _text(_find(body, "{*}OFFICIALNAME"))
             or _text(form.find(".//{*}ADDRESS_NOT_STRUCT/{*}ORGANISATION"))
             or _ml(root, "AA_NAME", lang),
-            "country": country_alpha2(
-                _attr(body, "{*}COUNTRY", "VALUE") or _attr(coded, "{*}NOTICE_DATA/{*}ISO_COUNTRY", "VALUE")
-            ),
+            "country": country,
             "city": _text(_find(body, "{*}TOWN")) or _text(form.find(".//{*}ADDRESS_NOT_STRUCT/{*}TOWN")),
             "nuts": _attr(body, "{*}NUTS", "CODE"),
             "legal_type": BUYER_LEGAL_TYPES.get(_attr(authority, "{*}CA_TYPE", "VALUE") or ""),

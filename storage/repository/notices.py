@@ -25,7 +25,8 @@ RESULT_TYPES = frozenset({"can-standard", "can-social", "can-desg", "can-tran", 
                           "brin-ecs", "brin-eeig"})  # fmt: skip
 # Notices that correct another notice rather than open a tender: a TED XML corrigendum (F14) or a TenderNed
 # rectification. They carry the title and codes of the tender they correct: counted or offered beside it, one tender
-# would count or be offered twice. (eForms has no such type: its change notice is a new version of the notice.)
+# would count or be offered twice. (An eForms change notice, whatever its type, is a new version of the notice it
+# changes: ``superseded_by`` links them.)
 CORRECTION_TYPES = frozenset({"corr"})
 
 

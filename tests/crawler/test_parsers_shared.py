@@ -139,7 +139,7 @@ def test_ted_xml_social_form_and_deadline() -> None:
     record = _one("notices", "ted-xml", "20-295737-001-EXP.xml")
     assert record.notice_type == "cn-social"
     assert record.buyer.name == "Donegal County Council" and record.buyer.country == "IE"
-    assert record.deadline == datetime(2020, 7, 31, 14, 0, tzinfo=UTC)  # 15:00 Irish summer time... as Brussels local
+    assert record.deadline == datetime(2020, 7, 31, 15, 0, tzinfo=UTC)  # 16:00 in Donegal (Irish summer time, UTC+1)
     assert record.estimated_value is not None and record.estimated_value.amount == 6000433
 
 
@@ -204,3 +204,41 @@ def test_a_ted_notice_names_its_tenderned_publication() -> None:
     assert record.tenderned_id == "343577"
     # Dutch TED XML notices link TenderNed by another key ("akid/<hash>"), no publication number: nothing is guessed.
     assert _archived("ted-xml.tar.gz", "OP-TED__ted-rdf-mapping/026522-2021.xml").tenderned_id is None
+
+
+def test_the_first_date_a_company_must_meet_is_the_deadline() -> None:
+    # A real PIN used as a call (politie, NL): it closes for expressions of interest (BT-630), on 22 November 2023.
+    pin = _one("notices", "eforms-real", "666487-2023.xml")
+    assert pin.deadline == datetime(2023, 11, 22, 10, 0, tzinfo=UTC)
+    # Expressions of interest close on 15 October, tenders on 25 October: the earlier date is the one to meet.
+    both = _archived("eforms.tar.gz", "meaningfy-ws__eforms-mapping-artefacts/563067-2024.xml")
+    assert both.deadline is not None and both.deadline.date() == date(2024, 10, 15)
+    assert all(lot.deadline is not None for lot in both.lots)
+
+
+def test_ted_xml_deadlines_are_the_buyers_local_time() -> None:
+    # Wageningen writes "9:00" (one digit): nine in the morning in the Netherlands, not the end of the day.
+    assert _one("notices", "ted-xml", "20-377805-001-EXP.xml").deadline == datetime(2020, 9, 18, 7, 0, tzinfo=UTC)
+    # A Bulgarian buyer's 23:59 on 10 February is 21:59 UTC (Sofia is UTC+2 in winter), not Brussels time.
+    sofia = _archived("ted-xml.tar.gz", "OP-TED__ted-rdf-mapping/012932-2022.xml")
+    assert sofia.buyer.country == "BG" and sofia.deadline == datetime(2022, 2, 10, 21, 59, tzinfo=UTC)
+
+
+def test_ted_xml_results_are_typed_as_results() -> None:
+    # A social-services concession award (F23, NOTICE TYPE="CONCESSION_AWARD_CONTRACT") and a public transport award
+    # (MOVE form T02): offered as open calls before.
+    award = _archived("ted-xml.tar.gz", "OP-TED__ted-rdf-mapping/259787-2021.xml")
+    assert award.notice_type == "can-social"
+    assert _archived("ted-xml.tar.gz", "OP-TED__ted-rdf-mapping/028012-2022.xml").notice_type == "can-tran"
+
+
+def test_a_defence_form_keeps_its_coded_cpv_and_deadline() -> None:
+    # An R2.0.8 defence contract notice (Romania, guarding): its CPV and deadline are in the coded data section.
+    record = _archived("ted-xml.tar.gz", "OP-TED__ted-rdf-mapping/008473-2021.xml")
+    assert record.cpv_main == "79713000"
+    assert record.deadline == datetime(2021, 2, 10, 13, 0, tzinfo=UTC)  # 15:00 in Bucharest
+
+
+def test_the_buyer_is_named_in_the_notices_language() -> None:
+    # A Dutch notice of the Belgian federal justice service, which gives its name in French and Dutch.
+    assert _one("notices", "eforms-real", "2024-OJS198-00612681.xml").buyer.name == "FOD Justitie"
