@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import logging
 import socket
-from collections.abc import Callable
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -22,7 +22,7 @@ from jobs.crawl import crawl_in_subprocess
 from jobs.digest import DigestRun, expire_and_retry, send_digests
 from jobs.locks import LockedError, run_lock
 from jobs.match import match_companies
-from jobs.processes import alive
+from jobs.processes import Interrupted, alive
 from jobs.runs import record_step
 from jobs.scrapyd import crawl_on_scrapyd
 from jobs.settings import Settings, SettingsError
@@ -82,7 +82,8 @@ def digest_due(engine: Engine, settings: Settings, now: datetime) -> bool:
     return done is None
 
 
-def _digest_step(engine: Engine, settings: Settings, now: datetime, due: bool) -> str:
+def digest_step(engine: Engine, settings: Settings, now: datetime, due: bool) -> str:
+    """Retry (or expire) earlier weeks' unsent digests and, when ``due``, send this week's; return the status."""
     week, started = local_week(now, settings.zone), utcnow()
     result = DigestRun()
     # Earlier weeks' digests that could not be sent are retried (or expired) on every run.
@@ -97,14 +98,41 @@ def _digest_step(engine: Engine, settings: Settings, now: datetime, due: bool) -
     return status
 
 
-def run_pipeline(*, engine: Engine, settings: Settings, digest: bool | None = None, now: datetime | None = None,
-                 crawl_env: dict[str, str] | None = None,
-                 progress: Callable[[int], AbstractContextManager[Callable[[int], None]]] | None = None,
-                 ) -> PipelineResult:  # fmt: skip
-    """Run every step once; a failing step is recorded and logged and the next step still runs.
+def child_environment(settings: Settings, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """Return the settings a crawl child must share with its run: ``--database-url``, ``--log-level`` and
+    ``--log-format`` are options of the parent's command line, which the child does not see."""
+    shared = {"KANSENRADAR_DATABASE_URL": settings.database_url, "KANSENRADAR_LOG_FORMAT": settings.log_format}
+    if settings.log_level:
+        shared["KANSENRADAR_LOG_LEVEL"] = settings.log_level
+    return {**shared, **(extra or {})}
 
-    Call while holding the run lock: abandoned job runs are marked first, which only the lock holder may do.
-    """
+
+def _check_stop(stopping: Callable[[], int | None] | None) -> None:
+    signum = stopping() if stopping is not None else None
+    if signum is not None:
+        raise Interrupted(signum)
+
+
+@contextmanager
+def _step(engine: Engine, result: PipelineResult, name: str) -> Iterator[datetime]:
+    """Run one step: a failure is recorded and logged and the run goes on; a stop (SIGTERM, SIGINT) is recorded
+    and ends the run."""
+    started = utcnow()
+    try:
+        yield started
+    except Interrupted as exc:
+        record_step(engine, name, "failed", {}, f"interrupted: {exc}", started=started)
+        result.steps[name] = "failed"
+        raise
+    except Exception as exc:  # catch-all on purpose: one step's failure does not stop the next
+        logger.exception("%s step failed", name.capitalize())
+        record_step(engine, name, "failed", {}, f"{type(exc).__name__}: {exc}", started=started)
+        result.steps[name] = "failed"
+
+
+def check_settings(settings: Settings, *, digest: bool | None = None) -> None:
+    """Raise ``ConfigurationError`` (naming the setting) when the settings make a run impossible: before any work,
+    and when ``schedule`` starts rather than at its first run."""
     unknown = [s for s in settings.crawl_sources if s not in SOURCES]
     if unknown:
         raise ConfigurationError(f"KANSENRADAR_CRAWL_SOURCES: unknown source(s) {', '.join(unknown)}")
@@ -116,20 +144,38 @@ def run_pipeline(*, engine: Engine, settings: Settings, digest: bool | None = No
         from jobs.web.tokens import links_enabled
 
         links_enabled(settings)  # a public address without its key fails now, not after the crawl and match
+
+
+Due = Callable[[Engine, Settings, datetime], bool]
+
+
+def run_pipeline(*, engine: Engine, settings: Settings, digest: bool | None = None, now: datetime | None = None,
+                 crawl_env: dict[str, str] | None = None,
+                 progress: Callable[[int], AbstractContextManager[Callable[[int], None]]] | None = None,
+                 due: Due = digest_due, stopping: Callable[[], int | None] | None = None,
+                 ) -> PipelineResult:  # fmt: skip
+    """Run every step once; a failing step is recorded and logged and the next step still runs.
+
+    ``digest`` None sends this week's digests when ``due`` says so (and retries earlier weeks' unsent ones).
+    ``stopping`` returns the signal that asked the run to stop, if any: checked before each step (``schedule``
+    runs the pipeline in a thread, which a signal handler cannot interrupt). Call while holding the run lock:
+    abandoned job runs are marked first, which only the lock holder may do.
+    """
+    check_settings(settings, digest=digest)
     now = now or now_in(settings.zone)
     result = PipelineResult()
     mark_abandoned(engine, settings)
     for source in settings.crawl_sources:
+        _check_stop(stopping)
         if settings.scrapyd_url:
             code = crawl_on_scrapyd(engine=engine, settings=settings, source=source)
         else:
-            code = crawl_in_subprocess(source, [], env=crawl_env)
+            code = crawl_in_subprocess(source, [], env=child_environment(settings, crawl_env))
         result.steps[f"crawl:{source}"] = "success" if code == 0 else "failed"
         if code:
             logger.error("Crawl of %s ended with exit code %d", source, code)
-    # Catch-all on purpose below: one step's failure is recorded and logged, and the run goes on with the next.
-    started = utcnow()
-    try:
+    _check_stop(stopping)
+    with _step(engine, result, "analyse") as started:
         if progress is None:
             analysed, labelled = analyse_pending(engine=engine, workers=settings.workers)
         else:
@@ -137,27 +183,15 @@ def run_pipeline(*, engine: Engine, settings: Settings, digest: bool | None = No
                 analysed, labelled = analyse_pending(engine=engine, workers=settings.workers, progress=update)
         record_step(engine, "analyse", "success", {"analysed": analysed, "with_clause": labelled}, started=started)
         result.steps["analyse"] = "success"
-    except Exception as exc:
-        logger.exception("Analyse step failed")
-        record_step(engine, "analyse", "failed", {}, f"{type(exc).__name__}: {exc}", started=started)
-        result.steps["analyse"] = "failed"
-    started = utcnow()
-    try:
+    _check_stop(stopping)
+    with _step(engine, result, "match"):
         # Records its own job run.
         match_companies(engine=engine, as_of=now, undated_days=settings.undated_days, zone=settings.zone)
         result.steps["match"] = "success"
-    except Exception as exc:
-        logger.exception("Match step failed")
-        record_step(engine, "match", "failed", {}, f"{type(exc).__name__}: {exc}", started=started)
-        result.steps["match"] = "failed"
     if digest is False:
         result.steps["digest"] = "skipped"
         return result
-    started = utcnow()
-    try:
-        result.steps["digest"] = _digest_step(engine, settings, now, bool(digest) or digest_due(engine, settings, now))
-    except Exception as exc:
-        logger.exception("Digest step failed")
-        record_step(engine, "digest", "failed", {}, f"{type(exc).__name__}: {exc}", started=started)
-        result.steps["digest"] = "failed"
+    _check_stop(stopping)
+    with _step(engine, result, "digest"):
+        result.steps["digest"] = digest_step(engine, settings, now, bool(digest) or due(engine, settings, now))
     return result

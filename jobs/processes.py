@@ -29,8 +29,12 @@ _children: set[subprocess.Popen[bytes]] = set()
 _asked: set[int] = set()  # children already sent SIGTERM: a second one makes Scrapy stop without recording
 
 
-class Interrupted(Exception):
-    """Raised in the parent when SIGTERM or SIGINT arrived, after its children were stopped."""
+class Interrupted(BaseException):
+    """Raised in the parent when SIGTERM or SIGINT arrived, after its children were stopped.
+
+    A ``BaseException``, like ``KeyboardInterrupt``: the steps of a run catch ``Exception`` to go on with the next
+    step when one fails, and a stop the operator asked for is no step failing (a run went on to send the digests).
+    """
 
     def __init__(self, signum: int) -> None:
         super().__init__(f"stopped by {signal.Signals(signum).name}")
@@ -77,18 +81,25 @@ def run_child(command: Sequence[str], *, env: dict[str, str] | None = None) -> i
         _children.discard(process)
 
 
+def stop_children() -> int:
+    """Ask every running child to stop (SIGTERM, once each); return how many are still running.
+
+    Only signals: a signal handler calls this while the main thread may be inside ``Popen.wait()``, whose lock a
+    wait here would deadlock on. ``run_child`` waits for the child (and kills it after the grace time).
+    """
+    running = [child for child in list(_children) if child.poll() is None]
+    for child in running:
+        _terminate(child)
+    return len(running)
+
+
 @contextmanager
 def stop_children_on_signals() -> Iterator[None]:
     """Within the block, SIGTERM and SIGINT stop every child first, then raise ``Interrupted``."""
 
     def handle(signum: int, _frame: FrameType | None) -> None:
-        # Only signal here: the main thread may be inside Popen.wait(), whose lock a wait in the handler would
-        # deadlock on. ``run_child`` waits for the child (and kills it after the grace time) as the exception
-        # unwinds.
-        logger.warning("Received %s: stopping %d child process(es)", signal.Signals(signum).name, len(_children))
-        for child in list(_children):
-            if child.poll() is None:
-                _terminate(child)
+        # ``run_child`` waits for the children (and kills them after the grace time) as the exception unwinds.
+        logger.warning("Received %s: stopping %d child process(es)", signal.Signals(signum).name, stop_children())
         raise Interrupted(signum)
 
     previous = {signum: signal.signal(signum, handle) for signum in (signal.SIGTERM, signal.SIGINT)}

@@ -9,6 +9,9 @@ from __future__ import annotations
 import logging
 import re
 import signal
+import threading
+from collections.abc import Callable
+from datetime import datetime, time, timedelta
 from types import FrameType
 
 from apscheduler.events import (
@@ -27,9 +30,12 @@ from sqlalchemy.engine import Engine
 from jobs.clock import local_week, now_in
 from jobs.digest import expire_and_retry, send_digests
 from jobs.locks import LockedError, run_lock
-from jobs.pipeline import run_pipeline
+from jobs.pipeline import Due, run_pipeline
+from jobs.processes import Interrupted, stop_children
 from jobs.runs import record_step
 from jobs.settings import Settings
+from storage import repository
+from storage.db import session_scope
 from storage.types import utcnow
 
 logger = logging.getLogger(__name__)
@@ -100,15 +106,42 @@ def trigger(expression: str, timezone: str, *, setting: str = "schedule") -> Bas
         ) from None
 
 
-def build_scheduler(engine: Engine, settings: Settings) -> BlockingScheduler:
-    """Return a scheduler with the run and digest jobs; errors are logged and recorded as job runs."""
+def missed_digest(digest_trigger: BaseTrigger) -> Due:
+    """Return when a run under ``schedule`` sends this week's digests itself: the digest job's time this week has
+    passed and no digest run of this week succeeded (the process was down at that time, or the job failed)."""
+
+    def due(engine: Engine, settings: Settings, now: datetime) -> bool:
+        local = now.astimezone(settings.zone)
+        monday = datetime.combine(local.date() - timedelta(days=local.isoweekday() - 1), time(0), tzinfo=settings.zone)
+        fired = digest_trigger.get_next_fire_time(None, monday)
+        if fired is None or fired > now:
+            return False
+        with session_scope(engine) as session:
+            week = local_week(now, settings.zone)
+            return repository.last_successful_run(session=session, name="digest", watermark=week) is None
+
+    return due
+
+
+def build_scheduler(engine: Engine, settings: Settings, stopping: Callable[[], int | None] | None = None,
+                    ) -> BlockingScheduler:  # fmt: skip
+    """Return a scheduler with the run and digest jobs; errors are logged and recorded as job runs.
+
+    ``stopping`` returns the signal that asked the process to stop, if any: a run job then stops before its next
+    step.
+    """
     scheduler = BlockingScheduler(
         timezone=settings.timezone, job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600}
     )
 
+    digest_trigger = trigger(settings.schedule_digest, settings.timezone, setting="KANSENRADAR_SCHEDULE_DIGEST")
+
     def run_job() -> None:
+        # The digest job sends the week's digests at its time; a run also retries the earlier ones that could not
+        # be sent, and sends the week's when the digest job missed its time, as a run from cron does.
         with run_lock(engine):
-            result = run_pipeline(engine=engine, settings=settings, digest=False)
+            result = run_pipeline(engine=engine, settings=settings, due=missed_digest(digest_trigger),
+                                  stopping=stopping)  # fmt: skip
         if result.exit_code:
             raise RuntimeError(f"steps failed: {', '.join(k for k, v in result.steps.items() if v == 'failed')}")
 
@@ -142,7 +175,6 @@ def build_scheduler(engine: Engine, settings: Settings) -> BlockingScheduler:
             logger.info("Scheduled %s (%s): next at %s", job.id, job.trigger, job.next_run_time)
 
     run_trigger = trigger(settings.schedule_run, settings.timezone, setting="KANSENRADAR_SCHEDULE_RUN")
-    digest_trigger = trigger(settings.schedule_digest, settings.timezone, setting="KANSENRADAR_SCHEDULE_DIGEST")
     scheduler.add_job(run_job, run_trigger, id="run", name="crawl, analyse, match")
     scheduler.add_job(digest_job, digest_trigger, id="digest", name="digests")
     scheduler.add_listener(listen, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
@@ -150,15 +182,60 @@ def build_scheduler(engine: Engine, settings: Settings) -> BlockingScheduler:
     return scheduler
 
 
-def serve(engine: Engine, settings: Settings) -> None:
-    """Run the scheduler until SIGTERM or SIGINT."""
-    scheduler = build_scheduler(engine, settings)
+def serve(engine: Engine, settings: Settings) -> bool:
+    """Run the scheduler until SIGTERM or SIGINT; return whether a job was running when it stopped.
+
+    A running job is stopped too: its crawl children get SIGTERM (they close their crawl and record it), and a run
+    stops before its next step. The process waits for that before it exits.
+    """
+    signalled: list[int] = []
+    scheduler = build_scheduler(engine, settings, stopping=lambda: signalled[0] if signalled else None)
+    running = _Running()
+    for job in scheduler.get_jobs():
+        job.modify(func=running.counted(job.func))
 
     def stop(signum: int, _frame: FrameType | None) -> None:
-        logger.info("Received %s, stopping the scheduler", signal.Signals(signum).name)
-        scheduler.shutdown(wait=False)
+        if signalled:  # a second signal while stopping: the first is being handled
+            logger.warning("Received %s again: still stopping", signal.Signals(signum).name)
+            return
+        signalled.append(signum)
+        logger.info("Received %s, stopping the scheduler and %d child process(es)", signal.Signals(signum).name,
+                    stop_children())  # fmt: skip
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     scheduler.start()
+    running.wait_until_idle()  # shutdown(wait=False) returns at once: a job may still be finishing its step
     logger.info("Scheduler stopped")
+    return running.interrupted
+
+
+class _Running:
+    """How many jobs are running (in the scheduler's threads), and whether a stop cut one off."""
+
+    def __init__(self) -> None:
+        self._count = 0
+        self._changed = threading.Condition()
+        self.interrupted = False
+
+    def counted(self, func: Callable[[], None]) -> Callable[[], None]:
+        def job() -> None:
+            with self._changed:
+                self._count += 1
+            try:
+                func()
+            except Interrupted as exc:
+                self.interrupted = True
+                raise RuntimeError(f"{exc}: the job stopped before its next step") from None
+            finally:
+                with self._changed:
+                    self._count -= 1
+                    self._changed.notify_all()
+
+        return job
+
+    def wait_until_idle(self) -> None:
+        with self._changed:
+            self._changed.wait_for(lambda: self._count == 0)

@@ -5,6 +5,9 @@ Built once by the CLI and passed down as plain values; library packages never re
 
 from __future__ import annotations
 
+from email.errors import HeaderParseError
+from email.headerregistry import Address
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import SplitResult, urlsplit
@@ -192,6 +195,30 @@ class Settings(BaseSettings):
             raise ValueError("a base address takes no query, fragment or user name")
         # One form, so links are joined the same way everywhere: no trailing slash.
         return value.strip().rstrip("/")
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _log_level(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value  # "debug" works as with --log-level
+
+    @field_validator("smtp_from")
+    @classmethod
+    def _smtp_from(cls, value: str) -> str:
+        # Found only when the first digest is built, after a whole crawl and match, the next day again.
+        try:
+            address = Address(addr_spec=parseaddr(value)[1]) if parseaddr(value)[1] else None
+        except (ValueError, IndexError, HeaderParseError) as exc:
+            raise ValueError(f"not a mail address ({exc}); e.g. Kansenradar <kansenradar@example.org>") from None
+        if address is None or not address.username or not address.domain:
+            raise ValueError("not a mail address; e.g. Kansenradar <kansenradar@example.org>")
+        return value
+
+    @field_validator("unsubscribe")
+    @classmethod
+    def _unsubscribe(cls, value: str | None) -> str | None:
+        if value is not None and urlsplit(value.strip()).scheme.lower() not in ("mailto", "https"):
+            raise ValueError("a mailto: or https: address (List-Unsubscribe takes no other)")
+        return value.strip() if value is not None else None
 
     @property
     def zone(self) -> ZoneInfo:

@@ -79,7 +79,9 @@ def get_engine(url: str, *, echo: bool = False, create: bool = True) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError:
-        raise DatabaseURLError(f"not a database URL: {url!r} (use sqlite:///path.db or postgresql://...)") from None
+        # Everything before an "@" may hold a password: never repeated into a log (cron mails it on).
+        shown = f"***@{url.rsplit('@', 1)[1]}" if "@" in url else url
+        raise DatabaseURLError(f"not a database URL: {shown!r} (use sqlite:///path.db or postgresql://...)") from None
     backend = parsed.get_backend_name()
     if backend not in ("sqlite", "postgresql"):
         raise DatabaseURLError(f"unsupported database {backend!r} in {parsed.render_as_string()!r}: "

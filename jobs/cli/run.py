@@ -62,15 +62,24 @@ def schedule_command(ctx: click.Context) -> None:
     """Run as one long-lived process: the pipeline on KANSENRADAR_SCHEDULE_RUN, digests on _SCHEDULE_DIGEST.
 
     Expressions are crontab lines ("0 6 * * *") or intervals ("every 30m"), in KANSENRADAR_TIMEZONE. The digest job
-    waits up to KANSENRADAR_LOCK_WAIT seconds for a running pipeline. Stops cleanly on SIGTERM or SIGINT.
+    waits up to KANSENRADAR_LOCK_WAIT seconds for a running pipeline; each run also retries digests that could not
+    be sent and sends the week's when the digest job missed its time. SIGTERM or SIGINT stops it, and a running
+    job too (crawls are closed and recorded, a run stops before its next step).
+
+    \b
+    Exit codes:
+        0  stopped by a signal while idle
+        1  stopped by a signal that cut a running job off
+        2  configuration error (the message names the setting)
     """
+    from jobs.pipeline import ConfigurationError, check_settings
     from jobs.schedule import ScheduleError, serve
-    from jobs.web import tokens
 
     app = app_from(ctx)
-    # Its digest job would find a public address without its key only at the first digest time, in a log line.
-    tokens.links_enabled(app.settings)
     try:
-        serve(app.engine, app.settings)
-    except ScheduleError as exc:
+        # Checked now: a setting that makes every run fail would otherwise show at the first run, in a log line.
+        check_settings(app.settings)
+        cut_off = serve(app.engine, app.settings)
+    except (ScheduleError, ConfigurationError) as exc:
         raise ConfigError(str(exc)) from None
+    ctx.exit(FAILED if cut_off else 0)

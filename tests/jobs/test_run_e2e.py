@@ -170,6 +170,22 @@ def test_two_concurrent_runs_one_exits_3(tmp_path: Path, database_url: str) -> N
     assert first.returncode == 0, err
 
 
+def test_the_database_option_reaches_the_crawl_child(tmp_path: Path, database_url: str) -> None:
+    # `--database-url` is an option of the parent's command line: the crawl child crawled into the default
+    # ./kansenradar.db while analyse and match used the database given, and all reported success.
+    drop = tmp_path / "binnen"
+    drop.mkdir()
+    shutil.copy(shared("notices", "eforms-real", "583624-2023.xml"), drop / "583624-2023.xml")
+    env = {"KANSENRADAR_CRAWL_SOURCES": "files", "KANSENRADAR_FILES_PATHS": str(drop),
+           "KANSENRADAR_OUTBOX": str(tmp_path / "outbox")}  # fmt: skip
+    result = run_cli("--database-url", database_url, "--log-format", "json", "run", "--no-digest", env=env,
+                     cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert scalar(database_url, "SELECT count(*) FROM notice") == 1
+    assert not (tmp_path / "kansenradar.db").exists()
+    assert all(line.startswith("{") for line in result.stderr.splitlines() if line.strip())  # the child's too
+
+
 def test_sigterm_stops_the_crawl_child_and_the_run(tmp_path: Path, database_url: str) -> None:
     with replay_server() as server, smtp_server() as (_mailbox, port):
         _serve_ted(server, delay=30.0)  # the crawl child waits on the search page
@@ -252,6 +268,30 @@ def test_schedule_fires_records_and_stops_on_sigterm(tmp_path: Path, database_ur
     assert process.returncode == 0, err
     assert "Scheduler stopped" in err
     assert "Scheduled digest (cron[" in err and "next at 20" in err  # the next fire times, at start
+
+
+def test_sigterm_stops_the_running_scheduled_job_and_its_crawl(tmp_path: Path, database_url: str) -> None:
+    # The scheduler's SIGTERM handler stopped the scheduler only: its running job crawled, analysed and matched
+    # on (for hours with a real source), and a second signal ended it with a traceback and nothing recorded.
+    with replay_server() as server, smtp_server() as (_mailbox, port):
+        _serve_ted(server, delay=30.0)  # the crawl child waits on the search page
+        env = {**_env(database_url, tmp_path, server.base, port), "KANSENRADAR_SCHEDULE_RUN": "every 1s",
+               "KANSENRADAR_SCHEDULE_DIGEST": "0 7 * * 1", "KANSENRADAR_LOG_LEVEL": "INFO"}  # fmt: skip
+        process = _start(["schedule"], env, tmp_path)
+        try:
+            wait_for(lambda: server.seen("POST", "/v3/notices/search"), timeout=60)
+            process.send_signal(signal.SIGTERM)
+            time.sleep(0.5)
+            process.send_signal(signal.SIGTERM)  # an impatient operator: harmless
+            _out, err = process.communicate(timeout=90)
+        finally:
+            stop(process, grace=15)
+    assert process.returncode == 1, err
+    assert "still stopping" in err and "SchedulerNotRunningError" not in err
+    names = [name for (name,) in rows(database_url, "SELECT name FROM job_run ORDER BY id")]
+    assert "crawl:ted" in names and "analyse" not in names and "match" not in names  # stopped before its next step
+    statuses = dict(rows(database_url, "SELECT name, status FROM job_run WHERE name IN ('crawl:ted', 'schedule:run')"))
+    assert statuses == {"crawl:ted": "failed", "schedule:run": "failed"}  # closed and recorded, not left running
 
 
 def _count_or_zero(url: str, query: str) -> int:

@@ -1,10 +1,14 @@
-"""A step recorded when it is done still says when it began, so `runs` shows how long it took."""
+"""Steps of a run as job runs: when each began, how a stop ends a run, when a schedule sends a missed digest."""
 
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+import os
+import signal
+import time
+from datetime import datetime, timedelta
 
+import pytest
 from click.testing import CliRunner
 
 from jobs.cli import cli
@@ -27,3 +31,41 @@ def test_a_recorded_step_keeps_its_start(database_url: str) -> None:
     assert finished is not None
     table = CliRunner().invoke(cli, ["--database-url", database_url, "runs"]).stdout
     assert "  180 s  " in table, table
+
+
+def test_a_signal_during_a_step_stops_the_run_before_match_and_digest(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The operator's SIGTERM arrives while notices are analysed: the run must stop there, not go on to match and
+    # mail digests built on half the analysis (each step's catch-all took the stop for a failing step).
+    import jobs.pipeline
+
+    def analyse_until_stopped(**_kwargs: object) -> tuple[int, int]:
+        os.kill(os.getpid(), signal.SIGTERM)  # the real handler `run` installs raises here
+        time.sleep(30)
+        raise AssertionError("the signal did not stop the step")
+
+    monkeypatch.setattr(jobs.pipeline, "analyse_pending", analyse_until_stopped)
+    env = {"KANSENRADAR_CRAWL_SOURCES": "none"}
+    result = CliRunner().invoke(cli, ["--database-url", database_url, "run", "--digest"], env=env)
+    assert result.exit_code == 1 and "stopped by SIGTERM" in result.stderr, result.output
+    recorded = rows(database_url, "SELECT name, status, error FROM job_run ORDER BY id")
+    assert recorded == [("analyse", "failed", "interrupted: stopped by SIGTERM")]  # no match, no digest
+
+
+def test_a_schedule_sends_the_digest_its_job_missed(database_url: str) -> None:
+    from jobs.schedule import missed_digest, trigger
+    from jobs.settings import Settings
+
+    engine = get_engine(database_url)
+    upgrade(engine)
+    settings = Settings(database_url=database_url)
+    due = missed_digest(trigger("0 7 * * 1", settings.timezone))
+    monday = datetime(2026, 12, 7, tzinfo=settings.zone)
+    assert not due(engine, settings, monday.replace(hour=6))  # before the digest job's time
+    assert due(engine, settings, monday.replace(hour=9))  # after it, and no digest this week: the process was down
+    assert due(engine, settings, monday.replace(hour=9) + timedelta(days=3))  # later in the week too
+    record_step(engine, "digest", "success", {"sent": 2}, watermark="2026-W50")
+    assert not due(engine, settings, monday.replace(hour=9))  # sent this week
+    assert not due(engine, settings, monday.replace(hour=6) + timedelta(days=7))  # next week, before its time
+    engine.dispose()
