@@ -8,8 +8,8 @@ is a promise in the tender, not proof of what was delivered.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -18,7 +18,7 @@ from sqlmodel import col, select
 
 from jobs.analyse import readings_by_notice
 from jobs.language import catalog
-from jobs.report_groups import GroupCoverage
+from jobs.report_groups import GroupCoverage, Spellings, buyer_key
 from jobs.report_labels import evidence_text, group_label
 from jobs.report_peers import BuyerStanding, standings, top_and_bottom
 from jobs.sectors import resident_sector
@@ -32,6 +32,7 @@ from storage.models import Notice
 GROUPS = ("buyer", "month", "cpv-division", "region")
 CHUNK = 2000  # notices per query
 SHOWN = 500  # evidence sentences and missed opportunities listed at most (a report, not a dump)
+MAX_AXIS_MONTHS = 120  # a longer period asked for shows the months that hold notices, not centuries of empty ones
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class Coverage:
     evidence: list[Evidence]
     missed: list[dict[str, Any]]
     missed_count: int = 0
+    evidence_count: int = 0  # every label of every tender with a clause: ``evidence`` keeps the first ``SHOWN``
     standings: list[BuyerStanding] = field(default_factory=list)
     top: list[GroupCoverage] = field(default_factory=list)
     bottom: list[GroupCoverage] = field(default_factory=list)
@@ -85,8 +87,7 @@ class _Row:
 
 
 def _key(row: _Row, group_by: str) -> str:
-    if group_by == "buyer":
-        return row.buyer_name or "?"
+    # (by buyer: its key, from ``Spellings``)
     if group_by == "month":
         return row.publication_date.strftime("%Y-%m") if row.publication_date else "?"
     if group_by == "cpv-division":
@@ -125,17 +126,37 @@ def _months(first: str, last: str) -> list[str]:
     >>> _months("2026-11", "2027-02")
     ['2026-11', '2026-12', '2027-01', '2027-02']
     """
-    year, month = map(int, first.split("-"))
-    result = []
-    while f"{year:04d}-{month:02d}" <= last:
-        result.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return result
+    # Counted as numbers: as text, "10000-01" sorts before "9999-12" and the months never ended.
+    return [f"{index // 12:04d}-{index % 12 + 1:02d}" for index in range(_index(first), _index(last) + 1)]
+
+
+def _index(month: str) -> int:
+    year, number = month.split("-")
+    return int(year) * 12 + int(number) - 1
+
+
+def axis_of(first: str, last: str, dated: Sequence[str]) -> list[str]:
+    """Return the months a chart shows: every month of the period asked for, empty ones too, but not beyond the
+    months that hold notices when that period is longer than ``MAX_AXIS_MONTHS`` ("until 9999-12-31").
+
+    >>> axis_of("2026-01", "2026-03", ["2026-02"]), axis_of("0001-01", "9999-12", ["2026-02", "2026-04"])
+    (['2026-01', '2026-02', '2026-03'], ['2026-02', '2026-03', '2026-04'])
+    """
+    if not dated:
+        return []
+    if _index(last) - _index(first) < MAX_AXIS_MONTHS:
+        return _months(first, last)
+    return _months(max(first, dated[0]), min(last, dated[-1]))
 
 
 def _euros(row: _Row) -> float | None:
     # Sums are in euros; an estimate in another currency counts in the numbers, not in the value.
-    return row.estimated_amount if row.estimated_amount is not None and (row.currency or "EUR") == "EUR" else None
+    if row.estimated_amount is not None:
+        return row.estimated_amount if (row.currency or "EUR") == "EUR" else None
+    # A notice that gives its value per lot only: the lots' estimates together.
+    values = [(lot or {}).get("estimated_value") or {} for lot in row.record.get("lots") or []]
+    euros = [v["amount"] for v in values if v.get("amount") is not None and (v.get("currency") or "EUR") == "EUR"]
+    return float(sum(euros)) if euros else None
 
 
 def _peer(row: _Row) -> tuple[str, str]:
@@ -151,7 +172,8 @@ def coverage(*, engine: Engine, group_by: str = "buyer", buyer: str | None = Non
     every buyer of the period is counted too, to place the selected buyers among their peers. The evidence and
     missed-opportunity lists keep at most ``SHOWN`` entries each (their totals are counted).
     """
-    wanted = buyer.lower() if buyer else None
+    wanted = buyer_key(buyer) if buyer else None
+    spellings = Spellings()
     groups: dict[str, GroupCoverage] = {}
     buyers: dict[str, GroupCoverage] = {}
     peers: dict[str, tuple[str, str]] = {}
@@ -160,7 +182,7 @@ def coverage(*, engine: Engine, group_by: str = "buyer", buyer: str | None = Non
     months: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     evidence: list[Evidence] = []
     missed: list[dict[str, Any]] = []
-    missed_count = 0
+    missed_count = evidence_count = 0
     first_day: date | None = None
     last_day: date | None = None
     for chunk in _rows(engine, start, end):
@@ -174,13 +196,13 @@ def coverage(*, engine: Engine, group_by: str = "buyer", buyer: str | None = Non
             # A notice not analysed by this detector is read afresh: its findings and whether its text was read.
             read = fresh if fresh is not None else bool(row.text_analysed)
             euros = _euros(row)
-            name = row.buyer_name or "?"
-            buyers.setdefault(name, GroupCoverage(name, name)).add(found, read, euros)
+            name = spellings.add(row.buyer_name or "?")  # counted by buyer, however its name is written
+            buyers.setdefault(name, GroupCoverage(name)).add(found, read, euros)
             peers.setdefault(name, _peer(row))
-            if wanted and wanted not in name.lower():
+            if wanted and wanted not in name:
                 continue
             selected.add(name)
-            key = _key(row, group_by)
+            key = name if group_by == "buyer" else _key(row, group_by)
             groups.setdefault(key, GroupCoverage(key)).add(found, read, euros)
             total.add(found, read, euros)
             if row.publication_date:
@@ -194,8 +216,11 @@ def coverage(*, engine: Engine, group_by: str = "buyer", buyer: str | None = Non
             seen: set[str] = set()
             # A structured code is the buyer's own word for a clause: shown before a sentence read as one.
             for label, origin, sentence in sorted(found, key=lambda f: f[1] != "code"):
-                if label not in seen and len(evidence) < SHOWN:
-                    seen.add(label)
+                if label in seen:
+                    continue
+                seen.add(label)
+                evidence_count += 1
+                if len(evidence) < SHOWN:
                     evidence.append(Evidence(row.notice_id, title, row.buyer_name or "", url, label, origin,
                                              evidence_text(sentence, origin, lang)[:500]))  # fmt: skip
             # By the main codes of the notice and its lots: a large works framework lists many additional codes.
@@ -211,7 +236,7 @@ def coverage(*, engine: Engine, group_by: str = "buyer", buyer: str | None = Non
     first = (start or first_day).isoformat() if (start or first_day) else None
     last = (end or last_day).isoformat() if (end or last_day) else None
     dated = sorted(m for m in months if m != "?")
-    axis = _months(first[:7], last[:7]) if first and last and dated else dated
+    axis = axis_of(first[:7], last[:7], dated) if first and last else dated
     trend = [(m, months[m][0], months[m][1]) if m in months else (m, 0, 0) for m in axis]
     trend += [("?", *months["?"])] if "?" in months else []
     if group_by == "month":
@@ -219,12 +244,19 @@ def coverage(*, engine: Engine, group_by: str = "buyer", buyer: str | None = Non
             groups.setdefault(month, GroupCoverage(month))
         ordered = [groups[m] for m in sorted(groups, key=lambda m: (m == "?", m))]
     else:
+        if group_by == "buyer":
+            for key, group in groups.items():
+                group.group = spellings.shown(key)
         ordered = sorted(groups.values(), key=lambda g: (-g.tenders, g.group))
+    buyers = {spellings.shown(key): replace(group, group=spellings.shown(key), label=spellings.shown(key))
+              for key, group in buyers.items()}  # fmt: skip
+    peers = {spellings.shown(key): peer for key, peer in peers.items()}
+    selected = {spellings.shown(key) for key in selected}
     for group in ordered:
         group.label = group_label(group_by, group.group, lang)
     total.label = catalog(lang).gettext("Total")
     report = Coverage(group_by, (first, last), buyer, ordered, total, trend, evidence, missed, missed_count,
-                      lang=lang)  # fmt: skip
+                      lang=lang, evidence_count=evidence_count)  # fmt: skip
     report.top, report.bottom = top_and_bottom(buyers)
     if buyer:
         report.standings = standings(buyers, peers, selected, lang)

@@ -90,8 +90,8 @@ def to_json(report: Coverage) -> str:
          "buyer": report.buyer, "lang": report.lang, "detector": report.detector, "groups": rows[:-1],
          "total": rows[-1], "trend": [{"month": m, "tenders": t, "with_clause": w} for m, t, w in report.months],
          "standings": standings, "top": _ranked(report.top), "bottom": _ranked(report.bottom),
-         "evidence": [asdict(e) for e in report.evidence], "missed_count": report.missed_count,
-         "missed_opportunities": report.missed},
+         "evidence": [asdict(e) for e in report.evidence], "evidence_count": report.evidence_count,
+         "missed_count": report.missed_count, "missed_opportunities": report.missed},
         ensure_ascii=False, indent=2,
     )  # fmt: skip
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from matcher import LABELS
@@ -54,3 +56,34 @@ class GroupCoverage:
                 self.labels[label][origin] += 1
             self.labels[label]["any"] += 1
             self.label_values[label] += euros or 0.0
+
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'"})
+
+
+def buyer_key(name: str) -> str:
+    """Return what tells buyers apart: one buyer written "ENEDIS" and "Enedis", or with a typographic apostrophe or
+    a non-breaking space, is one buyer in the report (and its filter).
+
+    >>> buyer_key("SYTRAL  Mobilit\u00e9s \u2019") == buyer_key("Sytral Mobilit\u00e9s '")
+    True
+    """
+    return " ".join(unicodedata.normalize("NFKC", name).translate(_APOSTROPHES).casefold().split())
+
+
+class Spellings:
+    """The spellings seen of each buyer; a buyer is shown by its most frequent one (the first seen on a tie)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, Counter[str]] = defaultdict(Counter)
+
+    def add(self, name: str) -> str:
+        """Count a spelling and return its buyer's key."""
+        key = buyer_key(name)
+        self._seen[key][name] += 1
+        return key
+
+    def shown(self, key: str) -> str:
+        """Return the spelling a buyer is shown by."""
+        seen = self._seen.get(key)
+        return seen.most_common(1)[0][0] if seen else key

@@ -87,7 +87,8 @@ def tender_of_record() -> Any:
 
     That is the current notice, unless it is a result: once a procedure's award (or modification) is the newest
     notice, every earlier notice is superseded by it, and the newest notice that opened the tender stands for it,
-    so that an awarded tender still counts once and with what it asked of bidders.
+    so that an awarded tender still counts once and with what it asked of bidders. An OCDS notice is every release
+    of its contracting process in one (its tender section is what was announced): awarded, it still stands for it.
     """
     newest, other = aliased(Notice), aliased(Notice)
     # Newer as the procedure linking orders notices: by publication date (undated last), then version, then id.
@@ -117,7 +118,9 @@ def tender_of_record() -> Any:
         .where(col(newest.id) == col(Notice.superseded_by), col(newest.notice_type).in_(RESULT_TYPES))
         .exists()
     )
-    return and_(not_a_result(), or_(col(Notice.superseded_by).is_(None), and_(superseded_by_result, ~opened_since)))
+    compiled = and_(col(Notice.format) == "ocds", col(Notice.superseded_by).is_(None), not_a_stored_copy())
+    opened = and_(not_a_result(), or_(col(Notice.superseded_by).is_(None), and_(superseded_by_result, ~opened_since)))
+    return or_(opened, compiled)
 
 
 def opportunity_conditions(*, as_of: datetime, undated_days: int, include_closed: bool = False) -> list[Any]:

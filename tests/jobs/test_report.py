@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from crawler.parsers import parse_document
 from jobs.cli import cli
 from jobs.report_groups import GroupCoverage
 from jobs.report_peers import standings
@@ -19,6 +20,7 @@ from storage import repository
 from storage.db import get_engine, session_scope, upgrade
 from storage.records import NoticeRecord
 from tests.factories import make_record
+from tests.shared import shared
 
 NOTICES = [
     # Gemeente Utrecht, 4 tenders: social return in text; reserved by code; cleaning and playground repair without
@@ -192,6 +194,16 @@ def test_filters_grouping_and_peers(url: str, tmp_path: Path) -> None:
     data = json.loads(_report(url, "--format", "json", "--group-by", "month", "--from", "2026-09-01"))
     assert [(g["group"], g["label"], g["tenders"]) for g in data["groups"]] == [
         ("2026-09", "september 2026", 0), ("2026-10", "oktober 2026", 1), ("2026-11", "november 2026", 3)]  # fmt: skip
+    # "Until 9999-12-31" (no end): the months that hold notices, not eight thousand years of empty ones (as text,
+    # "10000-01" sorted before "9999-12" and the axis never ended).
+    data = json.loads(_report(url, "--format", "json", "--group-by", "month", "--from", "0001-01-01", "--to",
+                              "9999-12-31"))  # fmt: skip
+    assert [(g["group"], g["tenders"]) for g in data["groups"]] == [
+        ("2026-08", 1),
+        ("2026-09", 0),
+        ("2026-10", 1),
+        ("2026-11", 3),
+    ]
     data = json.loads(_report(url, "--format", "json", "--group-by", "cpv-division", "--lang", "en"))
     sectors = {g["group"]: g["label"] for g in data["groups"]}
     assert sectors["90"] == "Sewage, refuse, cleaning and environmental services"
@@ -332,6 +344,7 @@ def test_an_awarded_tender_counts_once_by_the_newest_notice_that_opened_it(datab
         "Gemeente p14": (1, 1), "Gemeente p15": (1, 1)}  # fmt: skip
     assert sorted(e["notice_id"] for e in data["evidence"]) == ["100-2026", "102-2026", "103-2026", "92-2026",
                                                                  "96-2026", "98-2026"]  # fmt: skip
+    assert data["evidence_count"] == len(data["evidence"])  # all of them: the cap (500) is far off
 
 
 def test_equal_shares_share_a_place_among_peers() -> None:
@@ -343,3 +356,58 @@ def test_equal_shares_share_a_place_among_peers() -> None:
     peers = dict.fromkeys(buyers, ("NL", "la"))
     places = {s.buyer: (s.rank, s.ranked_peers) for s in standings(buyers, peers, set(buyers), "nl")}
     assert places == {"Utrecht": (1, 3), "Almere": (2, 3), "Hellevoetsluis": (2, 3)}
+
+
+def test_an_awarded_ocds_tender_still_counts(database_url: str) -> None:
+    # OCDS keeps every release of a contracting process in one notice: once its record holds the award, the
+    # tender it announced (London Borough of Barnet) was left out of the report altogether.
+    path = shared("ocds", "ocds-213czf-000-00001.json")
+    (record,) = parse_document(path.read_bytes(), name=path.name, source="ocds")
+    assert record.notice_type == "can-standard"
+    engine = get_engine(database_url)
+    upgrade(engine)
+    with session_scope(engine) as session:
+        repository.upsert_notice(session=session, record=record)
+    engine.dispose()
+    assert CliRunner().invoke(cli, ["--database-url", database_url, "analyse"]).exit_code == 0
+    data = json.loads(_report(database_url, "--format", "json"))
+    assert [(g["group"], g["tenders"]) for g in data["groups"]] == [("London Borough of Barnet", 1)]
+
+
+def test_one_buyer_however_its_name_is_written(database_url: str) -> None:
+    # Real notices name one buyer "Enedis" and "ENEDIS", "SYTRAL Mobilités" with ' and ’: they were separate rows,
+    # rankings and peers; a buyer stored with double spaces was not found by the dashboard's filter.
+    names = ["Enedis", "Enedis", "ENEDIS", "Sytral Mobilit\u00e9s l'agence", "SYTRAL Mobilit\u00e9s l\u2019agence",
+             "Gemeente  Dubbel\u00a0 Spatie"]  # fmt: skip
+    engine = get_engine(database_url)
+    upgrade(engine)
+    with session_scope(engine) as session:
+        for number, name in enumerate(names):
+            record = make_record(notice_id=f"{number}-2026", procedure_id=f"b{number}", lots=[], social={},
+                                 buyer={"name": name, "country": "FR"})  # fmt: skip
+            repository.upsert_notice(session=session, record=record)
+    engine.dispose()
+    assert CliRunner().invoke(cli, ["--database-url", database_url, "analyse"]).exit_code == 0
+    data = json.loads(_report(database_url, "--format", "json"))
+    assert sorted((g["group"], g["tenders"]) for g in data["groups"]) == [
+        ("Enedis", 3), ("Gemeente  Dubbel\u00a0 Spatie", 1), ("Sytral Mobilit\u00e9s l'agence", 2)]  # fmt: skip
+    (standing,) = json.loads(_report(database_url, "--format", "json", "--buyer", "ENEDIS"))["standings"]
+    assert (standing["buyer"], standing["tenders"]) == ("Enedis", 3)
+    found = json.loads(_report(database_url, "--format", "json", "--buyer", "gemeente dubbel spatie"))
+    assert [g["tenders"] for g in found["groups"]] == [1]
+
+
+def test_a_value_given_per_lot_only_is_the_tenders_value(database_url: str) -> None:
+    # A real Tuscan health-authority notice gives its €16.1 million on its lot only: it showed "no estimate".
+    record = make_record(estimated_value=None, social={}, lots=[
+        {"lot_id": "LOT-0001", "title": "Noord", "estimated_value": {"amount": 90000.0, "currency": "EUR"}},
+        {"lot_id": "LOT-0002", "title": "Zuid", "estimated_value": {"amount": 60000.0, "currency": "EUR"}},
+        {"lot_id": "LOT-0003", "title": "Oost"}])  # fmt: skip
+    engine = get_engine(database_url)
+    upgrade(engine)
+    with session_scope(engine) as session:
+        repository.upsert_notice(session=session, record=record)
+    engine.dispose()
+    assert CliRunner().invoke(cli, ["--database-url", database_url, "analyse"]).exit_code == 0
+    total = json.loads(_report(database_url, "--format", "json"))["total"]
+    assert (total["valued"], total["value_eur"]) == (1, 150000.0)
