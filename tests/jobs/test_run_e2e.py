@@ -6,6 +6,7 @@ Every test runs on SQLite and, where KANSENRADAR_TEST_POSTGRES_URL is set, on Po
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -53,7 +54,7 @@ def _env(url: str, tmp_path: Path, base: str, port: int) -> dict[str, str]:
         "KANSENRADAR_CRAWL_DELAY": "0",
         "KANSENRADAR_RETRY_BACKOFF": "0.05",
         "KANSENRADAR_CRAWL_FIRST_DAYS": "2000",
-        # The recorded notices are years old and name no deadline: offer them anyway.
+        # The recorded notices are years old; those without a deadline are offered anyway.
         "KANSENRADAR_UNDATED_DAYS": "3650",
         "KANSENRADAR_SMTP_HOST": "127.0.0.1",
         "KANSENRADAR_SMTP_PORT": str(port),
@@ -65,8 +66,14 @@ def _env(url: str, tmp_path: Path, base: str, port: int) -> dict[str, str]:
     }
 
 
+# The recorded calls closed long ago: their deadlines move to 2099, so that a run today still offers them.
+_DEADLINES = re.compile(rb"(<(?:efac:InterestExpressionReceptionPeriod|cac:TenderSubmissionDeadlinePeriod|"
+                        rb"cac:ParticipationRequestReceptionPeriod)>\s*<cbc:EndDate>)\d{4}")  # fmt: skip
+
+
 def _serve_ted(server: object, delay: float = 0.0) -> None:
-    notices = _ted_notices()
+    notices = {number: (_DEADLINES.sub(rb"\g<1>2099", data), published)
+               for number, (data, published) in _ted_notices().items()}  # fmt: skip
     numbers = [(n, published) for n, (_d, published) in notices.items()]
     page = _search_page(server.base, numbers, None)  # type: ignore[attr-defined]
 
