@@ -21,8 +21,9 @@ COUNTRY_ALPHA2 = {
     "URY": "UY", "ZAF": "ZA", "MAR": "MA", "TUN": "TN", "EGY": "EG", "ISR": "IL", "SGP": "SG", "KOR": "KR",
 }  # fmt: skip
 
-# TED XML uses "UK" and "EL" where ISO has "GB" and "GR".
+# TED XML uses "UK" and "EL" where ISO has "GB" and "GR" (as NUTS does: a whole country is a NUTS code too).
 COUNTRY_ALPHA2_FIXES = {"UK": "GB", "EL": "GR"}
+NUTS_COUNTRY = {iso: nuts for nuts, iso in COUNTRY_ALPHA2_FIXES.items()}
 
 # EU language codes (three letters, as eForms writes them) -> ISO 639-1.
 LANGUAGE_ALPHA2 = {
@@ -34,6 +35,16 @@ LANGUAGE_ALPHA2 = {
     "DUT": "nl", "GER": "de", "FRE": "fr", "GRE": "el", "CZE": "cs", "SLO": "sk", "RUM": "ro", "ALB": "sq",
     "MAC": "mk",
 }  # fmt: skip
+
+
+def nuts_country(code: str | None) -> str | None:
+    """Return the NUTS code of a whole country ("NLD" or "NL" -> "NL", "GRC" -> "EL"), or ``None``.
+
+    >>> nuts_country("NLD"), nuts_country("GRC"), nuts_country("GB"), nuts_country(None)
+    ('NL', 'EL', 'UK', None)
+    """
+    alpha2 = country_alpha2(code)
+    return NUTS_COUNTRY.get(alpha2, alpha2) if alpha2 else None
 
 
 def country_alpha2(code: str | None) -> str | None:

@@ -12,7 +12,7 @@ from typing import Any
 from lxml import etree
 
 from crawler.exceptions import ParseError
-from crawler.parsers.codes import country_alpha2, language_alpha2
+from crawler.parsers.codes import country_alpha2, language_alpha2, nuts_country
 from crawler.parsers.common import (
     clean_text,
     combine_deadline,
@@ -74,6 +74,10 @@ X = {
     "cpv_main": _xp("cac:MainCommodityClassification/cbc:ItemClassificationCode/text()"),
     "cpv_additional": _xp("cac:AdditionalCommodityClassification/cbc:ItemClassificationCode/text()"),
     "nuts": _xp("cac:RealizedLocation/cac:Address/cbc:CountrySubentityCode/text()"),
+    # BT-5071 "anyw-cou": anywhere in the given country (BT-5141), which is then the place of performance.
+    "anywhere_in": _xp(
+        "cac:RealizedLocation/cac:Address[cbc:Region='anyw-cou']/cac:Country/cbc:IdentificationCode/text()"
+    ),
     "value": _xp("cac:RequestedTenderTotal/cbc:EstimatedOverallContractAmount"),
     "deadline_date": _xp("cac:TenderingProcess/cac:TenderSubmissionDeadlinePeriod/cbc:EndDate/text()"),
     "deadline_time": _xp("cac:TenderingProcess/cac:TenderSubmissionDeadlinePeriod/cbc:EndTime/text()"),
@@ -166,6 +170,12 @@ def _criteria(lot: etree._Element, lang: str | None) -> list[dict[str, Any]]:
     return criteria
 
 
+def _places(project: etree._Element) -> list[str]:
+    """Return the places of performance as NUTS codes; work anywhere in a country is that country's code ("NL"),
+    which every region of it lies in (without it the buyer's seat stood for the place)."""
+    return unique([*X["nuts"](project), *(nuts_country(code) for code in X["anywhere_in"](project))])
+
+
 def _deadline(lot: etree._Element) -> datetime | None:
     """Return the first date a company must meet for a lot: requests to participate (restricted procedures) and
     expressions of interest (a prior information notice used as a call) close before tenders do."""
@@ -188,7 +198,7 @@ def _lot(lot: etree._Element, lang: str | None) -> dict[str, Any]:
         "cpv_additional": _cpvs(X["cpv_additional"](project)),
         "estimated_value": _money(X["value"](project)),
         "deadline": _deadline(lot),
-        "nuts": unique(X["nuts"](project)),
+        "nuts": _places(project),
         "reserved_participation": unique(c.strip() for c in X["reserved_participation"](lot) if c.strip() != "none"),
         "reserved_execution": reserved_execution,
         "strategic_procurement": unique(c for c in X["strategic"](lot) if c != "none"),
@@ -249,7 +259,7 @@ def parse_eforms(root: etree._Element, *, name: str, source: str) -> NoticeRecor
         "buyer": _buyer(root, lang3),
         "cpv_main": cpv_main,
         "cpv_additional": [c for c in unique([*_cpvs(X["cpv_additional"](project)), *lot_cpvs]) if c != cpv_main],
-        "nuts": unique([*X["nuts"](project), *(n for lot in lots for n in lot["nuts"])]),
+        "nuts": unique([*_places(project), *(n for lot in lots for n in lot["nuts"])]),
         "estimated_value": _money(X["value"](project)),
         # The dispatch date stands in for notices not (yet) published, such as the SDK examples.
         "publication_date": parse_date(_first(X["pub_date"](root)) or _first(X["issue_date"](root))),

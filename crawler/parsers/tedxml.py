@@ -151,6 +151,14 @@ def _notice_type(form: etree._Element, coded: etree._Element | None) -> str | No
     return chosen
 
 
+def _total(values: list[dict[str, Any] | None]) -> dict[str, Any] | None:
+    """Return the value of the notice: of its one contract, or of several together when they share a currency."""
+    given = [v for v in values if v is not None]
+    if len(given) <= 1 or len({v["currency"] for v in given}) > 1:
+        return given[0] if given else None
+    return {"amount": sum(v["amount"] for v in given), "currency": given[0]["currency"]}
+
+
 def _submission(text: str | None, zone: ZoneInfo) -> datetime | None:
     """Return the coded deadline ("20210210 15:00", DT_DATE_FOR_SUBMISSION) of a form whose own one was not read.
 
@@ -250,14 +258,21 @@ def parse_ted_xml(root: etree._Element, *, name: str, source: str) -> NoticeReco
         coded, "{*}NOTICE_DATA/{*}ORIGINAL_CPV", "CODE"
     )
     lots = []
-    for number, item in enumerate(_all(contract, "{*}OBJECT_DESCR"), start=1):
+    # A prior information notice may announce several contracts (one OBJECT_CONTRACT each): all their lots count.
+    contracts = _all(form, "{*}OBJECT_CONTRACT")
+    items = [(part, item) for part in contracts for item in _all(part, "{*}OBJECT_DESCR")]
+    for number, (part, item) in enumerate(items, start=1):
         lot_no = _text(_find(item, "{*}LOT_NO"))
+        part_cpv = _attr(part, "{*}CPV_MAIN/{*}CPV_CODE", "CODE") or cpv_main
+        # Lot numbers start again in each contract: with several, a lot is named by its position.
+        lot_id = (lot_no or f"ITEM-{item.get('ITEM') or number}") if len(contracts) == 1 else f"ITEM-{number}"
+        own_title = _text(_find(item, "{*}TITLE"))
         lots.append(
             {
-                "lot_id": lot_no or f"ITEM-{item.get('ITEM') or number}",
-                "title": _text(_find(item, "{*}TITLE")),
+                "lot_id": lot_id,
+                "title": own_title or (_text(_find(part, "{*}TITLE")) if part is not contract else None),
                 "description": _text(_find(item, "{*}SHORT_DESCR")),
-                "cpv_main": _attr(item, "{*}CPV_MAIN/{*}CPV_CODE", "CODE") or cpv_main,
+                "cpv_main": _attr(item, "{*}CPV_MAIN/{*}CPV_CODE", "CODE") or part_cpv,
                 "cpv_additional": unique(c.get("CODE") for c in _all(item, "{*}CPV_ADDITIONAL/{*}CPV_CODE")),
                 "estimated_value": _money(_find(item, "{*}VAL_OBJECT")),
                 "deadline": deadline,
@@ -308,10 +323,17 @@ def parse_ted_xml(root: etree._Element, *, name: str, source: str) -> NoticeReco
             "legal_type": BUYER_LEGAL_TYPES.get(_attr(authority, "{*}CA_TYPE", "VALUE") or ""),
         },
         "cpv_main": cpv_main,
-        "cpv_additional": [c for c in unique(c for lot in lots for c in lot["cpv_additional"]) if c != cpv_main],
+        # The lots' own main codes too, as eForms gives them: a lot of other work is what the notice buys as well.
+        "cpv_additional": [
+            c for c in unique(c for lot in lots for c in (lot["cpv_main"], *lot["cpv_additional"])) if c != cpv_main
+        ],
         "nuts": nuts,
-        "estimated_value": _money(_find(contract, "{*}VAL_ESTIMATED_TOTAL"))
-        or _money(_find(contract, "{*}VAL_TOTAL")),
+        "estimated_value": _total(
+            [
+                _money(_find(part, "{*}VAL_ESTIMATED_TOTAL")) or _money(_find(part, "{*}VAL_TOTAL"))
+                for part in contracts
+            ]
+        ),
         "publication_date": parse_date(_text(_find(coded, "{*}REF_OJS/{*}DATE_PUB"))),
         "deadline": deadline,
         "url": (uri or "").strip() or f"https://ted.europa.eu/en/notice/-/detail/{pub_number}",

@@ -242,3 +242,18 @@ def test_a_defence_form_keeps_its_coded_cpv_and_deadline() -> None:
 def test_the_buyer_is_named_in_the_notices_language() -> None:
     # A Dutch notice of the Belgian federal justice service, which gives its name in French and Dutch.
     assert _one("notices", "eforms-real", "2024-OJS198-00612681.xml").buyer.name == "FOD Justitie"
+
+
+def test_work_anywhere_in_a_country_is_that_country() -> None:
+    # A real Dutch notice performed "anywhere in the country" (Region anyw-cou, Country NLD): before, it had no place
+    # and the buyer's seat (NL224) stood for it, so a company elsewhere in the Netherlands was "outside its region".
+    record = _one("notices", "eforms-real", "2024-OJS065-00191536.xml")
+    assert record.nuts == ["NL"] and all(lot.nuts == ["NL"] for lot in record.lots)
+
+
+def test_every_contract_of_a_notice_is_read() -> None:
+    # A real F01 of the European Commission announces seven contracts (OBJECT_CONTRACT each); only the first was read.
+    record = _archived("ted-xml.tar.gz", "OP-TED__ted-rdf-mapping/158721-2021.xml")
+    assert len(record.lots) == 12 and len({lot.lot_id for lot in record.lots}) == 12
+    assert {"64200000", "79132000"} <= set(record.cpv_additional) and "NL321" in record.nuts
+    assert record.estimated_value is not None and record.estimated_value.amount > 1.8e9
