@@ -72,8 +72,11 @@ class TenderSpider(scrapy.Spider):
 
     source = "file"
 
-    def __init__(self, *args: Any, since: Any = None, until: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, since: Any = None, until: Any = None, partial: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # A crawl narrowed to part of its source (some codes, countries, another address, at most N notices) says
+        # nothing about where the source's next crawl may start: it records no watermark.
+        self.partial = str(partial or "").lower() in ("1", "true", "yes")
         self.since = date_argument("since", since)
         self.until = date_argument("until", until)
         if self.since and self.until and self.since > self.until:
@@ -88,7 +91,7 @@ class TenderSpider(scrapy.Spider):
     @property
     def watermark(self) -> str | None:
         """Return where the next incremental crawl starts when this one stored nothing newer."""
-        return self.since.isoformat() if self.since else None
+        return self.since.isoformat() if self.since and not self.partial else None
 
     def _count(self, name: str) -> None:
         assert self.crawler.stats is not None

@@ -69,7 +69,10 @@ class JobRunRecorder:
         self.errors.append(f"item {getattr(item, 'document', '?')}: {failure.getErrorMessage()}")
 
     def _watermark(self, session: Session, spider: Spider, stats: dict[str, Any]) -> str | None:
-        """Return the newest publication date stored, held back to the oldest notice still queued."""
+        """Return the newest publication date stored, held back to the oldest notice still queued; none for a
+        partial crawl (``partial``), whose newest notice says nothing about the notices it left out."""
+        if getattr(spider, "partial", False):
+            return None
         watermark: str | None = stats.get("kansenradar/max_publication_date") or getattr(spider, "watermark", None)
         pending, earliest = repository.earliest_pending_date(session=session, source=spider.name)
         if not pending:

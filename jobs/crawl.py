@@ -60,7 +60,7 @@ def resolve_since(
     if explicit is not None or source == "files":
         return explicit
     with session_scope(engine) as session:
-        last = repository.last_successful_run(session=session, name=f"crawl:{source}")
+        last = repository.last_successful_run(session=session, name=f"crawl:{source}", watermarked=True)
     if last is not None and last.watermark:
         return date.fromisoformat(last.watermark)
     return today - timedelta(days=settings.crawl_first_days)
@@ -78,7 +78,7 @@ def spider_arguments(
             "notice_types": settings.ted_notice_types,
         }
     if source == "ocds":
-        args["url"] = settings.ocds_url
+        args |= {"url": settings.ocds_url, "since_param": settings.ocds_since_param}
     if source == "files" and settings.files_paths:
         # `run`'s files: a drop folder, read whole each time (an unchanged notice is stored once).
         args["paths"] = "\n".join(str(Path(p).expanduser().resolve()) for p in settings.files_paths)

@@ -97,6 +97,11 @@ class Settings(BaseSettings):
     tenderned_user: str | None = Field(default=None, description="TenderNed API user (HTTP Basic), if you have one.")
     tenderned_password: str | None = Field(default=None, description="TenderNed API password.")
     ocds_url: str | None = Field(default=None, description="OCDS release-package endpoint for the ocds spider.")
+    ocds_since_param: str | None = Field(
+        default=None,
+        description="The OCDS endpoint's query parameter for the start date (e.g. updatedFrom), so a daily crawl asks "
+        "for what is new instead of reading the whole endpoint.",
+    )
     undated_days: int = Field(
         default=90, ge=1, le=3650,
         description="Days after publication a notice without a deadline is still offered (prior information notices).",

@@ -106,6 +106,7 @@ class Ted(TenderSpider):
             if not number or not url or number in self.requested or url in self.retrying:
                 continue  # listed once per language version; or already asked for from the retry queue
             if self.max_notices is not None and len(self.requested) >= self.max_notices:
+                self.partial = True  # stopped early: the notices after these were never asked for
                 return
             self.requested.add(number)
             yield scrapy.Request(

@@ -120,11 +120,15 @@ def finish_job_run(
     return run
 
 
-def last_successful_run(*, session: Session, name: str, watermark: str | None = None) -> JobRun | None:
-    """Return the newest finished run of ``name`` that succeeded (with that watermark, if given)."""
+def last_successful_run(*, session: Session, name: str, watermark: str | None = None,
+                        watermarked: bool = False) -> JobRun | None:  # fmt: skip
+    """Return the newest finished run of ``name`` that succeeded (with that watermark, if given; with any
+    watermark, if ``watermarked``: a partial crawl records none)."""
     statement = select(JobRun).where(JobRun.name == name, JobRun.status == "success")
     if watermark is not None:
         statement = statement.where(JobRun.watermark == watermark)
+    if watermarked:
+        statement = statement.where(col(JobRun.watermark).is_not(None))
     statement = statement.order_by(col(JobRun.started_at).desc(), col(JobRun.id).desc())
     return session.exec(statement).first()
 

@@ -188,3 +188,30 @@ def test_ted_packages_by_date_ask_only_for_finished_months(tmp_path: Path, datab
     today = date.today()
     assert all(tuple(map(int, p.rsplit("/", 1)[1].split("-"))) < (today.year, today.month) for p in asked)
     assert "/packages/monthly/2026-10" in asked
+
+
+def test_a_narrowed_crawl_does_not_move_the_watermark(tmp_path: Path, database_url: str) -> None:
+    # A crawl of some codes (or at most N notices) recorded the newest date it stored as the source's watermark: the
+    # next daily crawl started there and never fetched what the narrow one had left out.
+    notices, numbers = _notices()
+    queries: list[str] = []
+    listed = numbers[:1]  # the full crawl finds the oldest notice; the narrow ones a newer one
+    with replay_server() as server:
+
+        def search(request: Seen) -> Reply:
+            queries.append(request.json()["query"])
+            return Reply.json(_search_page(server.base, listed, None))
+
+        server.route("POST", "/v3/notices/search", search)
+        _route_notices(server, notices)
+        env = _env(database_url, server.base)
+        full = run_cli("crawl", "ted", "--since", "2020-01-01", env=env, cwd=tmp_path)
+        listed = numbers[-1:]
+        narrow = run_cli("crawl", "ted", "--cpv", "6651", env=env, cwd=tmp_path)
+        capped = run_cli("crawl", "ted", "--since", "2020-01-01", "--max-notices", "1", env=env, cwd=tmp_path)
+        daily = run_cli("crawl", "ted", env=env, cwd=tmp_path)
+    assert [r.returncode for r in (full, narrow, capped, daily)] == [0, 0, 0, 0], daily.stderr
+    watermarks = [watermark for _status, _counts, watermark in job_runs(database_url, "crawl:ted")]
+    assert watermarks[:3] == [numbers[0][1], None, None]
+    # The daily crawl starts where the full one stopped, not at the newer notice a narrow one stored.
+    assert f"publication-date >= {numbers[0][1].replace('-', '')}" in queries[-1]
