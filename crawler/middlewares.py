@@ -37,7 +37,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
     """Scrapy's retry middleware, waiting before each retry instead of retrying at once.
 
     Scrapy retries immediately; a server that answers 429 asks for the opposite. The wait honours Retry-After and
-    otherwise doubles per attempt, within ``KANSENRADAR_RETRY_BACKOFF_MAX``.
+    otherwise doubles per attempt, within ``KANSENRADAR_RETRY_BACKOFF_MAX``; a server that asks for longer than that
+    is not asked again in the same crawl.
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -68,6 +69,13 @@ class BackoffRetryMiddleware(RetryMiddleware):
             return response
         if not self._will_retry(request):
             return self._retry(request, f"{response.status} status") or response
+        asked = retry_after_seconds(response.headers.get(b"Retry-After"))
+        if asked is not None and asked > self.cap:
+            # Retrying sooner than the server asked, within its ban, risks a longer one: this crawl lets the
+            # request fail (a listing fails the crawl, a notice is queued) and the next crawl asks again.
+            logger.warning("HTTP %s from %s asks to wait %.0f s, longer than KANSENRADAR_RETRY_BACKOFF_MAX (%.0f s):"
+                           " not retried in this crawl", response.status, request.url, asked, self.cap)  # fmt: skip
+            return response
         delay = self._delay(request, response)
         logger.info("HTTP %s from %s; retrying in %.1f s", response.status, request.url, delay)
         await asyncio.sleep(delay)

@@ -21,6 +21,9 @@ logger = logging.getLogger(__name__)
 PACKAGE_TIMEOUT = 1800  # seconds: a monthly package is hundreds of megabytes, unlike a search page
 
 
+MAX_ISSUES = 400  # the OJ S has about 250 issues a year
+
+
 def _months(start: date, end: date) -> list[str]:
     months, year, month = [], start.year, start.month
     while (year, month) <= (end.year, end.month):
@@ -49,6 +52,10 @@ def _issues(value: Any) -> list[str]:
         first, _, last = part.partition("-")
         if not first.isdigit() or (last and not last.isdigit()) or len(first) != 9:
             raise SpiderArgumentError(f"issues: {part!r} is not an OJ S issue such as 202600173 or a range")
+        if last and (last[:4] != first[:4] or int(last) < int(first) or int(last) - int(first) >= MAX_ISSUES):
+            # Issue numbers restart each year: "202500250-202600003" is a hundred thousand issues that do not exist.
+            raise SpiderArgumentError(f"issues: {part!r} must stay within one year and span at most {MAX_ISSUES} "
+                                      "issues (give one range per year)")  # fmt: skip
         issues += [str(n) for n in range(int(first), int(last or first) + 1)]
     return issues
 

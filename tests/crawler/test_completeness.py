@@ -215,3 +215,20 @@ def test_a_narrowed_crawl_does_not_move_the_watermark(tmp_path: Path, database_u
     assert watermarks[:3] == [numbers[0][1], None, None]
     # The daily crawl starts where the full one stopped, not at the newer notice a narrow one stored.
     assert f"publication-date >= {numbers[0][1].replace('-', '')}" in queries[-1]
+
+
+def test_a_server_asking_for_a_long_wait_is_not_asked_again_early(tmp_path: Path, database_url: str) -> None:
+    # Retry-After: 600 was cut to the back-off cap (120 s) and asked five more times within the server's ban.
+    with replay_server() as server:
+        server.route("POST", "/v3/notices/search", Reply(429, b"slow down", {"Retry-After": "600"}))
+        result = run_cli("crawl", "ted", "--since", "2024-01-01", env=_env(database_url, server.base), cwd=tmp_path)
+        asked = len(server.seen("POST", "/v3/notices/search"))
+    assert result.returncode == 1 and "asks to wait 600 s" in result.stderr and "not retried" in result.stderr
+    assert asked == 1 and job_runs(database_url, "crawl:ted")[0][0] == "failed"  # the next crawl asks again
+
+
+def test_an_issue_range_across_a_year_is_refused(tmp_path: Path, database_url: str) -> None:
+    # Issue numbers restart each year: the range was a hundred thousand requests for packages that do not exist.
+    result = run_cli("crawl", "ted_packages", "--issue", "202500250-202600003", env=_env(database_url, "http://x"),
+                     cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 2 and "within one year" in result.stderr
