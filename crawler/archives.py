@@ -1,18 +1,26 @@
-"""Read notice documents out of files, folders and archives (.zip, .tar, .tar.gz) without unpacking to disk."""
+"""Read notice documents out of files, folders and archives (.zip, .tar, .tar.gz, .tar.bz2, .tar.xz, a single
+gzipped .xml.gz or .json.gz, and archives inside archives) without unpacking to disk."""
 
 from __future__ import annotations
 
+import gzip
 import io
+import logging
 import os
 import tarfile
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
 from crawler.exceptions import ParseError
 
+logger = logging.getLogger(__name__)
+
 NOTICE_SUFFIXES = (".xml", ".json")
-ARCHIVE_SUFFIXES = (".zip", ".tar", ".tar.gz", ".tgz")
+GZIPPED_SUFFIXES = (".xml.gz", ".json.gz")
+ARCHIVE_SUFFIXES = (".zip", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", *GZIPPED_SUFFIXES)
+MAX_DEPTH = 2  # archives inside archives (a monthly package of daily packages), no deeper
 MAX_MEMBER_BYTES = 64 * 1024 * 1024  # larger than any notice; stops decompression bombs
 MAX_MEMBERS = 200_000
 
@@ -37,33 +45,60 @@ def _read_capped(handle: io.BufferedIOBase | object, name: str) -> bytes | Parse
     return data
 
 
-def iter_archive(data: bytes, *, name: str) -> Iterator[Document]:
-    """Yield ``(member name, bytes or error)`` for each notice document inside an archive's bytes."""
+def iter_archive(data: bytes, *, name: str, depth: int = 1) -> Iterator[Document]:
+    """Yield ``(member name, bytes or error)`` for each notice document inside an archive's bytes; members that are
+    archives themselves are read too (``MAX_DEPTH``), and members that are neither are counted in a warning."""
+    skipped: list[str] = []
     try:
+        if name.lower().endswith(GZIPPED_SUFFIXES):
+            with gzip.GzipFile(fileobj=io.BytesIO(data)) as handle:
+                yield name[: -len(".gz")], _read_capped(handle, name)
+            return
         if name.lower().endswith(".zip") or data[:4] == b"PK\x03\x04":
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                members = [m for m in archive.infolist() if not m.is_dir() and is_notice_file(m.filename)]
+                members = [m for m in archive.infolist() if not m.is_dir()]
                 for member in members[:MAX_MEMBERS]:
                     label = f"{name}/{member.filename}"
+                    if not _wanted(member.filename, depth, skipped):
+                        continue
                     try:
                         with archive.open(member) as handle:
-                            yield label, _read_capped(handle, label)
-                    except (zipfile.BadZipFile, OSError, RuntimeError) as exc:
+                            yield from _member(label, _read_capped(handle, label), depth)
+                    except (zipfile.BadZipFile, OSError, RuntimeError, zlib.error) as exc:
                         yield label, ParseError(label, f"cannot read archive member ({exc})")
             return
         with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as archive:
             count = 0
             for member in archive:
-                if not member.isfile() or not is_notice_file(member.name):
+                if not member.isfile() or not _wanted(member.name, depth, skipped):
                     continue
                 count += 1
                 if count > MAX_MEMBERS:
                     break
                 label = f"{name}/{member.name}"
                 handle = archive.extractfile(member)
-                yield label, _read_capped(handle, label) if handle else ParseError(label, "unreadable member")
-    except (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError) as exc:
+                yield from _member(label, _read_capped(handle, label) if handle else ParseError(label, "unreadable"),
+                                   depth)  # fmt: skip
+    except (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError, zlib.error) as exc:
         yield name, ParseError(name, f"not a readable archive ({exc.__class__.__name__}: {exc})")
+    finally:
+        if skipped:
+            logger.warning("%s: %d member(s) neither a notice (.xml, .json) nor an archive, left out (e.g. %s)",
+                           name, len(skipped), ", ".join(skipped[:3]))  # fmt: skip
+
+
+def _wanted(member: str, depth: int, skipped: list[str]) -> bool:
+    if is_notice_file(member) or (is_archive(member) and depth < MAX_DEPTH):
+        return True
+    skipped.append(member)
+    return False
+
+
+def _member(label: str, data: bytes | ParseError, depth: int) -> Iterator[Document]:
+    if isinstance(data, bytes) and is_archive(label) and not is_notice_file(label):
+        yield from iter_archive(data, name=label, depth=depth + 1)
+    else:
+        yield label, data
 
 
 def read_file(path: Path) -> bytes | ParseError:

@@ -35,6 +35,10 @@ PARSER_VERSION = b"kansenradar-parsers-9"
 BATCH = 48  # documents per task: enough to amortise the hand-over between processes
 INLINE = 400  # a crawl with fewer documents than this parses them itself: starting workers costs more
 GRACE = 5.0  # seconds a batch may stay unanswered after a worker died, before it is parsed here
+# Bytes held before parsing starts, and per batch: archive members arrive as bytes (up to 64 MiB each), and 400 of
+# them held at once, or 32 batches of 48 in flight, were gigabytes for an archive of highly compressible members.
+HEAD_BYTES = 64 * 2**20
+BATCH_BYTES = 16 * 2**20
 
 
 @dataclass(frozen=True)
@@ -93,8 +97,9 @@ async def parse_all(documents: Iterable[Document], source: str, *, processes: in
     """
     count = processes or workers()
     iterator = iter(documents)
-    head = [doc for _, doc in zip(range(INLINE), iterator, strict=False)]
-    if len(head) < INLINE or count < 2:
+    head = _take(iterator, INLINE, HEAD_BYTES)
+    exhausted = len(head) < INLINE and _size(head) < HEAD_BYTES
+    if exhausted or count < 2:
         for body, document, key in chain(head, iterator):
             yield parse_one(body, document, key, source)
         return
@@ -102,8 +107,24 @@ async def parse_all(documents: Iterable[Document], source: str, *, processes: in
         yield parsed
 
 
+def _size(documents: list[Document]) -> int:
+    return sum(len(body) for body, _document, _key in documents if isinstance(body, bytes))
+
+
+def _take(iterator: Iterator[Document], most: int, most_bytes: int) -> list[Document]:
+    """Return up to ``most`` documents, fewer once their bytes reach ``most_bytes``."""
+    taken: list[Document] = []
+    held = 0
+    for document in islice(iterator, most):
+        taken.append(document)
+        held += len(document[0]) if isinstance(document[0], bytes) else 0
+        if held >= most_bytes:
+            break
+    return taken
+
+
 def _batches(iterator: Iterator[Document]) -> Iterator[list[Document]]:
-    while batch := list(islice(iterator, BATCH)):
+    while batch := _take(iterator, BATCH, BATCH_BYTES):
         yield batch
 
 

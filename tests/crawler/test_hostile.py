@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
+import logging
 import tarfile
 import zipfile
 from pathlib import Path
@@ -11,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from crawler.archives import MAX_MEMBER_BYTES, iter_archive
+from crawler.archives import MAX_MEMBER_BYTES, is_archive, iter_archive
 from crawler.exceptions import ParseError
 from crawler.parsers import parse_document
 from jobs.cli import cli
@@ -103,3 +105,34 @@ def test_parse_reads_standard_input() -> None:
     broken = CliRunner().invoke(cli, ["parse", "-"], input="<broken")
     assert broken.exit_code == 1
     assert "<stdin>: not well-formed XML" in broken.stderr
+
+
+def test_archives_inside_archives_and_other_packings_are_read(caplog: pytest.LogCaptureFixture) -> None:
+    # A package of daily packages lost every nested notice without a word; .tar.xz and .xml.gz were passed over.
+    notice = json.dumps(make_record(source="file").model_dump(mode="json")).encode()
+    inner = io.BytesIO()
+    with tarfile.open(fileobj=inner, mode="w:gz") as daily:
+        for number in (1, 2):
+            info = tarfile.TarInfo(f"{number}.json")
+            info.size = len(notice)
+            daily.addfile(info, io.BytesIO(notice))
+    outer = io.BytesIO()
+    with zipfile.ZipFile(outer, "w") as monthly:
+        monthly.writestr("daily-202300210.tar.gz", inner.getvalue())
+        monthly.writestr("top.json", notice)
+        monthly.writestr("README.txt", b"not a notice")
+        monthly.writestr("3.json.gz", gzip.compress(notice))
+    with caplog.at_level(logging.WARNING, logger="crawler.archives"):
+        documents = dict(iter_archive(outer.getvalue(), name="monthly.zip"))
+    assert sorted(documents) == ["monthly.zip/3.json", "monthly.zip/daily-202300210.tar.gz/1.json",
+                                 "monthly.zip/daily-202300210.tar.gz/2.json", "monthly.zip/top.json"]  # fmt: skip
+    assert all(body == notice for body in documents.values())
+    assert "monthly.zip: 1 member(s) neither a notice (.xml, .json) nor an archive, left out (e.g. README.txt)" in (
+        caplog.text)  # fmt: skip
+    xz = io.BytesIO()
+    with tarfile.open(fileobj=xz, mode="w:xz") as packed:
+        info = tarfile.TarInfo("4.json")
+        info.size = len(notice)
+        packed.addfile(info, io.BytesIO(notice))
+    assert is_archive("pack.tar.xz") and list(iter_archive(xz.getvalue(), name="pack.tar.xz")) == [
+        ("pack.tar.xz/4.json", notice)]  # fmt: skip

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 import crawler.parsing
+from crawler import parsing
 from crawler.archives import files_in
 from crawler.exceptions import NotATenderError, ParseError
 from crawler.parsing import INLINE, Parsed, parse_all, parse_one
@@ -263,3 +264,12 @@ def test_ted_child_paths_are_searched_as_lxml_does() -> None:
     assert _all(root, "{*}A/{*}B") == root.findall("{*}A/{*}B")
     assert [b.text for b in _all(root, "{*}A/{*}B")] == ["1", "2", "3"]
     assert _find(root, "{*}C/{*}B") is None and _find(None, "{*}A") is None and _all(root, "{*}Z") == []
+
+
+def test_documents_held_before_parsing_are_bounded_by_their_bytes() -> None:
+    # 400 archive members of 60 MiB each were held before the workers started (25 GB for a 25 MB zip of spaces).
+    big = [(b" " * 2**20, f"{n}.xml", f"{n}.xml") for n in range(100)]
+    iterator = iter(big)
+    head = parsing._take(iterator, parsing.INLINE, 8 * 2**20)
+    assert len(head) == 8 and next(iterator)[1] == "8.xml"  # the rest waits in the iterator, none lost
+    assert [len(batch) for batch in parsing._batches(iter(big[:40]))] == [16, 16, 8]  # BATCH_BYTES: 16 MiB
