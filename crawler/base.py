@@ -213,7 +213,17 @@ class TenderSpider(scrapy.Spider):
             logger.error("%s", parsed.error)
             self.failures.append(FailedDocument(parsed.key, parsed.document, parsed.error.reason, publication_date))
             return
-        self._resolve(parsed.key)
+        if parsed.part_errors:
+            # Its good parts are stored below; the document stays queued, so its bad parts are listed and tried
+            # again (and given up) like any document that failed.
+            self._count("failed")
+            for error in parsed.part_errors:
+                logger.error("%s", error)
+            reasons = "; ".join(f"{e.name}: {e.reason}" for e in parsed.part_errors[:3])
+            more = f" (and {len(parsed.part_errors) - 3} more)" if len(parsed.part_errors) > 3 else ""
+            self.failures.append(FailedDocument(parsed.key, parsed.document, reasons + more, publication_date))
+        else:
+            self._resolve(parsed.key)
         for row in parsed.rows:
             if filter_dates and not self.in_window(row.publication_date):
                 self._count("outside")  # counted and said at the end: a first crawl of an old file stores nothing

@@ -22,7 +22,7 @@ from typing import Any
 
 from crawler.archives import read_file
 from crawler.exceptions import NotATenderError, ParseError
-from crawler.parsers import parse_document
+from crawler.parsers import parse_parts
 from storage.rows import NoticeRow
 
 logger = logging.getLogger(__name__)
@@ -51,6 +51,8 @@ class Parsed:
     rows: tuple[NoticeRow, ...] = ()
     error: ParseError | None = None
     skipped: bool = False
+    # Parts that could not be read beside rows that could (a bad release in an OCDS package page).
+    part_errors: tuple[ParseError, ...] = ()
 
 
 def parse_one(body: bytes | Path | ParseError, document: str, key: str, source: str) -> Parsed:
@@ -60,14 +62,15 @@ def parse_one(body: bytes | Path | ParseError, document: str, key: str, source: 
     if isinstance(body, ParseError):
         return Parsed(document, key, error=body)
     try:
-        records = parse_document(body, name=document, source=source)
+        records, part_errors = parse_parts(body, name=document, source=source)
     except NotATenderError as exc:
         return Parsed(document, key, error=exc, skipped=True)
     except ParseError as exc:
         return Parsed(document, key, error=exc)
     # A document with one notice is recognised unchanged by its bytes; the notices of a package by their records.
     digest = hashlib.sha256(PARSER_VERSION + body).hexdigest() if len(records) == 1 else None
-    return Parsed(document, key, tuple(NoticeRow.of(record, digest) for record in records))
+    return Parsed(document, key, tuple(NoticeRow.of(record, digest) for record in records),
+                  part_errors=tuple(part_errors))  # fmt: skip
 
 
 def parse_batch(batch: list[Document], source: str) -> list[Parsed]:

@@ -1,7 +1,8 @@
 """Parsers: pure functions from a document's bytes to notice records.
 
 ``parse_document`` recognises eForms, TED XML, OCDS packages/releases and TenderNed JSON by content, not by file
-name, and raises ``ParseError`` naming the document for anything else.
+name, and raises ``ParseError`` naming the document for anything else. ``parse_parts`` keeps the good releases of an
+OCDS package with a bad one, and names the bad one ("page.json#ocds-x-1").
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from crawler.parsers.tenderned import publication_record
 from crawler.parsers.xmlsafe import MAX_XML_BYTES, parse_xml
 from storage.records import NoticeRecord
 
-__all__ = ["NotATenderError", "ParseError", "parse_document"]
+__all__ = ["NotATenderError", "ParseError", "parse_document", "parse_parts"]
 
 
 def _describe(error: ValidationError) -> str:
@@ -30,7 +31,20 @@ def _describe(error: ValidationError) -> str:
     return f"invalid {where or 'record'}: {first['msg']}"
 
 
-def _parse_json(data: bytes, *, name: str, source: str) -> list[NoticeRecord]:
+def _releases(releases: list[dict[str, Any]], *, name: str, source: str) -> list[NoticeRecord | ParseError]:
+    """Return each release's record, or the error that names it: one bad release costs itself, not its page."""
+    found: list[NoticeRecord | ParseError] = []
+    for release in releases:
+        try:
+            found.append(release_record(release, source=source))
+        except ValidationError as exc:
+            found.append(ParseError(f"{name}#{release.get('ocid')}", _describe(exc)))
+        except ParseError as exc:
+            found.append(ParseError(f"{name}#{release.get('ocid')}", exc.reason))
+    return found
+
+
+def _parse_json(data: bytes, *, name: str, source: str) -> list[NoticeRecord | ParseError]:
     try:
         document: Any = json.loads(data)
     except UnicodeDecodeError:
@@ -43,7 +57,7 @@ def _parse_json(data: bytes, *, name: str, source: str) -> list[NoticeRecord]:
         releases = package_releases(document)
         if not releases:
             raise ParseError(name, "OCDS package without releases that carry an ocid")
-        return [release_record(release, source=source) for release in releases]
+        return _releases(releases, name=name, source=source)
     if "ocid" in document and ("tender" in document or "tag" in document):
         return [release_record(document, source=source)]
     if "publicatieId" in document:
@@ -53,7 +67,7 @@ def _parse_json(data: bytes, *, name: str, source: str) -> list[NoticeRecord]:
     raise ParseError(name, "JSON is neither an OCDS package/release nor a TenderNed publication")
 
 
-def _parse_xml(data: bytes, *, name: str, source: str) -> list[NoticeRecord]:
+def _parse_xml(data: bytes, *, name: str, source: str) -> list[NoticeRecord | ParseError]:
     root = parse_xml(data, name=name)
     local = etree.QName(root).localname
     if local in EFORMS_ROOTS:
@@ -66,7 +80,26 @@ def _parse_xml(data: bytes, *, name: str, source: str) -> list[NoticeRecord]:
 
 
 def parse_document(data: bytes, *, name: str, source: str = "file") -> list[NoticeRecord]:
-    """Return the notice records in one document, or raise ``ParseError`` saying why it has none."""
+    """Return the notice records in one document, or raise ``ParseError`` saying why it has none (or why one of
+    its parts could not be read)."""
+    records, errors = parse_parts(data, name=name, source=source)
+    if errors:
+        raise errors[0]
+    return records
+
+
+def parse_parts(data: bytes, *, name: str, source: str = "file") -> tuple[list[NoticeRecord], list[ParseError]]:
+    """Return the notice records in one document and the errors of its parts that could not be read (the releases
+    of an OCDS package), or raise ``ParseError`` when it has none at all."""
+    found = _parts(data, name=name, source=source)
+    records = [r for r in found if isinstance(r, NoticeRecord)]
+    errors = [e for e in found if isinstance(e, ParseError)]
+    if errors and not records:
+        raise errors[0]
+    return records, errors
+
+
+def _parts(data: bytes, *, name: str, source: str) -> list[NoticeRecord | ParseError]:
     head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
     if not head:
         raise ParseError(name, "empty document")

@@ -10,7 +10,7 @@ import click
 
 from crawler.archives import iter_path
 from crawler.exceptions import ParseError, SpiderArgumentError
-from crawler.parsers import parse_document
+from crawler.parsers import parse_parts
 from crawler.spiders import SOURCES
 from jobs.app import app_from
 from jobs.cli.base import CONTEXT_SETTINGS
@@ -26,7 +26,8 @@ def parse(files: tuple[Path, ...], source: str) -> None:
     """Print the notice records in FILES as JSON lines (eForms, TED XML, OCDS, TenderNed JSON).
 
     FILES may be notice files, folders, .zip/.tar.gz archives, or - for standard input. A file that cannot be
-    parsed is reported on stderr with its name and reason; the others still print, and the exit code is 1.
+    parsed (or a release of an OCDS package) is reported on stderr with its name and reason; the others still print,
+    and the exit code is 1.
 
     \b
     Example:
@@ -41,12 +42,15 @@ def parse(files: tuple[Path, ...], source: str) -> None:
             try:
                 if isinstance(body, ParseError):
                     raise body
-                records = parse_document(body, name=name, source=source)
+                records, errors = parse_parts(body, name=name, source=source)
             except ParseError as exc:
                 failed += 1
                 click.echo(str(exc), err=True)
                 continue
             echo_jsonl(record.model_dump(mode="json") for record in records)
+            for error in errors:  # a bad release of a package; the good ones are printed
+                failed += 1
+                click.echo(str(error), err=True)
     if failed:
         click.echo(f"{failed} document(s) could not be parsed", err=True)
         sys.exit(1)

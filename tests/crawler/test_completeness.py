@@ -232,3 +232,28 @@ def test_an_issue_range_across_a_year_is_refused(tmp_path: Path, database_url: s
     result = run_cli("crawl", "ted_packages", "--issue", "202500250-202600003", env=_env(database_url, "http://x"),
                      cwd=tmp_path)  # fmt: skip
     assert result.returncode == 2 and "within one year" in result.stderr
+
+
+def test_one_bad_release_costs_itself_not_its_page(tmp_path: Path, database_url: str) -> None:
+    # A page of three OCDS releases, the middle one with a number for a title: the whole page failed, and its two
+    # good releases were lost for good.
+    def release(number: int, title: object) -> dict[str, object]:
+        return {"ocid": f"ocds-kr-{number}", "id": str(number), "date": "2026-11-02T09:00:00Z", "tag": ["tender"],
+                "tender": {"title": title, "status": "active"}}  # fmt: skip
+
+    with replay_server() as server:
+        first = {"releases": [release(1, "Catering"), release(2, 2026), release(3, "Schoonmaak")],
+                 "links": {"next": f"{server.base}/ocds/2"}}  # fmt: skip
+        server.route("GET", "/ocds", Reply.json(first))
+        server.route("GET", "/ocds/2", Reply.json({"releases": [release(4, "Groenonderhoud")]}))
+        result = run_cli("crawl", "ocds", "--url", f"{server.base}/ocds", "--since", "2026-01-01",
+                         env=_env(database_url, server.base), cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 1
+    assert f"{server.base}/ocds#ocds-kr-2: invalid title" in result.stderr
+    stored = [ocid for (ocid,) in rows(database_url, "SELECT notice_id FROM notice ORDER BY notice_id")]
+    assert stored == ["ocds-kr-1", "ocds-kr-3", "ocds-kr-4"]
+    assert "ocds-kr-2" in rows(database_url, "SELECT last_error FROM crawl_failure")[0][0]  # listed, retried
+    page = tmp_path / "page.json"
+    page.write_text(json.dumps(first), encoding="utf-8")
+    parsed = run_cli("parse", "--source", "ocds", str(page), env={}, cwd=tmp_path)
+    assert parsed.returncode == 1 and len(parsed.stdout.splitlines()) == 2 and "page.json#ocds-kr-2" in parsed.stderr
