@@ -73,7 +73,10 @@ class JobRunRecorder:
         partial crawl (``partial``), whose newest notice says nothing about the notices it left out."""
         if getattr(spider, "partial", False):
             return None
-        watermark: str | None = stats.get("kansenradar/max_publication_date") or getattr(spider, "watermark", None)
+        # A spider that knows where its next crawl starts (after the packages of the months it read) says so.
+        next_start = getattr(spider, "next_start", None)
+        watermark: str | None = (next_start.isoformat() if next_start else None) or stats.get(
+            "kansenradar/max_publication_date") or getattr(spider, "watermark", None)  # fmt: skip
         pending, earliest = repository.earliest_pending_date(session=session, source=spider.name)
         if not pending:
             return watermark

@@ -83,6 +83,7 @@ class TedPackages(TenderSpider):
         today = date_argument("today", today) or date.today()
         self.issues = _issues(issues)
         self.months = [month_argument(m, today=today) for m in list_argument(months)]
+        self.next_start: date | None = None
         if not self.issues and not self.months:
             if not self.since:
                 raise SpiderArgumentError("give issues, months, or since (and until) for the monthly packages")
@@ -93,6 +94,11 @@ class TedPackages(TenderSpider):
             ]
             if not self.months:
                 logger.info("No finished month since %s: nothing to fetch yet", self.since)
+            else:
+                # The next crawl starts with the month after the last one read: the newest notice of a month's
+                # package lies inside it, and starting there fetched the same package again every day.
+                year, month = map(int, self.months[-1].split("-"))
+                self.next_start = date(year + month // 12, month % 12 + 1, 1)
 
     @property
     def base_url(self) -> str:

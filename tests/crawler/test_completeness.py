@@ -6,8 +6,10 @@ skipped for good once the watermark passed them) against a stand-in API on 127.0
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -257,3 +259,26 @@ def test_one_bad_release_costs_itself_not_its_page(tmp_path: Path, database_url:
     page.write_text(json.dumps(first), encoding="utf-8")
     parsed = run_cli("parse", "--source", "ocds", str(page), env={}, cwd=tmp_path)
     assert parsed.returncode == 1 and len(parsed.stdout.splitlines()) == 2 and "page.json#ocds-kr-2" in parsed.stderr
+
+
+def test_a_monthly_package_is_read_once(tmp_path: Path, database_url: str) -> None:
+    # The watermark stayed inside the month read (its newest notice), so every daily crawl fetched last month's
+    # package (hundreds of megabytes) again until the next month ended.
+    from datetime import date, timedelta
+
+    today = date.today()
+    last_month = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    package = io.BytesIO()
+    with tarfile.open(fileobj=package, mode="w:gz") as archive:
+        archive.add(shared("notices", "eforms-real", "583624-2023.xml"), arcname="583624-2023.xml")
+    with replay_server() as server:
+        env = {**_env(database_url, server.base), "KANSENRADAR_TED_PACKAGES_URL": f"{server.base}/packages",
+               "KANSENRADAR_CRAWL_FIRST_DAYS": str(today.day + 5)}  # fmt: skip
+        server.route("GET", f"/packages/monthly/{int(last_month[:4])}-{int(last_month[5:])}",
+                     Reply(200, package.getvalue()))  # fmt: skip
+        first = run_cli("crawl", "ted_packages", env=env, cwd=tmp_path)
+        second = run_cli("crawl", "ted_packages", env=env, cwd=tmp_path)
+        asked = [r.path for r in server.requests if "monthly" in r.path]
+    assert (first.returncode, second.returncode) == (0, 0), first.stderr + second.stderr
+    assert len(asked) == 1
+    assert job_runs(database_url, "crawl:ted_packages")[0][2] == today.replace(day=1).isoformat()
