@@ -112,17 +112,21 @@ def count_pending(*, engine: Engine) -> int:
 
 
 def readings_by_notice(*, session: Session, notices: Sequence[tuple[int, Mapping[str, Any], str | None]],
-                       ) -> dict[int, tuple[list[FindingLike], bool | None]]:  # fmt: skip
+                       fresh: bool = True) -> dict[int, tuple[list[FindingLike], bool | None]]:  # fmt: skip
     """Return the non-negated findings of ``(id, record, clauses_version)`` notices, each with whether its text was
     read when that is decided here: stored findings, read in bulk, where this detector made them (``None``: the
-    stored ``text_analysed`` holds); fresh ones (not stored: ``analyse`` does that) for the others."""
+    stored ``text_analysed`` holds); fresh ones (not stored: ``analyse`` does that) for the others. With ``fresh``
+    False (a web request: spaCy over every notice after an upgrade, per request, is for ``analyse``) the findings an
+    older detector stored count too; only a notice never analysed is read here."""
     import matcher.notice
 
-    stored = repository.findings_for(session=session, notice_pks=[pk for pk, _r, v in notices
-                                                                   if v == DETECTOR_VERSION])  # fmt: skip
+    def use_stored(version: str | None) -> bool:
+        return version == DETECTOR_VERSION or (not fresh and version is not None)
+
+    stored = repository.findings_for(session=session, notice_pks=[pk for pk, _r, v in notices if use_stored(v)])
     result: dict[int, tuple[list[FindingLike], bool | None]] = {}
     for pk, record, version in notices:
-        if version == DETECTOR_VERSION:
+        if use_stored(version):
             result[pk] = (list(stored.get(pk, [])), None)
         else:
             analysis = matcher.notice.analyse(record)

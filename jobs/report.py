@@ -62,6 +62,7 @@ class Coverage:
     missed: list[dict[str, Any]]
     missed_count: int = 0
     evidence_count: int = 0  # every label of every tender with a clause: ``evidence`` keeps the first ``SHOWN``
+    stale: int = 0  # tenders counted by findings of an older detector (not read afresh: see ``coverage``)
     standings: list[BuyerStanding] = field(default_factory=list)
     top: list[GroupCoverage] = field(default_factory=list)
     bottom: list[GroupCoverage] = field(default_factory=list)
@@ -165,12 +166,14 @@ def _peer(row: _Row) -> tuple[str, str]:
 
 
 def coverage(*, engine: Engine, group_by: str = "buyer", buyer: str | None = None, start: date | None = None,
-             end: date | None = None, lang: str = "nl") -> Coverage:  # fmt: skip
+             end: date | None = None, lang: str = "nl", fresh: bool = True) -> Coverage:  # fmt: skip
     """Count, per group, the current notices in the period and how many carry each inclusive clause, with value.
 
     Notices stream through in chunks with their findings read in bulk, so memory does not grow with the corpus;
     every buyer of the period is counted too, to place the selected buyers among their peers. The evidence and
-    missed-opportunity lists keep at most ``SHOWN`` entries each (their totals are counted).
+    missed-opportunity lists keep at most ``SHOWN`` entries each (their totals are counted). A notice analysed by an
+    older detector is read afresh, unless ``fresh`` is False (the dashboard): then its stored findings count, and
+    ``stale`` says how many such notices there are.
     """
     wanted = buyer_key(buyer) if buyer else None
     spellings = Spellings()
@@ -182,15 +185,16 @@ def coverage(*, engine: Engine, group_by: str = "buyer", buyer: str | None = Non
     months: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     evidence: list[Evidence] = []
     missed: list[dict[str, Any]] = []
-    missed_count = evidence_count = 0
+    missed_count = evidence_count = stale = 0
     first_day: date | None = None
     last_day: date | None = None
     for chunk in _rows(engine, start, end):
         with session_scope(engine) as session:
             readings = readings_by_notice(
-                session=session, notices=[(r.pk, r.record, r.clauses_version) for r in chunk]
+                session=session, notices=[(r.pk, r.record, r.clauses_version) for r in chunk], fresh=fresh
             )
         for row in chunk:
+            stale += row.clauses_version not in (None, DETECTOR_VERSION)
             findings, fresh = readings[row.pk]
             found = [(f.label, f.origin, f.evidence) for f in findings]
             # A notice not analysed by this detector is read afresh: its findings and whether its text was read.
@@ -256,7 +260,7 @@ def coverage(*, engine: Engine, group_by: str = "buyer", buyer: str | None = Non
         group.label = group_label(group_by, group.group, lang)
     total.label = catalog(lang).gettext("Total")
     report = Coverage(group_by, (first, last), buyer, ordered, total, trend, evidence, missed, missed_count,
-                      lang=lang, evidence_count=evidence_count)  # fmt: skip
+                      lang=lang, evidence_count=evidence_count, stale=0 if fresh else stale)  # fmt: skip
     report.top, report.bottom = top_and_bottom(buyers)
     if buyer:
         report.standings = standings(buyers, peers, selected, lang)

@@ -91,6 +91,7 @@ def to_json(report: Coverage) -> str:
          "total": rows[-1], "trend": [{"month": m, "tenders": t, "with_clause": w} for m, t, w in report.months],
          "standings": standings, "top": _ranked(report.top), "bottom": _ranked(report.bottom),
          "evidence": [asdict(e) for e in report.evidence], "evidence_count": report.evidence_count,
+         "stale": report.stale,
          "missed_count": report.missed_count, "missed_opportunities": report.missed},
         ensure_ascii=False, indent=2,
     )  # fmt: skip

@@ -129,7 +129,7 @@ async def coverage(request: Request) -> Response:
         return page("dashboard.html.j2", status=400, lang=filters.lang, problem=problem, report=None, **context)
     computed = await run_in_threadpool(
         report.coverage, engine=request.app.state.engine, group_by=filters.group_by, buyer=filters.buyer,
-        start=filters.start, end=filters.end, lang=filters.lang,
+        start=filters.start, end=filters.end, lang=filters.lang, fresh=False,
     )  # fmt: skip
     name = f"kansenradar-coverage-{filters.group_by}"
     if filters.output in ("csv", "excel"):
