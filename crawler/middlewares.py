@@ -73,8 +73,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
         if asked is not None and asked > self.cap:
             # Retrying sooner than the server asked, within its ban, risks a longer one: this crawl lets the
             # request fail (a listing fails the crawl, a notice is queued) and the next crawl asks again.
-            logger.warning("HTTP %s from %s asks to wait %.0f s, longer than KANSENRADAR_RETRY_BACKOFF_MAX (%.0f s):"
-                           " not retried in this crawl", response.status, request.url, asked, self.cap)  # fmt: skip
+            logger.warning("HTTP %s from %s asks to wait %.0f s, longer than a crawl waits (%.0f s): not retried in"
+                           " this crawl", response.status, request.url, asked, self.cap)  # fmt: skip
             return response
         delay = self._delay(request, response)
         logger.info("HTTP %s from %s; retrying in %.1f s", response.status, request.url, delay)

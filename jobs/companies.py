@@ -25,7 +25,6 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 LIST_FIELDS = frozenset({"cpv", "regions", "certifications"})
 NESTED_FIELDS = {"capacity": {"max_contract_value", "staff"}, "digest": {"min_score", "max_items"}}
 TOP_FIELDS = frozenset(CompanyProfile.model_fields) - set(NESTED_FIELDS)
-BOOLEAN_WORDS = {"ja": True, "nee": False, "j": True, "n": False}
 
 
 class UnknownCompanyError(LookupError):
@@ -104,8 +103,6 @@ def _yaml_rows(text: str) -> list[tuple[int, Any]]:
 def _csv_value(column: str, value: str, separators: str = ";") -> Any:
     if column in LIST_FIELDS:
         return [part.strip() for part in re.split(f"[{separators}]", value) if part.strip()]
-    if column == "partner" and value.strip().lower() in BOOLEAN_WORDS:
-        return BOOLEAN_WORDS[value.strip().lower()]
     return value
 
 

@@ -218,6 +218,13 @@ class CompanyProfile(_Strict):
     partner: bool = True
     digest: DigestPreferences = DigestPreferences()
 
+    @field_validator("partner", mode="before")
+    @classmethod
+    def _partner(cls, value: Any) -> Any:
+        # Dutch companies write ja/nee, in a CSV cell and in YAML alike (YAML reads only yes/no as booleans).
+        words = {"ja": True, "j": True, "nee": False}
+        return words.get(value.strip().lower(), value) if isinstance(value, str) else value
+
     @field_validator("email")
     @classmethod
     def _email(cls, value: str | None) -> str | None:

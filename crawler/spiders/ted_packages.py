@@ -84,6 +84,8 @@ class TedPackages(TenderSpider):
         self.issues = _issues(issues)
         self.months = [month_argument(m, today=today) for m in list_argument(months)]
         self.next_start: date | None = None
+        # Named packages are part of the source (a backfill, one day): also when Scrapyd schedules them directly.
+        self.partial = self.partial or bool(self.issues or self.months)
         if not self.issues and not self.months:
             if not self.since:
                 raise SpiderArgumentError("give issues, months, or since (and until) for the monthly packages")

@@ -113,7 +113,8 @@ def clauses(source: IO[str], negated: bool) -> None:
 @click.option(
     "--batch-size", type=click.IntRange(1, 10_000), help=f"Notices read and stored at once (default: {BATCH})."
 )
-@click.option("--workers", type=click.IntRange(1, 64), help="Processes analysing at once (default: the cores).")
+@click.option("--workers", type=click.IntRange(1, 64),
+              help="Processes analysing at once (default: KANSENRADAR_WORKERS, else the cores).")  # fmt: skip
 @click.option("--all", "redo_all", is_flag=True, help="Analyse every notice again, not only new or outdated ones.")
 @click.pass_context
 def analyse(ctx: click.Context, batch_size: int | None, workers: int | None, redo_all: bool) -> None:
@@ -123,7 +124,8 @@ def analyse(ctx: click.Context, batch_size: int | None, workers: int | None, red
     Example:
         kansenradar analyse --workers 2
     """
-    engine = app_from(ctx).engine
+    app = app_from(ctx)
+    engine, workers = app.engine, workers or app.settings.workers
     if redo_all:
         with session_scope(engine) as session:
             repository.reset_analysis(session=session)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from datetime import date, timedelta
 from pathlib import Path
@@ -54,6 +55,22 @@ def parse(files: tuple[Path, ...], source: str) -> None:
     if failed:
         click.echo(f"{failed} document(s) could not be parsed", err=True)
         sys.exit(1)
+
+
+# The spiders name their arguments (Scrapyd passes them so); a person typed the options.
+OPTION_NAMES = {"months": "--month", "issues": "--issue", "url": "--url (or KANSENRADAR_OCDS_URL)", "paths": "PATH",
+                "countries": "--country", "cpv": "--cpv", "page_size": "--page-size", "max_notices": "--max-notices",
+                "since": "--since", "until": "--until"}  # fmt: skip
+
+
+def _as_options(message: str) -> str:
+    """Return a spider's argument error with the command line's option names.
+
+    >>> _as_options("months: 2026-12 is not finished yet"), _as_options("since (2026-12-01) is after until (x)")
+    ('--month: 2026-12 is not finished yet', '--since (2026-12-01) is after --until (x)')
+    """
+    pattern = r"\b(" + "|".join(map(re.escape, OPTION_NAMES)) + r")\b(?=:| \(| and | must)"
+    return re.sub(pattern, lambda m: OPTION_NAMES[m.group(1)], message)
 
 
 @click.command("crawl", context_settings=CONTEXT_SETTINGS)
@@ -112,14 +129,14 @@ def crawl_command(ctx: click.Context, source: str, paths: tuple[Path, ...], sinc
     try:
         SPIDERS[source](**spider_arguments(app.settings, source, since=probe, until=until, **options))
     except SpiderArgumentError as exc:
-        raise click.UsageError(str(exc)) from None
+        raise click.UsageError(_as_options(str(exc))) from None
     if source == "ted_packages" and (options.get("issues") or options.get("months")):
         start = since  # named packages are read whole unless --since narrows them
     else:
         start = resolve_since(engine=app.engine, settings=app.settings, source=source, explicit=since, today=today)
     # Narrowed to part of the source: no watermark, so the next full crawl does not skip what this one left out.
     # (Another OCDS address than KANSENRADAR_OCDS_URL is another source; without that setting, --url is the source.)
-    narrowed = ("countries", "cpv", "notice_types", "max_notices", "issues", "months")
+    narrowed = ("countries", "cpv", "notice_types", "max_notices")  # (ted_packages: issues, months: the spider)
     other_url = app.settings.ocds_url is not None and options.get("url") not in (None, app.settings.ocds_url)
     if any(options.get(name) for name in narrowed) or other_url:
         options["partial"] = "1"

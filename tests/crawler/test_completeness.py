@@ -174,7 +174,7 @@ def test_ted_packages_month_is_checked_before_any_request(tmp_path: Path, month:
                "KANSENRADAR_TED_PACKAGES_URL": f"{server.base}/packages"}  # fmt: skip
         result = run_cli("crawl", "ted_packages", "--month", month, env=env, cwd=tmp_path)
     assert result.returncode == 2
-    assert message in result.stderr and result.stderr.count("\n") == 1
+    assert f"--month: {message}" in result.stderr and result.stderr.count("\n") == 1  # the option typed, by name
     assert server.requests == [] and not (tmp_path / "x.db").exists()
 
 

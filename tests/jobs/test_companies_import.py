@@ -90,6 +90,16 @@ def test_reimport_updates_by_id(tmp_path: Path, database_url: str) -> None:
     assert _stored(database_url)["a"]["name"] == "A nieuw"
 
 
+def test_yaml_takes_ja_and_nee_as_csv_does(tmp_path: Path, database_url: str) -> None:
+    # YAML reads yes/no as booleans, not ja/nee: a Dutch company file was refused with "Input should be a boolean".
+    path = tmp_path / "companies.yaml"
+    path.write_text("- {id: a, name: A, description: Groen, partner: nee}\n- {id: b, name: B, description: Schoon, "
+                    "partner: Ja}\n", encoding="utf-8")  # fmt: skip
+    assert _import(path, database_url).exit_code == 0
+    stored = _stored(database_url)
+    assert (stored["a"]["partner"], stored["b"]["partner"]) == (False, True)
+
+
 def test_csv_with_lists_nested_columns_and_bad_rows(tmp_path: Path, database_url: str) -> None:
     path = tmp_path / "companies.csv"
     path.write_text(
