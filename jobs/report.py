@@ -194,11 +194,10 @@ def coverage(*, engine: Engine, group_by: str = "buyer", buyer: str | None = Non
                 session=session, notices=[(r.pk, r.record, r.clauses_version) for r in chunk], fresh=fresh
             )
         for row in chunk:
-            stale += row.clauses_version not in (None, DETECTOR_VERSION)
-            findings, fresh = readings[row.pk]
+            findings, read_now = readings[row.pk]
             found = [(f.label, f.origin, f.evidence) for f in findings]
             # A notice not analysed by this detector is read afresh: its findings and whether its text was read.
-            read = fresh if fresh is not None else bool(row.text_analysed)
+            read = read_now if read_now is not None else bool(row.text_analysed)
             euros = _euros(row)
             name = spellings.add(row.buyer_name or "?")  # counted by buyer, however its name is written
             buyers.setdefault(name, GroupCoverage(name)).add(found, read, euros)
@@ -206,6 +205,7 @@ def coverage(*, engine: Engine, group_by: str = "buyer", buyer: str | None = Non
             if wanted and wanted not in name:
                 continue
             selected.add(name)
+            stale += not fresh and row.clauses_version not in (None, DETECTOR_VERSION)
             key = name if group_by == "buyer" else _key(row, group_by)
             groups.setdefault(key, GroupCoverage(key)).add(found, read, euros)
             total.add(found, read, euros)
@@ -260,7 +260,7 @@ def coverage(*, engine: Engine, group_by: str = "buyer", buyer: str | None = Non
         group.label = group_label(group_by, group.group, lang)
     total.label = catalog(lang).gettext("Total")
     report = Coverage(group_by, (first, last), buyer, ordered, total, trend, evidence, missed, missed_count,
-                      lang=lang, evidence_count=evidence_count, stale=0 if fresh else stale)  # fmt: skip
+                      lang=lang, evidence_count=evidence_count, stale=stale)  # fmt: skip
     report.top, report.bottom = top_and_bottom(buyers)
     if buyer:
         report.standings = standings(buyers, peers, selected, lang)

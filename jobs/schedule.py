@@ -204,6 +204,11 @@ def serve(engine: Engine, settings: Settings) -> bool:
         if scheduler.running:
             scheduler.shutdown(wait=False)
 
+    def started(_event: SchedulerEvent) -> None:
+        if signalled and scheduler.running:  # the signal came while the scheduler was starting
+            scheduler.shutdown(wait=False)
+
+    scheduler.add_listener(started, EVENT_SCHEDULER_STARTED)
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     scheduler.start()

@@ -41,6 +41,10 @@ def _releases(releases: list[dict[str, Any]], *, name: str, source: str) -> list
             found.append(ParseError(f"{name}#{release.get('ocid')}", _describe(exc)))
         except ParseError as exc:
             found.append(ParseError(f"{name}#{release.get('ocid')}", exc.reason))
+        except (TypeError, AttributeError, ValueError) as exc:  # a field of an unexpected type ("date": 7)
+            found.append(
+                ParseError(f"{name}#{release.get('ocid')}", f"unreadable release ({type(exc).__name__}: {exc})")
+            )
     return found
 
 

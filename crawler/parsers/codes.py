@@ -67,14 +67,22 @@ def language_alpha2(code: str | None) -> str | None:
     return LANGUAGE_ALPHA2.get(code.upper())
 
 
+# Where CLDR's first (European) zone of a country is not its capital's: Famagusta kept UTC+3 in 2016-17, Astrakhan
+# is UTC+4; Kosovo has no CLDR territory zones.
+CAPITAL_ZONES = {"CY": "Asia/Nicosia", "RU": "Europe/Moscow", "XK": "Europe/Belgrade"}
+
+
 @functools.cache
 def country_zone(alpha2: str | None) -> ZoneInfo | None:
     """Return the time zone of a country's capital region (CLDR's zones of the territory, the European one first),
     or ``None`` for an unknown country.
 
-    >>> str(country_zone("BG")), str(country_zone("ES")), country_zone("XX")
-    ('Europe/Sofia', 'Europe/Madrid', None)
+    >>> str(country_zone("BG")), str(country_zone("ES")), str(country_zone("CY")), country_zone("XX")
+    ('Europe/Sofia', 'Europe/Madrid', 'Asia/Nicosia', None)
     """
-    zones = get_global("territory_zones").get(country_alpha2(alpha2) or "", [])
-    chosen = next((z for z in zones if z.startswith("Europe/")), zones[0] if zones else None)
+    code = country_alpha2(alpha2) or ""
+    zones = get_global("territory_zones").get(code, [])
+    chosen = CAPITAL_ZONES.get(code) or next(
+        (z for z in zones if z.startswith("Europe/")), zones[0] if zones else None
+    )
     return ZoneInfo(chosen) if chosen else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterator
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import scrapy
@@ -100,7 +100,9 @@ class TedPackages(TenderSpider):
                 # The next crawl starts with the month after the last one read: the newest notice of a month's
                 # package lies inside it, and starting there fetched the same package again every day.
                 year, month = map(int, self.months[-1].split("-"))
-                self.next_start = date(year + month // 12, month % 12 + 1, 1)
+                after = date(year + month // 12, month % 12 + 1, 1)
+                # ... unless --until cut the last month short: its rest is the next crawl's.
+                self.next_start = after if self.until is None or self.until >= after - timedelta(days=1) else None
 
     @property
     def base_url(self) -> str:

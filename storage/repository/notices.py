@@ -57,13 +57,14 @@ def not_a_stored_copy() -> Any:
 
     TenderNed sends a Dutch tender above the EU thresholds on to TED, and the TED notice links to its TenderNed page
     (``tenderned_id``): crawled from both, one tender would be two entries and count twice. The TED notice stands
-    for the tender (it has the lots, codes and regions in full), also in place of the other TenderNed publications
-    with the same TenderNed number (a rectification, a later announcement). A tender on TenderNed alone, below the
-    EU thresholds, stays as it is.
+    for that publication (it has the lots, codes and regions in full), and for the rectifications with the same
+    TenderNed number. Another publication of the tender (the call after a prior information notice on TED) stays
+    until TED publishes it too, and a tender on TenderNed alone, below the EU thresholds, stays as it is.
     """
     ted, linked = aliased(Notice), aliased(Notice)
     on_ted = select(ted.id).where(col(ted.format) != "tenderned", col(ted.tenderned_id) == col(Notice.notice_id))
     same_tender = select(linked.id).where(
+        col(Notice.notice_type).in_(CORRECTION_TYPES),
         col(linked.format) == "tenderned",
         col(linked.procedure_id) == col(Notice.procedure_id),
         select(ted.id).where(col(ted.format) != "tenderned", col(ted.tenderned_id) == col(linked.notice_id)).exists(),
@@ -88,7 +89,8 @@ def tender_of_record() -> Any:
     That is the current notice, unless it is a result: once a procedure's award (or modification) is the newest
     notice, every earlier notice is superseded by it, and the newest notice that opened the tender stands for it,
     so that an awarded tender still counts once and with what it asked of bidders. An OCDS notice is every release
-    of its contracting process in one (its tender section is what was announced): awarded, it still stands for it.
+    of its contracting process in one (its tender section is what was announced): awarded, it still stands for a
+    tender it announced as a call (one with a deadline).
     """
     newest, other = aliased(Notice), aliased(Notice)
     # Newer as the procedure linking orders notices: by publication date (undated last), then version, then id.
@@ -118,7 +120,9 @@ def tender_of_record() -> Any:
         .where(col(newest.id) == col(Notice.superseded_by), col(newest.notice_type).in_(RESULT_TYPES))
         .exists()
     )
-    compiled = and_(col(Notice.format) == "ocds", col(Notice.superseded_by).is_(None), not_a_stored_copy())
+    # (An OCDS process announced as a call, with a deadline: not a direct award nor a contract without a tender.)
+    compiled = and_(col(Notice.format) == "ocds", col(Notice.superseded_by).is_(None),
+                    col(Notice.deadline).is_not(None), not_a_stored_copy())  # fmt: skip
     opened = and_(not_a_result(), or_(col(Notice.superseded_by).is_(None), and_(superseded_by_result, ~opened_since)))
     return or_(opened, compiled)
 

@@ -282,3 +282,12 @@ def test_a_monthly_package_is_read_once(tmp_path: Path, database_url: str) -> No
     assert (first.returncode, second.returncode) == (0, 0), first.stderr + second.stderr
     assert len(asked) == 1
     assert job_runs(database_url, "crawl:ted_packages")[0][2] == today.replace(day=1).isoformat()
+
+
+def test_a_month_cut_short_by_until_is_read_again() -> None:
+    from crawler.spiders.ted_packages import TedPackages
+
+    whole = TedPackages(since="2026-01-01", until="2026-02-28", today="2026-12-06")
+    cut = TedPackages(since="2026-01-01", until="2026-02-15", today="2026-12-06")
+    assert (whole.months, str(whole.next_start)) == (["2026-1", "2026-2"], "2026-03-01")
+    assert cut.next_start is None  # the notices after 15 February are the next crawl's: no jump to March

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from crawler.archives import MAX_MEMBER_BYTES, is_archive, iter_archive
 from crawler.exceptions import ParseError
-from crawler.parsers import parse_document
+from crawler.parsers import parse_document, parse_parts
 from jobs.cli import cli
 from tests.crawler.hostile import HOSTILE, TRUNCATED, XXE
 from tests.factories import make_record
@@ -136,3 +136,13 @@ def test_archives_inside_archives_and_other_packings_are_read(caplog: pytest.Log
         packed.addfile(info, io.BytesIO(notice))
     assert is_archive("pack.tar.xz") and list(iter_archive(xz.getvalue(), name="pack.tar.xz")) == [
         ("pack.tar.xz/4.json", notice)]  # fmt: skip
+
+
+def test_a_release_with_a_field_of_the_wrong_type_costs_itself() -> None:
+    # "date": 7 raised AttributeError out of the parser: the page and its good releases were lost.
+    good = {"ocid": "ocds-kr-1", "id": "1", "date": "2026-11-02T09:00:00Z", "tag": ["tender"],
+            "tender": {"title": "Catering buurthuis", "status": "active"}}  # fmt: skip
+    package = {"releases": [good, {**good, "ocid": "ocds-kr-2", "date": 7}]}
+    records, errors = parse_parts(json.dumps(package).encode(), name="page.json", source="ocds")
+    assert [r.notice_id for r in records] == ["ocds-kr-1"]
+    assert [e.name for e in errors] == ["page.json#ocds-kr-2"]

@@ -127,21 +127,24 @@ def test_a_tender_from_ted_and_tenderned_is_one_entry(database_url: str) -> None
                  "lots": [], "url": None, **dates}  # fmt: skip
     copies = [make_record(notice_id="343577", procedure_id="TN-1", **tenderned),
               make_record(notice_id="343590", procedure_id="TN-1", notice_type="corr", **tenderned)]  # fmt: skip
-    # A tender on TenderNed alone (below the EU thresholds) stays its own entry.
+    # A tender on TenderNed alone (below the EU thresholds) stays its own entry; so does another publication of the
+    # linked tender (a call after the prior information notice TED has), until TED publishes it too.
     own = make_record(notice_id="350001", procedure_id="TN-2", title="Groenonderhoud speeltuinen Noord", **tenderned)
-    _setup(database_url, *copies, own)
+    call = make_record(notice_id="343600", procedure_id="TN-1", title="Groenonderhoud Noord, de aanbesteding",
+                       **tenderned)  # fmt: skip
+    _setup(database_url, *copies, own, call)
     before = [json.loads(line) for line in _run(database_url, "--format", "jsonl").stdout.splitlines()]
-    assert sorted(line["notice_id"] for line in before) == ["343577", "350001"]  # not yet on TED: TenderNed's
+    assert sorted(line["notice_id"] for line in before) == ["343577", "343600", "350001"]  # not yet on TED
     _setup(database_url, ted)
     for look_back in ((), ("--include-closed",)):
         listed = [json.loads(line) for line in _run(database_url, *look_back, "--format", "jsonl").stdout.splitlines()]
         assert sorted((line["source"], line["notice_id"]) for line in listed) == [
-            ("ted", "123456-2026"), ("tenderned", "350001")]  # fmt: skip
+            ("ted", "123456-2026"), ("tenderned", "343600"), ("tenderned", "350001")]  # fmt: skip
     engine = get_engine(database_url)
     with session_scope(engine) as session:  # the copy's stored match is gone too: a digest cannot offer it
         stored = {notice.notice_id for _match, notice in repository.matches_of(session=session)}
     engine.dispose()
-    assert stored == {"123456-2026", "350001"}
+    assert stored == {"123456-2026", "343600", "350001"}
 
 
 def test_empty_corpus(database_url: str) -> None:

@@ -362,13 +362,15 @@ def test_equal_shares_share_a_place_among_peers() -> None:
 def test_an_awarded_ocds_tender_still_counts(database_url: str) -> None:
     # OCDS keeps every release of a contracting process in one notice: once its record holds the award, the
     # tender it announced (London Borough of Barnet) was left out of the report altogether.
-    path = shared("ocds", "ocds-213czf-000-00001.json")
-    (record,) = parse_document(path.read_bytes(), name=path.name, source="ocds")
-    assert record.notice_type == "can-standard"
+    # Not a process without a call: a direct award (Mexico's INAH), a contract release without a tender section.
     engine = get_engine(database_url)
     upgrade(engine)
     with session_scope(engine) as session:
-        repository.upsert_notice(session=session, record=record)
+        for name in ("ocds-213czf-000-00001.json", "record-package-1.json", "release-package_1.1-2.json"):
+            path = shared("ocds", name)
+            for record in parse_document(path.read_bytes(), name=path.name, source="ocds"):
+                assert record.notice_type == "can-standard"
+                repository.upsert_notice(session=session, record=record)
     engine.dispose()
     assert CliRunner().invoke(cli, ["--database-url", database_url, "analyse"]).exit_code == 0
     data = json.loads(_report(database_url, "--format", "json"))
@@ -414,24 +416,41 @@ def test_a_value_given_per_lot_only_is_the_tenders_value(database_url: str) -> N
     assert (total["valued"], total["value_eur"]) == (1, 150000.0)
 
 
-def test_the_dashboard_counts_stored_findings_of_an_older_detector_and_says_so(database_url: str) -> None:
+def test_the_dashboard_counts_stored_findings_of_an_older_detector_and_says_so(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # After an upgrade, every dashboard request read each notice afresh with spaCy until `analyse` ran (80 ms a
     # notice per request: hours for a large database). The command line reads afresh; the web counts what is stored.
-    from jobs.report import coverage
+    # One notice per chunk, an outdated one after one never analysed: the choice holds for every chunk.
+    import jobs.report
     from storage.models import Notice
 
+    monkeypatch.setattr(jobs.report, "CHUNK", 1)
     engine = get_engine(database_url)
     upgrade(engine)
     with session_scope(engine) as session:
-        repository.upsert_notice(session=session, record=make_record(lots=[], social={}))
+        for number in (1, 2, 3):
+            record = make_record(notice_id=f"{number}-2026", procedure_id=f"p{number}", lots=[], social={})
+            repository.upsert_notice(session=session, record=record)
     engine.dispose()
     assert CliRunner().invoke(cli, ["--database-url", database_url, "analyse"]).exit_code == 0
     engine = get_engine(database_url)
-    with session_scope(engine) as session:
+    with session_scope(engine) as session:  # outdated, never analysed, outdated: in this order
         for notice in session.exec(select(Notice)):
-            notice.clauses_version = "clauses-0+old"
+            notice.clauses_version = None if notice.notice_id == "2-2026" else "clauses-0+old"
             session.add(notice)
-    web, command = coverage(engine=engine, fresh=False), coverage(engine=engine)
+    read: list[object] = []
+    analyse = jobs.report.readings_by_notice
+
+    def counted(**kwargs: Any) -> Any:
+        read.extend(pk for pk, _record, version in kwargs["notices"] if version is None or kwargs["fresh"])
+        return analyse(**kwargs)
+
+    monkeypatch.setattr(jobs.report, "readings_by_notice", counted)
+    web = jobs.report.coverage(engine=engine, fresh=False)
+    assert (web.stale, web.total.with_clause, len(read)) == (2, 3, 1)  # stored findings; only the new one read
+    read.clear()
+    command = jobs.report.coverage(engine=engine)
+    assert (command.stale, command.total.with_clause, len(read)) == (0, 3, 3)
+    assert jobs.report.coverage(engine=engine, fresh=False, buyer="nobody").stale == 0  # the buyers shown only
     engine.dispose()
-    assert (web.stale, web.total.with_clause) == (1, 1)  # its stored social-return finding, not read again
-    assert (command.stale, command.total.with_clause) == (0, 1)
