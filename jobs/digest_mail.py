@@ -117,7 +117,9 @@ def collect(*, session: Session, company: Company, as_of: datetime, settings: Se
     for match, notice, lot_ids in _per_notice(rows):
         item = _item(match, notice, lot_ids, company, settings, links)
         (bids if item.kind == "bid" else partners).append(item)
-    return bids[: company.max_items], partners[: max(3, company.max_items // 2)]
+    # Partner opportunities are a section of their own: half as many as bids (at least 3), never more than max_items
+    # (a company that asked for one tender got one bid and three partner tenders).
+    return bids[: company.max_items], partners[: min(max(3, company.max_items // 2), company.max_items)]
 
 
 def _unsubscribe(company: Company, settings: Settings, sender: str) -> tuple[dict[str, str], str]:

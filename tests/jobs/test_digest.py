@@ -333,3 +333,28 @@ def test_a_public_address_without_its_key_is_a_configuration_error(database_url:
     env = {"KANSENRADAR_PUBLIC_URL": "https://kansen.example.org", "KANSENRADAR_OUTBOX": str(tmp_path / "box")}
     result = CliRunner().invoke(cli, ["--database-url", database_url, "digest"], env=env)
     assert result.exit_code == 2 and "KANSENRADAR_SECRET_KEY is not set" in result.stderr
+
+
+def test_a_digest_lists_no_more_partner_tenders_than_max_items(database_url: str) -> None:
+    # A company that asked for one tender got one to bid on and three partner tenders (at least 3 always).
+    from jobs.digest_mail import collect
+    from storage.models import Company
+
+    engine = get_engine(database_url)
+    upgrade(engine)
+    with session_scope(engine) as session:
+        small = make_profile(regions=["NL32"], capacity={"max_contract_value": 20000}, digest={"max_items": 1})
+        repository.upsert_company(session=session, profile=small)
+        for number in range(4):  # too large to bid on, each with social return: partner tenders
+            repository.upsert_notice(session=session, record=make_record(
+                notice_id=f"{number}-2026", procedure_id=f"p{number}", deadline=SOON, lots=[],
+                estimated_value={"amount": 3_000_000.0, "currency": "EUR"}))  # fmt: skip
+    engine.dispose()
+    assert CliRunner().invoke(cli, ["--database-url", database_url, "match"]).exit_code == 0
+    engine = get_engine(database_url)
+    with session_scope(engine) as session:
+        company = session.get(Company, "groen-noord")
+        assert company is not None
+        bids, partners = collect(session=session, company=company, as_of=datetime.now(UTC), settings=Settings())
+    engine.dispose()
+    assert (len(bids), len(partners)) == (0, 1)
