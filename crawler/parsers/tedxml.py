@@ -30,41 +30,11 @@ from crawler.parsers.common import (
     unique,
     value_amount,
 )
+from crawler.parsers.tedxml_types import BUYER_LEGAL_TYPES, notice_type
 from storage.records import NoticeRecord
 
 # The addresses a notice gives (documents, participation, buyer profile, e-tendering): one may be its TenderNed page.
 LINKS = ("{*}URL_DOCUMENT", "{*}URL_PARTICIPATION", "{*}URL_TOOL", "{*}URL_BUYER", "{*}IA_URL_ETENDERING")
-
-# Form -> eForms notice type; forms with a NOTICE/@TYPE choice are resolved in _notice_type.
-FORM_TYPES = {
-    "F02": "cn-standard", "F03": "can-standard", "F05": "cn-standard", "F06": "can-standard", "F07": "qu-sy",
-    "F08": "pin-buyer", "F12": "cn-desg", "F13": "can-desg", "F14": "corr", "F15": "veat", "F16": "pin-only",
-    "F17": "cn-standard", "F18": "can-standard", "F19": "subco", "F20": "can-modif", "F24": "cn-standard",
-    "F25": "can-standard", "T01": "pin-tran", "T02": "can-tran",
-}  # fmt: skip
-NOTICE_TYPES = {
-    "PRI_ONLY": "pin-only", "PER_ONLY": "pin-only", "PRI_REDUCING_TIME_LIMITS": "pin-rtl",
-    "PER_REDUCING_TIME_LIMITS": "pin-rtl", "PRI_CALL_COMPETITION": "pin-cfc-standard",
-    "PER_CALL_COMPETITION": "pin-cfc-standard", "CONTRACT": "cn-standard", "AWARD_CONTRACT": "can-standard",
-    "CONCESSION": "cn-standard", "CONCESSION_AWARD": "can-standard", "CONCESSION_AWARD_CONTRACT": "can-standard",
-    "PRI": "pin-cfc-standard",
-}  # fmt: skip
-# CODED_DATA_SECTION's TD_DOCUMENT_TYPE (the Publications Office's own reading of the notice) -> eForms notice type:
-# what a form without a type of its own (R2.0.8 defence forms, T02 transport, OTH_NOT) is, and whether it reports
-# a result. The codes and their labels are those of the real notices in ``../shared/data/notices``.
-DOCUMENT_TYPES = {
-    "0": "pin-only", "P": "pin-only", "A": "pin-cfc-standard", "M": "pin-cfc-standard", "2": "corr",
-    "3": "cn-standard", "C": "cn-standard", "H": "cn-standard", "Y": "cn-standard", "D": "cn-desg",
-    "7": "can-standard", "J": "can-standard", "K": "can-modif", "V": "veat", "R": "can-desg", "B": "pin-buyer",
-    "O": "qu-sy", "Q": "qu-sy",
-}  # fmt: skip
-REPORTS = frozenset({"can-standard", "can-social", "can-modif", "can-desg", "can-tran", "veat"})  # results
-SOCIAL_FORMS = frozenset({"F21", "F22", "F23"})
-# CA_TYPE -> eForms buyer-legal-type, as the Publications Office's converter maps it (xslt/ca-types-mapping.xml).
-BUYER_LEGAL_TYPES = {
-    "BODY_PUBLIC": "body-pl", "EU_INSTITUTION": "eu-ins-bod-ag", "MINISTRY": "cga", "NATIONAL_AGENCY": "cga",
-    "REGIONAL_AGENCY": "body-pl-ra", "REGIONAL_AUTHORITY": "ra",
-}  # fmt: skip
 
 
 @cache
@@ -134,21 +104,9 @@ def _ml(root: etree._Element, kind: str, lang: str | None) -> str | None:
 def _notice_type(form: etree._Element, coded: etree._Element | None) -> str | None:
     # Transport forms are MOVE elements whose FORM attribute names them (T01, T02).
     code = form.get("FORM") or "" if etree.QName(form).localname == "MOVE" else etree.QName(form).localname[:3]
-    notice_kind = _attr(form, "{*}NOTICE", "TYPE")
-    document = DOCUMENT_TYPES.get(_attr(coded, "{*}CODIF_DATA/{*}TD_DOCUMENT_TYPE", "CODE") or "")
-    if code in ("F01", "F04"):
-        by_form: str | None = NOTICE_TYPES.get(notice_kind or "", "pin-only")
-    elif code in SOCIAL_FORMS:
-        by_form = NOTICE_TYPES.get(notice_kind or "") or document or "cn-standard"
-    else:
-        by_form = FORM_TYPES.get(code)
-    # The form's own type wins, unless it says less than the document type: none at all, or a call where the
-    # Publications Office says the notice reports a result (an award offered as an open tender).
-    chosen = document if by_form is None or (document in REPORTS and by_form not in REPORTS) else by_form
-    if code in SOCIAL_FORMS:
-        social = {"cn-standard": "cn-social", "can-standard": "can-social", "pin-cfc-standard": "pin-cfc-social"}
-        return social.get(chosen or "", chosen)
-    return chosen
+    return notice_type(
+        code, _attr(form, "{*}NOTICE", "TYPE"), _attr(coded, "{*}CODIF_DATA/{*}TD_DOCUMENT_TYPE", "CODE")
+    )
 
 
 def _total(values: list[dict[str, Any] | None]) -> dict[str, Any] | None:
