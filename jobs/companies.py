@@ -7,8 +7,6 @@ import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from email.errors import MessageError
-from email.headerregistry import Address
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +14,7 @@ import yaml
 from pydantic import ValidationError
 from sqlalchemy.engine import Engine
 
+from jobs.mail_address import address_problem
 from storage import repository
 from storage.db import session_scope
 from storage.records import CompanyProfile
@@ -154,21 +153,6 @@ def _csv_rows(text: str) -> list[tuple[int, Any]]:
                 row[column] = _csv_value(column, cell, separators)
         rows.append((line, row))
     return rows
-
-
-def address_problem(address: str | None) -> str | None:
-    """Return why a digest cannot be addressed to ``address`` as its To header reads it ("jan.@x.nl"), or ``None``.
-
-    Checked where addresses come in (an import) and where they are used (a digest), not in the profile type: a
-    stored company is read back through it on every match run.
-    """
-    if not address:
-        return None
-    try:
-        Address(addr_spec=address)
-    except (ValueError, MessageError) as exc:
-        return f"not an e-mail address a mail can be sent to: {address!r} ({exc})"
-    return None
 
 
 def load_company_file(path: Path) -> CompanyFile:

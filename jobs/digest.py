@@ -17,8 +17,9 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from jobs.companies import UnknownCompanyError, address_problem
+from jobs.companies import UnknownCompanyError
 from jobs.digest_mail import build_message, collect, mail_domain
+from jobs.mail_address import address_problem
 from jobs.settings import Settings
 from storage import repository
 from storage.db import session_scope

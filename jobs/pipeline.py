@@ -72,14 +72,17 @@ def mark_abandoned(engine: Engine, settings: Settings) -> int:
     return count
 
 
+def digests_done(engine: Engine, settings: Settings, now: datetime) -> bool:
+    """Return whether a digest run of ``now``'s local week succeeded."""
+    with session_scope(engine) as session:
+        done = repository.last_successful_run(session=session, name="digest", watermark=local_week(now, settings.zone))
+    return done is not None
+
+
 def digest_due(engine: Engine, settings: Settings, now: datetime) -> bool:
     """Return whether this week's digests are due: on or after digest day, and not yet done this week."""
     local = now.astimezone(settings.zone)
-    if local.isoweekday() < settings.digest_weekday:
-        return False
-    with session_scope(engine) as session:
-        done = repository.last_successful_run(session=session, name="digest", watermark=local_week(now, settings.zone))
-    return done is None
+    return local.isoweekday() >= settings.digest_weekday and not digests_done(engine, settings, now)
 
 
 def digest_step(engine: Engine, settings: Settings, now: datetime, due: bool) -> str:

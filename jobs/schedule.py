@@ -30,12 +30,10 @@ from sqlalchemy.engine import Engine
 from jobs.clock import local_week, now_in
 from jobs.digest import expire_and_retry, send_digests
 from jobs.locks import LockedError, run_lock
-from jobs.pipeline import Due, run_pipeline
+from jobs.pipeline import Due, digests_done, run_pipeline
 from jobs.processes import Interrupted, stop_children
 from jobs.runs import record_step
 from jobs.settings import Settings
-from storage import repository
-from storage.db import session_scope
 from storage.types import utcnow
 
 logger = logging.getLogger(__name__)
@@ -114,11 +112,7 @@ def missed_digest(digest_trigger: BaseTrigger) -> Due:
         local = now.astimezone(settings.zone)
         monday = datetime.combine(local.date() - timedelta(days=local.isoweekday() - 1), time(0), tzinfo=settings.zone)
         fired = digest_trigger.get_next_fire_time(None, monday)
-        if fired is None or fired > now:
-            return False
-        with session_scope(engine) as session:
-            week = local_week(now, settings.zone)
-            return repository.last_successful_run(session=session, name="digest", watermark=week) is None
+        return fired is not None and fired <= now and not digests_done(engine, settings, now)
 
     return due
 

@@ -5,8 +5,6 @@ Built once by the CLI and passed down as plain values; library packages never re
 
 from __future__ import annotations
 
-from email.errors import HeaderParseError
-from email.headerregistry import Address
 from email.utils import parseaddr
 from pathlib import Path
 from typing import Annotated, Literal
@@ -15,6 +13,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from jobs.mail_address import address_problem
 
 CommaList = Annotated[list[str], NoDecode]
 # Settings whose values never appear in an error message or a log line.
@@ -210,12 +210,10 @@ class Settings(BaseSettings):
     @classmethod
     def _smtp_from(cls, value: str) -> str:
         # Found only when the first digest is built, after a whole crawl and match, the next day again.
-        try:
-            address = Address(addr_spec=parseaddr(value)[1]) if parseaddr(value)[1] else None
-        except (ValueError, IndexError, HeaderParseError) as exc:
-            raise ValueError(f"not a mail address ({exc}); e.g. Kansenradar <kansenradar@example.org>") from None
-        if address is None or not address.username or not address.domain:
-            raise ValueError("not a mail address; e.g. Kansenradar <kansenradar@example.org>")
+        spec = parseaddr(value)[1]
+        problem = address_problem(spec) if spec else "no address"
+        if problem:
+            raise ValueError(f"{problem}; e.g. Kansenradar <kansenradar@example.org>")
         return value
 
     @field_validator("unsubscribe")

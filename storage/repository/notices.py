@@ -122,7 +122,7 @@ def tender_of_record() -> Any:
     )
     # (An OCDS process announced as a call, with a deadline: not a direct award nor a contract without a tender.)
     compiled = and_(col(Notice.format) == "ocds", col(Notice.superseded_by).is_(None),
-                    col(Notice.deadline).is_not(None), not_a_stored_copy())  # fmt: skip
+                    col(Notice.deadline).is_not(None))  # fmt: skip
     opened = and_(not_a_result(), or_(col(Notice.superseded_by).is_(None), and_(superseded_by_result, ~opened_since)))
     return or_(opened, compiled)
 
