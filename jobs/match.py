@@ -32,6 +32,7 @@ from jobs.models import (
     keep_fingerprint,
     predicted,
     scoring_fingerprint,
+    shared_sample,
     stored_fingerprint,
     stream_notices,
     text_model,
@@ -202,7 +203,7 @@ def _since_last(engine: Engine) -> datetime | None:
 def match_companies(
     *, engine: Engine, as_of: datetime, company_id: str | None = None, since: date | None = None,
     include_closed: bool = False, full: bool = False, refit: bool = False, undated_days: int = UNDATED_DAYS,
-    today: bool = True, zone: tzinfo = UTC,
+    today: bool = True, zone: tzinfo = UTC, workers: int | None = None,
 ) -> MatchRun:  # fmt: skip
     """Score notices for companies and store each company's best matches; return what was done.
 
@@ -212,7 +213,8 @@ def match_companies(
     is new, changed or gave feedback is scored against every open notice. ``refit`` fits the models again.
     ``today`` False says ``as_of`` is another day than now (``--as-of``): such a run, like one ``include_closed``,
     looks at other lists than today's, so it leaves the next run to score everything anew. ``zone`` is where the
-    companies count the days to a deadline (``KANSENRADAR_TIMEZONE``).
+    companies count the days to a deadline (``KANSENRADAR_TIMEZONE``). ``workers`` processes fit the CPV model
+    (default: the cores).
     """
     started = utcnow()
     full = full or include_closed  # closed notices are never kept by incremental runs
@@ -220,8 +222,10 @@ def match_companies(
         if company_id is not None and session.get(Company, company_id) is None:
             raise UnknownCompanyError(company_id)  # before any model is loaded or fitted
     size = corpus_size(engine)
-    text, text_refitted = text_model(engine, refit=refit, size=size)
-    cpv, cpv_refitted = cpv_model(engine, refit=refit, size=size)
+    sample = shared_sample(engine, size)  # read once, when a model is fitted; dropped after both are ready
+    text, text_refitted = text_model(engine, refit=refit, size=size, sample=sample)
+    cpv, cpv_refitted = cpv_model(engine, refit=refit, size=size, workers=workers, sample=sample)
+    del sample
     with session_scope(engine) as session:
         companies = [c for c in repository.list_companies(session=session) if company_id in (None, c.id)]
         profiles = [stored_profile(c, cpv) for c in companies]

@@ -22,6 +22,7 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from crawler.parsing import workers as cores
 from matcher.cpv_model import (
     CPV_MODEL_VERSION,
     CpvModel,
@@ -67,9 +68,10 @@ def notice_examples(records: Iterable[NoticeRecord]) -> list[tuple[str, str]]:
     return examples
 
 
-def train(records: Iterable[NoticeRecord]) -> CpvModel:
-    """Return the model trained on ``records``, the CPV labels and the trade words."""
-    return train_cpv_model(notice_examples(records), label_examples(), trade_examples())
+def train(records: Iterable[NoticeRecord], *, workers: int | None = None) -> CpvModel:
+    """Return the model trained on ``records``, the CPV labels and the trade words, in ``workers`` processes
+    (default: the cores)."""
+    return train_cpv_model(notice_examples(records), label_examples(), trade_examples(), workers=workers or cores())
 
 
 def predicted(model: CpvModel, records: Sequence[NoticeRecord]) -> list[tuple[tuple[str, float], ...]]:
@@ -119,6 +121,15 @@ def _sample(engine: Engine, size: int) -> list[NoticeRecord]:
     return records[:FIT_SAMPLE]
 
 
+Sample = Callable[[], list[NoticeRecord]]
+
+
+def shared_sample(engine: Engine, size: int) -> Sample:
+    """Return the corpus sample the models learn from, read (and validated) on the first call only: when both
+    models are fitted in one run, they learn from one reading of the notices."""
+    return functools.cache(functools.partial(_sample, engine, size))
+
+
 def corpus_size(engine: Engine) -> int:
     """Return how many current (not superseded) notices are stored: the corpus the models learn from."""
     with session_scope(engine) as session:
@@ -127,10 +138,11 @@ def corpus_size(engine: Engine) -> int:
 
 
 def _kept(engine: Engine, name: str, version: str, refit: bool, size: int, load: Callable[[bytes], M],
-          fit: Callable[[list[NoticeRecord]], M], dump: Callable[[M], bytes]) -> tuple[M, bool]:  # fmt: skip
-    """Return the stored model ``name``, fitting (and storing) it anew when asked, missing, outdated, unusable or
-    when the corpus (``size`` current notices) has changed by ``REFIT_SHARE`` since; the flag says whether it was
-    fitted now."""
+          fit: Callable[[list[NoticeRecord]], M], dump: Callable[[M], bytes],
+          sample: Sample | None) -> tuple[M, bool]:  # fmt: skip
+    """Return the stored model ``name``, fitting (and storing) it anew on ``sample`` (default: read now) when asked,
+    missing, outdated, unusable or when the corpus (``size`` current notices) has changed by ``REFIT_SHARE`` since;
+    the flag says whether it was fitted now."""
     with session_scope(engine) as session:
         stored = repository.load_model_state(session=session, name=name)
     if stored is not None and not refit and stored.version == version:
@@ -140,21 +152,23 @@ def _kept(engine: Engine, name: str, version: str, refit: bool, size: int, load:
                 return load(stored.payload), False
             except ValueError as exc:
                 logger.warning("Stored %s model unusable (%s); fitting it again", name, exc)
-    sample = _sample(engine, size)
-    model = fit(sample)
+    records = (sample or shared_sample(engine, size))()
+    model = fit(records)
     with session_scope(engine) as session:
         repository.save_model_state(session=session, name=name, version=version, corpus_size=size,
                                     payload=dump(model))  # fmt: skip
-    logger.info("%s model fitted on %d of %d current notices", name.capitalize(), len(sample), size)
+    logger.info("%s model fitted on %d of %d current notices", name.capitalize(), len(records), size)
     return model, True
 
 
-def text_model(engine: Engine, *, refit: bool = False, size: int | None = None) -> tuple[TextModel, bool]:
+def text_model(engine: Engine, *, refit: bool = False, size: int | None = None,
+               sample: Sample | None = None) -> tuple[TextModel, bool]:  # fmt: skip
     """Return the text model (term weights of the stored notices), kept between runs; ``size`` is the corpus size
-    when the caller counted it already."""
+    when the caller counted it already, ``sample`` the notices to fit on (``shared_sample``) if it must be fitted."""
     size = corpus_size(engine) if size is None else size
     return _kept(engine, TEXT_MODEL, TEXT_MODEL_VERSION, refit, size, text_from_state,
-                 lambda records: fit_text_model([notice_text(r) for r in records]), text_to_state)  # fmt: skip
+                 lambda records: fit_text_model([notice_text(r) for r in records]), text_to_state,
+                 sample)  # fmt: skip
 
 
 @functools.cache
@@ -163,13 +177,16 @@ def shipped_cpv_model() -> CpvModel:
     return cpv_from_state(resources.files("matcher").joinpath(SHIPPED_CPV).read_bytes())
 
 
-def cpv_model(engine: Engine, *, refit: bool = False, size: int | None = None) -> tuple[CpvModel, bool]:
+def cpv_model(engine: Engine, *, refit: bool = False, size: int | None = None, workers: int | None = None,
+              sample: Sample | None = None) -> tuple[CpvModel, bool]:  # fmt: skip
     """Return the CPV-from-words model: the shipped one while the corpus is small (a few hundred notices change
-    little next to 38,000 labels), else one learned from the stored notices too, kept between runs."""
+    little next to 38,000 labels), else one learned from the stored notices too, kept between runs; fitted on
+    ``sample`` (as ``text_model``) in ``workers`` processes (default: the cores)."""
     size = corpus_size(engine) if size is None else size
     if size < MIN_CORPUS:
         return shipped_cpv_model(), False
-    return _kept(engine, CPV_MODEL, CPV_MODEL_VERSION, refit, size, cpv_from_state, train, cpv_to_state)
+    return _kept(engine, CPV_MODEL, CPV_MODEL_VERSION, refit, size, cpv_from_state,
+                 functools.partial(train, workers=workers), cpv_to_state, sample)  # fmt: skip
 
 
 def scoring_fingerprint(engine: Engine, weights: dict[str, float] | None) -> bytes:

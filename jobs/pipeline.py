@@ -189,7 +189,9 @@ def run_pipeline(*, engine: Engine, settings: Settings, digest: bool | None = No
     _check_stop(stopping)
     with _step(engine, result, "match"):
         # Records its own job run.
-        match_companies(engine=engine, as_of=now, undated_days=settings.undated_days, zone=settings.zone)
+        match_companies(
+            engine=engine, as_of=now, undated_days=settings.undated_days, zone=settings.zone, workers=settings.workers
+        )
         result.steps["match"] = "success"
     if digest is False:
         result.steps["digest"] = "skipped"

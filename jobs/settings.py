@@ -141,7 +141,9 @@ class Settings(BaseSettings):
         default=30.0, gt=0, description="Seconds to connect and fetch a search page or notice (packages get longer)."
     )
     workers: int | None = Field(
-        default=None, ge=1, description="Processes for parsing and analysing in bulk (default: the cores)."
+        default=None,
+        ge=1,
+        description="Processes that parse and analyse in bulk, and fit the CPV model (default: the cores).",
     )
     digest_retry_days: int = Field(
         default=7, ge=0, description="Days in which `run` retries a digest that could not be sent, then expires it."

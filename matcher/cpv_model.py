@@ -1,10 +1,11 @@
-"""CPV codes from words, in any language of the corpus: a linear classifier per level of the CPV tree.
+"""CPV codes from words, in any language of the corpus: a linear classifier per CPV group.
 
 Every stored notice is a labelled example (its texts and its main CPV code), and so is every CPV label in Dutch,
 English, German and French (the shipped code list table): the labels give every code words in four languages, the
-notices give the words buyers actually write, in every language they write in. One linear SVM per level (division,
-group) over word and character n-grams; each class keeps its strongest weights only, so the model is a few
-megabytes of plain arrays (``to_state``: no pickle) and says which words led to a code.
+notices give the words buyers actually write, in every language they write in. A linear SVM per CPV group (one
+against the rest, trained side by side in worker processes) over word and character n-grams;
+each group keeps its strongest weights only, so the model is a few megabytes of plain arrays (``to_state``: no
+pickle) and says which words led to a code.
 """
 
 from __future__ import annotations
@@ -12,15 +13,13 @@ from __future__ import annotations
 import base64
 import functools
 import gzip
-import importlib
-import importlib.util
 import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
+from joblib import Parallel, delayed
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
@@ -29,17 +28,17 @@ from sklearn.svm import LinearSVC
 
 from matcher.codelists import LANGUAGES, codes, cpv_label
 from matcher.cpv import significant
-from matcher.langdetect import EU_LANGUAGES, detect_language
+from matcher.langdetect import detect_language, stop_words
 from matcher.rules.trades import NOT_THE_WORK, TRADE_WORDS
 from matcher.tfidf import fit_keeping, restore_union, union_state
 
 # Raise when training or features change: a stored model of another version is trained again.
-CPV_MODEL_VERSION = "cpv-4"
-LEVELS = (2, 3)  # significant digits: division, group (a notice inside a company's group fits it fully)
+CPV_MODEL_VERSION = "cpv-5"
+# Significant digits of the classes: the group (a notice inside a company's group fits it fully). A model per
+# division as well was trained until cpv-4 and never asked.
+LEVELS = (3,)
 WEIGHTS_PER_CLASS = 2500  # strongest weights a class keeps: accuracy holds, the model stays small
 LABEL_WEIGHT = 0.15  # labels are many (four languages per code) and short; notices are what buyers write
-# Every EU language of the corpus but Maltese, for which spaCy has no stop word list.
-STOP_LANGUAGES = tuple(lang for lang in EU_LANGUAGES if lang != "mt")
 TRADE_WEIGHT = 2.0  # the trade words are few, and the only examples written the way companies write
 # Both weights chosen on tests/data/matching/inference.jsonl and the dev split (tests/data/matching/README.md).
 SHARPNESS = 2.0  # how fast confidence falls with the distance to the best decision value (chosen on dev)
@@ -94,37 +93,9 @@ class CpvModel:
 class Suggestion:
     """A CPV branch suggested for a text: its significant digits, a confidence in (0, 1] and the words behind it."""
 
-    code: str  # "909" (a group) or "90" (a division)
+    code: str  # "909" (a group) or "90921" (a code under it, in significant digits)
     confidence: float
     words: tuple[str, ...]
-
-
-def _spacy_stop_words(lang: str) -> set[str]:
-    """Return spaCy's stop words of ``lang``, read from their own module file.
-
-    Importing ``spacy.lang.<lang>.stop_words`` runs the language package first, whose tokenizer rules take seconds
-    to compile (French alone ~3 s): too much for a list of words on every ``match``. The file is plain data.
-    """
-    spec = importlib.util.find_spec("spacy")
-    if spec is None or spec.origin is None:
-        raise ImportError("spaCy is not installed")
-    path = Path(spec.origin).parent / "lang" / lang / "stop_words.py"
-    loaded = importlib.util.spec_from_file_location(f"_kansenradar_stop_words_{lang}", path)
-    if loaded is None or loaded.loader is None:
-        raise ImportError(f"no spaCy stop words for {lang}")
-    module = importlib.util.module_from_spec(loaded)
-    loaded.loader.exec_module(module)
-    return set(module.STOP_WORDS)
-
-
-@functools.cache
-def stop_words() -> tuple[str, ...]:
-    """Return the function words of the EU languages spaCy lists: they say nothing about the kind of work."""
-    words: set[str] = set()
-    for lang in STOP_LANGUAGES:
-        words |= _spacy_stop_words(lang)
-    # Only whole tokens of the word analyser ("a.d." would not be one, and scikit-learn warns about it).
-    return tuple(sorted(w for w in words if re.fullmatch(r"[^\W\d_]{3,}", w)))
 
 
 def _vectorizers() -> list[tuple[str, TfidfVectorizer]]:
@@ -137,29 +108,37 @@ def _vectorizers() -> list[tuple[str, TfidfVectorizer]]:
 
 
 def train_cpv_model(examples: Sequence[tuple[str, str]], labels: Sequence[tuple[str, str]],
-                    trades: Sequence[tuple[str, str]] = ()) -> CpvModel:  # fmt: skip
+                    trades: Sequence[tuple[str, str]] = (), *, workers: int = 1) -> CpvModel:  # fmt: skip
     """Fit the model on ``examples`` (notice text, its main CPV code), ``labels`` (label text, its code) and
-    ``trades`` (trade words, their code)."""
+    ``trades`` (trade words, their code), in ``workers`` processes.
+
+    Processes, not threads: liblinear seeds one random generator per process for each fit, so fits that run side by
+    side in threads draw from each other's sequence and the model would differ from run to run.
+    """
     texts = [text for text, _code in [*examples, *labels, *trades]]
     codes = [significant(code) for _text, code in [*examples, *labels, *trades]]
     weight = np.array([1.0] * len(examples) + [LABEL_WEIGHT] * len(labels) + [TRADE_WEIGHT] * len(trades))
-    union = fit_keeping(_vectorizers(), texts, [text for text, _code in [*labels, *trades]])
-    matrix = normalize(sparse.csr_matrix(union.transform(texts), dtype=np.float64))
+    union, counted = fit_keeping(_vectorizers(), texts, [text for text, _code in [*labels, *trades]])
+    matrix = normalize(sparse.csr_matrix(counted, dtype=np.float64))
     classes, weights, intercepts = [], [], []
     for level in LEVELS:
-        rows = [i for i, code in enumerate(codes) if len(code) >= level]
-        targets = [codes[i][:level] for i in rows]
-        svm = LinearSVC(C=1.0, random_state=0).fit(matrix[rows], targets, sample_weight=weight[rows])
-        coef = np.atleast_2d(svm.coef_)
-        names = [str(c) for c in svm.classes_]
-        if len(names) == 2:  # liblinear keeps one row for two classes: the second class's side
-            coef, intercept = np.vstack([-coef, coef]), np.concatenate([-svm.intercept_, svm.intercept_])
-        else:
-            intercept = svm.intercept_
+        rows = np.array([i for i, code in enumerate(codes) if len(code) >= level], dtype=np.int64)
+        targets = np.array([codes[i][:level] for i in rows])
+        names = sorted(set(targets.tolist()))
+        if len(names) < 2:
+            raise ValueError(f"the examples name {len(names)} CPV group(s); a model tells at least two apart")
+        x, w = matrix[rows], weight[rows]
+
+        fitted = Parallel(n_jobs=max(1, workers))(delayed(_one_against_rest)(x, targets == name, w) for name in names)
         classes.append(tuple(names))
-        weights.append(_strongest(coef))
-        intercepts.append(np.asarray(intercept, dtype=np.float32))
+        weights.append(_strongest(np.vstack([svm.coef_[0] for svm in fitted])))
+        intercepts.append(np.array([svm.intercept_[0] for svm in fitted], dtype=np.float32))
     return CpvModel(union, tuple(classes), tuple(weights), tuple(intercepts), len(texts))
+
+
+def _one_against_rest(x: sparse.csr_matrix, positive: np.ndarray, weight: np.ndarray) -> LinearSVC:
+    """Fit one class against the rest: the problem liblinear solves per class when given several classes."""
+    return LinearSVC(C=1.0, random_state=0).fit(x, positive.astype(np.int8), sample_weight=weight)
 
 
 def _strongest(coef: np.ndarray) -> sparse.csr_matrix:
@@ -252,7 +231,7 @@ def suggest(model: CpvModel, text: str, *, most: int = 4, floor: float = 0.3) ->
 
 
 def words_for(model: CpvModel, text: str, code: str, limit: int = 5) -> tuple[str, ...]:
-    """Return the words of ``text`` that weigh most toward ``code`` (a group or division)."""
+    """Return the words of ``text`` that weigh most toward ``code`` (a group)."""
     level = LEVELS.index(len(code)) if len(code) in LEVELS else -1
     if level < 0 or code not in model.classes[level]:
         return ()

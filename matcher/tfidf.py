@@ -17,7 +17,8 @@ from typing import Any
 
 import ahocorasick
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
+from scipy import sparse
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
 
 from matcher.stems import automaton
@@ -94,20 +95,51 @@ def _char_grams(vectorizer: TfidfVectorizer) -> ahocorasick.Automaton | None:
 
 
 def fit_keeping(vectorizers: list[tuple[str, TfidfVectorizer]], texts: Sequence[str],
-                named: Sequence[str]) -> FeatureUnion:  # fmt: skip
-    """Fit ``vectorizers`` on ``texts`` as a union, keeping every term of ``named`` (texts among ``texts``).
+                named: Sequence[str]) -> tuple[FeatureUnion, sparse.csr_matrix]:  # fmt: skip
+    """Fit ``vectorizers`` on ``texts`` as a union, keeping every term of ``named`` (texts among ``texts``); return
+    the union and the rows of ``texts`` (what its ``transform`` would give).
 
     ``min_df`` and ``max_features`` keep the one-off terms of the bulk out (and cap only those), but a word that
     names a class once ("buurtbus", most Dutch CPV label words: each language has one label per code) is exactly
-    what a user writes; without it, the one example that teaches the word teaches nothing.
+    what a user writes; without it, the one example that teaches the word teaches nothing. The texts are counted
+    once per vectorizer (the terms kept are columns of those counts): counting is most of the cost of a fit.
     """
-    fitted = []
+    fitted, blocks = [], []
     for name, vectorizer in vectorizers:
-        common = set(vectorizer.fit(texts).vocabulary_)
+        if not isinstance(vectorizer.min_df, int) or vectorizer.max_df not in (1.0, None):
+            raise ValueError("fit_keeping reads an integer min_df and no max_df")
         analyse = vectorizer.build_analyzer()
-        terms = sorted(common.union(*(analyse(text) for text in named)))
-        fitted.append((name, vectorizer.set_params(vocabulary=terms, min_df=1, max_features=None).fit(texts)))
-    return FeatureUnion(fitted)
+        counter = CountVectorizer(analyzer=analyse, dtype=np.float64)
+        counts = sparse.csr_matrix(counter.fit_transform(texts))
+        terms = _common_terms(counter.vocabulary_, counts, vectorizer)
+        terms = sorted(set(terms).union(*(analyse(text) for text in named)))
+        chosen = counts[:, [counter.vocabulary_[term] for term in terms]]
+        weighting = TfidfTransformer(
+            norm=vectorizer.norm,
+            use_idf=vectorizer.use_idf,
+            smooth_idf=vectorizer.smooth_idf,
+            sublinear_tf=vectorizer.sublinear_tf,
+        )
+        blocks.append(weighting.fit_transform(chosen))
+        vectorizer.set_params(min_df=1, max_features=None)
+        vectorizer.vocabulary_ = {term: index for index, term in enumerate(terms)}
+        vectorizer.idf_ = weighting.idf_
+        fitted.append((name, vectorizer))
+    return FeatureUnion(fitted), sparse.csr_matrix(sparse.hstack(blocks))
+
+
+def _common_terms(vocabulary: dict[str, int], counts: sparse.csr_matrix, vectorizer: TfidfVectorizer) -> list[str]:
+    """Return the terms ``vectorizer`` would keep of ``counts``: in at least ``min_df`` texts, then the
+    ``max_features`` most frequent (ties by term, so that the choice does not depend on a sort's stability)."""
+    by_column = np.empty(len(vocabulary), dtype=object)
+    for term, column in vocabulary.items():
+        by_column[column] = term
+    documents = np.bincount(counts.indices, minlength=len(vocabulary))
+    kept = np.flatnonzero(documents >= vectorizer.min_df)
+    if vectorizer.max_features is not None and len(kept) > vectorizer.max_features:
+        total = np.asarray(counts.sum(axis=0)).ravel()
+        kept = np.array(sorted(kept, key=lambda c: (-total[c], by_column[c]))[: vectorizer.max_features])
+    return [str(term) for term in by_column[kept]]
 
 
 def union_state(union: FeatureUnion) -> dict[str, dict[str, Any]]:

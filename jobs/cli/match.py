@@ -57,7 +57,7 @@ def match_command(ctx: click.Context, company_id: str | None, since: date | None
         run = match_companies(engine=app.engine, as_of=moment, company_id=company_id, since=since,
                               include_closed=include_closed, full=full or as_of is not None, refit=full,
                               undated_days=app.settings.undated_days, today=as_of is None,
-                              zone=app.zone)  # fmt: skip
+                              zone=app.zone, workers=app.settings.workers)  # fmt: skip
     except UnknownCompanyError:
         raise click.BadParameter(f"no company with id {company_id!r}", param_hint="--company") from None
     if quiet:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -193,4 +193,26 @@ def test_the_cpv_model_learns_from_the_corpus_when_large_enough(database_url: st
     assert not fitted_again and jobs.models.cpv_to_state(again) == jobs.models.cpv_to_state(model)  # kept, as data
     store(database_url, _notice(10, "Kantine", "Kantinediensten.", "55510000"))  # the corpus grew by a quarter
     assert jobs.models.cpv_model(engine)[1]
+    engine.dispose()
+
+
+def test_a_match_run_that_fits_both_models_reads_the_corpus_once(database_url: str, monkeypatch: pytest.MonkeyPatch,
+                                                                 ) -> None:  # fmt: skip
+    import jobs.models
+    from jobs.match import match_companies
+
+    monkeypatch.setattr(jobs.models, "MIN_CORPUS", 2)
+    monkeypatch.setattr(jobs.models, "label_examples", lambda: [("Cateringdiensten", "55520000"),
+                                                                ("Reinigingsdiensten", "90910000")])  # fmt: skip
+    reads: list[int] = []
+    real = jobs.models._sample
+    monkeypatch.setattr(jobs.models, "_sample", lambda engine, size: reads.append(size) or real(engine, size))
+    store(database_url, _notice(1, "Schoolmaaltijden", "Koken van maaltijden.", "55524000"),
+          _notice(2, "Schoonmaak scholen", "Schoonmaken van klaslokalen.", "90911200"),
+          companies=(make_profile(regions=[]),))  # fmt: skip
+    engine = get_engine(database_url)
+    run = match_companies(engine=engine, as_of=datetime.fromisoformat(f"{AS_OF}T12:00:00+00:00"), workers=1)
+    assert run.refitted and reads == [2]  # the text model and the CPV model were both fitted, on one reading
+    with session_scope(engine) as session:
+        assert set(repository.model_fits(session=session, names=("text", "cpv"))) == {"text", "cpv"}
     engine.dispose()

@@ -36,6 +36,13 @@ def test_training_is_reproducible_and_the_stored_model_predicts_the_same() -> No
     assert [p[0][0] for p in predict(model, texts, relative=True)] == ["909", "555", "773"]
 
 
+def test_training_in_threads_gives_the_same_model() -> None:
+    # Each group's classifier is fitted on its own, so how many threads fit them cannot change a weight.
+    assert to_state(train_cpv_model(EXAMPLES, LABELS, workers=3)) == to_state(train_cpv_model(EXAMPLES, LABELS))
+    with pytest.raises(ValueError, match="at least two"):
+        train_cpv_model(EXAMPLES[:2], LABELS[:1])
+
+
 def test_a_stored_model_is_data_and_damage_is_refused() -> None:
     data = to_state(train_cpv_model(EXAMPLES, LABELS))
     state = json.loads(gzip.decompress(data))

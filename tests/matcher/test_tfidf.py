@@ -1,4 +1,5 @@
-"""LeanTfidf gives what TfidfVectorizer.transform gives, row for row, on the vectorizers the models use."""
+"""LeanTfidf gives what TfidfVectorizer.transform gives, row for row, on the vectorizers the models use; fit_keeping
+fits as TfidfVectorizer does, with the named terms kept."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from matcher.clause_model import _chars, _words
-from matcher.tfidf import LeanTfidf
+from matcher.tfidf import LeanTfidf, fit_keeping
 
 TRAIN = [
     "De opdrachtnemer zet mensen met een afstand tot de arbeidsmarkt in.",
@@ -59,3 +60,25 @@ def test_lean_weighted_equals_the_product_of_its_rows(make) -> None:
 def test_lean_refuses_weighting_it_does_not_reproduce() -> None:
     with pytest.raises(ValueError, match="l2"):
         LeanTfidf(TfidfVectorizer(norm="l1").fit(TRAIN))
+
+
+def test_fit_keeping_counts_once_as_a_fit_would_and_keeps_the_named_terms() -> None:
+    texts = ["groen groen maaien", "groen snoeien", "maaien schoonmaak", "buurtbus", "snoeien maaien groen"]
+    plain = TfidfVectorizer(min_df=2, max_features=2, sublinear_tf=True)
+    union, rows = fit_keeping([("words", plain)], texts, named=["buurtbus"])
+    fitted = union.transformer_list[0][1]
+    # min_df 2 leaves groen (4 times), maaien (3), snoeien (2); the cap keeps the two most frequent; the named
+    # text's word stays although it is in one text only.
+    assert sorted(fitted.vocabulary_) == ["buurtbus", "groen", "maaien"]
+    assert abs(rows - union.transform(texts)).max() < 1e-12
+    same = TfidfVectorizer(vocabulary=["buurtbus", "groen", "maaien"], sublinear_tf=True).fit(texts)
+    assert np.allclose(fitted.idf_, same.idf_)
+    # Equal counts: the term decides, not the order the sort met them in.
+    tied = ["bb aa", "aa bb", "cc"]
+    union, _rows = fit_keeping([("words", TfidfVectorizer(min_df=1, max_features=1))], tied, named=[])
+    assert list(union.transformer_list[0][1].vocabulary_) == ["aa"]
+
+
+def test_fit_keeping_refuses_settings_it_does_not_reproduce() -> None:
+    with pytest.raises(ValueError, match="min_df"):
+        fit_keeping([("words", TfidfVectorizer(min_df=0.1))], ["aa bb", "bb cc"], named=[])
