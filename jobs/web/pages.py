@@ -29,6 +29,7 @@ from storage import repository
 from storage.db import session_scope
 from storage.models import Company, Notice
 from storage.repository import NoticeNotFoundError
+from storage.types import utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -165,10 +166,12 @@ async def unsubscribe(request: Request) -> Response:
 Said = dict[tuple[str, str, str], bool]  # (source, notice_id, lot_id or "") -> relevant
 
 
-def _company_page(engine: Engine, company_id: str) -> tuple[Company, list[dict[str, Any]], Said]:
+def _company_page(engine: Engine, company_id: str, undated_days: int) -> tuple[Company, list[dict[str, Any]], Said]:
     with session_scope(engine) as session:
         company = _company(session, company_id)
-        matches = repository.match_listing(session=session, company_ids=[company_id])
+        # Open tenders only, as in the digest: a deadline may have passed since the last match run stored these.
+        matches = repository.match_listing(session=session, company_ids=[company_id], open_on=utcnow(),
+                                           undated_days=undated_days)  # fmt: skip
         said = {(f.source, f.notice_id, f.lot_id or ""): f.relevant
                 for f in repository.list_feedback(session=session, company_id=company_id)}  # fmt: skip
         return company, matches, said
@@ -198,7 +201,9 @@ async def company_page(request: Request) -> Response:
     except tokens.TokenError as exc:
         return _refused("company", exc)
     try:
-        company, matches, said = await run_in_threadpool(_company_page, _engine(request), company_id)
+        company, matches, said = await run_in_threadpool(
+            _company_page, _engine(request), company_id, settings.undated_days
+        )
     except Gone:
         return error_page(404)
     lang, profile = _language(company), repository.to_profile(company)

@@ -130,14 +130,21 @@ def matches_of(*, session: Session, company_id: str | None = None,
     return session.exec(statement.order_by(col(Match.company_id), col(Match.score).desc())).all()
 
 
-def match_listing(*, session: Session, company_ids: Sequence[str] | None = None) -> list[dict[str, object]]:
-    """Return stored matches as listings need them (no notice records loaded), best first per company."""
+def match_listing(*, session: Session, company_ids: Sequence[str] | None = None, open_on: datetime | None = None,
+                  undated_days: int | None = None) -> list[dict[str, object]]:  # fmt: skip
+    """Return stored matches as listings need them (no notice records loaded), best first per company; with
+    ``open_on``, only those still an opportunity then (``opportunity_conditions`` with ``undated_days``): stored
+    matches stay until the next match run, deadlines pass in between."""
     statement = select(Match.company_id, Notice.notice_id, Match.lots, Match.kind, Match.score, Match.parts,
                        Match.reasons, Notice.title, Notice.deadline, Notice.url, Notice.source, Notice.format,
                        Notice.publication_number, Notice.language).where(
         col(Match.notice_pk) == col(Notice.id))  # fmt: skip
     if company_ids is not None:
         statement = statement.where(col(Match.company_id).in_(list(company_ids)))
+    if open_on is not None:
+        if undated_days is None:
+            raise ValueError("open_on needs undated_days: how long a notice without a deadline stays open")
+        statement = statement.where(*opportunity_conditions(as_of=open_on, undated_days=undated_days))
     statement = statement.order_by(col(Match.company_id), col(Match.score).desc(), col(Notice.notice_id))
     # "source" completes the notice's identity (with notice_id), as signed feedback links carry it; format,
     # publication number and language say where a person reads the notice (``jobs.tender_view.notice_link``).

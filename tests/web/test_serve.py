@@ -9,11 +9,13 @@ from datetime import UTC, datetime, timedelta
 
 import time_machine
 from click.testing import CliRunner
+from sqlmodel import select
 
 from jobs.cli import cli
 from jobs.web import tokens
 from storage import repository
 from storage.db import get_engine, session_scope
+from storage.models import Notice
 from tests.dbutil import rows, scalar
 from tests.factories import make_profile
 from tests.web.conftest import NOTICE_TITLE, Served, http
@@ -187,3 +189,25 @@ def test_a_company_without_codes_sees_the_work_read_from_its_description(served:
     # TED's page in the notice's own language, as the digest links it; not the English page the crawl stored.
     assert "https://ted.europa.eu/nl/notice/-/detail/123456-2026" in given.text
     assert "https://ted.europa.eu/en/notice/-/detail/123456-2026" not in given.text
+
+
+def test_the_company_page_lists_open_tenders_only(served: Served) -> None:
+    page_url = tokens.company_url(served.settings, company_id="groen-noord")
+    assert NOTICE_TITLE in http(page_url).text
+    engine = get_engine(served.database_url)
+    with session_scope(engine) as session:
+        notice = session.exec(select(Notice).where(Notice.notice_id == "123456-2026")).one()
+        deadline, notice.deadline = notice.deadline, datetime.now(UTC) - timedelta(hours=1)
+        session.add(notice)
+    try:
+        # The deadline passed after `match` stored the match: the match is still stored, the page no longer offers it.
+        page = http(page_url)
+        assert page.status == 200 and NOTICE_TITLE not in page.text and 'id="match-1"' not in page.text
+        assert scalar(served.database_url, "SELECT COUNT(*) FROM match WHERE company_id = 'groen-noord'") >= 1
+    finally:
+        with session_scope(engine) as session:
+            notice = session.exec(select(Notice).where(Notice.notice_id == "123456-2026")).one()
+            notice.deadline = deadline
+            session.add(notice)
+        engine.dispose()
+    assert NOTICE_TITLE in http(page_url).text
