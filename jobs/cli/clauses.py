@@ -17,7 +17,8 @@ from crawler.parsers.codes import language_alpha2
 from jobs.analyse import BATCH, analyse_pending, count_pending
 from jobs.app import app_from
 from jobs.clause_corpus import SPLITS
-from jobs.cli.base import CONTEXT_SETTINGS
+from jobs.cli.base import CONTEXT_SETTINGS, Locked
+from jobs.locks import LockedError, run_lock
 from jobs.runs import record_step
 from matcher import DETECTOR_VERSION, LABELS, evaluate, labels_of
 from storage import repository
@@ -126,15 +127,19 @@ def analyse(ctx: click.Context, batch_size: int | None, workers: int | None, red
     """
     app = app_from(ctx)
     engine, workers = app.engine, workers or app.settings.workers
-    if redo_all:
-        with session_scope(engine) as session:
-            repository.reset_analysis(session=session)
     started = utcnow()
     try:
-        with click.progressbar(length=count_pending(engine=engine), label="Analysing", file=sys.stderr,
-                               show_pos=True) as bar:  # fmt: skip
-            done, labelled = analyse_pending(engine=engine, batch_size=batch_size, workers=workers,
-                                             progress=bar.update)  # fmt: skip
+        # One writer of findings at a time: beside a `run` analysing the same notices, both would store them.
+        with run_lock(engine):
+            if redo_all:
+                with session_scope(engine) as session:
+                    repository.reset_analysis(session=session)
+            with click.progressbar(length=count_pending(engine=engine), label="Analysing", file=sys.stderr,
+                                   show_pos=True) as bar:  # fmt: skip
+                done, labelled = analyse_pending(engine=engine, batch_size=batch_size, workers=workers,
+                                                 progress=bar.update)  # fmt: skip
+    except LockedError as exc:
+        raise Locked(f"not started: {exc}") from None
     except Exception as exc:  # recorded for `runs`, then reported as every failure is
         record_step(engine, "analyse", "failed", {}, f"{type(exc).__name__}: {exc}", started=started)
         raise

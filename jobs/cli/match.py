@@ -7,8 +7,9 @@ from datetime import date
 import click
 
 from jobs.app import app_from
-from jobs.cli.base import CONTEXT_SETTINGS
+from jobs.cli.base import CONTEXT_SETTINGS, Locked
 from jobs.clock import as_of_moment, now_in, show
+from jobs.locks import LockedError, run_lock
 from jobs.output import MOMENT, NOTICE_ID, date_option, echo_jsonl, echo_table
 
 
@@ -54,10 +55,14 @@ def match_command(ctx: click.Context, company_id: str | None, since: date | None
     app = app_from(ctx)
     moment = as_of_moment(as_of, app.zone) if as_of else now_in(app.zone)
     try:
-        run = match_companies(engine=app.engine, as_of=moment, company_id=company_id, since=since,
-                              include_closed=include_closed, full=full or as_of is not None, refit=full,
-                              undated_days=app.settings.undated_days, today=as_of is None,
-                              zone=app.zone, workers=app.settings.workers)  # fmt: skip
+        # One writer of matches at a time: beside a `run` matching, both would replace the same companies' lists.
+        with run_lock(app.engine):
+            run = match_companies(engine=app.engine, as_of=moment, company_id=company_id, since=since,
+                                  include_closed=include_closed, full=full or as_of is not None, refit=full,
+                                  undated_days=app.settings.undated_days, today=as_of is None,
+                                  zone=app.zone, workers=app.settings.workers)  # fmt: skip
+    except LockedError as exc:
+        raise Locked(f"not started: {exc}") from None
     except UnknownCompanyError:
         raise click.BadParameter(f"no company with id {company_id!r}", param_hint="--company") from None
     if quiet:

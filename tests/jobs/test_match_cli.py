@@ -274,3 +274,23 @@ def test_eval_feedback_learns_part_weights_from_the_marks_as_match_does(tmp_path
     assert len(parts) == len(relevant) == 5 * len(companies)  # every company marked its top five
     assert all(set(p) == set(WEIGHTS) and all(0.0 <= v <= 1.0 for v in p.values()) for p in parts)
     assert 0 < sum(relevant) < len(relevant)
+
+
+def test_match_and_analyse_by_hand_wait_for_a_running_pipeline_with_exit_3(database_url: str) -> None:
+    from jobs.locks import run_lock
+    from storage.models import ClauseFinding
+
+    _setup(database_url, make_record())
+    engine = get_engine(database_url)
+    with run_lock(engine):  # a `run` in progress holds it
+        for command in (["match", "--as-of", "2026-11-20"], ["analyse"]):
+            refused = CliRunner().invoke(cli, ["--database-url", database_url, *command])
+            assert refused.exit_code == 3, refused.output
+            assert refused.stderr.startswith("Error: not started: another run holds")
+    with session_scope(engine) as session:  # nothing was written beside the pipeline
+        assert session.exec(select(Match)).all() == [] and session.exec(select(ClauseFinding)).all() == []
+    assert CliRunner().invoke(cli, ["--database-url", database_url, "analyse"]).exit_code == 0
+    assert _run(database_url, "--as-of", "2026-11-20", "--quiet").exit_code == 0
+    with session_scope(engine) as session:
+        assert session.exec(select(Match)).all() and session.exec(select(ClauseFinding)).all()
+    engine.dispose()
