@@ -196,11 +196,13 @@ def load_company_file(path: Path) -> CompanyFile:
     return result
 
 
-def store_companies(engine: Engine, profiles: Sequence[CompanyProfile]) -> tuple[dict[Outcome, int], int]:
+def store_companies(engine: Engine, profiles: Sequence[CompanyProfile],
+                    workers: int | None = None) -> tuple[dict[Outcome, int], int]:  # fmt: skip
     """Store company profiles and, for each without CPV codes, the branches inferred from its description.
 
     Return how many were new, updated or unchanged, and how many had their codes inferred. Codes a company gave
-    are never overwritten: inferred ones are kept apart, and only for companies without codes.
+    are never overwritten: inferred ones are kept apart, and only for companies without codes. ``workers``
+    processes fit the CPV model if it must be fitted first.
     """
     counts = dict.fromkeys(Outcome, 0)
     with session_scope(engine) as session:
@@ -211,7 +213,7 @@ def store_companies(engine: Engine, profiles: Sequence[CompanyProfile]) -> tuple
     if without:
         from jobs.models import cpv_model, inferred  # scikit-learn: only when there is something to infer
 
-        model, _fitted = cpv_model(engine)
+        model, _fitted = cpv_model(engine, workers=workers)
         suggested = {profile.id: inferred(model, profile.description) for profile in without}
     with session_scope(engine) as session:
         for profile in profiles:

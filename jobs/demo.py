@@ -124,7 +124,7 @@ def run_demo(output: Path, settings: Settings) -> DemoSummary:
             resources.as_file(data / "notices") as notices,
         ):
             loaded = load_company_file(companies_file)
-            store_companies(app.engine, [profile for _line, profile in loaded.profiles])
+            store_companies(app.engine, [profile for _line, profile in loaded.profiles], workers=app.settings.workers)
             code = crawl_in_subprocess("files", [str(notices)], env={"KANSENRADAR_DATABASE_URL": settings.database_url,
                                                                     "KANSENRADAR_LOG_LEVEL": "WARNING"})  # fmt: skip
         if code:

@@ -53,6 +53,9 @@ CHUNK = 2000  # notices read (and scored) at once
 FIT_SAMPLE = 20_000  # notices learned from at most, spread over the corpus: weights settle long before that
 REFIT_SHARE = 0.10  # fit again when the corpus has grown or shrunk by this share since
 MIN_CORPUS = 1000  # stored notices before the CPV model learns from them too
+# Processes fitting the CPV model by default: each holds its own copy of the training rows (hundreds of MB for a
+# large corpus), and beyond a few the copies cost more memory than the time they save.
+FIT_WORKERS = 4
 SHIPPED_CPV = "models/cpv.json.gz"
 TEXT_CHARS = 3000  # what a notice is about is said at its start; the rest is conditions
 
@@ -70,8 +73,9 @@ def notice_examples(records: Iterable[NoticeRecord]) -> list[tuple[str, str]]:
 
 def train(records: Iterable[NoticeRecord], *, workers: int | None = None) -> CpvModel:
     """Return the model trained on ``records``, the CPV labels and the trade words, in ``workers`` processes
-    (default: the cores)."""
-    return train_cpv_model(notice_examples(records), label_examples(), trade_examples(), workers=workers or cores())
+    (default: the cores, at most ``FIT_WORKERS``)."""
+    workers = workers or min(cores(), FIT_WORKERS)
+    return train_cpv_model(notice_examples(records), label_examples(), trade_examples(), workers=workers)
 
 
 def predicted(model: CpvModel, records: Sequence[NoticeRecord]) -> list[tuple[tuple[str, float], ...]]:

@@ -143,7 +143,7 @@ class Settings(BaseSettings):
     workers: int | None = Field(
         default=None,
         ge=1,
-        description="Processes that parse and analyse in bulk, and fit the CPV model (default: the cores).",
+        description="Processes that parse, analyse and fit the CPV model (default: the cores; at most 4 fit).",
     )
     digest_retry_days: int = Field(
         default=7, ge=0, description="Days in which `run` retries a digest that could not be sent, then expires it."

@@ -14,12 +14,16 @@ import base64
 import functools
 import gzip
 import json
+import logging
+import os
 import re
+import signal
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from joblib import Parallel, delayed
+from joblib.externals.loky.process_executor import TerminatedWorkerError
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
@@ -31,6 +35,8 @@ from matcher.cpv import significant
 from matcher.langdetect import detect_language, stop_words
 from matcher.rules.trades import NOT_THE_WORK, TRADE_WORDS
 from matcher.tfidf import fit_keeping, restore_union, union_state
+
+logger = logging.getLogger(__name__)
 
 # Raise when training or features change: a stored model of another version is trained again.
 CPV_MODEL_VERSION = "cpv-5"
@@ -120,6 +126,7 @@ def train_cpv_model(examples: Sequence[tuple[str, str]], labels: Sequence[tuple[
     weight = np.array([1.0] * len(examples) + [LABEL_WEIGHT] * len(labels) + [TRADE_WEIGHT] * len(trades))
     union, counted = fit_keeping(_vectorizers(), texts, [text for text, _code in [*labels, *trades]])
     matrix = normalize(sparse.csr_matrix(counted, dtype=np.float64))
+    del counted  # the normalised copy is the one fitted on: one matrix of this size at a time is enough
     classes, weights, intercepts = [], [], []
     for level in LEVELS:
         rows = np.array([i for i, code in enumerate(codes) if len(code) >= level], dtype=np.int64)
@@ -129,15 +136,32 @@ def train_cpv_model(examples: Sequence[tuple[str, str]], labels: Sequence[tuple[
             raise ValueError(f"the examples name {len(names)} CPV group(s); a model tells at least two apart")
         x, w = matrix[rows], weight[rows]
 
-        fitted = Parallel(n_jobs=max(1, workers))(delayed(_one_against_rest)(x, targets == name, w) for name in names)
+        fitted = _fit_all(x, targets, names, w, workers)
         classes.append(tuple(names))
         weights.append(_strongest(np.vstack([svm.coef_[0] for svm in fitted])))
         intercepts.append(np.array([svm.intercept_[0] for svm in fitted], dtype=np.float32))
     return CpvModel(union, tuple(classes), tuple(weights), tuple(intercepts), len(texts))
 
 
-def _one_against_rest(x: sparse.csr_matrix, positive: np.ndarray, weight: np.ndarray) -> LinearSVC:
+def _fit_all(x: sparse.csr_matrix, targets: np.ndarray, names: list[str], weight: np.ndarray,
+             workers: int) -> list[LinearSVC]:  # fmt: skip
+    """Fit each class of ``names`` against the rest, in ``workers`` processes; in this one alone when a worker died
+    (the kernel's out-of-memory killer picks the largest process; each worker holds its own copy of ``x``)."""
+    jobs = (delayed(_one_against_rest)(x, targets == name, weight, os.getpid()) for name in names)
+    try:
+        return list(Parallel(n_jobs=max(1, workers))(jobs))
+    except TerminatedWorkerError as exc:
+        logger.warning("A worker fitting the CPV model died (%s); fitting in this process alone", exc)
+        return [_one_against_rest(x, targets == name, weight, os.getpid()) for name in names]
+
+
+def _one_against_rest(x: sparse.csr_matrix, positive: np.ndarray, weight: np.ndarray, caller: int) -> LinearSVC:
     """Fit one class against the rest: the problem liblinear solves per class when given several classes."""
+    if os.getpid() != caller:
+        # A worker shares the caller's process group: a Ctrl-C or a SIGTERM to the group is the caller's to handle
+        # (the scheduler lets a running step finish); the pool ends its workers itself.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
     return LinearSVC(C=1.0, random_state=0).fit(x, positive.astype(np.int8), sample_weight=weight)
 
 

@@ -106,13 +106,16 @@ def fit_keeping(vectorizers: list[tuple[str, TfidfVectorizer]], texts: Sequence[
     """
     fitted, blocks = [], []
     for name, vectorizer in vectorizers:
-        if not isinstance(vectorizer.min_df, int) or vectorizer.max_df not in (1.0, None):
-            raise ValueError("fit_keeping reads an integer min_df and no max_df")
+        if not isinstance(vectorizer.min_df, int) or vectorizer.max_df not in (1.0, None) or vectorizer.binary:
+            raise ValueError("fit_keeping reads an integer min_df, no max_df and counts (not binary)")
         analyse = vectorizer.build_analyzer()
         counter = CountVectorizer(analyzer=analyse, dtype=np.float64)
         counts = sparse.csr_matrix(counter.fit_transform(texts))
         terms = _common_terms(counter.vocabulary_, counts, vectorizer)
         terms = sorted(set(terms).union(*(analyse(text) for text in named)))
+        missing = [term for term in terms if term not in counter.vocabulary_]
+        if missing:
+            raise ValueError(f"named texts must be among the texts: {missing[0]!r} is in none of them")
         chosen = counts[:, [counter.vocabulary_[term] for term in terms]]
         weighting = TfidfTransformer(
             norm=vectorizer.norm,

@@ -29,7 +29,9 @@ def import_companies(app: App, path: Path) -> tuple[dict[Outcome, int], int, int
         raise ConfigError(f"{path}: {exc}") from None  # the file as a whole cannot be read: a usage error
     for error in loaded.errors:
         click.echo(f"{path}:{error.line}: {error.reason}", err=True)
-    counts, inferred = store_companies(app.engine, [profile for _line, profile in loaded.profiles])
+    counts, inferred = store_companies(
+        app.engine, [profile for _line, profile in loaded.profiles], workers=app.settings.workers
+    )
     return counts, len(loaded.errors), inferred
 
 
@@ -145,7 +147,7 @@ def companies_suggest_cpv(ctx: click.Context, company_id: str, output_format: st
         if company is None:
             raise click.BadParameter(f"no company with id {company_id!r}", param_hint="ID")
         description, language, own = company.description, company.language, list(company.cpv)
-    model, _fitted = cpv_model(app.reader)
+    model, _fitted = cpv_model(app.reader, workers=app.settings.workers)
     rows = [(cpv_with_check_digit(s.code.ljust(8, "0")), s.confidence, code_label(s.code, language), s.words)
             for s in suggest(model, description)]  # fmt: skip
     if output_format == "jsonl":

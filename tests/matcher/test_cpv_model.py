@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import signal
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 from pathlib import Path
 
+import numpy as np
 import pytest
+from joblib.externals.loky.process_executor import TerminatedWorkerError
+from scipy import sparse
 
 from jobs.models import shipped_cpv_model
 from matcher.cpv_model import from_state, predict, suggest, to_state, train_cpv_model
@@ -41,6 +48,33 @@ def test_training_in_threads_gives_the_same_model() -> None:
     assert to_state(train_cpv_model(EXAMPLES, LABELS, workers=3)) == to_state(train_cpv_model(EXAMPLES, LABELS))
     with pytest.raises(ValueError, match="at least two"):
         train_cpv_model(EXAMPLES[:2], LABELS[:1])
+
+
+def _handlers_after_a_fit(caller: int) -> tuple[object, object]:
+    from matcher.cpv_model import _one_against_rest
+
+    _one_against_rest(sparse.csr_matrix(np.eye(4)), np.array([1, 0, 0, 1], dtype=bool), np.ones(4), caller)
+    return signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+
+
+def test_a_fitting_worker_leaves_signals_to_its_caller_and_the_caller_keeps_its_own() -> None:
+    # A Ctrl-C or SIGTERM to the process group must not cut the workers off under a scheduler that lets a step finish.
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+        assert pool.submit(_handlers_after_a_fit, os.getpid()).result() == (signal.SIG_IGN, signal.SIG_IGN)
+    before = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    assert _handlers_after_a_fit(os.getpid()) == before  # fitting in the caller's own process changes nothing
+
+
+def test_a_worker_that_dies_costs_time_not_the_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    import matcher.cpv_model
+
+    expected = to_state(train_cpv_model(EXAMPLES, LABELS))
+
+    def killed(*_args: object, **_kwargs: object) -> object:
+        raise TerminatedWorkerError("A worker process managed by the executor was unexpectedly terminated (SIGKILL)")
+
+    monkeypatch.setattr(matcher.cpv_model, "Parallel", killed)  # the out-of-memory killer cannot be summoned here
+    assert to_state(train_cpv_model(EXAMPLES, LABELS, workers=2)) == expected
 
 
 def test_a_stored_model_is_data_and_damage_is_refused() -> None:

@@ -82,3 +82,7 @@ def test_fit_keeping_counts_once_as_a_fit_would_and_keeps_the_named_terms() -> N
 def test_fit_keeping_refuses_settings_it_does_not_reproduce() -> None:
     with pytest.raises(ValueError, match="min_df"):
         fit_keeping([("words", TfidfVectorizer(min_df=0.1))], ["aa bb", "bb cc"], named=[])
+    with pytest.raises(ValueError, match="binary"):
+        fit_keeping([("words", TfidfVectorizer(binary=True))], ["aa bb", "bb cc"], named=[])
+    with pytest.raises(ValueError, match="'dd' is in none"):
+        fit_keeping([("words", TfidfVectorizer())], ["aa bb", "bb cc"], named=["dd"])
