@@ -140,7 +140,14 @@ def run_demo(output: Path, settings: Settings) -> DemoSummary:
                               public_url=public_url)  # fmt: skip
         env = {"KANSENRADAR_SECRET_KEY": DEMO_SECRET, "KANSENRADAR_PUBLIC_URL": public_url,
                "KANSENRADAR_LOG_LEVEL": "WARNING"}  # fmt: skip
-        with served(database_url=settings.database_url, port=port, env=env, log=output / "serve.log") as base:
+        # The pages show the demo's day, as its digests do: its tenders close in the weeks after it.
+        with served(
+            database_url=settings.database_url,
+            port=port,
+            env=env,
+            log=output / "serve.log",
+            serve_options=["--as-of", DEMO_AS_OF.date().isoformat()],
+        ) as base:
             send_digests(engine=app.engine, settings=settings, week=week, as_of=DEMO_AS_OF, send=False)
             pages = _html_parts(settings.outbox / week)
             _check_links(pages, summary)

@@ -65,15 +65,27 @@ def served(
     env: dict[str, str],
     log: Path,
     options: Sequence[str] = (),
+    serve_options: Sequence[str] = (),
     cwd: Path | None = None,
 ) -> Iterator[str]:
     """Run ``kansenradar serve`` on 127.0.0.1:``port`` over the database; yield its address, stop it after.
 
     ``options`` are kansenradar's own options (``--log-level INFO``), given before ``serve``; ``cwd`` is the folder
-    it runs in, where it would read a ``.env``.
+    it runs in, where it would read a ``.env``; ``serve_options`` go after ``serve`` (``--as-of DATE``).
     """
     base = f"http://127.0.0.1:{port}"
-    command = [sys.executable, "-m", "jobs", "--database-url", database_url, *options, "serve", "--port", str(port)]
+    command = [
+        sys.executable,
+        "-m",
+        "jobs",
+        "--database-url",
+        database_url,
+        *options,
+        "serve",
+        "--port",
+        str(port),
+        *serve_options,
+    ]
     environment = {**{k: v for k, v in os.environ.items() if not k.startswith("KANSENRADAR_")}, **env}
     with log.open("wb") as sink:
         process = subprocess.Popen(command, cwd=cwd, env=environment, stdout=sink, stderr=subprocess.STDOUT)

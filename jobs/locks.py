@@ -1,4 +1,4 @@
-"""The run lock: one pipeline, digest send or schedule job at a time per database.
+"""The run lock: one pipeline, digest send, schedule job, or hand ``analyse`` or ``match`` at a time per database.
 
 A file lock beside an SQLite database, a PostgreSQL advisory lock otherwise (held on its own autocommit
 connection, so no transaction idles in the database for the length of a run).

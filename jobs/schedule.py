@@ -133,7 +133,8 @@ def build_scheduler(engine: Engine, settings: Settings, stopping: Callable[[], i
     def run_job() -> None:
         # The digest job sends the week's digests at its time; a run also retries the earlier ones that could not
         # be sent, and sends the week's when the digest job missed its time, as a run from cron does.
-        with run_lock(engine):
+        # A hand `analyse` or `match` may hold the lock for minutes: wait for it (bounded), not skip the day.
+        with run_lock(engine, wait=settings.lock_wait):
             result = run_pipeline(engine=engine, settings=settings, due=missed_digest(digest_trigger),
                                   stopping=stopping)  # fmt: skip
         if result.exit_code:

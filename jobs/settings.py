@@ -149,7 +149,7 @@ class Settings(BaseSettings):
         default=7, ge=0, description="Days in which `run` retries a digest that could not be sent, then expires it."
     )
     lock_wait: float = Field(
-        default=3600.0, ge=0, description="Seconds the scheduler's digest job waits for a running pipeline's lock."
+        default=3600.0, ge=0, description="Seconds a scheduled job waits for the run lock another run holds."
     )
     abandon_after_hours: float = Field(
         default=24.0, gt=0, description="Hours after which a job run still 'running' on another host is abandoned."

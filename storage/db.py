@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from alembic import command
 from alembic.config import Config
@@ -62,11 +63,24 @@ def _sqlite_begin(connection: Any) -> None:
 
 
 def sqlite_path(url: str | URL) -> Path | None:
-    """Return the file of an SQLite URL, or ``None`` (in-memory, a URI, or another database)."""
+    """Return the file of an SQLite URL, a ``file:`` URI's too, or ``None`` (in memory, or another database).
+
+    >>> sqlite_path("sqlite:///data/k.db"), sqlite_path("sqlite:///file:/data/k.db?mode=ro&uri=true")
+    (PosixPath('data/k.db'), PosixPath('/data/k.db'))
+    >>> sqlite_path("sqlite://"), sqlite_path("sqlite:///file:mem?mode=memory&uri=true")
+    (None, None)
+    """
     parsed = make_url(url) if isinstance(url, str) else url
     database = parsed.database
-    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:" or database.startswith("file:"):
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
         return None
+    if database.startswith("file:"):
+        # The locks and the missing-file check belong beside the file a URI names, not in the working folder.
+        uri = urlsplit(database)
+        query = {**parse_qs(uri.query), **{k: [v] if isinstance(v, str) else list(v) for k, v in parsed.query.items()}}
+        if "memory" in query.get("mode", []) or uri.path in ("", ":memory:"):
+            return None
+        return Path(unquote(uri.path)).expanduser()
     return Path(database).expanduser()
 
 

@@ -119,7 +119,8 @@ def clauses(source: IO[str], negated: bool) -> None:
 @click.option("--all", "redo_all", is_flag=True, help="Analyse every notice again, not only new or outdated ones.")
 @click.pass_context
 def analyse(ctx: click.Context, batch_size: int | None, workers: int | None, redo_all: bool) -> None:
-    """Find clauses in stored notices not yet analysed by this detector version, on every core.
+    """Find clauses in stored notices not yet analysed by this detector version, on every core. Takes the same
+    lock as `run` (exit 3 while another holds it).
 
     \b
     Example:

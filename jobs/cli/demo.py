@@ -42,6 +42,7 @@ def demo(ctx: click.Context, output: Path) -> None:
     else:
         click.echo(f"  screenshots:     skipped: {summary.screenshots_skipped}")
     port = summary.public_url.rsplit(":", 1)[1]
-    click.echo(f"  links again:     cd {output} && kansenradar serve --port {port}   (reads the .env there)\n")
+    again = f"kansenradar serve --as-of {DEMO_AS_OF.date().isoformat()} --port {port}"
+    click.echo(f"  links again:     cd {output} && {again}   (reads the .env there)\n")
     echo_table(["company", "bid", "partner", "digest"], ([c, b, p, f] for c, b, p, f in summary.rows),
                widths=[20, 4, 8, 90])  # fmt: skip

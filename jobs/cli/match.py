@@ -44,7 +44,8 @@ def match_command(ctx: click.Context, company_id: str | None, since: date | None
 
     Incremental: after a first run, only notices and companies that are new or changed are scored, and each
     company keeps its best matches, as a full run would. The text model is kept between runs and fitted again
-    when the corpus has changed by a tenth, or with --full.
+    when the corpus has changed by a tenth, or with --full. Takes the same lock as `run` (exit 3 while another
+    holds it).
 
     \b
     Example:
@@ -61,6 +62,8 @@ def match_command(ctx: click.Context, company_id: str | None, since: date | None
                                   include_closed=include_closed, full=full or as_of is not None, refit=full,
                                   undated_days=app.settings.undated_days, today=as_of is None,
                                   zone=app.zone, workers=app.settings.workers)  # fmt: skip
+            # Listed under the lock too: another run must not replace the lists between storing and showing them.
+            listed = [] if quiet else stored_matches(engine=app.engine, company_ids=run.company_ids)
     except LockedError as exc:
         raise Locked(f"not started: {exc}") from None
     except UnknownCompanyError:
@@ -69,7 +72,6 @@ def match_command(ctx: click.Context, company_id: str | None, since: date | None
         click.echo(f"Matched {run.companies} companies ({run.mode}{', text model refitted' if run.refitted else ''}):"
                    f" {run.notices_scored} notices scored, {run.written} matches written.")  # fmt: skip
         return
-    listed = stored_matches(engine=app.engine, company_ids=run.company_ids)
     if not listed and not include_closed:
         # On stderr, so that a script reading the list gets an empty list and nothing else.
         click.echo(f"No open tender matched ({run.notices_scored} notices scored); --as-of DATE or --include-closed "

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import logging
 import socket
+from datetime import date
 
 import click
 
 from jobs.app import app_from
 from jobs.cli.base import CONTEXT_SETTINGS, ConfigError
+from jobs.clock import as_of_moment
+from jobs.output import date_option
 from jobs.web import tokens
 from storage.db import session_scope
 from storage.models import Company
@@ -35,8 +38,14 @@ def _bind(host: str, port: int) -> socket.socket:
 @click.command("serve", context_settings=CONTEXT_SETTINGS)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (the proxy's side).")
 @click.option("--port", type=click.IntRange(1, 65535), default=8080, show_default=True)
+@click.option(
+    "--as-of",
+    metavar="DATE",
+    callback=date_option,
+    help="Show companies the tenders open on this day (YYYY-MM-DD; a demo's day), not today.",
+)
 @click.pass_context
-def serve_command(ctx: click.Context, host: str, port: int) -> None:
+def serve_command(ctx: click.Context, host: str, port: int, as_of: date | None) -> None:
     """Serve the feedback, unsubscribe and company pages and the coverage dashboard over HTTP.
 
     Meant for a reverse proxy that terminates TLS (see the README): paths /feedback/TOKEN, /unsubscribe/TOKEN,
@@ -52,7 +61,8 @@ def serve_command(ctx: click.Context, host: str, port: int) -> None:
 
     app = app_from(ctx)
     tokens.require_key(app.settings)
-    web = create_app(settings=app.settings, engine=app.engine)
+    moment = as_of_moment(as_of, app.zone) if as_of else None
+    web = create_app(settings=app.settings, engine=app.engine, as_of=moment)
     sock = _bind(host, port)
     # Logging stays ours (log_config=None); uvicorn's access log is off because it prints paths, and paths carry
     # tokens: jobs.web.access logs requests with the tokens cut out.

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -104,8 +105,9 @@ async def _server_error(_request: Request, _exc: Exception) -> Response:
     return error_page(500)
 
 
-def create_app(*, settings: Settings, engine: Engine) -> ASGIApp:
-    """Return the ASGI application; ``settings`` must carry ``KANSENRADAR_SECRET_KEY``."""
+def create_app(*, settings: Settings, engine: Engine, as_of: datetime | None = None) -> ASGIApp:
+    """Return the ASGI application; ``settings`` must carry ``KANSENRADAR_SECRET_KEY``; ``as_of`` is the moment
+    the pages judge which tenders are still open (default: now)."""
     if settings.secret_key is None:
         raise ValueError("KANSENRADAR_SECRET_KEY is not set")
     handlers: dict[Any, Any] = {HTTPException: _http_error, 500: _server_error}
@@ -115,4 +117,5 @@ def create_app(*, settings: Settings, engine: Engine) -> ASGIApp:
     )
     app.state.settings = settings
     app.state.engine = engine
+    app.state.as_of = as_of
     return Hardened(app)

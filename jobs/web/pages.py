@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -18,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from jobs.clock import now_in
 from jobs.language import catalog, reader_language
 from jobs.settings import Settings
 from jobs.tender_view import notice_link
@@ -29,7 +31,6 @@ from storage import repository
 from storage.db import session_scope
 from storage.models import Company, Notice
 from storage.repository import NoticeNotFoundError
-from storage.types import utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -166,11 +167,19 @@ async def unsubscribe(request: Request) -> Response:
 Said = dict[tuple[str, str, str], bool]  # (source, notice_id, lot_id or "") -> relevant
 
 
-def _company_page(engine: Engine, company_id: str, undated_days: int) -> tuple[Company, list[dict[str, Any]], Said]:
+def _moment(request: Request) -> datetime:
+    """The moment the pages judge what is still open: ``serve --as-of`` (a demo's day), else now where the companies
+    live, as digests and runs do (a notice published today, local time, is today's until local midnight)."""
+    as_of: datetime | None = request.app.state.as_of
+    return as_of if as_of is not None else now_in(_settings(request).zone)
+
+
+def _company_page(engine: Engine, company_id: str, open_on: datetime,
+                  undated_days: int) -> tuple[Company, list[dict[str, Any]], Said]:  # fmt: skip
     with session_scope(engine) as session:
         company = _company(session, company_id)
         # Open tenders only, as in the digest: a deadline may have passed since the last match run stored these.
-        matches = repository.match_listing(session=session, company_ids=[company_id], open_on=utcnow(),
+        matches = repository.match_listing(session=session, company_ids=[company_id], open_on=open_on,
                                            undated_days=undated_days)  # fmt: skip
         said = {(f.source, f.notice_id, f.lot_id or ""): f.relevant
                 for f in repository.list_feedback(session=session, company_id=company_id)}  # fmt: skip
@@ -202,7 +211,7 @@ async def company_page(request: Request) -> Response:
         return _refused("company", exc)
     try:
         company, matches, said = await run_in_threadpool(
-            _company_page, _engine(request), company_id, settings.undated_days
+            _company_page, _engine(request), company_id, _moment(request), settings.undated_days
         )
     except Gone:
         return error_page(404)

@@ -9,7 +9,7 @@ import importlib
 import pytest
 
 MODULES = ["jobs.tender_view", "jobs.sectors", "jobs.ics", "jobs.language", "jobs.report", "jobs.report_labels",
-           "jobs.report_formats", "jobs.report_groups", "jobs.cli.crawl", "jobs.mail_address",
+           "jobs.report_formats", "jobs.report_groups", "jobs.cli.crawl", "jobs.mail_address", "storage.db",
            "crawler.parsers.common", "crawler.parsers.codes", "crawler.parsers.tedxml", "crawler.parsers.tedxml_types",
            "crawler.spiders.ted"]  # fmt: skip
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 import storage.db
+from jobs.locks import LockedError
 from storage.db import get_engine, upgrade
-from storage.exceptions import DatabaseUnavailableError, MigrationError
+from storage.exceptions import DatabaseMissingError, DatabaseUnavailableError, MigrationError
 
 
 def test_a_migration_whose_statement_fails_is_a_migration_error(database_url: str) -> None:
@@ -64,3 +67,23 @@ def test_a_database_that_cannot_be_reached_is_unavailable(sqlite_url: str, monke
             upgrade(engine)
     finally:
         engine.dispose()
+
+
+def test_a_file_uri_database_keeps_its_locks_beside_its_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from jobs.locks import run_lock
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # the working folder: where a lock of a database without a file would go
+    engine = get_engine(f"sqlite:///file:{tmp_path}/uri.db?uri=true")
+    upgrade(engine)
+    with run_lock(engine):
+        assert (tmp_path / "uri.db.lock").is_file()
+        second = get_engine(f"sqlite:///file:{tmp_path}/uri.db?mode=rw&uri=true")
+        # A second holder of the same database, from any folder, is refused.
+        with pytest.raises(LockedError), run_lock(second):
+            pass
+    assert (tmp_path / "uri.db.migrate.lock").is_file() and list(elsewhere.iterdir()) == []
+    with pytest.raises(DatabaseMissingError):  # a read-only command names the missing file, as for a plain path
+        get_engine(f"sqlite:///file:{tmp_path}/missing.db?uri=true", create=False)
+    engine.dispose()

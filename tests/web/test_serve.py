@@ -6,19 +6,23 @@ import json
 import socket
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import time_machine
 from click.testing import CliRunner
 from sqlmodel import select
 
 from jobs.cli import cli
+from jobs.demo_web import free_port
+from jobs.demo_web import served as serve_process
 from jobs.web import tokens
 from storage import repository
 from storage.db import get_engine, session_scope
 from storage.models import Notice
+from tests.conftest import PROJECT_ROOT
 from tests.dbutil import rows, scalar
 from tests.factories import make_profile
-from tests.web.conftest import NOTICE_TITLE, Served, http
+from tests.web.conftest import NOTICE_TITLE, SECRET, Served, http
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
@@ -211,3 +215,19 @@ def test_the_company_page_lists_open_tenders_only(served: Served) -> None:
             session.add(notice)
         engine.dispose()
     assert NOTICE_TITLE in http(page_url).text
+
+
+def test_serve_as_of_a_day_offers_the_tenders_open_that_day(served: Served, tmp_path: Path) -> None:
+    # The demo serves its own day, as its digests are written: a tender open today is closed by a later day.
+    later = (datetime.now(UTC) + timedelta(days=40)).date().isoformat()  # the fixture's tenders close in 20 days
+    port = free_port(0)
+    base = f"http://127.0.0.1:{port}"
+    env = {"KANSENRADAR_SECRET_KEY": SECRET, "KANSENRADAR_PUBLIC_URL": base, "PYTHONPATH": str(PROJECT_ROOT)}
+    page_path = tokens.company_url(served.settings, company_id="groen-noord").removeprefix(served.base)
+    with serve_process(database_url=served.database_url, port=port, env=env, log=tmp_path / "serve.log",
+                       serve_options=["--as-of", later], cwd=tmp_path):  # fmt: skip
+        then = http(base + page_path)
+    assert then.status == 200 and NOTICE_TITLE not in then.text and 'id="match-1"' not in then.text
+    assert NOTICE_TITLE in http(served.base + page_path).text  # the same page today
+    wrong = CliRunner().invoke(cli, ["serve", "--as-of", "30-11-2026"], env={"KANSENRADAR_SECRET_KEY": SECRET})
+    assert wrong.exit_code == 2 and "is not a date in the form YYYY-MM-DD" in wrong.output
