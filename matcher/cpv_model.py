@@ -135,6 +135,8 @@ def train_cpv_model(examples: Sequence[tuple[str, str]], labels: Sequence[tuple[
         if len(names) < 2:
             raise ValueError(f"the examples name {len(names)} CPV group(s); a model tells at least two apart")
         x, w = matrix[rows], weight[rows]
+        if level == LEVELS[-1]:
+            del matrix  # the rows of this level are all that is fitted on from here: one copy is enough
 
         fitted = _fit_all(x, targets, names, w, workers)
         classes.append(tuple(names))

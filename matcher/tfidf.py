@@ -117,6 +117,7 @@ def fit_keeping(vectorizers: list[tuple[str, TfidfVectorizer]], texts: Sequence[
         if missing:
             raise ValueError(f"named texts must be among the texts: {missing[0]!r} is in none of them")
         chosen = counts[:, [counter.vocabulary_[term] for term in terms]]
+        del counts, counter  # every term's counts: the largest matrix of the fit, not needed past this point
         weighting = TfidfTransformer(
             norm=vectorizer.norm,
             use_idf=vectorizer.use_idf,
@@ -124,11 +125,14 @@ def fit_keeping(vectorizers: list[tuple[str, TfidfVectorizer]], texts: Sequence[
             sublinear_tf=vectorizer.sublinear_tf,
         )
         blocks.append(weighting.fit_transform(chosen))
+        del chosen
         vectorizer.set_params(min_df=1, max_features=None)
         vectorizer.vocabulary_ = {term: index for index, term in enumerate(terms)}
         vectorizer.idf_ = weighting.idf_
         fitted.append((name, vectorizer))
-    return FeatureUnion(fitted), sparse.csr_matrix(sparse.hstack(blocks))
+    rows = sparse.csr_matrix(sparse.hstack(blocks))
+    blocks.clear()
+    return FeatureUnion(fitted), rows
 
 
 def _common_terms(vocabulary: dict[str, int], counts: sparse.csr_matrix, vectorizer: TfidfVectorizer) -> list[str]:
