@@ -185,7 +185,7 @@ def cpv_model(engine: Engine, *, refit: bool = False, size: int | None = None, w
               sample: Sample | None = None) -> tuple[CpvModel, bool]:  # fmt: skip
     """Return the CPV-from-words model: the shipped one while the corpus is small (a few hundred notices change
     little next to 38,000 labels), else one learned from the stored notices too, kept between runs; fitted on
-    ``sample`` (as ``text_model``) in ``workers`` processes (default: the cores)."""
+    ``sample`` (as ``text_model``) in ``workers`` processes (default: the cores, at most ``FIT_WORKERS``)."""
     size = corpus_size(engine) if size is None else size
     if size < MIN_CORPUS:
         return shipped_cpv_model(), False

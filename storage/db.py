@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 
 from alembic import command
 from alembic.config import Config
@@ -76,9 +76,10 @@ def sqlite_path(url: str | URL) -> Path | None:
         return None
     if database.startswith("file:"):
         # The locks and the missing-file check belong beside the file a URI names, not in the working folder.
+        # SQLAlchemy has already split the URI's query (mode=..., uri=true) off into parsed.query.
         uri = urlsplit(database)
-        query = {**parse_qs(uri.query), **{k: [v] if isinstance(v, str) else list(v) for k, v in parsed.query.items()}}
-        if "memory" in query.get("mode", []) or uri.path in ("", ":memory:"):
+        mode = parsed.query.get("mode", ())
+        if "memory" in ([mode] if isinstance(mode, str) else mode) or uri.path in ("", ":memory:"):
             return None
         return Path(unquote(uri.path)).expanduser()
     return Path(database).expanduser()

@@ -276,7 +276,7 @@ def test_eval_feedback_learns_part_weights_from_the_marks_as_match_does(tmp_path
     assert 0 < sum(relevant) < len(relevant)
 
 
-def test_match_and_analyse_by_hand_wait_for_a_running_pipeline_with_exit_3(database_url: str) -> None:
+def test_match_and_analyse_by_hand_refuse_beside_a_running_pipeline_with_exit_3(database_url: str) -> None:
     from jobs.locks import run_lock
     from storage.models import ClauseFinding
 
