@@ -30,6 +30,7 @@ MODEL_FORMAT = "clause-model-1"
 POLICIES = ("rules", "either", "model", "both")
 MAX_DEV_FP = 0.04  # all labels together may flag at most this share of dev negatives
 C_GRID = (0.3, 1.0, 3.0, 10.0)
+MEMO_ROWS = 16_384  # sentences whose probabilities a model keeps (``remembered``)
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,28 @@ class ClauseModel:
         flags = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(examples), len(self.signals)))
         return sparse.hstack([words.transform([e.lemmas for e in examples]),
                               chars.transform([e.text.lower() for e in examples]), flags], format="csr")  # fmt: skip
+
+    @functools.cached_property
+    def _memo(self) -> dict[Example, np.ndarray]:
+        return {}
+
+    def remembered(self, examples: Sequence[Example]) -> np.ndarray:
+        """Return ``probabilities(examples)``, computing only the rows of examples not seen lately (the same
+        sentence in many notices: lots, standard paragraphs); each row depends on its own example alone."""
+        memo = self._memo
+        rows = {e: row for e in examples if (row := memo.get(e)) is not None}
+        new = [e for e in dict.fromkeys(examples) if e not in rows]
+        if new:
+            computed = dict(zip(new, self.probabilities(new), strict=True))
+            if len(memo) + len(new) > MEMO_ROWS:
+                memo.clear()  # bounded; a reader beside it has taken its rows already
+            memo.update(computed)
+            rows.update(computed)
+        return np.array([rows[e] for e in examples]).reshape(len(examples), len(self.coef))
+
+    def forget(self) -> None:
+        """Drop the rows ``remembered`` keeps."""
+        self._memo.clear()
 
     def probabilities(self, examples: Sequence[Example]) -> np.ndarray:
         """Return calibrated probabilities, examples x labels."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import json
 import logging
-import re
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
@@ -18,6 +17,7 @@ from spacy.tokens import Doc, Span
 from matcher.clause_model import ClauseModel, Example, decide, from_state, vetoed_in
 from matcher.langdetect import detect_language
 from matcher.nlp import Compiled, compiled
+from matcher.sentences import SentenceView, pieces, readable
 from matcher.stems import unanchored
 from matcher.types import LABELS, LANGUAGES, Finding
 
@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 
 NEGATION_WINDOW = 7  # tokens before a clause that a negation may govern
 AFTER_WINDOW = 8  # tokens after a clause in which "niet van toepassing" and the like still govern it
+PIECE_CACHE = 8192  # pieces of text whose rule pass is kept (a few MB)
 
 
 @dataclass
@@ -99,37 +100,6 @@ def _negated(span: Span, found: _Matches, c: Compiled) -> bool:
     return any(span.start <= after.start < limit and after.sent.start == sent.start for after in found.after)
 
 
-@dataclass(frozen=True)
-class SentenceView:
-    """One sentence as the model sees it: where it is, its text, its lemmas and the rules' signals in it.
-
-    ``signals`` are language-independent names: ``cue:<group>`` (a cue group of the rules occurs), ``cand:<label>``
-    (a rule pattern of the label matched), ``rule:<label>`` (a rule finding), ``neg:<label>`` (a negated one),
-    ``veto:<label>`` (a false friend of the label, ``veto:*`` of every label, holds for the sentence).
-    """
-
-    start: int
-    end: int
-    text: str
-    lemmas: str
-    signals: frozenset[str]
-
-
-# Characters the rules are not written with, read as those they are, one for one so that every offset still points
-# into the text as given: no-break spaces ("social\u00a0return", "10\u202f%": to spaCy a token of their own, which
-# breaks every phrase they stand in) and the typographic apostrophe ("d’insertion", a quarter of French texts).
-_READABLE = str.maketrans({**dict.fromkeys("\u00a0\u2007\u202f", " "), "\u2019": "'"})
-
-
-def readable(text: str) -> str:
-    """Return ``text`` as the rules and the model read it (``_READABLE``); same length, same offsets.
-
-    >>> readable("heures d\u2019insertion\u00a0: 5\u202f%")
-    "heures d'insertion : 5 %"
-    """
-    return text.translate(_READABLE)
-
-
 def rule_pass(text: str, lang: str, *, context: tuple[str, ...] = (), screened: bool = True,
               ) -> tuple[list[Finding], list[SentenceView]]:  # fmt: skip
     """Run the rules of ``lang`` on ``text``: their findings (negated ones too) and every sentence with its signals.
@@ -144,47 +114,37 @@ def rule_pass(text: str, lang: str, *, context: tuple[str, ...] = (), screened: 
         return [], []
     if not screened:
         rules, cues, vetoes = c.may_match(text), c.may_cue(text), c.may_veto(text)
-        return _rules_on(c.parse(text), c, context, 0, rules=rules, cues=cues, vetoes=vetoes)
+        return _rules_on(text, c.parse(text), c, context, 0, rules=rules, cues=cues, vetoes=vetoes)
     # Only sentences that a rule or the model could concern go through the whole pipeline: in a long description
     # most do not, and every rule and cue is scoped to its sentence anyway.
     findings: list[Finding] = []
     sentences: list[SentenceView] = []
     for start, end in pieces(text):
-        piece = text[start:end]
-        rules = c.may_match(piece)
-        if rules or c.may_concern(piece):
-            cues, vetoes = c.may_cue(piece), not rules and c.may_veto(piece)
-            found, views = _rules_on(c.parse(piece), c, context, start, rules=rules, cues=cues, vetoes=vetoes)
-            findings += found
-            sentences += views
+        found, views = _piece(text[start:end], lang, context)
+        findings += [replace(f, start=f.start + start, end=f.end + start) for f in found]
+        sentences += [replace(v, start=v.start + start, end=v.end + start) for v in views]
     return findings, sentences
 
 
-# A sentence ends at . ! ? ; or a line break followed by a capital, digit, bullet or quote. Only for choosing
-# the pieces worth spaCy: each chosen piece is parsed (and split again, properly) by the pipeline.
-_BOUNDARY = re.compile(r"(?<=[.!?;])\s+(?=[\W\d]*[A-ZÀ-ÖØ-ÞΑ-Ω0-9•\-–(\"'“‘])|\n\s*\n|\n(?=\s*[-•–*\d])")
+@functools.lru_cache(maxsize=PIECE_CACHE)
+def _piece(piece: str, lang: str, context: tuple[str, ...]) -> tuple[tuple[Finding, ...], tuple[SentenceView, ...]]:
+    """Return the rule findings and sentence views of one piece of a text, offsets from the piece's start.
 
-
-def pieces(text: str) -> list[tuple[int, int]]:
-    """Return the ``(start, end)`` character spans of a text's sentences, roughly, with a regular expression.
-
-    >>> text = "Eerste zin. Tweede zin; en meer.\\n- een opsomming"
-    >>> [text[start:end] for start, end in pieces(text)]
-    ['Eerste zin.', 'Tweede zin; en meer.', '- een opsomming']
+    Kept for the most recent pieces: notices repeat their sentences (every lot's text, a buyer's standard
+    paragraphs), a third of the pieces in the benchmark's real notices, and a piece reads the same wherever it is.
     """
-    spans, start = [], 0
-    for match in _BOUNDARY.finditer(text):
-        if match.start() > start:
-            spans.append((start, match.start()))
-        start = match.end()
-    if start < len(text):
-        spans.append((start, len(text)))
-    return spans
+    c = compiled(lang)
+    rules = c.may_match(piece)
+    if not (rules or c.may_concern(piece)):
+        return (), ()
+    cues, vetoes = c.may_cue(piece), not rules and c.may_veto(piece)
+    found, views = _rules_on(piece, c.parse(piece), c, context, 0, rules=rules, cues=cues, vetoes=vetoes)
+    return tuple(found), tuple(views)
 
 
-def _rules_on(doc: Doc, c: Compiled, context: tuple[str, ...], offset: int, *, rules: bool, cues: bool,
+def _rules_on(whole: str, doc: Doc, c: Compiled, context: tuple[str, ...], offset: int, *, rules: bool, cues: bool,
               vetoes: bool = False) -> tuple[list[Finding], list[SentenceView]]:  # fmt: skip
-    """Apply the compiled rules to a parsed text; character offsets are shifted by ``offset``.
+    """Apply the compiled rules to a text ``whole`` parsed as ``doc``; character offsets are shifted by ``offset``.
 
     ``rules`` False skips the rule patterns (``may_match`` said none can match) and keeps the cues for the model;
     ``cues`` False skips the cue patterns in rule syntax (``may_cue`` said none can match); ``vetoes`` (without
@@ -224,10 +184,12 @@ def _rules_on(doc: Doc, c: Compiled, context: tuple[str, ...], offset: int, *, r
             vetoed[span.sent.start].update(f"veto:{label}" for label in c.vetoes[index]["labels"])
     sentences = []
     # Token attributes read from one array: a Token object per word costs more than the lookups themselves.
+    # A span's text too: Span.text (and Doc.text) join a Token per word; the slice of the text parsed is the same.
     table, strings = doc.to_array([LEMMA, LOWER, IS_SPACE, IS_PUNCT]).tolist(), doc.vocab.strings
     for sent in doc.sents:
+        text = whole[sent.start_char : sent.end_char]
         signals = {f"cue:{g}" for g in found.cues.get(sent.start, set()) | set(context)} | vetoed[sent.start]
-        signals |= unanchored(sent.text)
+        signals |= unanchored(text)
         signals |= {f"cand:{label}" for label in candidates.get(sent.start, set())}
         for f in kept:
             if f.start == offset + sent.start_char:
@@ -235,7 +197,7 @@ def _rules_on(doc: Doc, c: Compiled, context: tuple[str, ...], offset: int, *, r
         words = [strings[lemma or lower] for lemma, lower, space, punct in table[sent.start : sent.end]
                  if not (space or punct)]  # fmt: skip
         lemmas = " ".join(words).lower()
-        sentences.append(SentenceView(offset + sent.start_char, offset + sent.end_char, sent.text, lemmas,
+        sentences.append(SentenceView(offset + sent.start_char, offset + sent.end_char, text, lemmas,
                                       frozenset(signals)))  # fmt: skip
     return sorted(kept, key=lambda f: (f.start, f.label)), sentences
 
@@ -251,6 +213,14 @@ def shipped_model() -> ClauseModel | None:
     except (OSError, ValueError) as exc:
         logger.warning("No clause model (%s): rules only", exc)
         return None
+
+
+def forget() -> None:
+    """Drop what detection keeps between calls (pieces' rule passes, the shipped model's rows): for measuring."""
+    _piece.cache_clear()
+    model = shipped_model()
+    if model is not None:
+        model.forget()
 
 
 def examples(sentences: Sequence[SentenceView], lang: str) -> list[Example]:
@@ -275,7 +245,7 @@ def detect(text: str, lang: str | None = None, *, context: tuple[str, ...] = (),
     model = model or shipped_model()
     if mode == "rules" or model is None or not sentences:
         return _verbatim(text, findings) if mode != "model" else ()
-    probabilities = model.probabilities(examples(sentences, lang))
+    probabilities = model.remembered(examples(sentences, lang))
     result: list[Finding] = []
     for row, sentence in enumerate(sentences):
         for column, label in enumerate(LABELS):

@@ -178,3 +178,30 @@ def test_a_certain_model_finds_a_clause_the_sentence_names(text: str, lang: str,
     assert stored is not None
     certain = _Certain(*(getattr(stored, f.name) for f in fields(stored)))
     assert label in labels_of(detect(text, lang, mode="model", model=certain))  # whatever the label's policy
+
+
+def test_remembered_rows_are_the_computed_ones_also_for_repeats_and_after_forgetting() -> None:
+    model = shipped_model()
+    assert model is not None
+    examples = [e for snippet in load_corpus(CORPUS, splits=("dev",))[:40] for e in sentences_of(snippet)]
+    batch = examples[:10] + examples[:10] + examples[10:]  # repeats in one call, and a batch half seen before
+    model.forget()
+    first = model.remembered(examples[:10])
+    np.testing.assert_array_equal(model.remembered(batch), model.probabilities(batch))
+    np.testing.assert_array_equal(first, model.probabilities(examples[:10]))
+    model.forget()
+    np.testing.assert_array_equal(model.remembered(batch), model.probabilities(batch))
+    assert model.remembered([]).shape == (0, len(LABELS))
+
+
+def test_a_repeated_piece_of_text_is_found_at_each_of_its_places() -> None:
+    from matcher.clauses import forget
+
+    sentence = "De opdrachtnemer besteedt 5% van de opdrachtwaarde aan social return."
+    text = f"{sentence} Het betreft groenonderhoud in de wijk. {sentence}"
+    forget()
+    for _ in range(2):  # once read, once from what detection keeps
+        found = [f for f in detect(text, "nl") if f.label == "social_return"]
+        assert [(f.start, f.end) for f in found] == [(0, len(sentence)), (len(text) - len(sentence), len(text))]
+        assert all(text[f.start : f.end] == f.evidence == sentence for f in found)
+    assert detect(f"Inleiding. {sentence}", "nl")[0].start == len("Inleiding. ")
