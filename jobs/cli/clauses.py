@@ -170,12 +170,13 @@ def eval_clauses(path: Path, splits: tuple[str, ...], errors: bool) -> None:
     the model alone and both combined (what `analyse` uses).
     """
     from jobs.clause_corpus import CorpusError, load_corpus
+    from matcher.evaluation import clause_intervals
 
     items: list[dict[str, Any]] = []
     if path.is_dir():
         try:
             chosen = splits or ("test",)
-            items = [{"id": s.id, "text": s.text, "lang": s.lang, "labels": list(s.labels)}
+            items = [{"id": s.id, "text": s.text, "lang": s.lang, "labels": list(s.labels), "doc": s.doc}
                      for s in load_corpus(path, splits=chosen)]  # fmt: skip
         except CorpusError as exc:
             raise click.ClickException(str(exc)) from None
@@ -186,10 +187,13 @@ def eval_clauses(path: Path, splits: tuple[str, ...], errors: bool) -> None:
             items = [item for _n, item in read_snippets(stream, name=str(path), bad=bad, need_labels=True)]
         click.echo(str(path))
     gold = [item["labels"] for item in items]
-    reports = {}
+    # Snippets of one source document are resampled together (a line without "doc" is its own document).
+    documents = [str(item["doc"]) if isinstance(item.get("doc"), str) else f"id:{item['id']}" for item in items]
+    reports, intervals = {}, {}
     for mode in ("rules", "model", "combined"):
         predicted = [labels_of(matcher.detect(item["text"], item.get("lang"), mode=mode)) for item in items]
         reports[mode] = evaluate(gold, predicted)
+        intervals[mode] = clause_intervals(gold, predicted, documents)
         if errors and mode == "combined":
             for item, labels in zip(items, predicted, strict=True):
                 if set(labels) != set(item["labels"]):
@@ -200,10 +204,16 @@ def eval_clauses(path: Path, splits: tuple[str, ...], errors: bool) -> None:
         click.echo(f"{label:34} " + "  ".join(f"{c.precision:6.2f}{c.recall:7.2f}{c.f1:7.2f}" for c in cells)
                    + f" {cells[0].support:8d}")  # fmt: skip
     click.echo(f"{'macro-F1':34} " + "  ".join(f"{r.macro_f1:20.2f}" for r in reports.values()))
+    click.echo(
+        f"{'  95% interval':34} " + "  ".join(f"{f'{lo:.2f}-{hi:.2f}':>20}" for (lo, hi), _ in intervals.values())
+    )
     click.echo(f"{'false positives on negatives':34} "
                + "  ".join(f"{r.false_positive_rate:19.1%} " for r in reports.values())
                + f" {reports['combined'].negatives:8d}")  # fmt: skip
-    click.echo(f"{len(items)} snippets; detector {matcher.DETECTOR_VERSION}")
+    click.echo(f"{'  95% interval':34} "
+               + "  ".join(f"{f'{lo:.1%}-{hi:.1%}':>20}" for _, (lo, hi) in intervals.values()))  # fmt: skip
+    click.echo(f"{len(items)} snippets from {len(set(documents))} documents; detector {matcher.DETECTOR_VERSION}; "
+               "intervals: bootstrap over the documents")  # fmt: skip
 
 
 @eval_group.command("matching", context_settings=CONTEXT_SETTINGS)
@@ -234,6 +244,7 @@ def eval_matching(profiles: Path, judgements: Path, notices: Path, split: str, b
     top five).
     """
     from jobs.matching_eval import METHODS, EvaluationError, evaluate_matching, mean_of
+    from matcher.evaluation import mean_interval
 
     try:
         results = evaluate_matching(profiles, judgements, notices, split=split, blind_file=blind)
@@ -251,6 +262,9 @@ def eval_matching(profiles: Path, judgements: Path, notices: Path, split: str, b
     means = [[r for r in results if r.method == m] for m in methods]
     cells = " ".join(_cells(mean_of([r.ndcg10 for r in rs]), mean_of([r.precision5 for r in rs])) for rs in means)
     click.echo(f"{'mean':10} {cells}   (nDCG@10, P@5)")
+    spans = [mean_interval([r.ndcg10 for r in rs]) for rs in means]
+    click.echo(f"{'95%':10} " + " ".join(f"{f'{lo:.2f}-{hi:.2f}':>12} {'':5}" for lo, hi in spans)
+               + "   (nDCG@10: bootstrap over the companies)")  # fmt: skip
     if left_out:
         click.echo(f"(-: nothing relevant to find in the split, or none left unmarked; left out of that mean: "
                    f"{', '.join(sorted(left_out))})")  # fmt: skip

@@ -92,6 +92,12 @@ def test_eval_prints_rules_model_and_combined_scores() -> None:
     assert result.exit_code == 0, result.output
     assert "rules P/R/F1" in result.stdout and "model P/R/F1" in result.stdout and "combined P/R/F1" in result.stdout
     assert "macro-F1" in result.stdout and "false positives on negatives" in result.stdout
+    lines = result.stdout.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("macro-F1"))
+    point = float(lines[at].split()[-1])
+    low, high = (float(v) for v in lines[at + 1].split()[-1].split("-"))
+    assert lines[at + 1].strip().startswith("95% interval") and low <= point <= high and low < high
+    assert "documents" in lines[-1] and "bootstrap" in lines[-1]
 
 
 def test_analyse_stores_findings_once_per_detector_version(database_url: str) -> None:

@@ -180,6 +180,10 @@ def test_eval_matching_reports_every_method_and_skips_what_it_cannot_read(tmp_pa
     scores = [float(v) for v in mean[1:13] if v != "-"]  # unmarked: these notices hold only five per company
     assert len(scores) == 8 and all(0.0 <= v <= 1.0 for v in scores)
     assert scores[0] > scores[6]  # the full score ranks better than shared words alone
+    spans = lines[next(i for i, line in enumerate(lines) if line.startswith("mean")) + 1]
+    assert spans.startswith("95%") and "bootstrap over the companies" in spans
+    low, high = (float(v) for v in spans.split()[1].split("-"))  # the full score's, over the companies
+    assert low <= float(mean[1]) <= high and low < high
 
 
 @pytest.mark.parametrize(
