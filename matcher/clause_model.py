@@ -30,7 +30,7 @@ MODEL_FORMAT = "clause-model-1"
 POLICIES = ("rules", "either", "model", "both")
 MAX_DEV_FP = 0.04  # all labels together may flag at most this share of dev negatives
 C_GRID = (0.3, 1.0, 3.0, 10.0)
-MEMO_ROWS = 16_384  # sentences whose probabilities a model keeps (``remembered``)
+MEMO_ROWS = 16_384  # sentences whose probabilities a model keeps (``remembered``; up to some 15 MB)
 
 
 @dataclass(frozen=True)

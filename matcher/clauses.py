@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 NEGATION_WINDOW = 7  # tokens before a clause that a negation may govern
 AFTER_WINDOW = 8  # tokens after a clause in which "niet van toepassing" and the like still govern it
-PIECE_CACHE = 8192  # pieces of text whose rule pass is kept (a few MB)
+PIECE_CACHE = 8192  # pieces of text whose rule pass is kept (up to some 15 MB)
 
 
 @dataclass
@@ -108,7 +108,7 @@ def rule_pass(text: str, lang: str, *, context: tuple[str, ...] = (), screened: 
     """
     if not text or not text.strip():
         return [], []
-    text = readable(text)
+    text, context = readable(text), tuple(context)  # a list given as context too: it keys the pieces kept
     c = compiled(lang)
     if screened and not (c.may_match(text) or c.may_concern(text)):
         return [], []

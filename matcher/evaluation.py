@@ -1,13 +1,11 @@
 """Scores for a labelled clause set: per-label precision, recall and F1, macro-F1, false positives on negatives;
-ranking scores; and how far each could move on another sample of the same kind (bootstrap intervals)."""
+and ranking scores. How far each could move on another sample: ``matcher.intervals``."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-
-import numpy as np
 
 from matcher.types import LABELS
 
@@ -75,73 +73,6 @@ def evaluate(gold: Sequence[Sequence[str]], predicted: Sequence[Sequence[str]]) 
         scores.append(LabelScore(label, tp, fp, fn))
     negatives = [p for g, p in zip(gold, predicted, strict=True) if not g]
     return Report(tuple(scores), len(gold), len(negatives), sum(1 for p in negatives if p))
-
-
-RESAMPLES = 2000
-LEVEL = 0.95
-Interval = tuple[float, float]
-
-
-def _interval(data: np.ndarray, statistic: Callable[..., np.ndarray]) -> Interval:
-    """Return the percentile bootstrap interval of ``statistic`` over ``data`` (resampled with replacement)."""
-    from scipy.stats import bootstrap  # imported here: scipy.stats costs the command line's start-up a second
-
-    if len(data) < 2:
-        return math.nan, math.nan
-    found = bootstrap((data,), statistic, n_resamples=RESAMPLES, confidence_level=LEVEL, method="percentile",
-                      vectorized=True, random_state=0).confidence_interval  # fmt: skip
-    return float(found.low), float(found.high)
-
-
-def clause_intervals(gold: Sequence[Sequence[str]], predicted: Sequence[Sequence[str]],
-                     groups: Sequence[str] | None = None) -> tuple[Interval, Interval]:  # fmt: skip
-    """Return 95 % bootstrap intervals of macro-F1 and of the false-positive rate on negatives.
-
-    ``groups`` names each snippet's source document: documents are resampled whole, as the split keeps them whole
-    (snippets of one page are alike; resampled one by one they would look like more evidence than they are).
-
-    >>> low, high = clause_intervals([["social_return"], [], ["social_return"], []] * 5,
-    ...                              [["social_return"], [], [], ["social_return"]] * 5)[0]
-    >>> round(low, 2) <= evaluate([["social_return"], []], [["social_return"], []]).macro_f1 and low < high
-    True
-    """
-    names = list(groups) if groups is not None else [str(i) for i in range(len(gold))]
-    index = {name: i for i, name in enumerate(dict.fromkeys(names))}
-    # Per document and label: true positives, false positives, false negatives; and negatives, flagged ones.
-    counts = np.zeros((len(index), len(LABELS), 3))
-    negatives = np.zeros((len(index), 2))
-    for name, g, p in zip(names, gold, predicted, strict=True):
-        row = index[name]
-        for column, label in enumerate(LABELS):
-            counts[row, column] += (
-                label in g and label in p,
-                label not in g and label in p,
-                label in g and label not in p,
-            )
-        if not g:
-            negatives[row] += (1, bool(p))
-
-    # scipy resamples the documents' indices: ``rows`` is (resamples x documents), or the documents once.
-    def macro(rows: np.ndarray, axis: int = -1) -> np.ndarray:
-        assert axis == -1
-        tp, fp, fn = np.moveaxis(counts[rows].sum(axis=-3), -1, 0)  # each: resamples x labels
-        f1 = np.where(tp > 0, 2 * tp / np.maximum(2 * tp + fp + fn, 1), 0.0)
-        scored = (tp + fn + fp) > 0  # as Report.macro_f1: labels with support or false positives
-        return np.where(scored.any(-1), (f1 * scored).sum(-1) / np.maximum(scored.sum(-1), 1), 0.0)
-
-    def flagged(rows: np.ndarray, axis: int = -1) -> np.ndarray:
-        assert axis == -1
-        total, hit = np.moveaxis(negatives[rows].sum(axis=-2), -1, 0)
-        return hit / np.maximum(total, 1)
-
-    documents = np.arange(len(index))
-    return _interval(documents, macro), _interval(documents, flagged)
-
-
-def mean_interval(values: Sequence[float]) -> Interval:
-    """Return the 95 % bootstrap interval of the mean of ``values`` (NaN left out), e.g. over companies."""
-    kept = np.asarray([v for v in values if not math.isnan(v)], dtype=float)
-    return _interval(kept, lambda sample, axis=-1: np.mean(sample, axis=axis))
 
 
 def ndcg_at(ranked_gains: Sequence[float], all_gains: Sequence[float], k: int = 10) -> float:

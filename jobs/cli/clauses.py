@@ -157,6 +157,11 @@ def eval_group() -> None:
     """Evaluate the detectors on labelled data."""
 
 
+def _span(low: float, high: float, spec: str) -> str:
+    """Return an interval as ``low-high``, or ``-`` where there is none (one document or one company)."""
+    return "-" if math.isnan(low) else f"{low:{spec}}-{high:{spec}}"
+
+
 @eval_group.command("clauses", context_settings=CONTEXT_SETTINGS)
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option("--split", "splits", multiple=True, type=click.Choice(SPLITS),
@@ -170,7 +175,7 @@ def eval_clauses(path: Path, splits: tuple[str, ...], errors: bool) -> None:
     the model alone and both combined (what `analyse` uses).
     """
     from jobs.clause_corpus import CorpusError, load_corpus
-    from matcher.evaluation import clause_intervals
+    from matcher.intervals import clause_intervals
 
     items: list[dict[str, Any]] = []
     if path.is_dir():
@@ -204,14 +209,13 @@ def eval_clauses(path: Path, splits: tuple[str, ...], errors: bool) -> None:
         click.echo(f"{label:34} " + "  ".join(f"{c.precision:6.2f}{c.recall:7.2f}{c.f1:7.2f}" for c in cells)
                    + f" {cells[0].support:8d}")  # fmt: skip
     click.echo(f"{'macro-F1':34} " + "  ".join(f"{r.macro_f1:20.2f}" for r in reports.values()))
-    click.echo(
-        f"{'  95% interval':34} " + "  ".join(f"{f'{lo:.2f}-{hi:.2f}':>20}" for (lo, hi), _ in intervals.values())
-    )
+    click.echo(f"{'  95% interval':34} "
+               + "  ".join(f"{_span(*f1, '.2f'):>20}" for f1, _ in intervals.values()))  # fmt: skip
     click.echo(f"{'false positives on negatives':34} "
                + "  ".join(f"{r.false_positive_rate:19.1%} " for r in reports.values())
                + f" {reports['combined'].negatives:8d}")  # fmt: skip
     click.echo(f"{'  95% interval':34} "
-               + "  ".join(f"{f'{lo:.1%}-{hi:.1%}':>20}" for _, (lo, hi) in intervals.values()))  # fmt: skip
+               + "  ".join(f"{_span(*fp, '.1%'):>19} " for _, fp in intervals.values()))  # fmt: skip
     click.echo(f"{len(items)} snippets from {len(set(documents))} documents; detector {matcher.DETECTOR_VERSION}; "
                "intervals: bootstrap over the documents")  # fmt: skip
 
@@ -244,7 +248,7 @@ def eval_matching(profiles: Path, judgements: Path, notices: Path, split: str, b
     top five).
     """
     from jobs.matching_eval import METHODS, EvaluationError, evaluate_matching, mean_of
-    from matcher.evaluation import mean_interval
+    from matcher.intervals import mean_interval
 
     try:
         results = evaluate_matching(profiles, judgements, notices, split=split, blind_file=blind)
@@ -263,7 +267,7 @@ def eval_matching(profiles: Path, judgements: Path, notices: Path, split: str, b
     cells = " ".join(_cells(mean_of([r.ndcg10 for r in rs]), mean_of([r.precision5 for r in rs])) for rs in means)
     click.echo(f"{'mean':10} {cells}   (nDCG@10, P@5)")
     spans = [mean_interval([r.ndcg10 for r in rs]) for rs in means]
-    click.echo(f"{'95%':10} " + " ".join(f"{f'{lo:.2f}-{hi:.2f}':>12} {'':5}" for lo, hi in spans)
+    click.echo(f"{'95%':10} " + " ".join(f"{_span(lo, hi, '.2f'):>12} {'':5}" for lo, hi in spans)
                + "   (nDCG@10: bootstrap over the companies)")  # fmt: skip
     if left_out:
         click.echo(f"(-: nothing relevant to find in the split, or none left unmarked; left out of that mean: "

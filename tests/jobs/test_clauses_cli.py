@@ -135,3 +135,13 @@ def test_analyse_stores_findings_once_per_detector_version(database_url: str) ->
     with session_scope(engine) as session:
         assert len(session.exec(select(ClauseFinding)).all()) == 2
     engine.dispose()
+
+
+def test_eval_says_there_is_no_interval_for_one_document(tmp_path: Path) -> None:
+    line = {"id": "a", "text": "Social return: 5% van de opdrachtwaarde.", "lang": "nl", "labels": ["social_return"]}
+    path = tmp_path / "one.jsonl"
+    path.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["eval", "clauses", str(path)])
+    assert result.exit_code == 0, result.output
+    spans = [line.split()[2:] for line in result.stdout.splitlines() if line.startswith("  95% interval")]
+    assert spans == [["-", "-", "-"], ["-", "-", "-"]] and "nan" not in result.stdout

@@ -185,7 +185,8 @@ def test_cli_start_up_leaves_the_heavy_libraries_unloaded() -> None:
     import sys
 
     code = (
-        "import sys, jobs.cli; print(sorted(m for m in ('spacy', 'scrapy', 'sklearn', 'twisted') if m in sys.modules))"
+        "import sys, jobs.cli; "
+        "print(sorted(m for m in ('spacy', 'scrapy', 'sklearn', 'twisted', 'numpy', 'scipy') if m in sys.modules))"
     )
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"

@@ -205,3 +205,8 @@ def test_a_repeated_piece_of_text_is_found_at_each_of_its_places() -> None:
         assert [(f.start, f.end) for f in found] == [(0, len(sentence)), (len(text) - len(sentence), len(text))]
         assert all(text[f.start : f.end] == f.evidence == sentence for f in found)
     assert detect(f"Inleiding. {sentence}", "nl")[0].start == len("Inleiding. ")
+
+
+def test_context_may_be_any_sequence() -> None:
+    text = "Sociaal criterium: 10% van de gunningscriteria voor social return."
+    assert detect(text, "nl", context=["award"]) == detect(text, "nl", context=("award",))

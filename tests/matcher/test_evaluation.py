@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 
-from matcher.evaluation import clause_intervals, evaluate, mean_interval
+from matcher.evaluation import evaluate
+from matcher.intervals import clause_intervals, mean_interval
 
 # One document's snippets: a hit, a miss, a false finding on a negative, another label's hit, a quiet negative.
 DOCUMENT = (
