@@ -245,11 +245,24 @@ def database_lock(engine: Engine, *, key: int, suffix: str, blocking: bool,
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def _refuse_unknown(engine: Engine) -> None:
+    """Raise a ``MigrationError`` that says what happened when the database is at a revision this version does not
+    ship: a newer Kansenradar upgraded it (Alembic itself only says it cannot locate the revision)."""
+    at = current_revision(engine)
+    scripts = ScriptDirectory.from_config(_alembic_config(None))
+    if at is not None and at not in {script.revision for script in scripts.walk_revisions()}:
+        raise MigrationError(
+            f"the database's schema is at revision {at}, which this version of Kansenradar does not know (its newest "
+            f"is {head_revision()}): a newer version upgraded it. Run that version, or upgrade this installation"
+        )
+
+
 def upgrade(engine: Engine, revision: str = "head") -> str | None:
     """Bring the schema to ``revision`` (default: the newest) and return the revision it is at."""
     try:
         # Serialise migrations between processes: two commands may start on a new database at once.
         with database_lock(engine, key=MIGRATION_LOCK_KEY, suffix=".migrate.lock", blocking=True):
+            _refuse_unknown(engine)
             command.upgrade(_alembic_config(engine), revision)
     except (SQLAlchemyError, OSError) as exc:
         if _is_unavailable(exc):

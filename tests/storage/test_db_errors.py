@@ -87,3 +87,19 @@ def test_a_file_uri_database_keeps_its_locks_beside_its_file(tmp_path: Path, mon
     with pytest.raises(DatabaseMissingError):  # a read-only command names the missing file, as for a plain path
         get_engine(f"sqlite:///file:{tmp_path}/missing.db?uri=true", create=False)
     engine.dispose()
+
+
+def test_a_database_a_newer_version_upgraded_is_refused_with_a_reason(database_url: str) -> None:
+    engine = get_engine(database_url)
+    try:
+        upgrade(engine)
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE alembic_version SET version_num = '9999_from_the_future'"))
+        with pytest.raises(MigrationError, match="revision 9999_from_the_future, which this version .* does not know"):
+            upgrade(engine)
+        with engine.connect() as connection:  # nothing touched
+            assert (
+                connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "9999_from_the_future"
+            )
+    finally:
+        engine.dispose()
