@@ -117,6 +117,13 @@ def missed_digest(digest_trigger: BaseTrigger) -> Due:
     return due
 
 
+class _ReportedByListener(logging.Filter):
+    """Drop APScheduler's own "Job ... raised an exception" record: ``build_scheduler``'s listener reports it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (isinstance(record.msg, str) and record.msg.endswith("raised an exception"))
+
+
 def build_scheduler(engine: Engine, settings: Settings, stopping: Callable[[], int | None] | None = None,
                     ) -> BlockingScheduler:  # fmt: skip
     """Return a scheduler with the run and digest jobs; errors are logged and recorded as job runs.
@@ -127,6 +134,10 @@ def build_scheduler(engine: Engine, settings: Settings, stopping: Callable[[], i
     scheduler = BlockingScheduler(
         timezone=settings.timezone, job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600}
     )
+    # The listener below reports a failed job (and records it); APScheduler's executor would log it a second time.
+    executors = logging.getLogger("apscheduler.executors.default")
+    if not any(isinstance(f, _ReportedByListener) for f in executors.filters):
+        executors.addFilter(_ReportedByListener())
 
     digest_trigger = trigger(settings.schedule_digest, settings.timezone, setting="KANSENRADAR_SCHEDULE_DIGEST")
 
@@ -156,9 +167,10 @@ def build_scheduler(engine: Engine, settings: Settings, stopping: Callable[[], i
     def listen(event: JobExecutionEvent) -> None:
         if event.exception is not None:
             locked = isinstance(event.exception, LockedError)
-            logger.log(
-                logging.WARNING if locked else logging.ERROR, "Job %s failed: %s", event.job_id, event.exception
-            )
+            if locked:
+                logger.warning("Job %s skipped: %s", event.job_id, event.exception)
+            else:  # one line; the traceback under --log-level debug, as for any command
+                logger.error("Job %s failed", event.job_id, exc_info=event.exception)
             record_step(
                 engine, f"schedule:{event.job_id}", "skipped" if locked else "failed", error=str(event.exception)
             )
