@@ -169,8 +169,9 @@ def build_scheduler(engine: Engine, settings: Settings, stopping: Callable[[], i
             locked = isinstance(event.exception, LockedError)
             if locked:
                 logger.warning("Job %s skipped: %s", event.job_id, event.exception)
-            else:  # one line; the traceback under --log-level debug, as for any command
-                logger.error("Job %s failed", event.job_id, exc_info=event.exception)
+            else:  # one line with the reason; the traceback under --log-level debug, as for any command
+                logger.error("Job %s failed: %s", event.job_id, event.exception)
+                logger.debug("Job %s failed", event.job_id, exc_info=event.exception)
             record_step(
                 engine, f"schedule:{event.job_id}", "skipped" if locked else "failed", error=str(event.exception)
             )

@@ -155,15 +155,17 @@ def _fit_all(x: sparse.csr_matrix, targets: np.ndarray, names: list[str], weight
              workers: int) -> list[Fitted]:  # fmt: skip
     """Fit each class of ``names`` against the rest, in ``workers`` processes; in this one alone when a worker died
     (the kernel's out-of-memory killer picks the largest process; each worker holds its own copy of ``x``)."""
-    jobs = (delayed(_one_against_rest)(x, targets == name, weight, os.getpid()) for name in names)
+    # The caller's WEIGHTS_PER_CLASS goes along: a worker process would read its own module's.
+    jobs = (delayed(_one_against_rest)(x, targets == name, weight, os.getpid(), WEIGHTS_PER_CLASS) for name in names)
     try:
         return list(Parallel(n_jobs=max(1, workers))(jobs))
     except TerminatedWorkerError as exc:
         logger.warning("A worker fitting the CPV model died (%s); fitting in this process alone", exc)
-        return [_one_against_rest(x, targets == name, weight, os.getpid()) for name in names]
+        return [_one_against_rest(x, targets == name, weight, os.getpid(), WEIGHTS_PER_CLASS) for name in names]
 
 
-def _one_against_rest(x: sparse.csr_matrix, positive: np.ndarray, weight: np.ndarray, caller: int) -> Fitted:
+def _one_against_rest(x: sparse.csr_matrix, positive: np.ndarray, weight: np.ndarray, caller: int,
+                      keep: int = WEIGHTS_PER_CLASS) -> Fitted:  # fmt: skip
     """Fit one class against the rest (the problem liblinear solves per class when given several classes) and
     return its strongest weights: a dense row per class, all kept until the last is fitted, took 650 MB on 10,000
     notices, and as many again to stack them."""
@@ -173,12 +175,12 @@ def _one_against_rest(x: sparse.csr_matrix, positive: np.ndarray, weight: np.nda
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
     svm = LinearSVC(C=1.0, random_state=0).fit(x, positive.astype(np.int8), sample_weight=weight)
-    return (*_strongest(svm.coef_[0]), float(svm.intercept_[0]))
+    return (*_strongest(svm.coef_[0], keep), float(svm.intercept_[0]))
 
 
-def _strongest(coef: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Return the columns and values (float32) of a weight row's ``WEIGHTS_PER_CLASS`` largest weights by size."""
-    keep = min(WEIGHTS_PER_CLASS, coef.shape[0])
+def _strongest(coef: np.ndarray, keep: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return the columns and values (float32) of a weight row's ``keep`` largest weights by size."""
+    keep = min(keep, coef.shape[0])
     columns = np.argpartition(-np.abs(coef), keep - 1)[:keep]
     return columns, coef[columns].astype(np.float32)
 

@@ -15,6 +15,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.engine.url import URL
@@ -268,6 +269,8 @@ def upgrade(engine: Engine, revision: str = "head") -> str | None:
         if _is_unavailable(exc):
             raise _unavailable(engine, exc) from None
         raise MigrationError(f"migration to {revision} failed: {type(exc).__name__}: {driver_message(exc)}") from exc
+    except CommandError as exc:  # Alembic's own: a revision it cannot find, a version table with two heads
+        raise MigrationError(f"migration to {revision} failed: {' '.join(str(exc).split())}") from exc
     return current_revision(engine)
 
 
@@ -279,5 +282,6 @@ def ensure_schema(engine: Engine) -> None:
     """
     current = current_revision(engine)
     if current != head_revision():
+        _refuse_unknown(engine)  # before saying "upgrading": a newer version's database is not upgraded
         logger.info("Database schema at %s, upgrading to %s", current or "empty", head_revision())
         upgrade(engine)

@@ -50,6 +50,14 @@ def test_training_in_threads_gives_the_same_model() -> None:
         train_cpv_model(EXAMPLES[:2], LABELS[:1])
 
 
+def test_the_weights_kept_per_class_are_the_callers_in_every_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    import matcher.cpv_model
+
+    monkeypatch.setattr(matcher.cpv_model, "WEIGHTS_PER_CLASS", 2)
+    model = train_cpv_model(EXAMPLES, LABELS, workers=2)
+    assert all(np.diff(weights.indptr).max() == 2 for weights in model.weights)
+
+
 def _handlers_after_a_fit(caller: int) -> tuple[object, object]:
     from matcher.cpv_model import _one_against_rest
 

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 import storage.db
 from jobs.locks import LockedError
-from storage.db import get_engine, upgrade
+from storage.db import ensure_schema, get_engine, upgrade
 from storage.exceptions import DatabaseMissingError, DatabaseUnavailableError, MigrationError
 
 
@@ -97,9 +97,20 @@ def test_a_database_a_newer_version_upgraded_is_refused_with_a_reason(database_u
             connection.execute(text("UPDATE alembic_version SET version_num = '9999_from_the_future'"))
         with pytest.raises(MigrationError, match="revision 9999_from_the_future, which this version .* does not know"):
             upgrade(engine)
+        with pytest.raises(MigrationError, match="does not know"):
+            ensure_schema(engine)  # as every command starts: refused before it says it is upgrading
         with engine.connect() as connection:  # nothing touched
             assert (
                 connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "9999_from_the_future"
             )
+    finally:
+        engine.dispose()
+
+
+def test_a_revision_alembic_cannot_find_is_a_migration_error(database_url: str) -> None:
+    engine = get_engine(database_url)
+    try:
+        with pytest.raises(MigrationError, match="migration to nosuch failed: Can't locate revision"):
+            upgrade(engine, "nosuch")
     finally:
         engine.dispose()
