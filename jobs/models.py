@@ -193,6 +193,21 @@ def cpv_model(engine: Engine, *, refit: bool = False, size: int | None = None, w
                  functools.partial(train, workers=workers), cpv_to_state, sample)  # fmt: skip
 
 
+def last_cpv_model(engine: Engine) -> tuple[CpvModel, bool]:
+    """Return the CPV model as the last ``match`` or ``companies import`` kept it, without fitting or storing one
+    (for commands that only read); the shipped model while the corpus is small or before one was learned from it.
+    The flag says whether the model is the one learned from the stored notices."""
+    if corpus_size(engine) >= MIN_CORPUS:
+        with session_scope(engine) as session:
+            stored = repository.load_model_state(session=session, name=CPV_MODEL)
+        if stored is not None and stored.version == CPV_MODEL_VERSION:
+            try:
+                return cpv_from_state(stored.payload), True
+            except ValueError as exc:
+                logger.warning("Stored CPV model unusable (%s); suggesting with the shipped one", exc)
+    return shipped_cpv_model(), False
+
+
 def scoring_fingerprint(engine: Engine, weights: dict[str, float] | None) -> bytes:
     """Return what every score depends on besides notices and companies: the models (stored ones by version and
     fitting time, the shipped CPV model by its digest), the part weights (learned and hand-set), the scoring code

@@ -130,13 +130,14 @@ def companies_resubscribe(ctx: click.Context, company_id: str) -> None:
 @click.pass_context
 def companies_suggest_cpv(ctx: click.Context, company_id: str, output_format: str) -> None:
     """Print the CPV codes a company's description points to, best first, with their labels and the words that
-    led there (what matching uses for a company without codes of its own).
+    led there (what matching uses for a company without codes of its own), by the CPV model the last match or
+    companies import learned (it learns nothing itself).
 
     \b
     Example:
         kansenradar companies suggest-cpv groen-noord
     """
-    from jobs.models import cpv_model  # scikit-learn: only when suggesting
+    from jobs.models import MIN_CORPUS, corpus_size, last_cpv_model  # scikit-learn: only when suggesting
     from matcher.codelists import cpv_with_check_digit
     from matcher.cpv import code_label
     from matcher.cpv_model import suggest
@@ -147,7 +148,11 @@ def companies_suggest_cpv(ctx: click.Context, company_id: str, output_format: st
         if company is None:
             raise click.BadParameter(f"no company with id {company_id!r}", param_hint="ID")
         description, language, own = company.description, company.language, list(company.cpv)
-    model, _fitted = cpv_model(app.reader, workers=app.settings.workers)
+    # Read-only: the model as the last match or import kept it (fitting one takes a minute and writes the database).
+    model, learned = last_cpv_model(app.reader)
+    if not learned and corpus_size(app.reader) >= MIN_CORPUS:
+        click.echo("The CPV model has not been learned from the stored notices yet (match or companies import "
+                   "learn it); these suggestions come from the labels and trade words alone.", err=True)  # fmt: skip
     rows = [(cpv_with_check_digit(s.code.ljust(8, "0")), s.confidence, code_label(s.code, language), s.words)
             for s in suggest(model, description)]  # fmt: skip
     if output_format == "jsonl":

@@ -216,3 +216,32 @@ def test_a_match_run_that_fits_both_models_reads_the_corpus_once(database_url: s
     with session_scope(engine) as session:
         assert set(repository.model_fits(session=session, names=("text", "cpv"))) == {"text", "cpv"}
     engine.dispose()
+
+
+def test_suggest_cpv_reads_the_kept_model_and_never_fits_one(database_url: str,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    import jobs.models
+    from matcher.cpv_model import to_state, train_cpv_model
+    from tests.matcher.test_cpv_model import EXAMPLES, LABELS
+
+    monkeypatch.setattr(jobs.models, "MIN_CORPUS", 2)  # a corpus "large enough" to learn from, in three notices
+    store(database_url, *(_notice(n, f"Schoonmaak {n}", "Schoonmaak van kantoren.", "90911200") for n in (1, 2, 3)))
+    engine = get_engine(database_url)
+    with session_scope(engine) as session:
+        repository.upsert_company(session=session, profile=make_profile(id="buurtkeuken", cpv=[],
+                                  description="Wij koken maaltijden en verzorgen de catering."))  # fmt: skip
+    # Nothing learned from the notices yet: the shipped model answers, it says so, and nothing is fitted or stored.
+    before = _cli(database_url, "companies", "suggest-cpv", "buurtkeuken", "--format", "jsonl")
+    assert "not been learned from the stored notices yet" in before.stderr
+    assert json.loads(before.stdout.splitlines()[0])["code"].startswith("555")
+    assert rows(database_url, "SELECT name FROM model_state") == []
+    # A kept model, however far the corpus has grown since (a match would fit again): used as it is.
+    small = train_cpv_model(EXAMPLES, LABELS)  # three groups: green work, cleaning, catering
+    with session_scope(engine) as session:
+        repository.save_model_state(session=session, name="cpv", version=jobs.models.CPV_MODEL_VERSION,
+                                    corpus_size=1, payload=to_state(small))  # fmt: skip
+    kept = rows(database_url, "SELECT fitted_at FROM model_state")
+    after = _cli(database_url, "companies", "suggest-cpv", "buurtkeuken", "--format", "jsonl")
+    assert {json.loads(line)["code"][:3] for line in after.stdout.splitlines()} <= {"909", "555", "773"}
+    assert "not been learned" not in after.stderr and rows(database_url, "SELECT fitted_at FROM model_state") == kept
+    engine.dispose()
