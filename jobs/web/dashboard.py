@@ -114,19 +114,23 @@ def _download(body: str, media_type: str, filename: str) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})  # fmt: skip
 
 
+def _form_context(form: dict[str, object]) -> dict[str, object]:
+    return {"groups": report.GROUPS, "group_names": GROUP_NAMES, "limit": SHOWN, "form": form}
+
+
 async def coverage(request: Request) -> Response:
     """The dashboard (``format=html``), or the same numbers as CSV (with a byte-order mark) or JSON."""
-    problem = None
     try:
         filters = read_filters(request.query_params)
     except BadFilter as exc:
-        filters = Filters(lang="en" if request.query_params.get("lang") == "en" else "nl")
-        problem = exc.text(filters.lang)
-    context = {"groups": report.GROUPS, "group_names": GROUP_NAMES, "limit": SHOWN,
-               "form": {"buyer": filters.buyer or "", "from": filters.start or "", "to": filters.end or "",
-                        "group_by": filters.group_by}}  # fmt: skip
-    if problem:
-        return page("dashboard.html.j2", status=400, lang=filters.lang, problem=problem, report=None, **context)
+        # The form comes back as it was sent, the wrong field included, so only that one needs correcting.
+        lang = "en" if request.query_params.get("lang") == "en" else "nl"
+        sent = {name: request.query_params.get(name, "").strip()[:200] for name in ("buyer", "from", "to", "group_by")}
+        sent["group_by"] = sent["group_by"] if sent["group_by"] in report.GROUPS else "buyer"
+        return page("dashboard.html.j2", status=400, lang=lang, problem=exc.text(lang), report=None,
+                    **_form_context(sent))  # fmt: skip
+    context = _form_context({"buyer": filters.buyer or "", "from": filters.start or "", "to": filters.end or "",
+                             "group_by": filters.group_by})  # fmt: skip
     computed = await run_in_threadpool(
         report.coverage, engine=request.app.state.engine, group_by=filters.group_by, buyer=filters.buyer,
         start=filters.start, end=filters.end, lang=filters.lang, fresh=False,

@@ -145,8 +145,11 @@ def test_coverage_downloads_are_the_report_commands_numbers(served: Served) -> N
         assert (got["groups"], got["total"]) == (expected["groups"], expected["total"])
     filtered = http(f"{served.base}/coverage?buyer=utrecht&from=2026-10-01&to=2026-10-31&format=json")
     assert [g["group"] for g in json.loads(filtered.body)["groups"]] == ["Gemeente Utrecht"]
-    bad = http(f"{served.base}/coverage?from=yesterday")
+    bad = http(f"{served.base}/coverage?buyer=utrecht&from=yesterday&to=2026-10-31&group_by=region")
     assert bad.status == 400 and "Gepubliceerd vanaf: &#39;yesterday&#39; is geen datum (JJJJ-MM-DD)" in bad.text
+    # The fields given right stay filled in: only the wrong one needs correcting.
+    assert 'name="buyer" value="utrecht"' in bad.text and 'name="to" value="2026-10-31"' in bad.text
+    assert '<option value="region" selected>' in bad.text
     english = http(f"{served.base}/coverage?from=2026-11-01&to=2026-10-01&lang=en")
     assert english.status == 400 and "&#39;2026-11-01&#39; is after &#39;2026-10-01&#39;" in english.text
 
