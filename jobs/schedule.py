@@ -170,7 +170,8 @@ def build_scheduler(engine: Engine, settings: Settings, stopping: Callable[[], i
             if locked:
                 logger.warning("Job %s skipped: %s", event.job_id, event.exception)
             else:  # one line with the reason; the traceback under --log-level debug, as for any command
-                logger.error("Job %s failed: %s", event.job_id, event.exception)
+                reason = " ".join(str(event.exception).split())  # database errors span lines
+                logger.error("Job %s failed: %s: %s", event.job_id, type(event.exception).__name__, reason)
                 logger.debug("Job %s failed", event.job_id, exc_info=event.exception)
             record_step(
                 engine, f"schedule:{event.job_id}", "skipped" if locked else "failed", error=str(event.exception)

@@ -203,6 +203,8 @@ def current_revision(engine: Engine) -> str | None:
             return MigrationContext.configure(connection).get_current_revision()
     except (DBAPIError, OSError) as exc:
         raise _unavailable(engine, exc) from None
+    except CommandError as exc:  # e.g. two rows in the version table
+        raise MigrationError(f"the database's schema revision is unclear: {' '.join(str(exc).split())}") from exc
 
 
 @contextmanager

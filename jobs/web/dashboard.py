@@ -124,7 +124,7 @@ async def coverage(request: Request) -> Response:
         filters = read_filters(request.query_params)
     except BadFilter as exc:
         # The form comes back as it was sent, the wrong field included, so only that one needs correcting.
-        lang = "en" if request.query_params.get("lang") == "en" else "nl"
+        lang = "en" if request.query_params.get("lang", "").strip() == "en" else "nl"
         sent = {name: request.query_params.get(name, "").strip()[:200] for name in ("buyer", "from", "to", "group_by")}
         sent["group_by"] = sent["group_by"] if sent["group_by"] in report.GROUPS else "buyer"
         return page("dashboard.html.j2", status=400, lang=lang, problem=exc.text(lang), report=None,

@@ -308,45 +308,18 @@ def _count_or_zero(url: str, query: str) -> int:
         return 0
 
 
-def test_scheduled_digest_waits_for_the_run_lock_instead_of_skipping_the_week(
-    tmp_path: Path, database_url: str
-) -> None:
-    from jobs.locks import run_lock
-    from storage.db import get_engine, upgrade
-
-    engine = get_engine(database_url)
-    upgrade(engine)
-    env = {"KANSENRADAR_DATABASE_URL": database_url, "KANSENRADAR_SCHEDULE_RUN": "0 6 1 1 *",
-           "KANSENRADAR_SCHEDULE_DIGEST": "every 2s", "KANSENRADAR_OUTBOX": str(tmp_path / "outbox"),
-           "KANSENRADAR_LOCK_WAIT": "60", "KANSENRADAR_LOG_LEVEL": "INFO"}  # fmt: skip
-    query = "SELECT status FROM job_run WHERE name = 'schedule:digest'"
-    with run_lock(engine):  # a long pipeline run holds the lock when the digest job fires
-        process = _start(["schedule"], env, tmp_path)
-        time.sleep(5)
-        assert rows(database_url, query) == []  # waiting, neither failed nor skipped
-    try:
-        wait_for(lambda: rows(database_url, query))
-        process.send_signal(signal.SIGTERM)
-        _out, err = process.communicate(timeout=30)
-    finally:
-        stop(process, grace=15)
-        engine.dispose()
-    assert rows(database_url, query)[0][0] == "success", err
-    assert "LockedError" not in err and "Traceback" not in err
-
-
-def test_scheduled_run_waits_for_a_hand_command_instead_of_skipping_the_day(tmp_path: Path, database_url: str) -> None:
+def _scheduled_job_waits_for_the_lock(tmp_path: Path, database_url: str, job: str, schedules: dict[str, str]) -> None:
+    """Hold the run lock while the scheduled ``job`` fires: it waits (neither failed nor skipped), then succeeds."""
     from jobs.locks import run_lock
     from storage.db import get_engine, upgrade
 
     engine = get_engine(database_url)
     upgrade(engine)
     env = {"KANSENRADAR_DATABASE_URL": database_url, "KANSENRADAR_CRAWL_SOURCES": "none",
-           "KANSENRADAR_SCHEDULE_RUN": "every 2s", "KANSENRADAR_SCHEDULE_DIGEST": "0 6 1 1 *",
            "KANSENRADAR_OUTBOX": str(tmp_path / "outbox"), "KANSENRADAR_LOCK_WAIT": "60",
-           "KANSENRADAR_LOG_LEVEL": "INFO"}  # fmt: skip
-    query = "SELECT status FROM job_run WHERE name = 'schedule:run'"
-    with run_lock(engine):  # a hand `match` holds the lock when the run job fires
+           "KANSENRADAR_LOG_LEVEL": "INFO", **schedules}  # fmt: skip
+    query = f"SELECT status FROM job_run WHERE name = 'schedule:{job}'"
+    with run_lock(engine):
         process = _start(["schedule"], env, tmp_path)
         time.sleep(5)
         assert rows(database_url, query) == []  # waiting, neither failed nor skipped
@@ -359,3 +332,17 @@ def test_scheduled_run_waits_for_a_hand_command_instead_of_skipping_the_day(tmp_
         engine.dispose()
     assert rows(database_url, query)[0][0] == "success", err
     assert "LockedError" not in err and "Traceback" not in err
+
+
+def test_scheduled_digest_waits_for_the_run_lock_instead_of_skipping_the_week(
+    tmp_path: Path, database_url: str
+) -> None:
+    # A long pipeline run holds the lock when the digest job fires.
+    _scheduled_job_waits_for_the_lock(tmp_path, database_url, "digest", {
+        "KANSENRADAR_SCHEDULE_RUN": "0 6 1 1 *", "KANSENRADAR_SCHEDULE_DIGEST": "every 2s"})  # fmt: skip
+
+
+def test_scheduled_run_waits_for_a_hand_command_instead_of_skipping_the_day(tmp_path: Path, database_url: str) -> None:
+    # A hand `match` holds the lock when the run job fires.
+    _scheduled_job_waits_for_the_lock(tmp_path, database_url, "run", {
+        "KANSENRADAR_SCHEDULE_RUN": "every 2s", "KANSENRADAR_SCHEDULE_DIGEST": "0 6 1 1 *"})  # fmt: skip

@@ -41,7 +41,7 @@ def _locked() -> None:
 
 
 @pytest.mark.parametrize(("job", "level", "said", "status"), [
-    (_failing, logging.ERROR, "Job boom failed: steps failed: crawl", "failed"),
+    (_failing, logging.ERROR, "Job boom failed: RuntimeError: steps failed: crawl", "failed"),
     (_locked, logging.WARNING, "Job boom skipped: another run holds the lock", "skipped"),
 ])  # fmt: skip
 def test_a_failed_job_is_logged_once_and_recorded(engine: Engine, database_url: str,

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 import storage.db
@@ -89,28 +90,25 @@ def test_a_file_uri_database_keeps_its_locks_beside_its_file(tmp_path: Path, mon
     engine.dispose()
 
 
-def test_a_database_a_newer_version_upgraded_is_refused_with_a_reason(database_url: str) -> None:
-    engine = get_engine(database_url)
-    try:
+def test_a_database_a_newer_version_upgraded_is_refused_with_a_reason(engine: Engine) -> None:
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '9999_from_the_future'"))
+    with pytest.raises(MigrationError, match="revision 9999_from_the_future, which this version .* does not know"):
         upgrade(engine)
-        with engine.begin() as connection:
-            connection.execute(text("UPDATE alembic_version SET version_num = '9999_from_the_future'"))
-        with pytest.raises(MigrationError, match="revision 9999_from_the_future, which this version .* does not know"):
-            upgrade(engine)
-        with pytest.raises(MigrationError, match="does not know"):
-            ensure_schema(engine)  # as every command starts: refused before it says it is upgrading
-        with engine.connect() as connection:  # nothing touched
-            assert (
-                connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "9999_from_the_future"
-            )
-    finally:
-        engine.dispose()
+    with pytest.raises(MigrationError, match="does not know"):
+        ensure_schema(engine)  # as every command starts: refused before it says it is upgrading
+    with engine.connect() as connection:  # nothing touched
+        at = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    assert at == "9999_from_the_future"
 
 
-def test_a_revision_alembic_cannot_find_is_a_migration_error(database_url: str) -> None:
-    engine = get_engine(database_url)
-    try:
-        with pytest.raises(MigrationError, match="migration to nosuch failed: Can't locate revision"):
-            upgrade(engine, "nosuch")
-    finally:
-        engine.dispose()
+def test_a_revision_alembic_cannot_find_is_a_migration_error(engine: Engine) -> None:
+    with pytest.raises(MigrationError, match="migration to nosuch failed: Can't locate revision"):
+        upgrade(engine, "nosuch")
+
+
+def test_a_version_table_with_two_revisions_is_a_migration_error(engine: Engine) -> None:
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO alembic_version (version_num) VALUES ('0012')"))
+    with pytest.raises(MigrationError, match="schema revision is unclear: .*more than one head"):
+        ensure_schema(engine)
