@@ -8,6 +8,11 @@ import sys
 from typing import Any
 
 
+def brief(exc: BaseException) -> str:
+    """Return an exception as one line, ``ExcType: message`` (a database error's message spans lines)."""
+    return f"{type(exc).__name__}: {' '.join(str(exc).split())}"
+
+
 class BriefExceptions(logging.Formatter):
     """Write an exception as one line ("ExcType: message") unless tracebacks are wanted (``--log-level debug``)."""
 
@@ -19,7 +24,7 @@ class BriefExceptions(logging.Formatter):
         if self.tracebacks:
             return super().formatException(ei)
         _kind, value, _tb = ei
-        return f"  ({type(value).__name__}: {' '.join(str(value).split())})" if value is not None else ""
+        return f"  ({brief(value)})" if value is not None else ""
 
     def format(self, record: logging.LogRecord) -> str:
         text = super().format(record)

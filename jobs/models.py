@@ -141,21 +141,32 @@ def corpus_size(engine: Engine) -> int:
             col(Notice.superseded_by).is_(None))).one())  # fmt: skip
 
 
+def _stored(engine: Engine, name: str, version: str, load: Callable[[bytes], M], *,
+            size: int | None = None) -> M | None:  # fmt: skip
+    """Return the stored model ``name`` of ``version``, or ``None`` when there is none, it is unusable, or (given
+    the corpus ``size``) the corpus has changed by ``REFIT_SHARE`` since it was fitted."""
+    with session_scope(engine) as session:
+        stored = repository.load_model_state(session=session, name=name)
+    if stored is None or stored.version != version:
+        return None
+    if size is not None and abs(size - stored.corpus_size) / max(stored.corpus_size, 1) >= REFIT_SHARE:
+        return None
+    try:
+        return load(stored.payload)
+    except ValueError as exc:
+        logger.warning("Stored %s model unusable (%s)", name, exc)
+        return None
+
+
 def _kept(engine: Engine, name: str, version: str, refit: bool, size: int, load: Callable[[bytes], M],
           fit: Callable[[list[NoticeRecord]], M], dump: Callable[[M], bytes],
           sample: Sample | None) -> tuple[M, bool]:  # fmt: skip
     """Return the stored model ``name``, fitting (and storing) it anew on ``sample`` (default: read now) when asked,
     missing, outdated, unusable or when the corpus (``size`` current notices) has changed by ``REFIT_SHARE`` since;
     the flag says whether it was fitted now."""
-    with session_scope(engine) as session:
-        stored = repository.load_model_state(session=session, name=name)
-    if stored is not None and not refit and stored.version == version:
-        drift = abs(size - stored.corpus_size) / max(stored.corpus_size, 1)
-        if drift < REFIT_SHARE:
-            try:
-                return load(stored.payload), False
-            except ValueError as exc:
-                logger.warning("Stored %s model unusable (%s); fitting it again", name, exc)
+    kept = None if refit else _stored(engine, name, version, load, size=size)
+    if kept is not None:
+        return kept, False
     records = (sample or shared_sample(engine, size))()
     model = fit(records)
     with session_scope(engine) as session:
@@ -193,19 +204,13 @@ def cpv_model(engine: Engine, *, refit: bool = False, size: int | None = None, w
                  functools.partial(train, workers=workers), cpv_to_state, sample)  # fmt: skip
 
 
-def last_cpv_model(engine: Engine) -> tuple[CpvModel, bool]:
+def last_cpv_model(engine: Engine, *, size: int | None = None) -> tuple[CpvModel, bool]:
     """Return the CPV model as the last ``match`` or ``companies import`` kept it, without fitting or storing one
-    (for commands that only read); the shipped model while the corpus is small or before one was learned from it.
-    The flag says whether the model is the one learned from the stored notices."""
-    if corpus_size(engine) >= MIN_CORPUS:
-        with session_scope(engine) as session:
-            stored = repository.load_model_state(session=session, name=CPV_MODEL)
-        if stored is not None and stored.version == CPV_MODEL_VERSION:
-            try:
-                return cpv_from_state(stored.payload), True
-            except ValueError as exc:
-                logger.warning("Stored CPV model unusable (%s); suggesting with the shipped one", exc)
-    return shipped_cpv_model(), False
+    (for commands that only read); the shipped model while the corpus (``size``, counted when not given) is small
+    or before one was learned from it. The flag says whether the model is the one learned from the stored notices."""
+    size = corpus_size(engine) if size is None else size
+    learned = _stored(engine, CPV_MODEL, CPV_MODEL_VERSION, cpv_from_state) if size >= MIN_CORPUS else None
+    return (learned, True) if learned is not None else (shipped_cpv_model(), False)
 
 
 def scoring_fingerprint(engine: Engine, weights: dict[str, float] | None) -> bytes:

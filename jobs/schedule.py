@@ -30,6 +30,7 @@ from sqlalchemy.engine import Engine
 from jobs.clock import local_week, now_in
 from jobs.digest import expire_and_retry, send_digests
 from jobs.locks import LockedError, run_lock
+from jobs.logs import brief
 from jobs.pipeline import Due, digests_done, run_pipeline
 from jobs.processes import Interrupted, stop_children
 from jobs.runs import record_step
@@ -170,8 +171,7 @@ def build_scheduler(engine: Engine, settings: Settings, stopping: Callable[[], i
             if locked:
                 logger.warning("Job %s skipped: %s", event.job_id, event.exception)
             else:  # one line with the reason; the traceback under --log-level debug, as for any command
-                reason = " ".join(str(event.exception).split())  # database errors span lines
-                logger.error("Job %s failed: %s: %s", event.job_id, type(event.exception).__name__, reason)
+                logger.error("Job %s failed: %s", event.job_id, brief(event.exception))
                 logger.debug("Job %s failed", event.job_id, exc_info=event.exception)
             record_step(
                 engine, f"schedule:{event.job_id}", "skipped" if locked else "failed", error=str(event.exception)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from scipy.stats import bootstrap
 
+from matcher.evaluation import evaluate
 from matcher.types import LABELS
 
 RESAMPLES = 2000
@@ -37,27 +38,22 @@ def clause_intervals(gold: Sequence[Sequence[str]], predicted: Sequence[Sequence
     ``groups`` names each snippet's source document: documents are resampled whole, as the split keeps them whole
     (snippets of one page are alike; resampled one by one they would look like more evidence than they are).
 
-    >>> from matcher.evaluation import evaluate
     >>> gold, predicted = [["social_return"], [], ["social_return"], []] * 5, [["social_return"], [], [], []] * 5
     >>> (low, high), _ = clause_intervals(gold, predicted)
     >>> low < evaluate(gold, predicted).macro_f1 < high
     True
     """
     names = list(groups) if groups is not None else [str(i) for i in range(len(gold))]
-    index = {name: i for i, name in enumerate(dict.fromkeys(names))}
-    # Per document and label: true positives, false positives, false negatives; and negatives, flagged ones.
-    counts = np.zeros((len(index), len(LABELS), 3))
-    negatives = np.zeros((len(index), 2))
+    by_document: dict[str, tuple[list[Sequence[str]], list[Sequence[str]]]] = {}
     for name, g, p in zip(names, gold, predicted, strict=True):
-        row = index[name]
-        for column, label in enumerate(LABELS):
-            counts[row, column] += (
-                label in g and label in p,
-                label not in g and label in p,
-                label in g and label not in p,
-            )
-        if not g:
-            negatives[row] += (1, bool(p))
+        by_document.setdefault(name, ([], []))[0].append(g)
+        by_document[name][1].append(p)
+    # Per document (the Report of its snippets): per label true positives, false positives, false negatives; and
+    # its negatives and the flagged ones.
+    reports = [evaluate(g, p) for g, p in by_document.values()]
+    counts = np.array([[(s.true_positives, s.false_positives, s.false_negatives) for s in r.labels] for r in reports],
+                      dtype=float).reshape(len(reports), len(LABELS), 3)  # fmt: skip
+    negatives = np.array([(r.negatives, r.negatives_flagged) for r in reports], dtype=float).reshape(-1, 2)
 
     # scipy resamples the documents' indices: ``rows`` is (resamples x documents), or the documents once.
     def macro(rows: np.ndarray, axis: int = -1) -> np.ndarray:
@@ -72,11 +68,11 @@ def clause_intervals(gold: Sequence[Sequence[str]], predicted: Sequence[Sequence
         total, hit = np.moveaxis(negatives[rows].sum(axis=-2), -1, 0)
         return hit / np.maximum(total, 1)
 
-    documents = np.arange(len(index))
+    documents = np.arange(len(reports))
     return _interval(documents, macro), _interval(documents, flagged)
 
 
 def mean_interval(values: Sequence[float]) -> Interval:
     """Return the 95 % bootstrap interval of the mean of ``values`` (NaN left out), e.g. over companies."""
     kept = np.asarray([v for v in values if not math.isnan(v)], dtype=float)
-    return _interval(kept, lambda sample, axis=-1: np.mean(sample, axis=axis))
+    return _interval(kept, np.mean)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import functools
 import logging
 import os
 from collections.abc import Iterator
@@ -189,9 +190,15 @@ def _alembic_config(engine: Engine | None) -> Config:
     return config
 
 
+@functools.cache
+def _scripts() -> ScriptDirectory:
+    """Return the migrations this version ships (read from their folder once per process)."""
+    return ScriptDirectory.from_config(_alembic_config(None))
+
+
 def head_revision() -> str:
     """Return the newest migration revision shipped with this version."""
-    head = ScriptDirectory.from_config(_alembic_config(None)).get_current_head()
+    head = _scripts().get_current_head()
     assert head is not None
     return head
 
@@ -204,7 +211,7 @@ def current_revision(engine: Engine) -> str | None:
     except (DBAPIError, OSError) as exc:
         raise _unavailable(engine, exc) from None
     except CommandError as exc:  # e.g. two rows in the version table
-        raise MigrationError(f"the database's schema revision is unclear: {' '.join(str(exc).split())}") from exc
+        raise MigrationError(f"the database's schema revision is unclear: {driver_message(exc)}") from exc
 
 
 @contextmanager
@@ -248,12 +255,10 @@ def database_lock(engine: Engine, *, key: int, suffix: str, blocking: bool,
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _refuse_unknown(engine: Engine) -> None:
-    """Raise a ``MigrationError`` that says what happened when the database is at a revision this version does not
-    ship: a newer Kansenradar upgraded it (Alembic itself only says it cannot locate the revision)."""
-    at = current_revision(engine)
-    scripts = ScriptDirectory.from_config(_alembic_config(None))
-    if at is not None and at not in {script.revision for script in scripts.walk_revisions()}:
+def _refuse_unknown(at: str | None) -> None:
+    """Raise a ``MigrationError`` that says what happened when the database is at a revision ``at`` this version
+    does not ship: a newer Kansenradar upgraded it (Alembic itself only says it cannot locate the revision)."""
+    if at is not None and at not in {script.revision for script in _scripts().walk_revisions()}:
         raise MigrationError(
             f"the database's schema is at revision {at}, which this version of Kansenradar does not know (its newest "
             f"is {head_revision()}): a newer version upgraded it. Run that version, or upgrade this installation"
@@ -265,14 +270,14 @@ def upgrade(engine: Engine, revision: str = "head") -> str | None:
     try:
         # Serialise migrations between processes: two commands may start on a new database at once.
         with database_lock(engine, key=MIGRATION_LOCK_KEY, suffix=".migrate.lock", blocking=True):
-            _refuse_unknown(engine)
+            _refuse_unknown(current_revision(engine))
             command.upgrade(_alembic_config(engine), revision)
     except (SQLAlchemyError, OSError) as exc:
         if _is_unavailable(exc):
             raise _unavailable(engine, exc) from None
         raise MigrationError(f"migration to {revision} failed: {type(exc).__name__}: {driver_message(exc)}") from exc
     except CommandError as exc:  # Alembic's own: a revision it cannot find, a version table with two heads
-        raise MigrationError(f"migration to {revision} failed: {' '.join(str(exc).split())}") from exc
+        raise MigrationError(f"migration to {revision} failed: {driver_message(exc)}") from exc
     return current_revision(engine)
 
 
@@ -284,6 +289,6 @@ def ensure_schema(engine: Engine) -> None:
     """
     current = current_revision(engine)
     if current != head_revision():
-        _refuse_unknown(engine)  # before saying "upgrading": a newer version's database is not upgraded
+        _refuse_unknown(current)  # before saying "upgrading": a newer version's database is not upgraded
         logger.info("Database schema at %s, upgrading to %s", current or "empty", head_revision())
         upgrade(engine)

@@ -149,8 +149,9 @@ def companies_suggest_cpv(ctx: click.Context, company_id: str, output_format: st
             raise click.BadParameter(f"no company with id {company_id!r}", param_hint="ID")
         description, language, own = company.description, company.language, list(company.cpv)
     # Read-only: the model as the last match or import kept it (fitting one takes a minute and writes the database).
-    model, learned = last_cpv_model(app.reader)
-    if not learned and corpus_size(app.reader) >= MIN_CORPUS:
+    size = corpus_size(app.reader)
+    model, learned = last_cpv_model(app.reader, size=size)
+    if not learned and size >= MIN_CORPUS:
         click.echo("The CPV model has not been learned from the stored notices yet (match or companies import "
                    "learn it); these suggestions come from the labels and trade words alone.", err=True)  # fmt: skip
     rows = [(cpv_with_check_digit(s.code.ljust(8, "0")), s.confidence, code_label(s.code, language), s.words)
