@@ -191,6 +191,8 @@ def eval_clauses(path: Path, splits: tuple[str, ...], errors: bool) -> None:
         with path.open(encoding="utf-8", errors="surrogateescape") as stream:
             items = [item for _n, item in read_snippets(stream, name=str(path), bad=bad, need_labels=True)]
         click.echo(str(path))
+    if not items:  # nothing to score: a table of perfect scores over nothing would mislead
+        raise click.UsageError(f"{path}: no labelled snippets to score")
     gold = [item["labels"] for item in items]
     # Snippets of one source document are resampled together (a line without "doc" is its own document).
     documents = [str(item["doc"]) if isinstance(item.get("doc"), str) else f"id:{item['id']}" for item in items]

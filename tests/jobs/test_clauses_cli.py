@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from sqlmodel import select
 
@@ -145,3 +146,12 @@ def test_eval_says_there_is_no_interval_for_one_document(tmp_path: Path) -> None
     assert result.exit_code == 0, result.output
     spans = [line.split()[2:] for line in result.stdout.splitlines() if line.startswith("  95% interval")]
     assert spans == [["-", "-", "-"], ["-", "-", "-"]] and "nan" not in result.stdout
+
+
+@pytest.mark.parametrize("content", ["", "not json\n", '{"id": 1, "text": "x"}\n'])
+def test_eval_of_a_file_without_labelled_snippets_says_so(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "none.jsonl"
+    path.write_text(content, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["eval", "clauses", str(path)])
+    assert result.exit_code == 2 and "no labelled snippets to score" in result.stderr
+    assert "macro-F1" not in result.stdout
