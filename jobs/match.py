@@ -1,11 +1,12 @@
 """Match stored notices to stored companies and keep the results (the ``match`` step of a run).
 
-The database does the selecting (current, open, in period) and notices stream through in chunks, so memory stays
-flat as the corpus grows. The text model is kept between runs (``model_state``) and fitted again only when the
-corpus has changed by ``REFIT_SHARE`` or on request. A run after an earlier one is incremental: only notices that
-are new or changed since then, and stored matches' notices with a deadline (their days to it have moved), are
-scored against every company, and only companies that are new or changed are scored against every notice; each
-company keeps its ``MAX_STORED`` best as a full run would keep them.
+The database does the selecting (current, open, in period) and notices stream through in chunks, scored in blocks of
+at most ``BLOCK_PAIRS`` company x tender pairs, so memory stays nearly flat as notices and companies grow. The text
+model is kept between runs (``model_state``) and fitted again only when the corpus has changed by ``REFIT_SHARE`` or
+on request. A run after an earlier one is incremental: only notices that are new or changed since then, and stored
+matches' notices with a deadline (their days to it have moved), are scored against every company, and only companies
+that are new or changed are scored against every notice; each company keeps its ``MAX_STORED`` best as a full run
+would keep them.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from jobs.models import (
 from matcher.cpv_model import CpvModel
 from matcher.feedback import Marks, learn_weights
 from matcher.reasons import candidates
-from matcher.scoring import WEIGHTS, score_all
+from matcher.scoring import WEIGHTS, blocks, score_all
 from matcher.tenders import Profile, Tender, notice_codes, notice_text, tenders_from_record
 from matcher.text import TextModel
 from storage import repository
@@ -126,15 +127,16 @@ def _score(engine: Engine, profiles: Sequence[Profile], rows: Sequence[int], con
             owners.extend([pk] * len(found))
         scored += len(chunk)
         vectors = models.text.vectors([t.text for t in tenders])
-        scores = score_all(chosen, tenders, models.text, as_of=as_of, include_closed=include_closed,
-                           text=(left @ vectors.T).toarray(), weights=models.weights, feedback=marks,
-                           tender_vectors=vectors)  # fmt: skip
-
-        skip = _refusals(best, rows, owners, tenders, lots_of)
-        for candidate in candidates(chosen, tenders, scores, skip=skip, owners=owners):
-            pk = owners[candidate.column]
-            start, count = starts[pk]
-            best.offer(rows[candidate.row], pk, rebase(candidate, start), tenders[start : start + count])
+        for lo, hi in blocks([count for _start, count in starts.values()], len(chosen)):
+            block, block_owners, block_vectors = tenders[lo:hi], owners[lo:hi], vectors[lo:hi]
+            scores = score_all(chosen, block, models.text, as_of=as_of, include_closed=include_closed,
+                               text=(left @ block_vectors.T).toarray(), weights=models.weights, feedback=marks,
+                               tender_vectors=block_vectors)  # fmt: skip
+            skip = _refusals(best, rows, block_owners, block, lots_of)
+            for candidate in candidates(chosen, block, scores, skip=skip, owners=block_owners):
+                pk = block_owners[candidate.column]
+                start, count = starts[pk]
+                best.offer(rows[candidate.row], pk, rebase(candidate, start - lo), tenders[start : start + count])
     return scored
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -63,28 +64,33 @@ def region_matrix(regions: Sequence[Sequence[str]], places: Sequence[Place]) -> 
     A company without regions works anywhere. A place inside one of its regions fits fully; a wider place that
     contains one of them ("NL3" for a company in "NL329") fits well, a whole country less; the same country a
     little; elsewhere not. Without a place of performance the buyer's seat counts, at most as a wider place
-    (``BUYER_ONLY``). The best place and region pair counts. Distinct (regions, place) pairs are few, so each
-    is judged once.
+    (``BUYER_ONLY``). The best place and region pair counts. Companies share region lists and tenders share
+    places, so each distinct pair is judged once, in a small table then spread over the matrix.
     """
-    result = np.ones((len(regions), len(places)), dtype=np.float32)
-    cache: dict[tuple[tuple[str, ...], tuple[str, ...], bool], float] = {}
-    by_place: dict[tuple[tuple[str, ...], bool], list[int]] = {}
-    for column, place in enumerate(places):
-        found, basis = place.codes()
-        by_place.setdefault((found, basis == "buyer"), []).append(column)
-    for row, wanted in enumerate(regions):
-        if not wanted:
-            continue
-        key_regions = tuple(current_nuts(r) for r in wanted)
-        for (found, seat), columns in by_place.items():
-            key = (key_regions, found, seat)
-            if key not in cache:
-                score = max((_pair(p, r) for p in found for r in key_regions), default=UNKNOWN_PLACE)
-                # A company working in the buyer's whole country is inside it wherever the work is done.
-                country_wide = any(len(r) == 2 and p.startswith(r) for p in found for r in key_regions)
-                cache[key] = min(score, BUYER_ONLY) if seat and not country_wide else score
-            result[row, columns] = cache[key]
-    return result
+    kinds: dict[tuple[tuple[str, ...], bool], int] = {}
+    column_kind = np.array([kinds.setdefault(_seen(place), len(kinds)) for place in places], dtype=np.intp)
+    lists: dict[tuple[str, ...], int] = {(): 0}  # no regions: works anywhere
+    row_list = np.array([lists.setdefault(tuple(current_nuts(r) for r in wanted), len(lists))
+                         for wanted in regions], dtype=np.intp)  # fmt: skip
+    table = np.ones((len(lists), len(kinds)), dtype=np.float32)
+    for key_regions, row in lists.items():
+        for (found, seat), column in kinds.items():
+            if key_regions:
+                table[row, column] = _fit(key_regions, found, seat)
+    return table[row_list][:, column_kind]
+
+
+def _seen(place: Place) -> tuple[tuple[str, ...], bool]:
+    found, basis = place.codes()
+    return found, basis == "buyer"
+
+
+@lru_cache(maxsize=1 << 16)  # the same pairs come back in every block of tenders scored
+def _fit(regions: tuple[str, ...], found: tuple[str, ...], seat: bool) -> float:
+    score = max((_pair(p, r) for p in found for r in regions), default=UNKNOWN_PLACE)
+    # A company working in the buyer's whole country is inside it wherever the work is done.
+    country_wide = any(len(r) == 2 and p.startswith(r) for p in found for r in regions)
+    return min(score, BUYER_ONLY) if seat and not country_wide else score
 
 
 def region_fit(*, place: Place, regions: Sequence[str]) -> RegionFit:

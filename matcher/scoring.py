@@ -47,6 +47,9 @@ UNKNOWN = 0.6  # a part the notice gives no information for: neither a reason to
 EURO_RATES = {"EUR": 1.0, "GBP": 1.17, "CHF": 1.05, "SEK": 0.088, "NOK": 0.086, "DKK": 0.134, "PLN": 0.23,
               "CZK": 0.04, "HUF": 0.0025, "RON": 0.2, "BGN": 0.51, "ISK": 0.0067, "USD": 0.92}  # fmt: skip
 CERT_BITS = {name: 1 << index for index, (name, _pattern) in enumerate(CERTIFICATES)}
+# Pairs scored at once: some fifteen companies x tenders matrices live together, so this bounds scoring's memory
+# (about 150 MB) however many companies and notices there are.
+BLOCK_PAIRS = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,27 @@ def tender_codes(tender: Tender) -> tuple[tuple[str, float], ...]:
     # The main code says what the notice is about; an additional one may be a minor part of a mixed contract.
     own = tuple((code, 1.0 if i == 0 else ADDITIONAL_TRUST) for i, code in enumerate(tender.cpv))
     return own + tuple((code, PREDICTED_TRUST * sure) for code, sure in tender.predicted)
+
+
+def blocks(sizes: Sequence[int], companies: int, pairs: int | None = None) -> list[tuple[int, int]]:
+    """Return ``(start, stop)`` column ranges to score one after another: consecutive notices of ``sizes`` tenders
+    each, together at most ``pairs`` (default ``BLOCK_PAIRS``) pairs with ``companies`` companies; a notice is never
+    split (its whole and its lots are one entry), so one larger than that is a block of its own.
+
+    >>> blocks([3, 1, 2, 4], companies=10, pairs=40)
+    [(0, 4), (4, 6), (6, 10)]
+    """
+    width = max(1, (pairs or BLOCK_PAIRS) // max(companies, 1))
+    result: list[tuple[int, int]] = []
+    start = stop = 0
+    for size in sizes:
+        if stop > start and stop + size - start > width:
+            result.append((start, stop))
+            start = stop
+        stop += size
+    if stop > start:
+        result.append((start, stop))
+    return result
 
 
 def score_all(

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 import jobs.match_store
 import jobs.models
 import jobs.report
+import matcher.scoring
 from crawler.parsers import parse_document
 from jobs.cli import cli
 from jobs.match import match_companies
@@ -321,3 +322,32 @@ def test_a_crawl_with_one_notice_the_database_refuses_stores_the_rest(tmp_path: 
     assert f"{names[0]}: not stored" in result.stderr and "refused" in result.stderr
     assert scalar(database_url, "SELECT count(*) FROM notice") == 3
     assert [r[0] for r in rows(database_url, "SELECT status FROM crawl_failure")] == ["pending"]
+
+
+def _with_lots(n: int) -> object:
+    title, cpv = TRADES[n % len(TRADES)]
+    lots = [{"lot_id": f"LOT-{k}", "title": f"{title}, perceel {k}", "description": f"{title} in wijk {k}",
+             "cpv_main": cpv} for k in range(1, 1 + n % 4)]  # fmt: skip
+    return _notice(n, lots=lots)
+
+
+def test_scoring_in_small_blocks_keeps_the_same_lists(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Scoring goes block by block to bound memory; a block never splits a notice from its lots, so the lists,
+    # lots named and turned-down lots are the same whatever the block size (here: one notice per block).
+    monkeypatch.setattr(jobs.match_store, "MAX_STORED", 12)
+    engine = get_engine(database_url)
+    upgrade(engine)
+    _store(engine, [_with_lots(n) for n in range(120)])
+    _companies(engine)
+    with session_scope(engine) as session:
+        lot_pk = repository.find_notice(session=session, notice_id="7-2026").id
+        repository.set_feedback(session=session, company_id="c1", notice_pk=lot_pk, lot_id="LOT-1", relevant=False)
+    assert match_companies(engine=engine, as_of=AS_OF, full=True).mode == "full"
+    whole = _snapshot(database_url)
+    monkeypatch.setattr(matcher.scoring, "BLOCK_PAIRS", 1)
+    assert match_companies(engine=engine, as_of=AS_OF, full=True).mode == "full"
+    assert _snapshot(database_url) == whole
+    named = {(r[0], r[1]): json.loads(r[2]) if isinstance(r[2], str) else r[2] for r in whole}
+    assert any(len(lots) > 1 for lots in named.values())  # several lots of one notice named in one entry
+    assert "LOT-1" not in named.get(("c1", "7-2026"), [])
+    engine.dispose()

@@ -10,7 +10,7 @@ import pytest
 from matcher.cpv import fit_matrix, similarity
 from matcher.reasons import rank, reasons_for
 from matcher.regions import Place, region_fit, region_matrix
-from matcher.scoring import score_all
+from matcher.scoring import blocks, score_all
 from matcher.tenders import Profile, Tender, tenders_from_record
 from matcher.text import fit_text_model
 from storage.records import NoticeRecord
@@ -287,3 +287,11 @@ def test_days_and_dates_are_those_of_where_the_company_lives() -> None:
     thursday_noon = (deadline - datetime(2023, 12, 14, 11, tzinfo=UTC)).total_seconds() / 86400
     here = reasons_for(GREEN, tender, parts, "bid", thursday_noon, zone=ZoneInfo("Europe/Amsterdam"))
     assert any(r.startswith("Nog 4 dagen tot de deadline (18 dec 2023)") for r in here)
+
+
+def test_blocks_bound_pairs_and_never_split_a_notice() -> None:
+    assert blocks([], companies=5, pairs=10) == []
+    # A notice with more tenders than a block holds is a block of its own; the rest fill blocks up to the bound.
+    assert blocks([1, 5, 1, 1], companies=2, pairs=4) == [(0, 1), (1, 6), (6, 8)]
+    assert blocks([2, 2, 2], companies=0, pairs=4) == [(0, 4), (4, 6)]  # no companies: counted as one
+    assert blocks([3, 3], companies=10, pairs=1) == [(0, 3), (3, 6)]
