@@ -111,6 +111,7 @@ def _score(engine: Engine, profiles: Sequence[Profile], rows: Sequence[int], con
     chosen = [profiles[r] for r in rows]
     left = models.text.vectors([p.description for p in chosen])
     marks = [models.marks.get(p.id) for p in chosen]
+    marked = sum(m.count for m in marks if m is not None)
     scored = 0
     for chunk in stream_notices(engine, conditions, CHUNK):
         with session_scope(engine) as session:
@@ -126,8 +127,11 @@ def _score(engine: Engine, profiles: Sequence[Profile], rows: Sequence[int], con
             tenders.extend(found)
             owners.extend([pk] * len(found))
         scored += len(chunk)
+        if not tenders:  # every record of the chunk failed validation (each logged): nothing to score
+            continue
         vectors = models.text.vectors([t.text for t in tenders])
-        for lo, hi in blocks([count for _start, count in starts.values()], len(chosen)):
+        # Feedback compares every marked notice with a block's tenders: those rows count towards its size too.
+        for lo, hi in blocks([count for _start, count in starts.values()], len(chosen) + marked):
             block, block_owners, block_vectors = tenders[lo:hi], owners[lo:hi], vectors[lo:hi]
             scores = score_all(chosen, block, models.text, as_of=as_of, include_closed=include_closed,
                                text=(left @ block_vectors.T).toarray(), weights=models.weights, feedback=marks,

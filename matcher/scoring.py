@@ -48,7 +48,8 @@ EURO_RATES = {"EUR": 1.0, "GBP": 1.17, "CHF": 1.05, "SEK": 0.088, "NOK": 0.086, 
               "CZK": 0.04, "HUF": 0.0025, "RON": 0.2, "BGN": 0.51, "ISK": 0.0067, "USD": 0.92}  # fmt: skip
 CERT_BITS = {name: 1 << index for index, (name, _pattern) in enumerate(CERTIFICATES)}
 # Pairs scored at once: some fifteen companies x tenders matrices live together, so this bounds scoring's memory
-# (about 150 MB) however many companies and notices there are.
+# (about 150 MB) however many companies and notices there are (``jobs.match`` counts the notices companies marked
+# as rows too: feedback compares each with the block's tenders; a notice wider than a block is a block of its own).
 BLOCK_PAIRS = 2_000_000
 
 

@@ -93,7 +93,9 @@ class TextModel:
     documents: int
 
     def vectors(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        """Return L2-normalised TF-IDF rows for ``texts``."""
+        """Return L2-normalised TF-IDF rows for ``texts`` (none for none: scikit-learn refuses an empty input)."""
+        if not texts:
+            return sparse.csr_matrix((0, self.vectorizer.transform([""]).shape[1]))
         matrix = sparse.csr_matrix(self.vectorizer.transform(list(texts)))
         norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
         norms[norms == 0] = 1.0

@@ -351,3 +351,33 @@ def test_scoring_in_small_blocks_keeps_the_same_lists(database_url: str, monkeyp
     assert any(len(lots) > 1 for lots in named.values())  # several lots of one notice named in one entry
     assert "LOT-1" not in named.get(("c1", "7-2026"), [])
     engine.dispose()
+
+
+def test_a_chunk_of_only_invalid_records_is_skipped(database_url: str, caplog: pytest.LogCaptureFixture) -> None:
+    # The only notice changed since the last run was stored by an older parser and no longer validates: the
+    # incremental run scores a chunk with nothing in it to score (it stopped on an empty text model input).
+    engine = _matched(database_url, notices=40, companies=2)
+    _store(engine, [_notice(100)])
+    with session_scope(engine) as session:
+        notice = repository.find_notice(session=session, notice_id="100-2026")
+        notice.record = notice.record | {"estimated_value": "not a value"}
+        session.add(notice)
+    second = match_companies(engine=engine, as_of=AS_OF)
+    assert second.mode == "incremental" and second.notices_scored == 1
+    assert "skipped" in caplog.text and "100-2026" not in {r[1] for r in _snapshot(database_url)}
+    engine.dispose()
+
+
+def test_a_mark_on_a_notice_that_no_longer_validates_is_left_out(database_url: str) -> None:
+    # A company's only mark is on a notice an older parser stored: its marks are read from nothing (this stopped
+    # every run on an empty text model input, for as long as the mark existed).
+    engine = _matched(database_url, notices=40, companies=2)
+    with session_scope(engine) as session:
+        notice = repository.find_notice(session=session, notice_id="5-2026")
+        notice.record = notice.record | {"estimated_value": "not a value"}
+        session.add(notice)
+        session.flush()
+        repository.set_feedback(session=session, company_id="c0", notice_pk=notice.id, lot_id=None, relevant=True)
+    run = match_companies(engine=engine, as_of=AS_OF, full=True)
+    assert run.mode == "full" and run.written > 0 and "5-2026" not in {r[1] for r in _snapshot(database_url)}
+    engine.dispose()
