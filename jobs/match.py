@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
@@ -130,6 +130,8 @@ def _score(engine: Engine, profiles: Sequence[Profile], rows: Sequence[int], con
         if not tenders:  # every record of the chunk failed validation (each logged): nothing to score
             continue
         vectors = models.text.vectors([t.text for t in tenders])
+        # What is kept of a match's notice is for its reasons, which never read the text (kilobytes per notice).
+        tenders = [replace(t, text="") for t in tenders]
         # Feedback compares every marked notice with a block's tenders: those rows count towards its size too.
         for lo, hi in blocks([count for _start, count in starts.values()], len(chosen) + marked):
             block, block_owners, block_vectors = tenders[lo:hi], owners[lo:hi], vectors[lo:hi]

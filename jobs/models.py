@@ -14,6 +14,7 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from importlib import metadata, resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -60,22 +61,37 @@ SHIPPED_CPV = "models/cpv.json.gz"
 TEXT_CHARS = 3000  # what a notice is about is said at its start; the rest is conditions
 
 
-def notice_examples(records: Iterable[NoticeRecord]) -> list[tuple[str, str]]:
+@dataclass(frozen=True)
+class Learned:
+    """What the models learn from a notice: its text and its main CPV code. The sample keeps these, not records: a
+    validated record (lots, criteria, addresses) takes ten times the memory, and the sample holds ``FIT_SAMPLE``."""
+
+    text: str
+    code: str | None
+
+    @classmethod
+    def of(cls, record: NoticeRecord) -> Learned:
+        """Return what the models learn from ``record``."""
+        return cls(notice_text(record), record.cpv_main or next((lot.cpv_main for lot in record.lots if lot.cpv_main),
+                                                                None))  # fmt: skip
+
+
+def notice_examples(notices: Iterable[Learned]) -> list[tuple[str, str]]:
     """Return (text, main CPV code) for the notices that have both."""
     examples = []
-    for record in records:
-        code = record.cpv_main or next((lot.cpv_main for lot in record.lots if lot.cpv_main), None)
-        text = notice_text(record)[:TEXT_CHARS]
-        if code and text.strip():
-            examples.append((text, code))
+    for notice in notices:
+        text = notice.text[:TEXT_CHARS]
+        if notice.code and text.strip():
+            examples.append((text, notice.code))
     return examples
 
 
-def train(records: Iterable[NoticeRecord], *, workers: int | None = None) -> CpvModel:
-    """Return the model trained on ``records``, the CPV labels and the trade words, in ``workers`` processes
-    (default: the cores, at most ``FIT_WORKERS``)."""
+def train(records: Iterable[NoticeRecord | Learned], *, workers: int | None = None) -> CpvModel:
+    """Return the model trained on ``records`` (or what was kept of them), the CPV labels and the trade words, in
+    ``workers`` processes (default: the cores, at most ``FIT_WORKERS``)."""
     workers = workers or min(cores(), FIT_WORKERS)
-    return train_cpv_model(notice_examples(records), label_examples(), trade_examples(), workers=workers)
+    notices = (r if isinstance(r, Learned) else Learned.of(r) for r in records)
+    return train_cpv_model(notice_examples(notices), label_examples(), trade_examples(), workers=workers)
 
 
 def predicted(model: CpvModel, records: Sequence[NoticeRecord]) -> list[tuple[tuple[str, float], ...]]:
@@ -111,21 +127,21 @@ def stream_notices(engine: Engine, conditions: Sequence[Any], chunk: int) -> Ite
         yield rows
 
 
-def _sample(engine: Engine, size: int) -> list[NoticeRecord]:
-    """Return up to ``FIT_SAMPLE`` current notices, spread evenly over the corpus."""
+def _sample(engine: Engine, size: int) -> list[Learned]:
+    """Return what the models learn from up to ``FIT_SAMPLE`` current notices, spread evenly over the corpus."""
     step = max(1, size // FIT_SAMPLE)
-    records: list[NoticeRecord] = []
+    records: list[Learned] = []
     for rows in stream_notices(engine, [col(Notice.superseded_by).is_(None)], CHUNK):
         for pk, record, _version in rows:
             if pk % step == 0:
                 try:
-                    records.append(NoticeRecord.model_validate(record))
+                    records.append(Learned.of(NoticeRecord.model_validate(record)))
                 except ValueError as exc:  # stored by an older parser and no longer valid
                     logger.warning("Notice %s not learned from: %s", pk, str(exc).splitlines()[0])
     return records[:FIT_SAMPLE]
 
 
-Sample = Callable[[], list[NoticeRecord]]
+Sample = Callable[[], list[Learned]]
 
 
 def shared_sample(engine: Engine, size: int) -> Sample:
@@ -159,7 +175,7 @@ def _stored(engine: Engine, name: str, version: str, load: Callable[[bytes], M],
 
 
 def _kept(engine: Engine, name: str, version: str, refit: bool, size: int, load: Callable[[bytes], M],
-          fit: Callable[[list[NoticeRecord]], M], dump: Callable[[M], bytes],
+          fit: Callable[[list[Learned]], M], dump: Callable[[M], bytes],
           sample: Sample | None) -> tuple[M, bool]:  # fmt: skip
     """Return the stored model ``name``, fitting (and storing) it anew on ``sample`` (default: read now) when asked,
     missing, outdated, unusable or when the corpus (``size`` current notices) has changed by ``REFIT_SHARE`` since;
@@ -182,7 +198,7 @@ def text_model(engine: Engine, *, refit: bool = False, size: int | None = None,
     when the caller counted it already, ``sample`` the notices to fit on (``shared_sample``) if it must be fitted."""
     size = corpus_size(engine) if size is None else size
     return _kept(engine, TEXT_MODEL, TEXT_MODEL_VERSION, refit, size, text_from_state,
-                 lambda records: fit_text_model([notice_text(r) for r in records]), text_to_state,
+                 lambda notices: fit_text_model([n.text for n in notices]), text_to_state,
                  sample)  # fmt: skip
 
 

@@ -218,6 +218,26 @@ def test_a_match_run_that_fits_both_models_reads_the_corpus_once(database_url: s
     engine.dispose()
 
 
+def test_the_fit_sample_keeps_each_notices_text_and_main_code_not_its_record(database_url: str) -> None:
+    # 20,000 validated records took some 450 MB at 100,000 notices; the models read only these two fields.
+    import jobs.models
+    from matcher.tenders import notice_text
+    from storage.records import NoticeRecord
+
+    lot_only = _notice(2, "Schoonmaak", "Schoonmaken van klaslokalen.", None,
+                       lots=[{"lot_id": "LOT-1", "title": "Perceel 1", "cpv_main": "90911200"}])  # fmt: skip
+    store(database_url, _notice(1, "Schoolmaaltijden", "Koken van maaltijden.", "55524000"), lot_only)
+    engine = get_engine(database_url)
+    sample = jobs.models._sample(engine, 2)
+    records = [NoticeRecord.model_validate_json(r) if isinstance(r, str) else NoticeRecord.model_validate(r)
+               for (r,) in rows(database_url, "SELECT record FROM notice ORDER BY id")]  # fmt: skip
+    assert all(isinstance(item, jobs.models.Learned) for item in sample)
+    texts = [notice_text(r) for r in records]
+    assert [item.text for item in sample] == texts and "Perceel 1" in texts[1]
+    assert jobs.models.notice_examples(sample) == [(texts[0], "55524000"), (texts[1], "90911200")]
+    engine.dispose()
+
+
 def test_suggest_cpv_reads_the_kept_model_and_never_fits_one(database_url: str,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     import jobs.models
