@@ -15,8 +15,8 @@ from spacy.attrs import IS_PUNCT, IS_SPACE, LEMMA, LOWER
 from spacy.tokens import Doc, Span
 
 from matcher.clause_model import ClauseModel, Example, decide, from_state, vetoed_in
-from matcher.langdetect import detect_language
-from matcher.nlp import Compiled, compiled
+from matcher.langdetect import detect_language, language_ranking
+from matcher.nlp import Compiled, compiled, rule_literals
 from matcher.sentences import SentenceView, pieces, readable
 from matcher.stems import unanchored
 from matcher.types import LABELS, LANGUAGES, Finding
@@ -228,17 +228,39 @@ def examples(sentences: Sequence[SentenceView], lang: str) -> list[Example]:
     return [Example(s.lemmas, s.text, s.signals, lang) for s in sentences]
 
 
+def clause_language(text: str, declared: str | None = None, *, context: tuple[str, ...] = ()) -> str | None:
+    """Return the language to read ``text``'s clauses in: ``declared`` when it has rules, else the detected one.
+
+    A text without a declared language that the identifier cannot place (a few words: "Reserved contract.") is read
+    in the likeliest rule language whose rules find a clause in it, stated or negated, with ``context`` (an award
+    criterion's cue): its words are that language's clause words. ``None`` when nothing tells.
+    """
+    if declared in LANGUAGES:
+        return declared
+    lang = detect_language(text)
+    if lang is not None or declared is not None or sum(ch.isalpha() for ch in text) < 3:
+        return lang
+    lowered = text.lower()
+    for candidate, _probability in language_ranking(text):
+        # The rules' literals first: a language's pipeline is built only for a text its rules could match.
+        index = rule_literals(candidate) if candidate in LANGUAGES else None
+        if (candidate in LANGUAGES and (index is None or index.possible(lowered))
+                and rule_pass(text, candidate, context=context)[0]):  # fmt: skip
+            return candidate
+    return None
+
+
 def detect(text: str, lang: str | None = None, *, context: tuple[str, ...] = (), mode: str = "combined",
            model: ClauseModel | None = None) -> tuple[Finding, ...]:  # fmt: skip
     """Return the inclusive-clause findings in ``text``: rules and the learned model, combined per label.
 
-    ``lang`` is "nl", "en", "de" or "fr" (detected when ``None``; a text in another language gives nothing: see
+    ``lang`` is "nl", "en", "de" or "fr" (else see ``clause_language``; another language gives nothing: see
     ``matcher.notice`` and ``kansenradar clauses`` for how that is reported). ``context`` names cue groups that hold
     for the whole text, e.g. ``("award",)`` for an award criterion's text. ``mode`` is ``combined`` (each label as
     the dev split showed best), ``rules`` or ``model`` (to compare them). Each finding's evidence is its sentence,
     with a confidence and its source; negated mentions are kept (``negated``) for audit.
     """
-    lang = lang if lang in LANGUAGES else detect_language(text)
+    lang = clause_language(text, lang, context=tuple(context))
     if lang not in LANGUAGES:
         return ()
     findings, sentences = rule_pass(text, lang, context=context)

@@ -41,6 +41,11 @@ def detect_language(text: str, *, default: str | None = None, confidence: float 
     return str(lang) if probability >= confidence else default
 
 
+def language_ranking(text: str) -> list[tuple[str, float]]:
+    """Return the EU languages from the likeliest to the least likely for ``text``, with their probabilities."""
+    return [(str(lang), float(probability)) for lang, probability in _identifier().rank(text[:5000])]
+
+
 def _spacy_stop_words(lang: str) -> set[str]:
     """Return spaCy's stop words of ``lang``, read from their own module file.
 

@@ -104,6 +104,13 @@ def _is_plain(phrase: str) -> bool:
 
 
 @functools.cache
+def rule_literals(lang: str) -> Index | None:
+    """Return the literal hints of ``lang``'s rule patterns (see ``Compiled.may_match``), without the pipeline that
+    ``compiled`` builds (seconds and some 100 MB a language): enough to tell that no rule can match a text."""
+    return _index(hints_of(pattern for rule in rules_of(RULE_MODULES[lang]) for pattern in rule["patterns"]))
+
+
+@functools.cache
 def compiled(lang: str) -> Compiled:
     """Return the compiled pipeline and rules for ``lang`` ("nl", "en", "de" or "fr")."""
     module = RULE_MODULES[lang]
@@ -147,7 +154,7 @@ def compiled(lang: str) -> Compiled:
         neg_before=frozenset(negation["before"]),
         boundary=frozenset(negation["boundary"]),
         compliance=frozenset(negation["compliance"]),
-        rule_index=_index(hints_of(pattern for rule in rules for pattern in rule["patterns"])),
+        rule_index=rule_literals(lang),
         veto_matcher=veto_matcher,
         veto_index=_index(hints_of(pattern for veto in sentence_vetoes for pattern in veto["patterns"])),
         cue_index=_index(hints_of(cue_patterns)),

@@ -9,8 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from matcher.clauses import detect
-from matcher.langdetect import detect_language
+from matcher.clauses import clause_language, detect
 from matcher.types import LANGUAGES, Finding, TextField
 
 # What a structured code says, for the evidence line a person reads.
@@ -113,7 +112,7 @@ def _languages(fields: Sequence[TextField]) -> tuple[list[str | None], bool]:
     counted: set[str] = set()
     read = total = 0  # characters of text read, of all text
     for text_field in fields:
-        lang = text_field.lang if text_field.lang in LANGUAGES else detect_language(text_field.text)
+        lang = clause_language(text_field.text, text_field.lang, context=text_field.context)
         languages.append(lang if lang in LANGUAGES else None)
         if text_field.text not in counted:
             counted.add(text_field.text)

@@ -86,7 +86,8 @@ def clauses(source: IO[str], negated: bool) -> None:
     Prints {"id", "lang", "text_analysed", "labels", "findings"} per line; labels are the distinct clauses that are
     not negated, each finding with its evidence sentence, confidence and source (rule or model). Every line gets an
     answer: a text in a language without clause rules (Dutch, English, German, French) is "text_analysed": false,
-    with the reason. The language is detected when "lang" is absent. A malformed line is reported on stderr with
+    with the reason. The language is detected when "lang" is absent (a few words the identifier cannot place are
+    read in the rule language whose clause words they hold). A malformed line is reported on stderr with
     its number and skipped; the others are answered, and the exit code is 1.
 
     \b
@@ -96,7 +97,7 @@ def clauses(source: IO[str], negated: bool) -> None:
     name, bad = getattr(source, "name", "-"), []
     name = "<stdin>" if name in ("-", 0) else name  # the standard input, however click wrapped it
     for _number, item in read_snippets(source, name=name, bad=bad):
-        lang = item.get("lang") or matcher.detect_language(item["text"])
+        lang = item.get("lang") or matcher.clause_language(item["text"])
         answer: dict[str, Any] = {"id": item["id"], "lang": lang}
         if lang not in matcher.LANGUAGES:
             reason = f"no clause rules for language {lang!r}" if lang else "language not recognised"

@@ -65,6 +65,20 @@ def test_every_language_gets_an_answer() -> None:
     assert bad.exit_code == 1 and "lang must be a language code" in bad.stderr
 
 
+def test_a_few_words_the_identifier_cannot_place_are_read_by_their_clause_words() -> None:
+    # py3langid is unsure of two English words (English 0.24, Spanish 0.22): the English rules know them. Words
+    # that no rule language's clauses hold stay unplaced, with the reason.
+    lines = "\n".join(json.dumps({"id": n, "text": text}) for n, text in
+                      enumerate(["Reserved contract.", "SROI 5%", "Lot 3."]))  # fmt: skip
+    result = CliRunner().invoke(cli, ["clauses"], input=lines)
+    assert result.exit_code == 0, result.output
+    answers = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(a["text_analysed"], a["labels"]) for a in answers] == [
+        (True, ["reserved_contract"]), (True, ["social_return"]), (False, [])]  # fmt: skip
+    assert answers[0]["lang"] == "en" and answers[1]["lang"] in ("nl", "en", "de", "fr") and answers[2]["lang"] is None
+    assert answers[2]["reason"] == "language not recognised"
+
+
 def test_languages_as_notices_write_them_a_bom_and_bytes_that_are_not_utf8(tmp_path: Path) -> None:
     # eForms and TED write "NLD"; people "NL" or "nl-BE"; older systems "dut". A file saved with a byte-order mark,
     # and a line with a byte that is not UTF-8: that line is reported, the others answered.

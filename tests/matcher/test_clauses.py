@@ -282,3 +282,14 @@ def test_a_no_break_space_reads_as_a_space_and_the_evidence_stays_verbatim() -> 
         assert finding.evidence == text[finding.start : finding.end] and "\u00a0" in finding.evidence
     assert set(labels_of(detect("Social\u202fvalue will be evaluated with a weighting of 10\u202f%.", "en"))) == {
         "social_award_criterion", "social_return"}  # fmt: skip
+
+
+def test_a_few_words_without_a_language_are_read_by_their_clause_words() -> None:
+    from matcher.clauses import clause_language
+
+    # py3langid cannot place two words; the German rules know them, in an award criterion's context.
+    assert labels_of(detect_combined("Soziale Aspekte", None, context=("award",))) == ["social_award_criterion"]
+    assert clause_language("Reserved contract.") == "en" and clause_language("Lot 3.") is None
+    # A declared language is not second-guessed by clause words (a Danish lot title quoting an English term).
+    assert clause_language("Sociale klausuler (social return)", "da") is None
+    assert detect_combined("Sociale klausuler (social return)", "da") == ()
