@@ -240,7 +240,7 @@ def clause_language(text: str, declared: str | None = None, *, context: tuple[st
     lang = detect_language(text)
     if lang is not None or declared is not None or sum(ch.isalpha() for ch in text) < 3:
         return lang
-    lowered = text.lower()
+    lowered = readable(text).lower()  # as rule_pass reads it
     for candidate, _probability in language_ranking(text):
         # The rules' literals first: a language's pipeline is built only for a text its rules could match.
         index = rule_literals(candidate) if candidate in LANGUAGES else None

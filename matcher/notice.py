@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from matcher.clauses import clause_language, detect
+from matcher.langdetect import detect_language
 from matcher.types import LANGUAGES, Finding, TextField
 
 # What a structured code says, for the evidence line a person reads.
@@ -111,8 +112,14 @@ def _languages(fields: Sequence[TextField]) -> tuple[list[str | None], bool]:
     languages: list[str | None] = []
     counted: set[str] = set()
     read = total = 0  # characters of text read, of all text
+    # A field without a language in a notice whose text is plainly in a language without rules (a Danish notice
+    # with no language given) is not read by the clause words it quotes ("social return"): that language stands.
+    whole = None
+    if any(f.lang is None for f in fields):
+        whole = detect_language(" ".join(dict.fromkeys(f.text for f in fields)))
+    unread = whole if whole not in LANGUAGES else None
     for text_field in fields:
-        lang = clause_language(text_field.text, text_field.lang, context=text_field.context)
+        lang = clause_language(text_field.text, text_field.lang or unread, context=text_field.context)
         languages.append(lang if lang in LANGUAGES else None)
         if text_field.text not in counted:
             counted.add(text_field.text)

@@ -290,6 +290,24 @@ def test_a_few_words_without_a_language_are_read_by_their_clause_words() -> None
     # py3langid cannot place two words; the German rules know them, in an award criterion's context.
     assert labels_of(detect_combined("Soziale Aspekte", None, context=("award",))) == ["social_award_criterion"]
     assert clause_language("Reserved contract.") == "en" and clause_language("Lot 3.") is None
-    # A declared language is not second-guessed by clause words (a Danish lot title quoting an English term).
+    # A declared language is not second-guessed by clause words (a Danish lot title quoting an English term), nor
+    # is a notice's own language when it gives none.
     assert clause_language("Sociale klausuler (social return)", "da") is None
     assert detect_combined("Sociale klausuler (social return)", "da") == ()
+    danish = {"notice_id": "1-2026", "language": None, "title": "Sociale klausuler (social return)", "lots": [],
+              "description": "Kontrakten omfatter rengøring af kommunens skoler og institutioner. Leverandøren skal "
+                             "sikre en høj kvalitet i udførelsen af opgaverne i hele kontraktperioden."}  # fmt: skip
+    assert analyse_notice(danish) == ()
+    assert labels_of(analyse_notice(danish | {"description": None})) == ["social_return"]
+
+
+def test_text_no_rule_literal_can_match_builds_no_pipeline(monkeypatch: pytest.MonkeyPatch) -> None:
+    import matcher.clauses
+
+    read: list[str] = []
+    real = matcher.clauses.rule_pass
+    monkeypatch.setattr(
+        matcher.clauses, "rule_pass", lambda text, lang, **kw: read.append(lang) or real(text, lang, **kw)
+    )
+    assert matcher.clauses.clause_language("Lot 3.") is None and read == []  # no rule of any language could match
+    assert matcher.clauses.clause_language("Reserved contract.") == "en" and "en" in read
