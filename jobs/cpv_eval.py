@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jobs.matching_eval import EvaluationError, read_notices
-from jobs.models import MIN_CORPUS, shipped_cpv_model, train
+from jobs.models import MIN_CORPUS, Learned, shipped_cpv_model, train
 from matcher.cpv_model import WORK_DIVISIONS, CpvModel, predict
 
 GROUP = re.compile(r"[0-9]{3}")
@@ -92,7 +92,7 @@ def model_for(notices: Path | None) -> tuple[CpvModel, str]:
     corpus = list(read_notices(notices).values())
     if len(corpus) < MIN_CORPUS:
         return shipped_cpv_model(), f"shipped model: {len(corpus)} notices in {notices}, fewer than {MIN_CORPUS}"
-    return train(corpus), f"model learned from {len(corpus)} notices in {notices}"
+    return train(map(Learned.of, corpus)), f"model learned from {len(corpus)} notices in {notices}"
 
 
 def evaluate_inference(items: Sequence[Described], model: CpvModel) -> InferenceScore:

@@ -45,7 +45,7 @@ from crawler.parsers import parse_document
 from jobs.analyse import labels_by_lot
 from jobs.companies import CompanyFile, CompanyFileError, load_company_file
 from jobs.match_profiles import profile_of
-from jobs.models import MIN_CORPUS, inferred, predicted, shipped_cpv_model, train
+from jobs.models import MIN_CORPUS, Learned, inferred, predicted, shipped_cpv_model, train
 from matcher.cpv import fit_matrix
 from matcher.evaluation import ndcg_at, precision_at
 from matcher.feedback import Marks, learn_weights
@@ -203,7 +203,7 @@ def evaluate_matching(profiles_file: Path, judgements_file: Path, notices_root: 
     # As ``match`` does: the shipped CPV model while the corpus is small, else one learned from it too, but never
     # from the notices being ranked: their own codes would come back as "predicted from the text".
     learn = [record for name, record in corpus.items() if name not in names]
-    cpv = train(learn) if len(learn) >= MIN_CORPUS else shipped_cpv_model()
+    cpv = train(map(Learned.of, learn)) if len(learn) >= MIN_CORPUS else shipped_cpv_model()
     model = fit_text_model([notice_text(r) for r in corpus.values()])
     records = [corpus[name] for name in wanted]
     tenders, owners = [], []

@@ -86,11 +86,10 @@ def notice_examples(notices: Iterable[Learned]) -> list[tuple[str, str]]:
     return examples
 
 
-def train(records: Iterable[NoticeRecord | Learned], *, workers: int | None = None) -> CpvModel:
-    """Return the model trained on ``records`` (or what was kept of them), the CPV labels and the trade words, in
+def train(notices: Iterable[Learned], *, workers: int | None = None) -> CpvModel:
+    """Return the model trained on ``notices`` (``Learned.of`` a record), the CPV labels and the trade words, in
     ``workers`` processes (default: the cores, at most ``FIT_WORKERS``)."""
     workers = workers or min(cores(), FIT_WORKERS)
-    notices = (r if isinstance(r, Learned) else Learned.of(r) for r in records)
     return train_cpv_model(notice_examples(notices), label_examples(), trade_examples(), workers=workers)
 
 
@@ -130,15 +129,15 @@ def stream_notices(engine: Engine, conditions: Sequence[Any], chunk: int) -> Ite
 def _sample(engine: Engine, size: int) -> list[Learned]:
     """Return what the models learn from up to ``FIT_SAMPLE`` current notices, spread evenly over the corpus."""
     step = max(1, size // FIT_SAMPLE)
-    records: list[Learned] = []
+    notices: list[Learned] = []
     for rows in stream_notices(engine, [col(Notice.superseded_by).is_(None)], CHUNK):
         for pk, record, _version in rows:
             if pk % step == 0:
                 try:
-                    records.append(Learned.of(NoticeRecord.model_validate(record)))
+                    notices.append(Learned.of(NoticeRecord.model_validate(record)))
                 except ValueError as exc:  # stored by an older parser and no longer valid
                     logger.warning("Notice %s not learned from: %s", pk, str(exc).splitlines()[0])
-    return records[:FIT_SAMPLE]
+    return notices[:FIT_SAMPLE]
 
 
 Sample = Callable[[], list[Learned]]
@@ -183,12 +182,12 @@ def _kept(engine: Engine, name: str, version: str, refit: bool, size: int, load:
     kept = None if refit else _stored(engine, name, version, load, size=size)
     if kept is not None:
         return kept, False
-    records = (sample or shared_sample(engine, size))()
-    model = fit(records)
+    notices = (sample or shared_sample(engine, size))()
+    model = fit(notices)
     with session_scope(engine) as session:
         repository.save_model_state(session=session, name=name, version=version, corpus_size=size,
                                     payload=dump(model))  # fmt: skip
-    logger.info("%s model fitted on %d of %d current notices", name.capitalize(), len(records), size)
+    logger.info("%s model fitted on %d of %d current notices", name.capitalize(), len(notices), size)
     return model, True
 
 

@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span
 
 from matcher.clause_model import ClauseModel, Example, decide, from_state, vetoed_in
 from matcher.langdetect import detect_language, language_ranking
-from matcher.nlp import Compiled, compiled, rule_literals
+from matcher.nlp import Compiled, compiled, rules_may_match
 from matcher.sentences import SentenceView, pieces, readable
 from matcher.stems import unanchored
 from matcher.types import LABELS, LANGUAGES, Finding
@@ -241,13 +241,9 @@ def clause_language(text: str, declared: str | None = None, *, context: tuple[st
     if lang is not None or declared is not None or sum(ch.isalpha() for ch in text) < 3:
         return lang
     lowered = readable(text).lower()  # as rule_pass reads it
-    for candidate, _probability in language_ranking(text):
-        # The rules' literals first: a language's pipeline is built only for a text its rules could match.
-        index = rule_literals(candidate) if candidate in LANGUAGES else None
-        if (candidate in LANGUAGES and (index is None or index.possible(lowered))
-                and rule_pass(text, candidate, context=context)[0]):  # fmt: skip
-            return candidate
-    return None
+    # The rules' literals first: a language's pipeline is built only for a text its rules could match.
+    possible = [lang for lang, _p in language_ranking(text) if lang in LANGUAGES and rules_may_match(lang, lowered)]
+    return next((lang for lang in possible if rule_pass(text, lang, context=context)[0]), None)
 
 
 def detect(text: str, lang: str | None = None, *, context: tuple[str, ...] = (), mode: str = "combined",

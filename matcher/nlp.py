@@ -110,6 +110,13 @@ def rule_literals(lang: str) -> Index | None:
     return _index(hints_of(pattern for rule in rules_of(RULE_MODULES[lang]) for pattern in rule["patterns"]))
 
 
+def rules_may_match(lang: str, lowered: str) -> bool:
+    """Return False only when no rule of ``lang`` can match the lower-cased text (``Compiled.may_match``, without
+    building the pipeline)."""
+    index = rule_literals(lang)
+    return index is None or index.possible(lowered)
+
+
 @functools.cache
 def compiled(lang: str) -> Compiled:
     """Return the compiled pipeline and rules for ``lang`` ("nl", "en", "de" or "fr")."""

@@ -73,10 +73,9 @@ def region_matrix(regions: Sequence[Sequence[str]], places: Sequence[Place]) -> 
     row_list = np.array([lists.setdefault(tuple(current_nuts(r) for r in wanted), len(lists))
                          for wanted in regions], dtype=np.intp)  # fmt: skip
     table = np.ones((len(lists), len(kinds)), dtype=np.float32)
-    for key_regions, row in lists.items():
+    for key_regions, row in list(lists.items())[1:]:  # row 0 (no regions) stays 1 everywhere
         for (found, seat), column in kinds.items():
-            if key_regions:
-                table[row, column] = _fit(key_regions, found, seat)
+            table[row, column] = _fit(key_regions, found, seat)
     return table[row_list][:, column_kind]
 
 
