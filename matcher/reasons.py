@@ -180,19 +180,20 @@ def reasons_for(profile: Profile, tender: Tender, parts: dict[str, float], kind:
         need = profile.preparation_days
         left = calendar_days(tender.deadline, days, zone) if tender.deadline else int(days)
         catalog = translations(lang, "matcher")
-        # Two numbers, each with its own plural: one message per number.
-        line = catalog.ngettext(
-            "{days} day to the deadline ({date})", "{days} days to the deadline ({date})", left
-        ).format(days=left, date=date) + catalog.ngettext("; you need {need} day", "; you need {need} days",
-                                                          need).format(need=need)  # fmt: skip
-        # A lot may close on another day than the notice's first deadline (the one listings show): say whose it is.
+        # Two numbers, each with its own plural: each is a phrase of its own, placed in one whole sentence that a
+        # translator can reorder (pieces glued together could not be).
+        left_text = catalog.ngettext("{days} day", "{days} days", left).format(days=left)
+        need_text = catalog.ngettext("{need} day", "{need} days", need).format(need=need)
         # Tight as the score's time part has it: by the time left, not by the calendar.
-        out.append((where if tender.own_deadline else "") + line + ("" if days >= need else _(" — tight")))
+        line = (_("{left} to the deadline ({date}); you need {need}") if days >= need
+                else _("{left} to the deadline ({date}); you need {need} — tight"))  # fmt: skip
+        # A lot may close on another day than the notice's first deadline (the one listings show): say whose it is.
+        out.append((where if tender.own_deadline else "") + line.format(left=left_text, date=date, need=need_text))
     if tender.certificates:
         lacking = missing(Requirements(tender.certificates, None), profile.certifications)
-        line = _("Required: {asked}").format(asked=", ".join(tender.certificates))
-        out.append(line + (_("; to arrange: {lacking}").format(lacking=", ".join(lacking)) if lacking
-                           else _("; you have these")))  # fmt: skip
+        asked = ", ".join(tender.certificates)
+        out.append(_("Required: {asked}; to arrange: {lacking}").format(asked=asked, lacking=", ".join(lacking))
+                   if lacking else _("Required: {asked}; you have these").format(asked=asked))  # fmt: skip
     favouring = [_(CLAUSE_NAMES[c]) for c in tender.clauses if c in CLAUSE_NAMES]
     if favouring:
         out.append(_("Inclusive clause: {names}").format(names=", ".join(favouring)))

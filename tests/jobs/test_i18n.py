@@ -89,3 +89,15 @@ def test_locale_formatting() -> None:
     assert [i18n.week(day, "nl") for day in (date(2026, 11, 30), date(2026, 12, 6), date(2027, 1, 3))] == [
         "week 49", "week 49", "week 53"]  # fmt: skip
     assert i18n.percent(2 / 3, "nl") == "67%" and i18n.number(1234567, "nl") == "1.234.567"
+
+
+@pytest.mark.parametrize("domain", list(DOMAINS))
+def test_no_message_is_a_fragment_glued_to_another(domain: str) -> None:
+    # A piece that starts with a separator ("; you need ...", " — tight") is glued after another message in code: a
+    # translator sees half a sentence and cannot reorder it. Each line a reader sees is one message.
+    glued = [
+        f"{where}: {message_id!r}"
+        for message_id, where in sorted(_extracted(DOMAINS[domain]).items())
+        if re.match(r"[;,:]|\s+[—–-]\s", message_id)
+    ]
+    assert not glued, "\n".join(glued)
