@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from babel.numbers import NumberFormatError, parse_decimal
 from pydantic import ValidationError
 from sqlalchemy.engine import Engine
 
@@ -24,6 +25,8 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 LIST_FIELDS = frozenset({"cpv", "regions", "certifications"})
 NESTED_FIELDS = {"capacity": {"max_contract_value", "staff"}, "digest": {"min_score", "max_items"}}
 TOP_FIELDS = frozenset(CompanyProfile.model_fields) - set(NESTED_FIELDS)
+NUMBER_FIELDS = frozenset({"capacity.max_contract_value", "capacity.staff", "digest.min_score", "digest.max_items",
+                           "preparation_days"})  # fmt: skip
 
 
 class UnknownCompanyError(LookupError):
@@ -99,9 +102,16 @@ def _yaml_rows(text: str) -> list[tuple[int, Any]]:
         loader.dispose()
 
 
-def _csv_value(column: str, value: str, separators: str = ";") -> Any:
+def _csv_value(column: str, value: str, separators: str = ";", delimiter: str = ",") -> Any:
     if column in LIST_FIELDS:
         return [part.strip() for part in re.split(f"[{separators}]", value) if part.strip()]
+    if column in NUMBER_FIELDS:
+        # A file split by ";" comes from a spreadsheet in a Dutch locale, which writes 250.000 and 0,4: read as
+        # written there, "250.000" is 250000 euros, not 250.
+        try:
+            return str(parse_decimal(value.strip(), locale="nl_NL" if delimiter == ";" else "en_US", strict=True))
+        except NumberFormatError:
+            return value  # validation names the row and the field
     return value
 
 
@@ -148,9 +158,9 @@ def _csv_rows(text: str) -> list[tuple[int, Any]]:
                 continue
             outer, _, inner = column.partition(".")
             if inner:
-                row.setdefault(outer, {})[inner] = cell
+                row.setdefault(outer, {})[inner] = _csv_value(column, cell, separators, delimiter)
             else:
-                row[column] = _csv_value(column, cell, separators)
+                row[column] = _csv_value(column, cell, separators, delimiter)
         rows.append((line, row))
     return rows
 

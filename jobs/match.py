@@ -12,6 +12,7 @@ would keep them.
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, tzinfo
@@ -282,12 +283,13 @@ def match_companies(
         renew = _to_renew(engine, profiles, changed_at, last, content_pks, as_of, include_closed, undated_days)
     best = Best()
     rows_of = {p.id: i for i, p in enumerate(profiles)}
-    latest = {(company, pk, lot): relevant for company, pk, lot, relevant in pairs}  # oldest first: the latest wins
-    for (company, notice_pk, lot), relevant in latest.items():
-        if not relevant:
-            best.refused.add((rows_of[company], notice_pk, lot))
-        else:
-            best.liked.add((rows_of[company], notice_pk))
+    said: dict[tuple[int, int], list[tuple[str, bool]]] = defaultdict(list)
+    for company, notice_pk, lot, relevant in pairs:  # oldest first
+        said[(rows_of[company], notice_pk)].append((lot, relevant))
+    for (row, notice_pk), words in said.items():
+        best.refused.update((row, notice_pk, lot) for lot in repository.refused_lots(words))
+        if any(dict(words).values()):  # the latest word on the notice or a lot of it
+            best.liked.add((row, notice_pk))
     with session_scope(engine) as session:
         repository.delete_superseded_matches(session=session)
         if not include_closed:

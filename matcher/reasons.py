@@ -102,7 +102,8 @@ def _cpv_line(profile: Profile, tender: Tender, lang: str) -> str | None:
     if not code:
         return None
     text = code_label(code, lang)
-    if score < 0.5:
+    # A notice that names only a division ("Bouwwerkzaamheden") is related to a painter's work, not a fit in itself.
+    if score < 0.5 or (len(code.rstrip("0")) <= 2 and score < 1.0):
         return _("Related field: {label}").format(label=text)
     if code not in tender.cpv:
         return _("The description says it is {label}, your work").format(label=text)
@@ -194,7 +195,9 @@ def reasons_for(profile: Profile, tender: Tender, parts: dict[str, float], kind:
         asked = ", ".join(tender.certificates)
         out.append(_("Required: {asked}; to arrange: {lacking}").format(asked=asked, lacking=", ".join(lacking))
                    if lacking else _("Required: {asked}; you have these").format(asked=asked))  # fmt: skip
-    favouring = [_(CLAUSE_NAMES[c]) for c in tender.clauses if c in CLAUSE_NAMES]
+    # The notice-wide clauses and those of the lots that fit (not those of lots the company would not bid on).
+    found = set(tender.clauses).union(*(lot.clauses for lot in lots))
+    favouring = [_(CLAUSE_NAMES[c]) for c in sorted(found) if c in CLAUSE_NAMES]
     if favouring:
         out.append(_("Inclusive clause: {names}").format(names=", ".join(favouring)))
     return out
@@ -205,7 +208,8 @@ def to_arrange(profile: Profile, tender: Tender) -> list[str]:
     items = missing(Requirements(tender.certificates, None), profile.certifications)
     if tender.turnover and profile.max_value and tender.turnover > profile.max_value:
         lang = "en" if profile.language == "en" else "nl"
-        items.append(_catalog(lang)("turnover requirement {value}").format(value=_money(tender.turnover, "EUR", lang)))
+        _ = _catalog(lang)
+        items.append(_("turnover requirement {value}").format(value=_money(tender.turnover, "EUR", lang)))
     return items
 
 
@@ -228,7 +232,8 @@ def candidates(profiles: Sequence[Profile], tenders: Sequence[Tender], scores: S
                owners: Sequence[Hashable] | None = None) -> list[Candidate]:  # fmt: skip
     """Return one candidate per company and notice at or above the company's minimum score, best first.
 
-    The whole notice and its lots are one entry: the best of them speaks for it, and the lots that fit are named.
+    The whole notice and its lots are one entry: the best of them speaks for it (a bid before a partner chance), and
+    the lots that fit are named.
     ``skip(row, column)`` leaves out pairs a company turned down. ``owners`` names each tender's notice where its
     id may not (two sources may publish one id); by default the notice id does.
     """
@@ -236,12 +241,23 @@ def candidates(profiles: Sequence[Profile], tenders: Sequence[Tender], scores: S
     for row, profile in enumerate(profiles):
         columns = np.flatnonzero((scores.kind[row] > 0) & (scores.total[row] >= profile.min_score))
         by_notice: dict[Hashable, list[int]] = {}
+        lot_refused: set[Hashable] = set()
         for column in columns[np.argsort(-scores.total[row, columns], kind="stable")]:
-            if skip is not None and skip(row, int(column)):
-                continue
             owner = tenders[column].notice_id if owners is None else owners[column]
+            if skip is not None and skip(row, int(column)):
+                lot_refused.update([owner] if tenders[column].lot_id is not None else [])
+                continue
             by_notice.setdefault(owner, []).append(int(column))
-        for chosen in by_notice.values():
+        for owner, chosen in by_notice.items():
+            if owner in lot_refused:
+                # A lot that fits was turned down: the whole notice stands only through a lot still wanted (its
+                # fit may have come from the refused lot alone).
+                chosen = [c for c in chosen if tenders[c].lot_id is not None]
+            # A lot the company can bid on comes before a chance to partner on the whole or another lot (a
+            # partner's size part is full, so it can tie with a bid that fits).
+            chosen = [c for c in chosen if scores.kind[row, c] == 1] or chosen
+            if not chosen:
+                continue
             best = chosen[0]  # best first; on a tie the whole notice comes first (stable order)
             lots = tuple(sorted(c for c in chosen if tenders[c].lot_id is not None))
             kind = "bid" if scores.kind[row, best] == 1 else "partner"
@@ -262,7 +278,8 @@ def explain(profile: Profile, tenders: Sequence[Tender], candidate: Candidate, *
         kind=candidate.kind, score=candidate.score, parts=candidate.parts,
         reasons=tuple(reasons_for(profile, tender, candidate.parts, candidate.kind, candidate.days, lots,
                                   marked=marked, zone=zone)),
-        to_arrange=tuple(to_arrange(profile, tender)),
+        # A partner does not bid: what the notice asks of bidders is the winner's to arrange.
+        to_arrange=tuple(to_arrange(profile, tender)) if candidate.kind == "bid" else (),
     )  # fmt: skip
 
 

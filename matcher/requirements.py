@@ -42,7 +42,10 @@ ASKING = re.compile(
 )
 BUYING = re.compile(
     r"\b(?:certificering\w*|certification (?:audit|body|services?|of)|(?:re-?)?certification audit\w*"
-    r"|audit\w*|implement\w*|invoer\w*|zertifizierung\w*|einführung|mise en place|accompagnement)\b",
+    r"|audit\w*|implement\w*|invoer\w*|zertifizierung\w*|einführung|mise en place|accompagnement"
+    # help to obtain one ("om het VCA-certificaat te behalen"); "heeft ... behaald" is a demand, so the infinitive
+    r"|(?:te|het) (?:behalen|verkrijgen)|to (?:obtain|achieve)|obtaining|zu (?:erlangen|erwerben)|d.obtenir"
+    r"|l.obtention)\b",
     re.IGNORECASE,
 )
 SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
@@ -77,6 +80,10 @@ def extract(asked: Iterable[str | None], described: Iterable[str | None] = ()) -
     Requirements(certificates=('VCA', 'ISO 9001'), turnover=500000.0)
     >>> extract([], ["Certification audit of the JRC's ISO 9001 quality management system."]).certificates
     ()
+    >>> extract([], ["Begeleiding van medewerkers om het VCA-certificaat te behalen, verplicht voor hun werk."])
+    Requirements(certificates=(), turnover=None)
+    >>> extract([], ["De inschrijver moet het VCA-certificaat hebben behaald."]).certificates
+    ('VCA',)
     """
     found: dict[str, None] = {}
     turnover: float | None = None

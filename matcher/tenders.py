@@ -110,18 +110,21 @@ def notice_codes(record: NoticeRecord) -> tuple[str, ...]:
 
 
 def _lot_tender(record: NoticeRecord, lot: LotRecord, whole: Tender, clauses: set[str]) -> Tender:
-    required = extract([lot.selection_criteria, lot.performance_terms], [lot.description])
+    # A lot asks what its own criteria and the notice's description ask, not what the other lots ask.
+    required = extract([lot.selection_criteria, lot.performance_terms], [record.description, lot.description])
     value = lot.estimated_value
+    own = tuple(c for c in [lot.cpv_main, *lot.cpv_additional] if c)
     return Tender(
         notice_id=record.notice_id, lot_id=lot.lot_id, title=whole.title,
         text=_join(lot.title, lot.description, record.title),
-        cpv=tuple(c for c in [lot.cpv_main, *lot.cpv_additional] if c) or whole.cpv,
-        predicted=whole.predicted,
+        cpv=own or whole.cpv,
+        # Codes read from the whole notice's text speak for the other lots too: a lot with codes of its own has no
+        # need of them (a sewer lot beside a green one would read as green work).
+        predicted=() if own else whole.predicted,
         place=Place(tuple(lot.nuts) or whole.place.nuts, whole.place.buyer_nuts, whole.place.buyer_country),
         value=value.amount if value else None, currency=(value.currency if value else None) or whole.currency,
         deadline=lot.deadline or whole.deadline,
-        certificates=tuple(dict.fromkeys(whole.certificates + required.certificates)),
-        turnover=required.turnover or whole.turnover, clauses=tuple(sorted(clauses)), url=whole.url,
+        certificates=required.certificates, turnover=required.turnover, clauses=tuple(sorted(clauses)), url=whole.url,
         lot_title=lot.title or lot.lot_id,
         own_deadline=lot.deadline is not None and lot.deadline != record.deadline,
     )  # fmt: skip
@@ -136,7 +139,9 @@ def tenders_from_record(record: NoticeRecord, clauses: Mapping[str | None, Seque
     """
     lots = record.lots
     notice_labels = set(clauses.get(None, ()))
-    all_labels = notice_labels.union(*(set(v) for v in clauses.values())) if clauses else set()
+    # A notice scored whole has every clause found in it; beside its lots, the whole has the notice-wide ones and
+    # each lot its own too (a reserved lot does not make the notice's other lots reserved).
+    all_labels = notice_labels.union(*(set(v) for v in clauses.values())) if len(lots) < 2 else notice_labels
     required = extract([t for lot in lots for t in (lot.selection_criteria, lot.performance_terms)],
                        [record.description, *(lot.description for lot in lots)])  # fmt: skip
     value = record.estimated_value

@@ -194,6 +194,16 @@ class Capacity(_Strict):
     max_contract_value: float | None = Field(default=None, ge=0)
     staff: int | None = Field(default=None, ge=0)
 
+    @field_validator("max_contract_value")
+    @classmethod
+    def _whole_euros(cls, value: float | None) -> float | None:
+        # "250.000" read as a number is 250.0: a thousands separator read as a decimal point. No company bids for
+        # public contracts worth less than a thousand euros, so such a value is that mistake, not a capacity.
+        if value is not None and 0 < value < 1000:
+            raise ValueError(f"{value:g} euros is less than 1000: write the amount in whole euros without separators "
+                             f"(250000, not 250.000)")  # fmt: skip
+        return value
+
 
 class DigestPreferences(_Strict):
     """How much a company wants in its weekly digest."""

@@ -37,6 +37,7 @@ from storage.repository.feedback import (
     feedback_parts,
     find_notice,
     list_feedback,
+    refused_lots,
     set_feedback,
 )
 from storage.repository.ingest import Stored, store_notices
@@ -121,6 +122,7 @@ __all__ = [
     "list_companies",
     "list_failures",
     "list_feedback",
+    "refused_lots",
     "iter_notices",
     "list_notices",
     "not_a_result",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -62,6 +62,26 @@ def set_feedback(*, session: Session, company_id: str, notice_pk: int, lot_id: s
     return row
 
 
+def refused_lots(words: Iterable[tuple[str, bool]]) -> set[str]:
+    """Return what a company's words on one notice turn down: lot ids, and "" for the whole notice.
+
+    ``words`` are ``(lot_id or "", relevant)``, oldest first. A later word overrules an earlier one, and "this lot
+    fits" said after "the notice is not for us" takes the notice back for that lot.
+
+    >>> sorted(refused_lots([("", False), ("LOT-2", True), ("LOT-1", False)]))
+    ['LOT-1']
+    >>> sorted(refused_lots([("LOT-2", True), ("", False)]))
+    ['']
+    """
+    refused: set[str] = set()
+    for lot, relevant in words:
+        if relevant:
+            refused -= {lot, ""}
+        else:
+            refused.add(lot)
+    return refused
+
+
 def _drop_refused_match(session: Session, company_id: str, notice_pk: int) -> None:
     """Delete the stored match of a tender the company has now turned down as a whole (the notice, or each lot of
     its current version), read as ``match`` reads the words (every version's, the latest per lot): a digest sent
@@ -76,8 +96,7 @@ def _drop_refused_match(session: Session, company_id: str, notice_pk: int) -> No
     words = session.exec(select(Feedback.lot_id, Feedback.relevant)
                          .where(Feedback.company_id == company_id, col(Feedback.notice_pk).in_(versions))
                          .order_by(col(Feedback.updated_at), col(Feedback.id))).all()  # fmt: skip
-    latest = dict(words)
-    refused = {lot for lot, relevant in latest.items() if not relevant}
+    refused = refused_lots(words)
     if "" in refused or (lots and lots <= refused):
         pks = {notice_pk, current.id}
         session.execute(delete(Match).where(col(Match.company_id) == company_id, col(Match.notice_pk).in_(pks)))

@@ -105,7 +105,7 @@ def test_csv_with_lists_nested_columns_and_bad_rows(tmp_path: Path, database_url
     path.write_text(
         "\ufeffid,name,description,cpv,regions,capacity.max_contract_value,partner,digest.max_items\n"
         'groen-noord,Groen Noord,"Groenonderhoud, snoeien",7731;77310000,NL329,250000,ja,5\n'
-        "kapot,Kapot,Foute regio,7731,Amsterdam,100,nee,5\n"
+        "kapot,Kapot,Foute regio,7731,Amsterdam,100000,nee,5\n"
         "\n"
         'zorg,Zorg om de Hoek,"Buurtzorg\nen dagbesteding",8531,NL41;NL42,,nee,\n'
         "leeg,,Naam ontbreekt,,,,,\n"
@@ -147,6 +147,34 @@ def test_csv_from_a_dutch_spreadsheet_and_single_values(tmp_path: Path, database
     assert stored["fiets"]["capacity"]["max_contract_value"] == 40000
     assert stored["naai"]["regions"] == ["NL31"] and stored["naai"]["cpv"] == ["98393000"]
     assert stored["naai"]["certifications"] == ["VCA", "Erkend Leerbedrijf"]
+
+
+def test_numbers_are_read_as_the_spreadsheet_wrote_them(tmp_path: Path, database_url: str) -> None:
+    # A Dutch spreadsheet writes 250.000 (euros) and 0,4; read the English way it would be 250 euros.
+    sheet = tmp_path / "bedrijven.csv"
+    sheet.write_text("id;name;description;capacity.max_contract_value;capacity.staff;digest.min_score\n"
+                     "groen;Groen;Groenonderhoud;250.000;12;0,4\nbouw;Bouw;Klussen;1.500.000,50;;\n"
+                     "vreemd;Vreemd;Klussen;twee ton;;\n", encoding="utf-8")  # fmt: skip
+    result = _import(sheet, database_url)
+    assert result.exit_code == 1 and "bedrijven.csv:4: capacity.max_contract_value" in result.output  # type: ignore[attr-defined]
+    stored = _stored(database_url)
+    assert stored["groen"]["capacity"] == {"max_contract_value": 250000, "staff": 12}
+    assert stored["groen"]["digest"]["min_score"] == 0.4
+    assert stored["bouw"]["capacity"]["max_contract_value"] == 1500000.5
+    english = tmp_path / "companies.csv"
+    english.write_text("id,name,description,capacity.max_contract_value\nkeuken,Keuken,Catering,\"80,000\"\n",
+                       encoding="utf-8")  # fmt: skip
+    assert _import(english, database_url).exit_code == 0
+    assert _stored(database_url)["keuken"]["capacity"]["max_contract_value"] == 80000
+
+
+def test_a_thousands_separator_read_as_a_decimal_point_is_refused(tmp_path: Path, database_url: str) -> None:
+    listed = tmp_path / "companies.yaml"
+    row = "- id: groen\n  name: Groen\n  description: Groen.\n  capacity: {max_contract_value: 250.000}\n"
+    listed.write_text(row, encoding="utf-8")
+    result = _import(listed, database_url)
+    assert result.exit_code == 1 and "250000, not 250.000" in result.output  # type: ignore[attr-defined]
+    assert _stored(database_url) == {}
 
 
 def test_an_address_a_mail_header_cannot_carry_is_refused(tmp_path: Path, database_url: str) -> None:

@@ -133,3 +133,30 @@ def test_a_tender_turned_down_leaves_the_stored_list_at_once(database_url: str) 
     assert ("1-2026",) in rows(database_url, query)
     _cli(database_url, "feedback", "add", "--company", "groen-noord", "--notice", "1-2026", "--not-relevant")
     assert rows(database_url, query) == [("0-2026",), ("2-2026",)]
+
+
+def test_turning_down_the_only_lot_that_fits_takes_the_notice_along(database_url: str) -> None:
+    # The whole notice fits only through its green lot: with that lot turned down, the whole must not stand for it.
+    _prepare(database_url)
+    lots = [{"lot_id": "LOT-0001", "title": "Groenonderhoud", "cpv_main": "77310000",
+             "description": "Maaien, snoeien en onkruid wieden", "nuts": ["NL329"]},
+            {"lot_id": "LOT-0002", "title": "Riolering", "cpv_main": "45232410",
+             "description": "Vervangen van riolering en herbestrating", "nuts": ["NL329"]}]  # fmt: skip
+    mixed = make_record(notice_id="9-2026", publication_number="9-2026", procedure_id="p9", lots=lots,
+                        title="Beheer openbare ruimte", description="Twee percelen.", cpv_additional=[])  # fmt: skip
+    _store(database_url, mixed)
+    assert ("9-2026", ("LOT-0001",)) in _matched(database_url)
+    _cli(database_url, "feedback", "add", "--company", "groen-noord", "--notice", "9-2026", "--lot", "LOT-0001",
+         "--not-relevant")  # fmt: skip
+    assert "9-2026" not in {notice for notice, _lots in _matched(database_url)}
+
+
+def test_a_lot_said_to_fit_after_the_notice_was_turned_down_brings_that_lot_back(database_url: str) -> None:
+    _prepare(database_url)
+    add = ["feedback", "add", "--company", "groen-noord", "--notice", "1-2026"]
+    _cli(database_url, *add, "--not-relevant")
+    assert "1-2026" not in {notice for notice, _lots in _matched(database_url)}
+    _cli(database_url, *add, "--lot", "LOT-0002", "--relevant")  # the later word counts
+    assert "1-2026" in {notice for notice, _lots in _matched(database_url)}
+    _cli(database_url, *add, "--not-relevant")  # and a still later one again
+    assert "1-2026" not in {notice for notice, _lots in _matched(database_url)}

@@ -135,9 +135,10 @@ def test_reasons_in_english_and_what_to_arrange() -> None:
 
 
 def test_too_large_with_a_social_clause_is_a_partner_chance() -> None:
-    big = tender(value=3_000_000.0, clauses=("social_return",))
+    big = tender(value=3_000_000.0, clauses=("social_return",), certificates=("ISO 9001",))
     (match,) = rank([GREEN], [big], model(), as_of=NOW)
     assert match.kind == "partner"
+    assert match.to_arrange == ()  # what the notice asks of bidders is the winner's to arrange
     partner = "Te groot om zelf in te schrijven (€\u00a03.000.000 tegen €\u00a0250.000)"
     assert any(r.startswith(partner) for r in match.reasons)
     assert rank([GREEN], [tender(value=3_000_000.0)], model(), as_of=NOW) == []
@@ -195,6 +196,38 @@ def test_the_whole_and_its_lots_are_one_entry() -> None:
     })  # fmt: skip
     (match,) = rank([GREEN], tenders_from_record(record, {}), model(), as_of=NOW)
     assert match.lots == ("A", "B")
+
+
+def _two_lots(first: dict, second: dict, **notice: object) -> list[Tender]:
+    record = {"source": "file", "format": "eforms", "notice_id": "10-2026", "title": "Beheer openbare ruimte",
+              "cpv_main": "77310000", "nuts": ["NL329"], "deadline": (NOW + timedelta(days=30)).isoformat(),
+              "lots": [{"lot_id": "LOT-1", **first}, {"lot_id": "LOT-2", **second}], **notice}  # fmt: skip
+    return tenders_from_record(NoticeRecord.model_validate(record), {None: ["social_return"]})
+
+
+def test_a_lot_to_bid_on_comes_before_a_chance_to_partner_on_the_whole() -> None:
+    # The whole (EUR 2M, social return) is a partner chance whose size part is full: it ties with the small lot.
+    tenders = _two_lots({"title": "Perceel Noord", "estimated_value": {"amount": 90_000, "currency": "EUR"}},
+                        {"title": "Perceel Zuid", "estimated_value": {"amount": 1_910_000, "currency": "EUR"}},
+                        estimated_value={"amount": 2_000_000, "currency": "EUR"})  # fmt: skip
+    (match,) = rank([GREEN], tenders, model(), as_of=NOW)
+    assert (match.kind, match.lots) == ("bid", ("LOT-1",))
+    assert not any(r.startswith("Te groot om zelf") for r in match.reasons)
+
+
+def test_a_lot_asks_only_its_own_and_the_notices_requirements() -> None:
+    tenders = _two_lots({"title": "Schoonmaak", "selection_criteria": "VCA** en ISO 14001; jaaromzet € 3.000.000"},
+                        {"title": "Groen", "selection_criteria": "Geen aanvullende eisen."},
+                        description="De inschrijver moet beschikken over ISO 9001.")  # fmt: skip
+    whole, cleaning, green = tenders
+    assert (whole.certificates, whole.turnover) == (("VCA", "ISO 9001", "ISO 14001"), 3_000_000)
+    assert (cleaning.certificates, cleaning.turnover) == (("VCA", "ISO 9001", "ISO 14001"), 3_000_000)
+    assert (green.certificates, green.turnover) == (("ISO 9001",), None)
+
+
+def test_what_to_arrange_is_in_the_readers_language() -> None:
+    (match,) = rank([GREEN], [tender(certificates=("ISO 9001",), turnover=3_000_000.0)], model(), as_of=NOW)
+    assert match.to_arrange == ("ISO 9001", "omzeteis €\u00a03.000.000")
 
 
 def test_lot_values_add_up_to_the_notice_value() -> None:
@@ -295,3 +328,31 @@ def test_blocks_bound_pairs_and_never_split_a_notice() -> None:
     assert blocks([1, 5, 1, 1], companies=2, pairs=4) == [(0, 1), (1, 6), (6, 8)]
     assert blocks([2, 2, 2], companies=0, pairs=4) == [(0, 4), (4, 6)]  # no companies: counted as one
     assert blocks([3, 3], companies=10, pairs=1) == [(0, 3), (3, 6)]
+
+
+def test_a_lots_clause_is_its_own_not_the_other_lots() -> None:
+    record = NoticeRecord.model_validate({
+        "source": "file", "format": "eforms", "notice_id": "11-2026", "title": "Beheer openbare ruimte",
+        "cpv_main": "77310000", "nuts": ["NL329"], "deadline": (NOW + timedelta(days=30)).isoformat(),
+        "lots": [{"lot_id": "LOT-1", "title": "Schoonmaak kantoren", "cpv_main": "90911200"},
+                 {"lot_id": "LOT-2", "title": "Groenonderhoud", "cpv_main": "77310000"}],
+    })  # fmt: skip
+    whole, cleaning, green = tenders_from_record(record, {None: ["social_return"], "LOT-1": ["reserved_contract"]})
+    assert (whole.clauses, cleaning.clauses, green.clauses) == (
+        ("social_return",),
+        ("reserved_contract", "social_return"),
+        ("social_return",),
+    )
+    (match,) = rank([GREEN], [whole, cleaning, green], model(), as_of=NOW)
+    assert match.lots == ("LOT-2",)
+    assert "Inclusieve clausule: social return" in match.reasons  # not the cleaning lot's reservation
+
+
+def test_a_notice_naming_only_a_division_is_a_related_field() -> None:
+    painter = Profile(id="schilder", description="Schilderwerk binnen en buiten", cpv=("45442100",),
+                      regions=("NL32",), max_value=250_000, min_score=0.0)  # fmt: skip
+    bridge = tender(title="Vervanging brug", text="Schilderwerk en vervanging van de brug", cpv=("45000000",))
+    (match,) = rank([painter], [bridge], model("schilderwerk brug", "groen"), as_of=NOW)
+    assert match.reasons[0] == "Verwant werkveld: Bouwwerkzaamheden"
+    (same,) = rank([painter], [tender(cpv=("45442100",))], model(), as_of=NOW)
+    assert same.reasons[0].startswith("Past bij jullie werk: ")
