@@ -24,6 +24,7 @@ from matcher.types import LABELS, LANGUAGES, Finding
 logger = logging.getLogger(__name__)
 
 NEGATION_WINDOW = 7  # tokens before a clause that a negation may govern
+ANSWER_ENDS = frozenset({".", ";", ",", ")", "!"})  # what may follow a form's answer on its line
 AFTER_WINDOW = 8  # tokens after a clause in which "niet van toepassing" and the like still govern it
 PIECE_CACHE = 8192  # pieces of text whose rule pass is kept (up to some 15 MB)
 
@@ -96,6 +97,13 @@ def _negated(span: Span, found: _Matches, c: Compiled) -> bool:
             return not any(t.lower_ in c.compliance or t.lemma_.lower() in c.compliance for t in between)
     if any(sent.start <= before.start and before.end <= span.start for before in found.before):
         return True
+    # A form's answer: "Social return: nee." / "Reserved contract: No", the field's line ending there. Not "Social
+    # return: no less than 5 %", nor the options of a blank form ("Social return: nee / ja").
+    answer = span.end + 1
+    if answer < sent.end and doc[span.end].text in (":", "?") and doc[answer].lower_ in c.answer_no:
+        after = doc[answer + 1] if answer + 1 < len(doc) else None
+        if after is None or after.is_space or after.text in ANSWER_ENDS or after.sent.start != sent.start:
+            return True
     limit = min(sent.end, span.end + AFTER_WINDOW)
     return any(span.start <= after.start < limit and after.sent.start == sent.start for after in found.after)
 

@@ -46,6 +46,7 @@ class Compiled:
     neg_before: frozenset[str]
     boundary: frozenset[str]
     compliance: frozenset[str]
+    answer_no: frozenset[str]  # "nee" in "Social return: nee." (``matcher.clauses``)
     # The rule patterns' literal hints (``matcher.hints``: a match contains one option of each required token);
     # None when some pattern has no literal to look for.
     rule_index: Index | None
@@ -161,6 +162,7 @@ def compiled(lang: str) -> Compiled:
         neg_before=frozenset(negation["before"]),
         boundary=frozenset(negation["boundary"]),
         compliance=frozenset(negation["compliance"]),
+        answer_no=frozenset(negation.get("answer_no", [])),
         rule_index=rule_literals(lang),
         veto_matcher=veto_matcher,
         veto_index=_index(hints_of(pattern for veto in sentence_vetoes for pattern in veto["patterns"])),

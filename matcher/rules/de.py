@@ -101,6 +101,8 @@ def negation() -> dict[str, list[str]]:
         "before_phrases": ["abgesehen von", "verzichtet auf"],
         "after": ["nicht anwendbar", "findet keine anwendung", "entfällt", "nicht vorgesehen", "gilt nicht",
                   "nicht vorbehalten"],
+        # a form's answer right after the clause and a colon ("Social return: nee.")
+        "answer_no": ["nein", "keine"],
         "boundary": [";", ":", "aber", "jedoch", "sondern"],
         "compliance": ["einhalten", "eingehalten", "erfüllen", "erfüllt", "nachkommen"],
     }  # fmt: skip

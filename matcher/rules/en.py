@@ -124,6 +124,8 @@ def negation() -> dict[str, list[str]]:
         "after": ["not applicable", "does not apply", "do not apply", "will not apply", "n/a", "is not included",
                   "are not included", "not included", "not required", "will be explored", "may be explored",
                   "could be explored", "on a voluntary basis", "voluntarily"],
+        # a form's answer right after the clause and a colon ("Social return: nee.")
+        "answer_no": ["no", "none"],
         "boundary": [";", ":", "but", "however", "although", "whereas"],
         "compliance": ["comply", "complying", "meet", "meeting", "fulfil", "fulfill", "achieve", "achieving", "deliver",
                        "delivering"],

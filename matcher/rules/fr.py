@@ -115,6 +115,8 @@ def negation() -> dict[str, list[str]]:
         "before_phrases": ["renonce à", "à l'exclusion de"],
         "after": ["ne s'applique pas", "sans objet", "non applicable", "pas applicable", "n'est pas réservé",
                   "n'est pas réservée"],
+        # a form's answer right after the clause and a colon ("Social return: nee.")
+        "answer_no": ["non", "aucun", "aucune", "néant"],
         "boundary": [";", ":", "mais", "cependant", "toutefois"],
         "compliance": ["respecter", "respect", "respecte", "satisfaire", "exécuter"],
     }  # fmt: skip

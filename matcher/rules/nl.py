@@ -136,6 +136,8 @@ def negation() -> dict[str, list[str]]:
         "before_phrases": ["af te zien van", "afgezien van", "afzien van", "geen sprake van", "uitgezonderd"],
         "after": ["niet van toepassing", "n.v.t.", "nvt", "niet aan de orde", "geldt niet", "is niet", "wordt niet",
                   "vervalt", "niet voorbehouden"],
+        # a form's answer right after the clause and a colon ("Social return: nee.")
+        "answer_no": ["nee", "neen"],
         "boundary": [";", ":", "maar", "echter", "wel", "tenzij", "doch"],
         "compliance": ["voldoen", "voldoet", "nakomen", "nakoming", "naleven", "realiseren", "gerealiseerd", "behalen",
                        "invullen", "ingevuld", "nageleefd"],

@@ -53,6 +53,12 @@ def test_dutch_compounds_are_matched_inside(text: str, trigger: str) -> None:
         ("Participation is not reserved.", "en"),
         ("La participation n'est pas réservée.", "fr"),
         ("Teilnahme ist nicht vorbehalten.", "de"),
+        # a form's answer after the clause
+        ("Social return: nee.", "nl"),
+        ("SROI-verplichting: nee", "nl"),
+        ("Voorbehouden opdracht: Nee.", "nl"),
+        ("Reserved contract: No.", "en"),
+        ("Marché réservé : non.", "fr"),
     ],
 )
 def test_negated_clauses_are_kept_for_audit_but_not_labels(text: str, lang: str) -> None:
@@ -65,6 +71,23 @@ def test_negation_is_scoped_to_its_clause() -> None:
     text = "Er is geen voorbehouden opdracht; social return is wel van toepassing (5%)."
     findings = detect(text, "nl")
     assert {(f.label, f.negated) for f in findings} == {("reserved_contract", True), ("social_return", False)}
+
+
+def test_an_answer_word_that_starts_a_phrase_is_no_negation() -> None:
+    findings = detect("Reserved contract: no fewer than 30 % of the workers are disabled workers.", "en")
+    assert [(f.label, f.negated) for f in findings] == [("reserved_contract", False)]
+
+
+def test_a_form_answer_holds_for_its_own_line_and_not_for_a_blank_forms_options() -> None:
+    found = detect("Social return: nee\nVoorbehouden opdracht: ja", "nl")
+    assert {(f.label, f.negated) for f in found} == {("social_return", True), ("reserved_contract", False)}
+    assert [f.negated for f in detect("Social return: nee / ja (aankruisen)", "nl")] == [False]
+
+
+def test_a_form_answer_no_vetoes_the_model_too() -> None:
+    # Before the answer was read, the model found social return in "Social return: nee." (0.80).
+    assert labels_of(detect_combined("Social return: nee.", "nl")) == []
+    assert labels_of(detect_combined("Social return: ja.", "nl")) == ["social_return"]
 
 
 def test_failing_to_comply_is_not_a_negation() -> None:
