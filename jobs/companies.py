@@ -165,6 +165,17 @@ def _csv_rows(text: str) -> list[tuple[int, Any]]:
     return rows
 
 
+def _unknown(profile: CompanyProfile) -> str | None:
+    """Return what a profile names that no code list knows: a well-formed typo ("NK32") would match nothing."""
+    from matcher.codelists import unknown_codes  # the label table is read on first use, not at start-up
+
+    regions = unknown_codes(regions=profile.regions)
+    cpv = unknown_codes(cpv=profile.cpv)
+    problems = ([f"regions: not a NUTS region or country: {', '.join(map(repr, regions))}"] if regions else []) + (
+        [f"cpv: not a CPV code or the start of one: {', '.join(map(repr, cpv))}"] if cpv else [])  # fmt: skip
+    return "; ".join(problems) or None
+
+
 def load_company_file(path: Path) -> CompanyFile:
     """Read ``path`` (``.yaml``/``.yml`` or ``.csv``) and validate every row on its own."""
     suffix = path.suffix.lower()
@@ -196,6 +207,10 @@ def load_company_file(path: Path) -> CompanyFile:
         problem = address_problem(profile.email)
         if problem:
             result.errors.append(RowError(line, f"email: {problem}"))
+            continue
+        unknown = _unknown(profile)
+        if unknown:
+            result.errors.append(RowError(line, unknown))
             continue
         if profile.id in first_line:
             reason = f"duplicate id {profile.id!r} (first on line {first_line[profile.id]})"

@@ -11,6 +11,7 @@ import csv
 import functools
 import gzip
 import io
+from collections.abc import Sequence
 from importlib import resources
 
 from matcher.i18n import locale
@@ -108,6 +109,38 @@ def region_label(code: str | None, lang: str = "nl") -> str | None:
         if found:
             return found
     return country_label(code[:2], lang)
+
+
+def unknown_codes(*, regions: Sequence[str] = (), cpv: Sequence[str] = ()) -> list[str]:
+    """Return the codes no shipped list knows: regions that are neither a NUTS code (any version) nor a country of
+    the NUTS list, CPV codes or prefixes that start no CPV code. A well-formed typo ("NK32") would otherwise match
+    nothing, unsaid. The United Kingdom's codes (NUTS 2016, before it left) are taken as they are.
+
+    >>> unknown_codes(regions=["NL329", "NL", "nl33c", "BE2", "UKI3", "NK32", "NL99", "ZZ"])
+    ['NK32', 'NL99', 'ZZ']
+    >>> unknown_codes(cpv=["7731", "77310000", "03450000", "999", "10000000", "4"])
+    ['999', '10000000', '4']
+    """
+    found = [code for code in regions
+             if not (label("nuts", current_nuts(code), "en") or code.upper().startswith("UK"))]  # fmt: skip
+    prefixes = _cpv_prefixes()
+    return found + [code for code in cpv if _cpv_start(code) not in prefixes]
+
+
+def _cpv_start(code: str) -> str:
+    # "77310000" and "7731" start the same codes; a division keeps its two digits ("10000000" is division 10).
+    digits = code.split("-")[0]
+    return digits[:2] + digits[2:8].rstrip("0")
+
+
+@functools.cache
+def _cpv_prefixes() -> frozenset[str]:
+    # Every start of every CPV code from its division on: "77310000" gives "77", "773" and "7731".
+    found = set()
+    for code in codes("cpv"):
+        start = _cpv_start(code)
+        found.update(start[:n] for n in range(2, len(start) + 1))
+    return frozenset(found)
 
 
 def country_label(code: str | None, lang: str = "nl") -> str | None:

@@ -241,3 +241,18 @@ def test_yaml_cannot_build_python_objects(tmp_path: Path, database_url: str) -> 
     assert result.exit_code == 2
     assert "not valid YAML" in result.stderr
     assert not (tmp_path / "pwned").exists()
+
+
+def test_a_code_no_list_knows_is_refused_by_line(tmp_path: Path, database_url: str) -> None:
+    # Well-formed, but NK32 is a typo of NL32 and 999 starts no CPV code: stored, the company would never match.
+    listed = tmp_path / "companies.yaml"
+    listed.write_text("- id: typo\n  name: T\n  description: Groen.\n  regions: [NK32, NL33C]\n"
+                      "- id: code\n  name: C\n  description: Groen.\n  cpv: ['999', '7731']\n"
+                      "- id: goed\n  name: G\n  description: Groen.\n  regions: [NL, nl329, BE2]\n"
+                      "  cpv: ['03450000']\n",
+                      encoding="utf-8")  # fmt: skip
+    result = _import(listed, database_url)
+    assert result.exit_code == 1
+    assert "companies.yaml:1: regions: not a NUTS region or country: 'NK32'" in result.output  # type: ignore[attr-defined]
+    assert "companies.yaml:5: cpv: not a CPV code or the start of one: '999'" in result.output  # type: ignore[attr-defined]
+    assert set(_stored(database_url)) == {"goed"}
