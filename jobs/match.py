@@ -12,7 +12,6 @@ would keep them.
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, tzinfo
@@ -283,11 +282,9 @@ def match_companies(
         renew = _to_renew(engine, profiles, changed_at, last, content_pks, as_of, include_closed, undated_days)
     best = Best()
     rows_of = {p.id: i for i, p in enumerate(profiles)}
-    said: dict[tuple[int, int], list[tuple[str, bool]]] = defaultdict(list)
-    for company, notice_pk, lot, relevant in pairs:  # oldest first
-        said[(rows_of[company], notice_pk)].append((lot, relevant))
-    for (row, notice_pk), words in said.items():
-        best.refused.update((row, notice_pk, lot) for lot in repository.refused_lots(words))
+    for company, notice_pk, lot, relevant in pairs:  # oldest first: ``Best.refuses`` reads them in order
+        best.words[(rows_of[company], notice_pk)].append((lot, relevant))
+    for (row, notice_pk), words in best.words.items():
         if any(dict(words).values()):  # the latest word on the notice or a lot of it
             best.liked.add((row, notice_pk))
     with session_scope(engine) as session:

@@ -26,19 +26,23 @@ class Best:
 
     heaps: dict[int, list[tuple[float, int]]] = field(default_factory=lambda: defaultdict(list))
     found: dict[tuple[int, int], tuple[Candidate, list[Tender]]] = field(default_factory=dict)
-    # (row, notice_pk, lot) a company said is not for it: a notice ("") takes its lots along.
-    refused: set[tuple[int, int, str]] = field(default_factory=set)
+    # What a company said of a notice, per (row, notice_pk): (lot id or "" for the notice, relevant), oldest first.
+    words: dict[tuple[int, int], list[tuple[str, bool]]] = field(default_factory=lambda: defaultdict(list))
     # (row, notice_pk) a company marked as a good fit (the notice or one of its lots): its reasons say so.
     liked: set[tuple[int, int]] = field(default_factory=set)
 
     def refuses(self, row: int, notice_pk: int, lot_id: str | None, lots: frozenset[str] = frozenset()) -> bool:
         """Return whether the company of ``row`` turned this notice (or this lot of it) down; ``lots`` are the
         notice's lots: turning each of them down turns the notice down (a notice with one lot is scored whole)."""
-        if (row, notice_pk, "") in self.refused:
+        said = self.words.get((row, notice_pk))
+        if not said:
+            return False
+        refused = repository.refused_lots(said, lots)
+        if "" in refused:
             return True
         if lot_id is not None:
-            return (row, notice_pk, lot_id) in self.refused
-        return bool(lots) and all((row, notice_pk, lot) in self.refused for lot in lots)
+            return lot_id in refused
+        return bool(lots) and lots <= refused
 
     def offer(self, row: int, notice_pk: int, candidate: Candidate, tenders: list[Tender]) -> None:
         """Keep a candidate if it is among the company's best; ``tenders`` are its notice's, indexed by it."""

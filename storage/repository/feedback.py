@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -62,23 +62,25 @@ def set_feedback(*, session: Session, company_id: str, notice_pk: int, lot_id: s
     return row
 
 
-def refused_lots(words: Iterable[tuple[str, bool]]) -> set[str]:
+def refused_lots(words: Iterable[tuple[str, bool]], lots: Collection[str] = ()) -> set[str]:
     """Return what a company's words on one notice turn down: lot ids, and "" for the whole notice.
 
-    ``words`` are ``(lot_id or "", relevant)``, oldest first. A later word overrules an earlier one, and "this lot
-    fits" said after "the notice is not for us" takes the notice back for that lot.
+    ``words`` are ``(lot_id or "", relevant)``, oldest first; ``lots`` the notice's lot ids. A later word overrules
+    an earlier one, and "this lot fits" said after "the notice is not for us" takes that lot back, not the others.
 
-    >>> sorted(refused_lots([("", False), ("LOT-2", True), ("LOT-1", False)]))
-    ['LOT-1']
+    >>> sorted(refused_lots([("", False), ("LOT-2", True)], ["LOT-1", "LOT-2", "LOT-3"]))
+    ['LOT-1', 'LOT-3']
     >>> sorted(refused_lots([("LOT-2", True), ("", False)]))
     ['']
     """
     refused: set[str] = set()
     for lot, relevant in words:
-        if relevant:
-            refused -= {lot, ""}
-        else:
+        if not relevant:
             refused.add(lot)
+            continue
+        if lot and "" in refused:
+            refused |= set(lots) - {lot}
+        refused -= {lot, ""}
     return refused
 
 
@@ -96,8 +98,13 @@ def _drop_refused_match(session: Session, company_id: str, notice_pk: int) -> No
     words = session.exec(select(Feedback.lot_id, Feedback.relevant)
                          .where(Feedback.company_id == company_id, col(Feedback.notice_pk).in_(versions))
                          .order_by(col(Feedback.updated_at), col(Feedback.id))).all()  # fmt: skip
-    refused = refused_lots(words)
-    if "" in refused or (lots and lots <= refused):
+    refused = refused_lots(words, lots)
+    # The stored match's own lots are those that fit: with each turned down, nothing it offers is wanted.
+    shown = session.exec(
+        select(Match.lots).where(Match.company_id == company_id, col(Match.notice_pk).in_(versions))
+    ).all()
+    fitting = {str(lot) for found in shown for lot in (found or [])}
+    if "" in refused or (lots and lots <= refused) or (fitting and fitting <= refused):
         pks = {notice_pk, current.id}
         session.execute(delete(Match).where(col(Match.company_id) == company_id, col(Match.notice_pk).in_(pks)))
 
