@@ -31,7 +31,7 @@ logger = logging.getLogger(__name__)
 Document = tuple[bytes | Path | ParseError, str, str]
 
 # Part of every content hash: a parser change makes stored notices count as changed, so they are re-parsed.
-PARSER_VERSION = b"kansenradar-parsers-9"
+PARSER_VERSION = b"kansenradar-parsers-10"
 BATCH = 48  # documents per task: enough to amortise the hand-over between processes
 INLINE = 400  # a crawl with fewer documents than this parses them itself: starting workers costs more
 GRACE = 5.0  # seconds a batch may stay unanswered after a worker died, before it is parsed here

@@ -148,7 +148,8 @@ def send_digests(*, engine: Engine, settings: Settings, week: str, as_of: dateti
                 logger.error("Digest for %s not written: %s", cid, problem)
                 continue
             message = build_message(company=company, week=week, bids=bids, partners=partners, settings=settings,
-                                    message_id=message_id_for(cid, week, domain), now=utcnow())  # fmt: skip
+                                    message_id=message_id_for(cid, week, domain), now=utcnow(),
+                                    as_of=as_of)  # fmt: skip
         if by_smtp:
             _deliver_by_smtp(engine, message, settings, week, cid, run)
         else:

@@ -28,6 +28,7 @@ from jobs.web import tokens
 from matcher import i18n
 from storage import repository
 from storage.models import Company, Match, Notice
+from storage.records import next_deadline
 
 SOON_DAYS = 14
 # A header set raw is written as it is: folded at 78 columns, a signed unsubscribe link (one long word) was
@@ -81,9 +82,10 @@ def _per_notice(rows: list[tuple[Match, Notice]]) -> list[tuple[Match, Notice, l
 
 
 def _item(match: Match, notice: Notice, lot_ids: list[str], company: Company, settings: Settings,
-          links: bool) -> DigestItem:  # fmt: skip
+          links: bool, as_of: datetime) -> DigestItem:  # fmt: skip
     lang = reader_language(company.language)
     record = notice.record
+    deadline = next_deadline(record, lot_ids, as_of)
     feedback: dict[str, str] = {}
     if links:
         for name, relevant in (("relevant_url", True), ("not_relevant_url", False)):
@@ -96,7 +98,7 @@ def _item(match: Match, notice: Notice, lot_ids: list[str], company: Company, se
         source=notice.source, notice_id=notice.notice_id, kind=match.kind,
         title=one_line(record.get("title") or notice.title or notice.notice_id), buyer=one_line(notice.buyer_name),
         place=tender_view.place(record, lang), value=tender_view.value(record, lang),
-        deadline=i18n.moment(notice.deadline, settings.zone, lang) or None, deadline_at=notice.deadline,
+        deadline=i18n.moment(deadline, settings.zone, lang) or None, deadline_at=deadline,
         score=i18n.percent(match.score, lang), reasons=tuple(match.reasons), to_arrange=tuple(match.to_arrange),
         url=tender_view.notice_link(record, notice.url),
         documents_url=tender_view.documents_link(record, lot_ids), **feedback,
@@ -115,7 +117,9 @@ def collect(*, session: Session, company: Company, as_of: datetime, settings: Se
     links = tokens.links_enabled(settings)
     bids, partners = [], []
     for match, notice, lot_ids in _per_notice(rows):
-        item = _item(match, notice, lot_ids, company, settings, links)
+        item = _item(match, notice, lot_ids, company, settings, links, as_of)
+        if item.deadline_at is not None and item.deadline_at < as_of:
+            continue  # stored before the lots it names closed (the notice is open for another lot)
         (bids if item.kind == "bid" else partners).append(item)
     # Partner opportunities are a section of their own: half as many as bids (at least 3), never more than max_items
     # (a company that asked for one tender got one bid and three partner tenders).
@@ -134,8 +138,12 @@ def _unsubscribe(company: Company, settings: Settings, sender: str) -> tuple[dic
 
 
 def build_message(*, company: Company, week: str, bids: list[DigestItem], partners: list[DigestItem],
-                  settings: Settings, message_id: str, now: datetime) -> EmailMessage:  # fmt: skip
-    """Return the digest e-mail: plain text and HTML, the deadlines as an .ics attachment, and its headers."""
+                  settings: Settings, message_id: str, now: datetime,
+                  as_of: datetime | None = None) -> EmailMessage:  # fmt: skip
+    """Return the digest e-mail: plain text and HTML, the deadlines as an .ics attachment, and its headers.
+
+    ``now`` is when it is made (its Date); ``as_of`` the day whose opportunities it offers (a past week's digest
+    day), from which "deadlines soon" are counted (``now`` when not given)."""
     lang = reader_language(company.language)
     sender = parseaddr(settings.smtp_from)
     week_label = i18n.week(week_start(week), lang)
@@ -145,8 +153,9 @@ def build_message(*, company: Company, week: str, bids: list[DigestItem], partne
     subject %= {"num": i18n.number(count, lang), "week": week_label, "name": name}
     headers, unsubscribe = _unsubscribe(company, settings, sender[1])
     dated = [i for i in bids + partners if i.deadline_at is not None]
-    soon = sorted((i for i in dated if i.deadline_at and i.deadline_at - now <= timedelta(days=SOON_DAYS)),
-                  key=lambda i: i.deadline_at or now)  # fmt: skip
+    day = as_of or now
+    soon = sorted((i for i in dated if i.deadline_at and i.deadline_at - day <= timedelta(days=SOON_DAYS)),
+                  key=lambda i: i.deadline_at or day)  # fmt: skip
     calendar_file = f"kansenradar-{week}.ics"
     links = tokens.links_enabled(settings)
     context: dict[str, Any] = {

@@ -51,6 +51,9 @@ class Notice(SQLModel, table=True):
     cpv_main: str | None = Field(default=None, sa_type=String(8), index=True)
     publication_date: date | None = Field(default=None, index=True)
     deadline: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True, index=True))
+    # When the last lot closes (NoticeRecord.closes_at): a notice is open until then, though its deadline (the first
+    # lot's) has passed.
+    closes_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True, index=True))
     estimated_amount: float | None = None
     currency: str | None = Field(default=None, sa_type=String(3))
     url: str | None = Field(default=None, sa_type=Text)

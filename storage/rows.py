@@ -46,6 +46,7 @@ def notice_columns(record: NoticeRecord, encoded: EncodedJSON) -> dict[str, Any]
         "cpv_main": record.cpv_main,
         "publication_date": record.publication_date,
         "deadline": record.deadline,
+        "closes_at": record.closes_at(),
         "estimated_amount": value.amount if value else None,
         "currency": value.currency if value else None,
         "url": record.url,

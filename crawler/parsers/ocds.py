@@ -151,6 +151,7 @@ def release_record(release: dict[str, Any], *, source: str) -> NoticeRecord:
     items = [_dict(i) for i in _list(tender.get("items"))]
     cpvs = unique([_cpv(tender.get("classification")), *_items_cpv(items)])
     lots = []
+    closes = parse_datetime(_dict(tender.get("tenderPeriod")).get("endDate"))
     for lot in (_dict(x) for x in _list(tender.get("lots"))):
         lot_items = [i for i in items if i.get("relatedLot") == lot.get("id")]
         lot_cpvs = _items_cpv(lot_items)
@@ -162,7 +163,8 @@ def release_record(release: dict[str, Any], *, source: str) -> NoticeRecord:
                 "cpv_main": lot_cpvs[0] if lot_cpvs else None,
                 "cpv_additional": lot_cpvs[1:],
                 "estimated_value": _money(lot.get("value")),
-                "deadline": parse_datetime(_dict(lot.get("tenderPeriod")).get("endDate")),
+                # A lot without a period of its own closes with the tender.
+                "deadline": parse_datetime(_dict(lot.get("tenderPeriod")).get("endDate")) or closes,
                 "nuts": _regions(lot_items),
                 "award_criteria": _criteria(lot),
                 **_social(lot),
@@ -171,8 +173,7 @@ def release_record(release: dict[str, Any], *, source: str) -> NoticeRecord:
     for lot, identifier in zip(lots, lot_ids([lot["lot_id"] for lot in lots]), strict=True):
         lot["lot_id"] = identifier
     tender_social = _social(tender)
-    deadlines = [d for d in [parse_datetime(_dict(tender.get("tenderPeriod")).get("endDate"))] if d]
-    deadlines += [lot["deadline"] for lot in lots if lot["deadline"]]
+    deadlines = [d for d in [closes, *(lot["deadline"] for lot in lots)] if d]
     return NoticeRecord.model_validate(
         {
             "source": source,

@@ -50,6 +50,10 @@ def digest_command(ctx: click.Context, week: str | None, company_id: str | None,
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--week") from None
         week = iso_week(monday)  # "2026-W5" is 2026-W05: weeks are compared and stored as text
+        if week > local_week(now, app.zone):
+            # Its tenders are not known yet, and a digest made now would stand for that week's (sent once).
+            raise click.BadParameter(f"{week} has not begun: a week's digest is made in or after it",
+                                     param_hint="--week")  # fmt: skip
         if week < local_week(now, app.zone):
             # A past week's digest offers what was open on that week's digest day, not what is open today.
             day = monday + timedelta(days=app.settings.digest_weekday - 1)

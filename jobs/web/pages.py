@@ -30,6 +30,7 @@ from matcher.codelists import cpv_label, region_label
 from storage import repository
 from storage.db import session_scope
 from storage.models import Company, Notice
+from storage.records import next_deadline
 from storage.repository import NoticeNotFoundError
 
 logger = logging.getLogger(__name__)
@@ -108,7 +109,8 @@ async def feedback(request: Request) -> Response:
         return error_page(404)
     lang = _language(view.company)
     company_link = "../company/" + tokens.company_token(settings, company_id=view.company.id)
-    deadline = i18n.moment(view.notice.deadline, settings.zone, lang)
+    lots = [claim.lot_id] if claim.lot_id else []
+    deadline = i18n.moment(next_deadline(view.notice.record, lots, _moment(request)), settings.zone, lang)
     return page("feedback.html.j2", lang=lang, done=done, claim=claim, company=view.company, notice=view.notice,
                 notice_url=notice_link(view.notice.record, view.notice.url), company_link=company_link,
                 deadline=deadline)  # fmt: skip

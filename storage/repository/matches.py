@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, text
+from sqlalchemy import and_, bindparam, delete, null, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from storage.models import Match, Notice
+from storage.records import next_deadline
 from storage.repository.batching import batches
 from storage.repository.notices import opportunity_conditions
 from storage.types import utcnow
@@ -132,12 +133,12 @@ def matches_of(*, session: Session, company_id: str | None = None,
 
 def match_listing(*, session: Session, company_ids: Sequence[str] | None = None, open_on: datetime | None = None,
                   undated_days: int | None = None) -> list[dict[str, object]]:  # fmt: skip
-    """Return stored matches as listings need them (no notice records loaded), best first per company; with
-    ``open_on``, only those still an opportunity then (``opportunity_conditions`` with ``undated_days``): stored
-    matches stay until the next match run, deadlines pass in between."""
+    """Return stored matches as listings need them, best first per company; with ``open_on``, only those still an
+    opportunity then (``opportunity_conditions`` with ``undated_days``; stored matches stay until the next match run,
+    deadlines pass in between), each with the deadline ahead among its lots (the notice records are read for it)."""
     statement = select(Match.company_id, Notice.notice_id, Match.lots, Match.kind, Match.score, Match.parts,
                        Match.reasons, Notice.title, Notice.deadline, Notice.url, Notice.source, Notice.format,
-                       Notice.publication_number, Notice.language).where(
+                       Notice.publication_number, Notice.language, Notice.record if open_on else null()).where(
         col(Match.notice_pk) == col(Notice.id))  # fmt: skip
     if company_ids is not None:
         statement = statement.where(col(Match.company_id).in_(list(company_ids)))
@@ -148,8 +149,17 @@ def match_listing(*, session: Session, company_ids: Sequence[str] | None = None,
     statement = statement.order_by(col(Match.company_id), col(Match.score).desc(), col(Notice.notice_id))
     # "source" completes the notice's identity (with notice_id), as signed feedback links carry it; format,
     # publication number and language say where a person reads the notice (``jobs.tender_view.notice_link``).
-    return [{"company_id": c, "notice_id": n, "lots": list(lots or []), "kind": k, "score": round(float(s), 4),
-             "parts": {name: round(v, 4) for name, v in (p or {}).items()}, "reasons": list(r or []),
-             "title": t, "deadline": d, "url": u, "source": src, "format": fmt, "publication_number": number,
-             "language": language}
-            for c, n, lots, k, s, p, r, t, d, u, src, fmt, number, language in session.exec(statement)]  # fmt: skip
+    found = []
+    for c, n, lots, k, score, parts, r, t, d, u, src, fmt, number, language, record in session.exec(statement):
+        if open_on is not None:
+            # The deadline ahead among the lots that fit: the notice's own (its first lot's) may have passed, or be
+            # a lot's the company does not fit; a match naming only closed lots waits for the next run to go.
+            d = next_deadline(record or {}, lots or [], open_on)
+            if d is not None and d < open_on:
+                continue
+        found.append({"company_id": c, "notice_id": n, "lots": list(lots or []), "kind": k,
+                      "score": round(float(score), 4),
+                      "parts": {name: round(v, 4) for name, v in (parts or {}).items()},
+                      "reasons": list(r or []), "title": t, "deadline": d, "url": u, "source": src, "format": fmt,
+                      "publication_number": number, "language": language})  # fmt: skip
+    return found

@@ -137,9 +137,10 @@ def opportunity_conditions(*, as_of: datetime, undated_days: int, include_closed
     conditions = [col(Notice.superseded_by).is_(None), published, not_a_stored_correction(), not_a_stored_copy()]
     if not include_closed:
         recent = (as_of - timedelta(days=undated_days)).date()
-        undated = and_(col(Notice.deadline).is_(None), or_(col(Notice.publication_date).is_(None),
-                                                            col(Notice.publication_date) >= recent))  # fmt: skip
-        conditions += [_not_reporting(), or_(undated, col(Notice.deadline) >= as_of)]
+        undated = and_(col(Notice.closes_at).is_(None), or_(col(Notice.publication_date).is_(None),
+                                                             col(Notice.publication_date) >= recent))  # fmt: skip
+        # Open until its last lot closes: the notice's own deadline is its first lot's.
+        conditions += [_not_reporting(), or_(undated, col(Notice.closes_at) >= as_of)]
     return conditions
 
 

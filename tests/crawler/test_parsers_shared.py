@@ -257,3 +257,16 @@ def test_every_contract_of_a_notice_is_read() -> None:
     assert len(record.lots) == 12 and len({lot.lot_id for lot in record.lots}) == 12
     assert {"64200000", "79132000"} <= set(record.cpv_additional) and "NL321" in record.nuts
     assert record.estimated_value is not None and record.estimated_value.amount > 1.8e9
+
+
+def test_an_ocds_lot_without_a_period_of_its_own_closes_with_the_tender() -> None:
+    # Written here (no shared file has lots with and without their own period).
+    lots = [{"id": "1", "tenderPeriod": {"endDate": "2026-12-10T12:00:00Z"}}, {"id": "2"}]
+    release = {"ocid": "ocds-x-1", "id": "1", "date": "2026-12-01T00:00:00Z", "tag": ["tender"],
+               "tender": {"title": "Groenonderhoud", "tenderPeriod": {"endDate": "2026-12-20T12:00:00Z"},
+                          "lots": lots}}  # fmt: skip
+    (record,) = parse_document(json.dumps({"releases": [release]}).encode(), name="release.json", source="ocds")
+    assert [lot.deadline for lot in record.lots] == [datetime(2026, 12, 10, 12, tzinfo=UTC),
+                                                     datetime(2026, 12, 20, 12, tzinfo=UTC)]  # fmt: skip
+    assert record.deadline == datetime(2026, 12, 10, 12, tzinfo=UTC)  # the first to close, as listings show
+    assert record.closes_at() == datetime(2026, 12, 20, 12, tzinfo=UTC)

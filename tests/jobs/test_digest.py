@@ -285,6 +285,7 @@ def test_a_past_weeks_digest_offers_what_was_open_that_week(database_url: str, t
                                        policy=email.policy.default)  # fmt: skip
     text = message.get_body(preferencelist=("plain",)).get_content()
     assert "Groenonderhoud parken 1" in text and "Groenonderhoud parken 2" not in text  # 2 closed on 10 June
+    assert "Deadlines binnenkort" not in text  # 30 June is 16 days after that week's digest day, not soon
 
 
 def test_standalone_analyse_and_digest_show_in_runs(database_url: str, tmp_path: Path) -> None:
@@ -312,6 +313,9 @@ def test_a_week_is_written_as_iso_writes_it(database_url: str, tmp_path: Path) -
 def test_bad_week_is_refused(database_url: str) -> None:
     result = CliRunner().invoke(cli, ["--database-url", database_url, "digest", "--week", "week 48"])
     assert result.exit_code == 2 and "ISO week" in result.stderr
+    later = iso_week(datetime.now(UTC).date() + timedelta(days=14))
+    result = CliRunner().invoke(cli, ["--database-url", database_url, "digest", "--week", later])
+    assert result.exit_code == 2 and f"{later} has not begun" in result.stderr
 
 
 def test_an_unsubscribed_company_gets_no_digest(database_url: str, tmp_path: Path) -> None:
@@ -358,3 +362,63 @@ def test_a_digest_lists_no_more_partner_tenders_than_max_items(database_url: str
         bids, partners = collect(session=session, company=company, as_of=datetime.now(UTC), settings=Settings())
     engine.dispose()
     assert (len(bids), len(partners)) == (0, 1)
+
+
+def test_a_lot_still_open_after_the_first_lot_closed_is_offered_with_its_own_deadline(database_url: str) -> None:
+    # The notice's deadline is its first lot's: that lot has closed, the other is open for another month.
+    from jobs.digest_mail import collect
+    from storage.models import Company
+
+    now = datetime.now(UTC)
+    closed, open_until = now - timedelta(days=2), now + timedelta(days=30)
+    lots = [
+        {"lot_id": lot, "title": title, "cpv_main": "77310000", "deadline": deadline.isoformat()}
+        for lot, title, deadline in (("LOT-0001", "Noord", closed), ("LOT-0002", "Zuid", open_until))
+    ]
+    engine = get_engine(database_url)
+    upgrade(engine)
+    with session_scope(engine) as session:
+        repository.upsert_company(session=session, profile=make_profile(regions=[]))
+        repository.upsert_notice(session=session, record=make_record(notice_id="5-2026", deadline=closed, lots=lots))
+    engine.dispose()
+    result = CliRunner().invoke(cli, ["--database-url", database_url, "match", "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    assert [(m["notice_id"], m["lots"]) for m in map(json.loads, result.stdout.splitlines())] == [
+        ("5-2026", ["LOT-0002"])
+    ]
+    engine = get_engine(database_url)
+    with session_scope(engine) as session:
+        company = session.get(Company, "groen-noord")
+        assert company is not None
+        (item,), _partners = collect(session=session, company=company, as_of=now, settings=Settings())
+    engine.dispose()
+    assert item.deadline_at == open_until  # the open lot's, not the notice's first (closed) one
+
+
+def test_a_stored_match_whose_lots_have_closed_is_not_offered_though_another_lot_is_open(database_url: str) -> None:
+    from jobs.digest_mail import collect
+    from storage.models import Company
+
+    now = datetime.now(UTC)
+    soon, later = now + timedelta(days=1), now + timedelta(days=30)
+    lots = [{"lot_id": "LOT-0001", "title": "Groenonderhoud", "cpv_main": "77310000", "deadline": soon.isoformat()},
+            {"lot_id": "LOT-0002", "title": "Riolering", "cpv_main": "45232410", "nuts": ["FRL04"],
+             "description": "Vervangen van riolering", "deadline": later.isoformat()}]  # fmt: skip
+    engine = get_engine(database_url)
+    upgrade(engine)
+    with session_scope(engine) as session:
+        repository.upsert_company(session=session, profile=make_profile())
+        repository.upsert_notice(session=session, record=make_record(notice_id="6-2026", deadline=soon, lots=lots))
+    engine.dispose()
+    assert CliRunner().invoke(cli, ["--database-url", database_url, "match"]).exit_code == 0
+    engine = get_engine(database_url)
+    with session_scope(engine) as session:
+        listed = repository.match_listing(session=session, open_on=now, undated_days=90)
+        assert [(m["notice_id"], m["lots"], m["deadline"]) for m in listed] == [("6-2026", ["LOT-0001"], soon)]
+        # Three days on, before the next match run: the notice is open (LOT-0002), the company's lot is not.
+        then = now + timedelta(days=3)
+        assert repository.match_listing(session=session, open_on=then, undated_days=90) == []
+        company = session.get(Company, "groen-noord")
+        assert company is not None
+        assert collect(session=session, company=company, as_of=then, settings=Settings()) == ([], [])
+    engine.dispose()

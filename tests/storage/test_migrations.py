@@ -52,3 +52,33 @@ def test_ensure_schema_creates_once_and_then_does_nothing(sqlite_url: str) -> No
         assert current_revision(engine) == head_revision()
     finally:
         engine.dispose()
+
+
+def test_stored_notices_get_when_their_last_lot_closes(database_url: str) -> None:
+    from datetime import UTC, datetime
+
+    from alembic.command import downgrade
+    from sqlmodel import select
+
+    from storage import repository
+    from storage.db import _alembic_config, session_scope
+    from storage.models import Notice
+    from tests.factories import make_record
+
+    first, last = datetime(2026, 12, 10, 11, 0, tzinfo=UTC), datetime(2026, 12, 20, 11, 0, tzinfo=UTC)
+    lots = [{"lot_id": "LOT-1", "deadline": first.isoformat()}, {"lot_id": "LOT-2", "deadline": last.isoformat()}]
+    engine = get_engine(database_url)
+    try:
+        upgrade(engine)
+        with session_scope(engine) as session:
+            repository.upsert_notice(
+                session=session, record=make_record(notice_id="1-2026", deadline=first, lots=lots)
+            )
+            repository.upsert_notice(session=session, record=make_record(notice_id="2-2026", deadline=None, lots=[]))
+        downgrade(_alembic_config(engine), "0013")  # as a database made before the column was
+        upgrade(engine)
+        with session_scope(engine) as session:
+            found = dict(session.exec(select(Notice.notice_id, Notice.closes_at)).all())
+        assert found == {"1-2026": last, "2-2026": None}
+    finally:
+        engine.dispose()

@@ -205,6 +205,7 @@ def test_the_company_page_lists_open_tenders_only(served: Served) -> None:
     with session_scope(engine) as session:
         notice = session.exec(select(Notice).where(Notice.notice_id == "123456-2026")).one()
         deadline, notice.deadline = notice.deadline, datetime.now(UTC) - timedelta(hours=1)
+        notice.closes_at = notice.deadline
         session.add(notice)
     try:
         # The deadline passed after `match` stored the match: the match is still stored, the page no longer offers it.
@@ -214,7 +215,7 @@ def test_the_company_page_lists_open_tenders_only(served: Served) -> None:
     finally:
         with session_scope(engine) as session:
             notice = session.exec(select(Notice).where(Notice.notice_id == "123456-2026")).one()
-            notice.deadline = deadline
+            notice.deadline = notice.closes_at = deadline
             session.add(notice)
         engine.dispose()
     assert NOTICE_TITLE in http(page_url).text
