@@ -27,8 +27,8 @@ from jobs.templating import templates
 from jobs.web import tokens
 from matcher import i18n
 from storage import repository
+from storage.deadlines import next_deadline
 from storage.models import Company, Match, Notice
-from storage.records import next_deadline
 
 SOON_DAYS = 14
 # A header set raw is written as it is: folded at 78 columns, a signed unsubscribe link (one long word) was

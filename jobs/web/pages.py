@@ -29,8 +29,8 @@ from matcher import i18n
 from matcher.codelists import cpv_label, region_label
 from storage import repository
 from storage.db import session_scope
+from storage.deadlines import next_deadline
 from storage.models import Company, Notice
-from storage.records import next_deadline
 from storage.repository import NoticeNotFoundError
 
 logger = logging.getLogger(__name__)

@@ -11,8 +11,8 @@ from sqlalchemy import and_, bindparam, delete, null, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
+from storage.deadlines import next_deadline
 from storage.models import Match, Notice
-from storage.records import next_deadline
 from storage.repository.batching import batches
 from storage.repository.notices import opportunity_conditions
 from storage.types import utcnow
