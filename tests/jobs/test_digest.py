@@ -16,7 +16,7 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from jobs.cli import cli
-from jobs.clock import iso_week
+from jobs.clock import iso_week, local_week
 from jobs.digest import expire_and_retry
 from jobs.settings import Settings
 from jobs.web import tokens
@@ -73,7 +73,8 @@ def test_digests_are_sent_once_with_both_parts_and_escaped_content(database_url:
         assert "sent 2" in first.stdout and "no matches 1" in first.stdout
         assert len(mailbox.messages) == 2
         dutch = next(m for m in mailbox.messages if "info@groen-noord.example" in str(m["To"]))
-        week = iso_week(datetime.now(UTC).date()).split("-W")[1].lstrip("0")
+        # The week where the companies live, as the digest counts it (on Sunday night UTC is a week behind).
+        week = local_week(datetime.now(UTC), Settings().zone).split("-W")[1].lstrip("0")
         # One notice with two of its lots matched is one opportunity, in plain Dutch.
         assert dutch["Subject"] == f"1 kans in week {week} voor Groen <Noord>"
         assert dutch["Date"] and dutch["Message-ID"].endswith("@kansen.example>")
@@ -250,7 +251,7 @@ def test_a_digest_offers_what_is_open_on_its_own_day(database_url: str, tmp_path
                                       "--include-closed", "--format", "jsonl"])  # fmt: skip
     assert stored.exit_code == 0, stored.output
     assert len(stored.stdout.splitlines()) == 3
-    week = iso_week(datetime.now(UTC).date())
+    week = local_week(datetime.now(UTC), Settings().zone)  # this week, where the companies live
     outbox = tmp_path / "box"
     result = CliRunner().invoke(cli, ["--database-url", database_url, "digest", "--week", week],
                                 env={"KANSENRADAR_OUTBOX": str(outbox)})  # fmt: skip
