@@ -138,12 +138,11 @@ def _unsubscribe(company: Company, settings: Settings, sender: str) -> tuple[dic
 
 
 def build_message(*, company: Company, week: str, bids: list[DigestItem], partners: list[DigestItem],
-                  settings: Settings, message_id: str, now: datetime,
-                  as_of: datetime | None = None) -> EmailMessage:  # fmt: skip
+                  settings: Settings, message_id: str, now: datetime, as_of: datetime) -> EmailMessage:  # fmt: skip
     """Return the digest e-mail: plain text and HTML, the deadlines as an .ics attachment, and its headers.
 
     ``now`` is when it is made (its Date); ``as_of`` the day whose opportunities it offers (a past week's digest
-    day), from which "deadlines soon" are counted (``now`` when not given)."""
+    day), from which "deadlines soon" are counted."""
     lang = reader_language(company.language)
     sender = parseaddr(settings.smtp_from)
     week_label = i18n.week(week_start(week), lang)
@@ -153,9 +152,8 @@ def build_message(*, company: Company, week: str, bids: list[DigestItem], partne
     subject %= {"num": i18n.number(count, lang), "week": week_label, "name": name}
     headers, unsubscribe = _unsubscribe(company, settings, sender[1])
     dated = [i for i in bids + partners if i.deadline_at is not None]
-    day = as_of or now
-    soon = sorted((i for i in dated if i.deadline_at and i.deadline_at - day <= timedelta(days=SOON_DAYS)),
-                  key=lambda i: i.deadline_at or day)  # fmt: skip
+    soon = sorted((i for i in dated if i.deadline_at and i.deadline_at - as_of <= timedelta(days=SOON_DAYS)),
+                  key=lambda i: i.deadline_at or as_of)  # fmt: skip
     calendar_file = f"kansenradar-{week}.ics"
     links = tokens.links_enabled(settings)
     context: dict[str, Any] = {

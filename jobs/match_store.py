@@ -38,11 +38,9 @@ class Best:
         if not said:
             return False
         refused = repository.refused_lots(said, lots)
-        if "" in refused:
-            return True
-        if lot_id is not None:
+        if lot_id is not None and "" not in refused:
             return lot_id in refused
-        return bool(lots) and lots <= refused
+        return repository.turned_down(refused, lots)
 
     def offer(self, row: int, notice_pk: int, candidate: Candidate, tenders: list[Tender]) -> None:
         """Keep a candidate if it is among the company's best; ``tenders`` are its notice's, indexed by it."""

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from matcher.codelists import cpv_label
+from matcher.codelists import cpv_label, significant
 
 # Similarity when the notice's code and the company's code share this many significant digits.
 LEVELS = {2: 0.3, 3: 0.5, 4: 0.7, 5: 0.85}
@@ -19,17 +19,6 @@ BROADER = 0.8  # the notice's code is a wider branch (group or deeper) that cont
 BROADER_DIVISION = LEVELS[2] + 0.2  # the notice names only the company's division
 
 Weighted = Sequence[tuple[str, float]]  # codes (any form) with how sure we are of each, in (0, 1]
-
-
-def significant(code: str) -> str:
-    """Return a CPV code without its check digit and trailing zeros, keeping at least the division.
-
-    >>> significant("77310000-6"), significant("03000000"), significant("7731")
-    ('7731', '03', '7731')
-    """
-    digits = code.split("-")[0].strip()
-    trimmed = digits.rstrip("0")
-    return trimmed if len(trimmed) >= 2 else digits[:2]
 
 
 class _Index:

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, tzinfo
 
 import numpy as np
 
-from matcher.codelists import label, region_label
+from matcher.codelists import label, region_label, significant
 from matcher.cpv import best_similarity, code_label
 from matcher.i18n import N_, date_text, money, percent, translations
 from matcher.regions import COUNTRY_WIDE, INSIDE, region_fit
@@ -103,7 +103,7 @@ def _cpv_line(profile: Profile, tender: Tender, lang: str) -> str | None:
         return None
     text = code_label(code, lang)
     # A notice that names only a division ("Bouwwerkzaamheden") is related to a painter's work, not a fit in itself.
-    if score < 0.5 or (len(code.rstrip("0")) <= 2 and score < 1.0):
+    if score < 0.5 or (len(significant(code)) == 2 and score < 1.0):
         return _("Related field: {label}").format(label=text)
     if code not in tender.cpv:
         return _("The description says it is {label}, your work").format(label=text)
@@ -245,7 +245,8 @@ def candidates(profiles: Sequence[Profile], tenders: Sequence[Tender], scores: S
         for column in columns[np.argsort(-scores.total[row, columns], kind="stable")]:
             owner = tenders[column].notice_id if owners is None else owners[column]
             if skip is not None and skip(row, int(column)):
-                lot_refused.update([owner] if tenders[column].lot_id is not None else [])
+                if tenders[column].lot_id is not None:
+                    lot_refused.add(owner)
                 continue
             by_notice.setdefault(owner, []).append(int(column))
         for owner, chosen in by_notice.items():

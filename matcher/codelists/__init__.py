@@ -111,6 +111,17 @@ def region_label(code: str | None, lang: str = "nl") -> str | None:
     return country_label(code[:2], lang)
 
 
+def significant(code: str) -> str:
+    """Return a CPV code without its check digit and trailing zeros, keeping at least the division.
+
+    >>> significant("77310000-6"), significant("03000000"), significant("7731")
+    ('7731', '03', '7731')
+    """
+    digits = code.split("-")[0].strip()
+    trimmed = digits.rstrip("0")
+    return trimmed if len(trimmed) >= 2 else digits[:2]
+
+
 def unknown_codes(*, regions: Sequence[str] = (), cpv: Sequence[str] = ()) -> list[str]:
     """Return the codes no shipped list knows: regions that are neither a NUTS code (any version) nor a country of
     the NUTS list, CPV codes or prefixes that start no CPV code. A well-formed typo ("NK32") would otherwise match
@@ -124,13 +135,7 @@ def unknown_codes(*, regions: Sequence[str] = (), cpv: Sequence[str] = ()) -> li
     found = [code for code in regions
              if not (label("nuts", current_nuts(code), "en") or code.upper().startswith("UK"))]  # fmt: skip
     prefixes = _cpv_prefixes()
-    return found + [code for code in cpv if _cpv_start(code) not in prefixes]
-
-
-def _cpv_start(code: str) -> str:
-    # "77310000" and "7731" start the same codes; a division keeps its two digits ("10000000" is division 10).
-    digits = code.split("-")[0]
-    return digits[:2] + digits[2:8].rstrip("0")
+    return found + [code for code in cpv if significant(code) not in prefixes]
 
 
 @functools.cache
@@ -138,7 +143,7 @@ def _cpv_prefixes() -> frozenset[str]:
     # Every start of every CPV code from its division on: "77310000" gives "77", "773" and "7731".
     found = set()
     for code in codes("cpv"):
-        start = _cpv_start(code)
+        start = significant(code)
         found.update(start[:n] for n in range(2, len(start) + 1))
     return frozenset(found)
 

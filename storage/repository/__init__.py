@@ -39,6 +39,7 @@ from storage.repository.feedback import (
     list_feedback,
     refused_lots,
     set_feedback,
+    turned_down,
 )
 from storage.repository.ingest import Stored, store_notices
 from storage.repository.matches import (
@@ -147,6 +148,7 @@ __all__ = [
     "store_notices",
     "subscribed",
     "to_profile",
+    "turned_down",
     "to_record",
     "unsubscribe",
     "upsert_company",

@@ -84,6 +84,11 @@ def refused_lots(words: Iterable[tuple[str, bool]], lots: Collection[str] = ()) 
     return refused
 
 
+def turned_down(refused: Collection[str], lots: Collection[str]) -> bool:
+    """Return whether ``refused`` (``refused_lots``) turns a notice down whole: itself, or each of its ``lots``."""
+    return "" in refused or (bool(lots) and set(lots) <= set(refused))
+
+
 def _drop_refused_match(session: Session, company_id: str, notice_pk: int) -> None:
     """Delete the stored match of a tender the company has now turned down as a whole (the notice, or each lot of
     its current version), read as ``match`` reads the words (every version's, the latest per lot): a digest sent
@@ -104,7 +109,7 @@ def _drop_refused_match(session: Session, company_id: str, notice_pk: int) -> No
         select(Match.lots).where(Match.company_id == company_id, col(Match.notice_pk).in_(versions))
     ).all()
     fitting = {str(lot) for found in shown for lot in (found or [])}
-    if "" in refused or (lots and lots <= refused) or (fitting and fitting <= refused):
+    if turned_down(refused, lots) or (fitting and fitting <= refused):
         pks = {notice_pk, current.id}
         session.execute(delete(Match).where(col(Match.company_id) == company_id, col(Match.notice_pk).in_(pks)))
 
