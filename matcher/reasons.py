@@ -96,12 +96,14 @@ def _lot(lot: Tender, lang: str) -> str:
     return f"{text} ({_money(lot.value, lot.currency, lang)})" if lot.value is not None else text
 
 
-def _cpv_line(profile: Profile, tender: Tender, lang: str) -> str | None:
+def _cpv_line(profile: Profile, tender: Tender, lang: str, fit: float) -> str | None:
     _ = _catalog(lang)
     score, code, _company = best_similarity(tender_codes(tender), profile.codes())
     if not code:
         return None
     text = code_label(code, lang)
+    if fit < score - 1e-4:  # the CPV part counted the code less: the notice does not name whom the company serves
+        return _("Same field ({label}), but the notice does not name the people you work for").format(label=text)
     # A notice that names only a division ("Bouwwerkzaamheden") is related to a painter's work, not a fit in itself.
     if score < 0.5 or (len(significant(code)) == 2 and score < 1.0):
         return _("Related field: {label}").format(label=text)
@@ -123,7 +125,7 @@ def reasons_for(profile: Profile, tender: Tender, parts: dict[str, float], kind:
     lang = "en" if profile.language == "en" else "nl"
     _ = _catalog(lang)
     out = []
-    line = _cpv_line(profile, tender, lang)
+    line = _cpv_line(profile, tender, lang, parts.get("cpv", 1.0))
     if line:
         out.append(line)
     if parts["text"] >= 0.3:

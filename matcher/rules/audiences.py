@@ -1,0 +1,50 @@
+"""People a service is bought *for*, in the languages of the corpus, and the branches of work that serve them.
+
+Re-integration, job coaching and the training of jobseekers share their CPV codes with work for anyone: a course
+for sports instructors is 80530000 like a course that takes the unemployed back to work, temporary staff for a
+waste plant is 79620000 like the secondment of people far from work. What tells them apart is whom the service is
+for, and notices name them in their own language. A company that says whom it serves ("buurtbewoners die al lang
+thuis zitten weer aan het werk") fits such a branch fully only where the notice names those people too.
+
+Stems are lower case and match anywhere in a word ("werkzoekenden", "Langzeitarbeitslose", "pitkäaikaistyöttömät").
+Written from the trades of resident companies and the words public buyers use for these people; as data, like
+the clause rules.
+"""
+
+from __future__ import annotations
+
+AUDIENCE_WORDS: dict[str, tuple[str, ...]] = {
+    "jobseekers": (
+        # nl: as buyers and as companies write it
+        "werkzoekend", "werklo", "uitkering", "bijstand", "afstand tot de arbeidsmarkt", "re-integratie",
+        "reintegratie", "re-integreren", "participatiewet", "zonder werk", "thuis zit", "aan het werk",
+        "naar werk", "naar een baan", "betaalde baan", "jobcoach",
+        # en
+        "jobseeker", "job seeker", "job-seeker", "unemploy", "out of work", "back to work", "into work",
+        "employability", "far from the labour market", "labour market integration",
+        # de
+        "arbeitslos", "arbeitsuchend", "arbeitssuchend", "erwerbslos", "jobcenter", "wiedereingliederung",
+        "eingliederung in arbeit", "eingliederung in den arbeitsmarkt", "arbeitsmarktintegration",
+        # fr
+        "demandeur d'emploi", "demandeurs d'emploi", "demandeur d’emploi", "demandeurs d’emploi", "chômeu",
+        "chomeu", "chômage", "chomage", "recherche d'emploi", "recherche d’emploi", "recherche d'un emploi",
+        "recherche d’un emploi", "insertion professionnelle", "insertion sociale et professionnelle",
+        "retour à l'emploi", "retour à l’emploi", "retour vers l'emploi", "retour vers l’emploi", "pôle emploi",
+        "france travail", "éloignées de l'emploi", "éloignées de l’emploi", "exclus du marché du travail",
+        # other languages of the corpus
+        "desemplead", "demandantes de empleo", "búsqueda de empleo", "inserción laboral", "inserción sociolaboral",
+        "disoccupat", "inserimento lavorativo", "reinserimento lavorativo", "in cerca di occupazione",
+        "bezrobotn", "poszukujących pracy", "aktywizacji zawodowej",
+        "aktywizacja zawodowa", "työtön", "työttöm", "työnhakij", "kuntouttava työtoiminta",
+        "työelämä", "arbetslös", "arbetssökande", "desempregad", "arbejdsløs", "nezaměstnan",
+        "uchazeč o zaměstnání", "uchazečů o zaměstnání", "șomer", "şomer", "someri", "álláskeres",
+        "munkanélküli", "ανέργ", "безработн", "nezamestnan", "uchádzač", "bedarb", "bezdarbniek", "nezaposlen",
+        "brezposeln", "töötu",
+    ),
+}  # fmt: skip
+
+# Branches (CPV prefixes) whose work is a service to the audience: for a company naming the audience, its codes in
+# (or above) these branches fit fully only a notice that names the audience as well.
+AUDIENCE_WORK: dict[str, tuple[str, ...]] = {
+    "jobseekers": ("7961", "7962", "85312", "8053"),  # job search, secondment, social work, vocational training
+}

@@ -1,0 +1,96 @@
+"""Whom a service is for: re-integration work versus the same CPV branch bought for anyone (issue #10)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+
+from matcher.audiences import UNNAMED, audience_fit, named, serves
+from matcher.cpv import fit_matrix
+from matcher.reasons import reasons_for
+from matcher.regions import Place
+from matcher.scoring import score_all
+from matcher.tenders import Profile, Tender
+from matcher.text import fit_text_model
+
+NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
+REINTEGRATION = Profile(id="werk", description="Wij helpen buurtbewoners die al lang thuis zitten weer aan het werk, "
+                        "met een jobcoach en leren in onze werkplaats.", cpv=("80530000", "85312510"),
+                        max_value=500_000, min_score=0.0)  # fmt: skip
+COURSES = Profile(id="cursus", description="Wij geven cursussen Excel, Word en zakelijk schrijven aan medewerkers "
+                  "van bedrijven.", cpv=("80530000",), max_value=500_000, min_score=0.0)  # fmt: skip
+
+
+def tender(notice_id: str, text: str, cpv: tuple[str, ...] = ("80530000",)) -> Tender:
+    return Tender(notice_id=notice_id, lot_id=None, title=text[:40], text=text, cpv=cpv, place=Place(),
+                  value=200_000.0, currency="EUR", deadline=NOW + timedelta(days=40))  # fmt: skip
+
+
+JOBSEEKERS = tender("1-2026", "Marché de services d'insertion professionnelle auprès des demandeurs d'emploi: "
+                    "ateliers, accompagnement individuel et mise en relation avec les employeurs.")  # fmt: skip
+WRITING = tender("2-2026", "Formation à la qualité des écrits professionnels pour les agents de la collectivité: "
+                 "sessions de deux jours, supports pédagogiques et évaluation.")  # fmt: skip
+FINNISH = tender("3-2026", "Ryhmämuotoinen kuntouttava työtoiminta pitkäaikaistyöttömille asiakkaille.", ("85312000",))
+
+
+def test_audiences_are_named_in_many_languages_and_only_where_they_are() -> None:
+    for text in ("Begeleiding van werkzoekenden naar werk", "Jobseekers back into employment",
+                 "Maßnahmen für Langzeitarbeitslose", FINNISH.text, JOBSEEKERS.text):  # fmt: skip
+        assert named(text) == {"jobseekers"}, text
+    for text in ("Schoonmaak van kantoren", WRITING.text, "Cours de gestion de projet pour cadres"):
+        assert named(text) == frozenset(), text
+
+
+def test_only_codes_in_the_audiences_branches_are_bound() -> None:
+    assert serves("80530000", "jobseekers") and serves("7962", "jobseekers") and serves("853", "jobseekers")
+    assert not serves("90910000", "jobseekers") and not serves("80100000", "jobseekers")
+    assert not serves("80530000", "elderly")  # an audience without branches binds nothing
+
+
+def test_re_integration_fits_work_for_jobseekers_above_the_same_code_for_anyone() -> None:
+    tenders = [JOBSEEKERS, WRITING, FINNISH]
+    scores = score_all([REINTEGRATION, COURSES], tenders, fit_text_model([t.text for t in tenders]), as_of=NOW)
+    werk, cursus = scores.parts["cpv"]
+    # The same code for anyone is related work for a re-integration company, not its own work ...
+    assert werk[0] == 1.0 and werk[1] == np.float32(UNNAMED) and werk[2] > werk[1]
+    assert scores.total[0, 0] > scores.total[0, 1] and scores.kind[0, 1] > 0  # still listed, below
+    # ... and a company that names no audience is untouched: courses are its work.
+    assert cursus[0] == cursus[1] == 1.0
+
+
+def test_a_company_naming_the_people_it_employs_keeps_its_own_trade_whole() -> None:
+    cleaning = Profile(id="schoon", cpv=("90910000", "79620000"),
+                       description="Mensen met afstand tot de arbeidsmarkt maken kantoren schoon.")  # fmt: skip
+    tenders = [tender("4-2026", "Schoonmaak van het gemeentehuis", ("90911200",)),
+               tender("5-2026", "Inhuur tijdelijk personeel voor de afvalverwerking", ("79620000",))]  # fmt: skip
+    codes = [tuple((c, 1.0) for c in t.cpv) for t in tenders]
+    plain = fit_matrix([cleaning.codes()], codes)
+    fit = audience_fit([cleaning.description], [cleaning.codes()], codes, [t.text for t in tenders], plain)
+    assert fit[0, 0] == plain[0, 0] == 1.0  # cleaning is not a service for jobseekers: as before
+    assert fit[0, 1] == np.float32(UNNAMED)  # commercial staffing names no jobseekers: related work only
+    assert plain[0, 1] == 1.0  # and the input was not changed in place
+
+
+def test_the_reason_says_the_notice_does_not_name_the_people() -> None:
+    tenders = [JOBSEEKERS, WRITING]
+    scores = score_all([REINTEGRATION], tenders, fit_text_model([t.text for t in tenders]), as_of=NOW)
+    said = [reasons_for(REINTEGRATION, t, {k: float(v[0, c]) for k, v in scores.parts.items()}, "bid", 40.0)
+            for c, t in enumerate(tenders)]  # fmt: skip
+    assert said[0][0] == "Past bij jullie werk: Beroepsopleidingsdiensten"
+    assert said[1][0] == ("Zelfde werkveld (Beroepsopleidingsdiensten), maar de aankondiging noemt niet de "
+                          "mensen voor wie jullie werken")  # fmt: skip
+
+
+def test_a_company_whose_main_work_is_for_the_people_is_held_to_them_in_every_branch() -> None:
+    # Re-integration first, and a bicycle workshop where people learn: a bicycle repair tender for anyone is no
+    # re-integration work, while the same company's work for jobseekers in any branch fits fully.
+    workshop = Profile(id="werk", cpv=("79611000", "50100000"),
+                       description="Wij helpen werkzoekenden uit de buurt naar een baan; in onze werkplaats repareren "
+                       "zij fietsen.")  # fmt: skip
+    tenders = [tender("6-2026", "Reparatie en onderhoud van dienstfietsen", ("50100000",)),
+               tender("7-2026", "Leerwerkplaats fietsreparatie voor werkzoekenden", ("50100000",))]  # fmt: skip
+    codes = [tuple((c, 1.0) for c in t.cpv) for t in tenders]
+    fit = audience_fit([workshop.description], [workshop.codes()], codes, [t.text for t in tenders],
+                       fit_matrix([workshop.codes()], codes))  # fmt: skip
+    assert fit[0, 0] == np.float32(UNNAMED) and fit[0, 1] == 1.0
