@@ -80,10 +80,11 @@ TRADE_WORDS: tuple[tuple[str, str], ...] = (
     # Street cleaning, litter, bulky waste, reuse.
     ("90610000", "straatreiniging straten vegen vegen pleinen stoepen schoonhouden veegwerk"),
     ("90511000", "afval ophalen grofvuil ophalen huisvuil inzamelen"),
-    ("90513000", "afvalverwerking prullenbakken legen afvalbakken legen"),
+    ("90513000", "afvalverwerking"),
+    ("90511000", "prullenbakken legen afvalbakken legen vuilnisbakken legen"),
     ("90610000", "zwerfvuil prikken zwerfafval opruimen zwerfvuilprikkers"),
     ("90600000", "openbare ruimte schoonhouden buitenruimte schoon reinigen van de wijk"),
-    ("90510000", "kringloop kringloopwinkel hergebruik tweedehands spullen opknappen"),
+    ("90514000", "kringloop kringloopwinkel hergebruik tweedehands spullen opknappen"),
     # Laundry, linen, sewing.
     ("98310000", "wasserij wassen strijken vouwen linnen beddengoed handdoeken werkkleding"),
     ("98311000", "was ophalen en terugbrengen wasservice linnenservice"),

@@ -47,7 +47,7 @@ def test_the_blind_descriptions_run_through_the_command(tmp_path: Path) -> None:
     assert overall[1] == "60"
     top1, top3, mrr = (float(v) for v in overall[2:5])
     assert top1 <= top3 and 0.0 < mrr <= 1.0
-    # A guard, not a target: the shipped model (cpv-5) finds a right group among its first three for 52 of the 60.
+    # A guard, not a target: the shipped model (cpv-6) finds a right group among its first three for 52 of the 60.
     assert top3 >= 0.8
     # A notices folder too small to learn from leaves the shipped model in charge, and says so.
     code, out, _err = _eval(str(INFERENCE), "--notices", str(tmp_path))

@@ -103,6 +103,9 @@ def test_the_shipped_model_reads_everyday_dutch_and_says_why() -> None:
     assert set(best.words) & {"kantoren", "schoon", "ramen", "trappenhuizen"}
     # A company offers work: supplies (cleaning products, division 39) are never suggested.
     assert all(not s.code.startswith("39") for s in suggest(model, "Schoonmaakmiddelen en poetsdoeken"))
+    # Emptying litter bins is collecting refuse, not treating it; a reuse shop recycles.
+    assert suggest(model, "Wij legen prullenbakken en afvalbakken in de buurt.")[0].code.startswith("90511")
+    assert suggest(model, "In onze kringloopwinkel verkopen we tweedehands spullen.")[0].code.startswith("90514")
 
 
 @pytest.mark.slow
