@@ -6,7 +6,9 @@ waste plant is 79620000 like the secondment of people far from work. What tells 
 for, and notices name them in their own language. A company that says whom it serves ("buurtbewoners die al lang
 thuis zitten weer aan het werk") fits such a branch fully only where the notice names those people too.
 
-Stems are lower case and match anywhere in a word ("werkzoekenden", "Langzeitarbeitslose", "pitkäaikaistyöttömät").
+Stems are lower case and match anywhere in a word ("werkzoekenden", "Langzeitarbeitslose", "pitkäaikaistyöttömät"),
+so a stem must not start common other words: "werklo" would find every "werklocatie", "bijstand" every "juridische
+bijstand", "naar werk" every "naar werkzaamheden", and a Slovak "uchádzač" is any bidder.
 Written from the trades of resident companies and the words public buyers use for these people; as data, like
 the clause rules.
 """
@@ -16,9 +18,10 @@ from __future__ import annotations
 AUDIENCE_WORDS: dict[str, tuple[str, ...]] = {
     "jobseekers": (
         # nl: as buyers and as companies write it
-        "werkzoekend", "werklo", "uitkering", "bijstand", "afstand tot de arbeidsmarkt", "re-integratie",
-        "reintegratie", "re-integreren", "participatiewet", "zonder werk", "thuis zit", "aan het werk",
-        "naar werk", "naar een baan", "betaalde baan", "jobcoach",
+        "werkzoekend", "werkloo", "werkloz", "uitkeringsgerechtigd", "met een uitkering", "bijstandsgerechtigd",
+        "bijstandsuitkering", "in de bijstand", "afstand tot de arbeidsmarkt", "re-integratie",
+        "reintegratie", "re-integreren", "participatiewet", "zonder werk", "thuis zit", "weer aan het werk",
+        "aan het werk helpen", "naar betaald werk", "route naar werk", "naar een baan", "betaalde baan", "jobcoach",
         # en
         "jobseeker", "job seeker", "job-seeker", "unemploy", "out of work", "back to work", "into work",
         "employability", "far from the labour market", "labour market integration",
@@ -34,12 +37,12 @@ AUDIENCE_WORDS: dict[str, tuple[str, ...]] = {
         # other languages of the corpus
         "desemplead", "demandantes de empleo", "búsqueda de empleo", "inserción laboral", "inserción sociolaboral",
         "disoccupat", "inserimento lavorativo", "reinserimento lavorativo", "in cerca di occupazione",
-        "bezrobotn", "poszukujących pracy", "aktywizacji zawodowej",
-        "aktywizacja zawodowa", "työtön", "työttöm", "työnhakij", "kuntouttava työtoiminta",
-        "työelämä", "arbetslös", "arbetssökande", "desempregad", "arbejdsløs", "nezaměstnan",
-        "uchazeč o zaměstnání", "uchazečů o zaměstnání", "șomer", "şomer", "someri", "álláskeres",
-        "munkanélküli", "ανέργ", "безработн", "nezamestnan", "uchádzač", "bedarb", "bezdarbniek", "nezaposlen",
-        "brezposeln", "töötu",
+        "bezrobotn", "poszukujących pracy", "aktywizacji zawodowej", "aktywizacja zawodowa", "työtön", "työttöm",
+        "työnhakij", "kuntouttava työtoiminta", "arbetslös", "arbetssökande", "desempregad", "arbejdsløs",
+        "nezaměstnan", "uchazeč o zaměstnání", "uchazečů o zaměstnání", "uchádzač o zamestnanie",
+        "uchádzačov o zamestnanie", "nezamestnan", "șomer", "şomer", "someri", "álláskeres", "munkanélküli",
+        "ανέργ", "безработн", "bedarb", "bezdarbniek", "nezaposlen", "brezposeln", "töötute", "töötuid", "tööturuteenus",
+        "tööotsi",
     ),
 }  # fmt: skip
 

@@ -38,7 +38,11 @@ def test_audiences_are_named_in_many_languages_and_only_where_they_are() -> None
     for text in ("Begeleiding van werkzoekenden naar werk", "Jobseekers back into employment",
                  "Maßnahmen für Langzeitarbeitslose", FINNISH.text, JOBSEEKERS.text):  # fmt: skip
         assert named(text) == {"jobseekers"}, text
-    for text in ("Schoonmaak van kantoren", WRITING.text, "Cours de gestion de projet pour cadres"):
+    for text in ("Schoonmaak van kantoren", WRITING.text, "Cours de gestion de projet pour cadres",
+                 # Words that start like a stem but name no jobseekers: a work site, legal aid, a bidder.
+                 "De werklocatie is het gemeentehuis", "Juridische bijstand bij aanbestedingen",
+                 "Verwijzing naar werkzaamheden in bijlage 2", "Uchádzač predloží ponuku",
+                 "Eesti Töötukassa IT"):  # fmt: skip
         assert named(text) == frozenset(), text
 
 
