@@ -5,7 +5,7 @@ company whose description names an audience, its codes in that audience's branch
 name the audience only ``UNNAMED`` as well: vocational courses for anyone stay related work for a re-integration
 company, not its work. A company whose main work is for the audience is held to it in every branch; a cleaning
 company that names the people it employs keeps its cleaning whole, and companies that name no audience are
-untouched.
+untouched. Whom a notice names is read once from its whole text (``named``) and holds for its lots too.
 """
 
 from __future__ import annotations
@@ -25,26 +25,34 @@ UNNAMED = 0.4  # how well an audience's branch fits a notice that does not name 
 
 @functools.cache
 def _finder() -> ahocorasick.Automaton | None:
-    from matcher.rules.audiences import AUDIENCE_WORDS
+    from matcher.rules.audiences import AUDIENCE_PHRASES, AUDIENCE_WORDS
 
-    stems: dict[str, set[str]] = {}
-    for audience, words in AUDIENCE_WORDS.items():
-        for word in words:
-            stems.setdefault(word, set()).add(audience)
-    return automaton({stem: frozenset(names) for stem, names in stems.items()})
+    stems: dict[str, tuple[set[str], bool]] = {}
+    for whole, table in ((False, AUDIENCE_WORDS), (True, AUDIENCE_PHRASES)):
+        for audience, words in table.items():
+            for word in words:
+                stems.setdefault(word, (set(), whole))[0].add(audience)
+    return automaton({stem: (frozenset(names), whole, len(stem)) for stem, (names, whole) in stems.items()})
 
 
 def named(text: str) -> frozenset[str]:
-    """Return the audiences a text names (a stem anywhere in it, any language).
+    """Return the audiences a text names: a stem anywhere in a word, a phrase as whole words (any language).
 
     >>> sorted(named("Prestations d'accompagnement des demandeurs d'emploi")), sorted(named("Schoonmaak"))
+    (['jobseekers'], [])
+    >>> sorted(named("Jobseekers back into work.")), sorted(named("Put the machines back into working order"))
     (['jobseekers'], [])
     """
     found: set[str] = set()
     finder = _finder()
-    if finder is not None:
-        for _end, names in finder.iter(text.lower()):
-            found |= names
+    if finder is None:
+        return frozenset()
+    lowered = text.lower()
+    for end, (names, whole, length) in finder.iter(lowered):
+        start = end - length + 1
+        if whole and (lowered[start - 1 : start].isalnum() or lowered[end + 1 : end + 2].isalnum()):
+            continue  # "into work" inside "into workflows"
+        found |= names
     return frozenset(found)
 
 
@@ -60,37 +68,42 @@ def serves(code: str, audience: str) -> bool:
     return any(digits.startswith(branch) or branch.startswith(digits) for branch in AUDIENCE_WORK.get(audience, ()))
 
 
-def audience_fit(descriptions: Sequence[str], companies: Sequence[Weighted], tenders: Sequence[Weighted],
-                 texts: Sequence[str], fit: np.ndarray) -> np.ndarray:  # fmt: skip
-    """Return ``fit`` (``matcher.cpv.fit_matrix`` of ``companies`` x ``tenders``) with each company's codes for
-    the audiences its description names counted ``UNNAMED`` where the tender's text does not name them.
-
-    When a company's main code (the first it gave, or the likeliest read from its words) is such a code, the
-    people are what its work is about, and its other branches (the workshop where they learn) count so too.
-    """
-    result = fit
-    read: dict[str, np.ndarray] | None = None
-    for row, (description, codes) in enumerate(zip(descriptions, companies, strict=True)):
-        audiences = _described(description)
-        bound = {code for code, _weight in codes for audience in audiences if serves(code, audience)}
-        if not bound:
-            continue
-        if read is None:  # the tenders' texts are read only when some company needs them, and once
-            found = [named(text) for text in texts]
-            read = {a: np.array([a in f for f in found], dtype=bool) for a in {a for f in found for a in f}}
-            result = fit.copy()
-        names = np.zeros(len(texts), dtype=bool)
-        for audience in audiences:
-            names |= read.get(audience, names)
-        if codes[0][0] in bound:  # its main work is for these people: every branch is a means to that work
-            result[row] = np.where(names, fit[row], fit[row] * np.float32(UNNAMED))
-            continue
-        free = fit_matrix([[(c, w) for c, w in codes if c not in bound]], tenders)[0]
-        served = fit_matrix([[(c, w) for c, w in codes if c in bound]], tenders)[0]
-        result[row] = np.maximum(free, np.where(names, served, served * np.float32(UNNAMED)))
-    return result
-
-
 @functools.lru_cache(maxsize=4096)  # a company's description is read again for every block of tenders
 def _described(description: str) -> frozenset[str]:
     return named(description)
+
+
+def held(description: str, codes: Weighted) -> tuple[frozenset[str], Weighted] | None:
+    """Return the audiences a company names and its codes as they count where a notice names none of them
+    (``UNNAMED`` of each code for them, of every code when its main one is), or None when nothing changes."""
+    audiences = _described(description)
+    bound = [any(serves(code, a) for a in audiences) for code, _weight in codes]
+    if not any(bound):
+        return None
+    # Its main work (the first code it gave, or the likeliest read from its words) is for these people: every
+    # branch is a means to that work (the workshop where they learn).
+    every = bound[0]
+    low = np.float32(UNNAMED)
+    return audiences, tuple((code, float(weight * low) if every or b else weight)
+                            for (code, weight), b in zip(codes, bound, strict=True))  # fmt: skip
+
+
+def audience_fit(descriptions: Sequence[str], companies: Sequence[Weighted], tenders: Sequence[Weighted],
+                 audiences: Sequence[frozenset[str]], fit: np.ndarray) -> np.ndarray:  # fmt: skip
+    """Return ``fit`` (``matcher.cpv.fit_matrix`` of ``companies`` x ``tenders``) with each company's codes held
+    to the audiences its description names (``held``) where a tender (its ``audiences``) names none of them."""
+    changed = [(row, found) for row, (d, codes) in enumerate(zip(descriptions, companies, strict=True))
+               if codes and (found := held(d, codes)) is not None]  # fmt: skip
+    if not changed:
+        return fit
+    # Lowering the weights of codes is the rule itself: the fit is the best code's weight times its level.
+    low = fit_matrix([codes for _row, (_names, codes) in changed], tenders)
+    naming = {a: np.array([a in n for n in audiences], dtype=bool) for a in {a for n in audiences for a in n}}
+    result = fit.copy()
+    for index, (row, (names, _codes)) in enumerate(changed):
+        says = np.zeros(len(tenders), dtype=bool)
+        for audience in names:
+            if audience in naming:
+                says |= naming[audience]
+        result[row] = np.where(says, fit[row], low[index])
+    return result

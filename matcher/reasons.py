@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, tzinfo
 
 import numpy as np
 
+from matcher.audiences import held
 from matcher.codelists import label, region_label, significant
 from matcher.cpv import best_similarity, code_label
 from matcher.i18n import N_, date_text, money, percent, translations
@@ -96,13 +97,18 @@ def _lot(lot: Tender, lang: str) -> str:
     return f"{text} ({_money(lot.value, lot.currency, lang)})" if lot.value is not None else text
 
 
-def _cpv_line(profile: Profile, tender: Tender, lang: str, fit: float) -> str | None:
+def _cpv_line(profile: Profile, tender: Tender, lang: str) -> str | None:
     _ = _catalog(lang)
-    score, code, _company = best_similarity(tender_codes(tender), profile.codes())
+    codes = profile.codes()
+    holding = held(profile.description, codes) if codes else None
+    # As the CPV part counts them: held to whom the company serves where the notice does not name those people.
+    counted = holding[1] if holding is not None and not holding[0] & tender.audiences else codes
+    score, code, company = best_similarity(tender_codes(tender), counted)
     if not code:
         return None
     text = code_label(code, lang)
-    if fit < score - 1e-4:  # the CPV part counted the code less: the notice does not name whom the company serves
+    share = dict(counted).get(company or "", 1.0) / (dict(codes).get(company or "", 1.0) or 1.0)
+    if share < 1.0 and score / share >= 0.5 and len(significant(code)) > 2:
         return _("Same field ({label}), but the notice does not name the people you work for").format(label=text)
     # A notice that names only a division ("Bouwwerkzaamheden") is related to a painter's work, not a fit in itself.
     if score < 0.5 or (len(significant(code)) == 2 and score < 1.0):
@@ -125,7 +131,7 @@ def reasons_for(profile: Profile, tender: Tender, parts: dict[str, float], kind:
     lang = "en" if profile.language == "en" else "nl"
     _ = _catalog(lang)
     out = []
-    line = _cpv_line(profile, tender, lang, parts.get("cpv", 1.0))
+    line = _cpv_line(profile, tender, lang)
     if line:
         out.append(line)
     if parts["text"] >= 0.3:

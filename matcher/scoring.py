@@ -25,7 +25,7 @@ from matcher.tenders import Profile, Tender
 from matcher.text import TextModel
 
 # Raise when scoring, reasons or what is offered change: stored match lists of another version are scored again.
-SCORING_VERSION = "scoring-9"
+SCORING_VERSION = "scoring-10"
 WEIGHTS = {"text": 0.25, "cpv": 0.25, "region": 0.15, "size": 0.10, "time": 0.10, "requirements": 0.05,
            "clauses": 0.10}  # fmt: skip
 # How much a clause favours a resident company; the largest present counts.
@@ -167,16 +167,13 @@ def score_all(
     codes = [tender_codes(t) for t in tenders]
     days = days_to_deadline(tenders, as_of)
     favour = np.array([max((CLAUSE_FAVOUR.get(c, 0.0) for c in t.clauses), default=0.0) for t in tenders])
+    own = [p.codes() for p in profiles]
     parts = {
         "text": np.minimum(np.asarray(cosine, dtype=np.float32) * np.float32(1 / TEXT_SCALE), np.float32(1.0)),
         # Codes do not say whom a service is for; a company that names whom it serves is held to it.
         "cpv": audience_fit(
-            [p.description for p in profiles],
-            [p.codes() for p in profiles],
-            codes,
-            [t.text for t in tenders],
-            fit_matrix([p.codes() for p in profiles], codes),
-        ),  # fmt: skip
+            [p.description for p in profiles], own, codes, [t.audiences for t in tenders], fit_matrix(own, codes)
+        ),
         "region": region_matrix([p.regions for p in profiles], [t.place for t in tenders]),
         "size": _size(profiles, tenders),
         # Looking back (include_closed), a passed deadline says nothing about fit.

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from matcher.audiences import named
 from matcher.regions import Place
 from matcher.requirements import extract
 from storage.records import LotRecord, NoticeRecord
@@ -64,6 +65,8 @@ class Tender:
     url: str | None = None
     lot_title: str | None = None
     own_deadline: bool = False  # a lot that closes on another day than the notice's deadline (the one listings show)
+    # Whom the notice says its work is for (``matcher.audiences``), read from the whole notice: lots share it.
+    audiences: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -126,7 +129,7 @@ def _lot_tender(record: NoticeRecord, lot: LotRecord, whole: Tender, clauses: se
         deadline=lot.deadline or whole.deadline,
         certificates=required.certificates, turnover=required.turnover, clauses=tuple(sorted(clauses)), url=whole.url,
         lot_title=lot.title or lot.lot_id,
-        own_deadline=lot.deadline is not None and lot.deadline != record.deadline,
+        own_deadline=lot.deadline is not None and lot.deadline != record.deadline, audiences=whole.audiences,
     )  # fmt: skip
 
 
@@ -158,6 +161,7 @@ def tenders_from_record(record: NoticeRecord, clauses: Mapping[str | None, Seque
         predicted=predicted, place=Place(tuple(record.nuts), record.buyer.nuts, record.buyer.country),
         value=amount, currency=currency, deadline=record.deadline, certificates=required.certificates,
         turnover=required.turnover, clauses=tuple(sorted(all_labels)), url=record.url,
+        audiences=named(notice_text(record)),
     )  # fmt: skip
     if len(lots) < 2:
         return [whole]

@@ -8,7 +8,7 @@ thuis zitten weer aan het werk") fits such a branch fully only where the notice 
 
 Stems are lower case and match anywhere in a word ("werkzoekenden", "Langzeitarbeitslose", "pitkäaikaistyöttömät"),
 so a stem must not start common other words: "werklo" would find every "werklocatie", "bijstand" every "juridische
-bijstand", "naar werk" every "naar werkzaamheden", and a Slovak "uchádzač" is any bidder.
+bijstand", and a Slovak "uchádzač" is any bidder. Everyday phrases ("into work") are found as whole words only.
 Written from the trades of resident companies and the words public buyers use for these people; as data, like
 the clause rules.
 """
@@ -18,13 +18,12 @@ from __future__ import annotations
 AUDIENCE_WORDS: dict[str, tuple[str, ...]] = {
     "jobseekers": (
         # nl: as buyers and as companies write it
-        "werkzoekend", "werkloo", "werkloz", "uitkeringsgerechtigd", "met een uitkering", "bijstandsgerechtigd",
-        "bijstandsuitkering", "in de bijstand", "afstand tot de arbeidsmarkt", "re-integratie",
-        "reintegratie", "re-integreren", "participatiewet", "zonder werk", "thuis zit", "weer aan het werk",
-        "aan het werk helpen", "naar betaald werk", "route naar werk", "naar een baan", "betaalde baan", "jobcoach",
+        "werkzoekend", "werkloos", "werkloz", "uitkeringsgerechtigd", "bijstandsgerechtigd", "bijstandsuitkering",
+        "afstand tot de arbeidsmarkt", "re-integratie", "reintegratie", "re-integreren", "participatiewet",
+        "betaalde baan", "jobcoach",
         # en
-        "jobseeker", "job seeker", "job-seeker", "unemploy", "out of work", "back to work", "into work",
-        "employability", "far from the labour market", "labour market integration",
+        "jobseeker", "job seeker", "job-seeker", "unemploy", "employability", "far from the labour market",
+        "labour market integration",
         # de
         "arbeitslos", "arbeitsuchend", "arbeitssuchend", "erwerbslos", "jobcenter", "wiedereingliederung",
         "eingliederung in arbeit", "eingliederung in den arbeitsmarkt", "arbeitsmarktintegration",
@@ -40,9 +39,17 @@ AUDIENCE_WORDS: dict[str, tuple[str, ...]] = {
         "bezrobotn", "poszukujących pracy", "aktywizacji zawodowej", "aktywizacja zawodowa", "työtön", "työttöm",
         "työnhakij", "kuntouttava työtoiminta", "arbetslös", "arbetssökande", "desempregad", "arbejdsløs",
         "nezaměstnan", "uchazeč o zaměstnání", "uchazečů o zaměstnání", "uchádzač o zamestnanie",
-        "uchádzačov o zamestnanie", "nezamestnan", "șomer", "şomer", "someri", "álláskeres", "munkanélküli",
-        "ανέργ", "безработн", "bedarb", "bezdarbniek", "nezaposlen", "brezposeln", "töötute", "töötuid", "tööturuteenus",
-        "tööotsi",
+        "uchádzačov o zamestnanie", "nezamestnan", "șomer", "şomer", "álláskeres", "munkanélküli",
+        "ανέργ", "безработн", "bedarb", "bezdarbniek", "nezaposlen", "brezposeln", "töötute", "töötuid",
+        "tööturuteenus", "tööotsi",
+    ),
+}  # fmt: skip
+# Phrases of everyday words, found only as whole words: "into work" is not "into workflows", "zonder werk" not
+# "zonder werkonderbreking".
+AUDIENCE_PHRASES: dict[str, tuple[str, ...]] = {
+    "jobseekers": (
+        "zonder werk", "weer aan het werk", "aan het werk helpen", "naar betaald werk", "route naar werk",
+        "naar een baan", "in de bijstand", "out of work", "back to work", "into work", "into employment",
     ),
 }  # fmt: skip
 

@@ -23,8 +23,8 @@ COURSES = Profile(id="cursus", description="Wij geven cursussen Excel, Word en z
 
 
 def tender(notice_id: str, text: str, cpv: tuple[str, ...] = ("80530000",)) -> Tender:
-    return Tender(notice_id=notice_id, lot_id=None, title=text[:40], text=text, cpv=cpv, place=Place(),
-                  value=200_000.0, currency="EUR", deadline=NOW + timedelta(days=40))  # fmt: skip
+    return Tender(notice_id=notice_id, lot_id=None, title=text[:40], text=text, cpv=cpv, place=Place(), value=2e5,
+                  currency="EUR", deadline=NOW + timedelta(days=40), audiences=named(text))  # fmt: skip
 
 
 JOBSEEKERS = tender("1-2026", "Marché de services d'insertion professionnelle auprès des demandeurs d'emploi: "
@@ -70,7 +70,7 @@ def test_a_company_naming_the_people_it_employs_keeps_its_own_trade_whole() -> N
                tender("5-2026", "Inhuur tijdelijk personeel voor de afvalverwerking", ("79620000",))]  # fmt: skip
     codes = [tuple((c, 1.0) for c in t.cpv) for t in tenders]
     plain = fit_matrix([cleaning.codes()], codes)
-    fit = audience_fit([cleaning.description], [cleaning.codes()], codes, [t.text for t in tenders], plain)
+    fit = audience_fit([cleaning.description], [cleaning.codes()], codes, [t.audiences for t in tenders], plain)
     assert fit[0, 0] == plain[0, 0] == 1.0  # cleaning is not a service for jobseekers: as before
     assert fit[0, 1] == np.float32(UNNAMED)  # commercial staffing names no jobseekers: related work only
     assert plain[0, 1] == 1.0  # and the input was not changed in place
@@ -95,6 +95,21 @@ def test_a_company_whose_main_work_is_for_the_people_is_held_to_them_in_every_br
     tenders = [tender("6-2026", "Reparatie en onderhoud van dienstfietsen", ("50100000",)),
                tender("7-2026", "Leerwerkplaats fietsreparatie voor werkzoekenden", ("50100000",))]  # fmt: skip
     codes = [tuple((c, 1.0) for c in t.cpv) for t in tenders]
-    fit = audience_fit([workshop.description], [workshop.codes()], codes, [t.text for t in tenders],
+    fit = audience_fit([workshop.description], [workshop.codes()], codes, [t.audiences for t in tenders],
                        fit_matrix([workshop.codes()], codes))  # fmt: skip
     assert fit[0, 0] == np.float32(UNNAMED) and fit[0, 1] == 1.0
+
+
+def test_the_reason_names_the_pair_that_counted() -> None:
+    # Cleaning first, and training of the people it employs: cleaning counts fully wherever it is, and a notice
+    # that shares only the division with the held code is "related", as it was.
+    cleaning = Profile(id="schoon", cpv=("90910000", "80530000"), min_score=0.0,
+                       description="Wij leiden werkzoekenden op tot schoonmaker en maken kantoren schoon.",
+                       )  # fmt: skip
+    tenders = [tender("8-2026", "Schoonmaak en opleiding van schoonmakers", ("80530000", "90911000")),
+               tender("9-2026", "Diensten voor het basisonderwijs", ("80100000",))]  # fmt: skip
+    scores = score_all([cleaning], tenders, fit_text_model([t.text for t in tenders]), as_of=NOW)
+    said = [reasons_for(cleaning, t, {k: float(v[0, c]) for k, v in scores.parts.items()}, "bid", 40.0)[0]
+            for c, t in enumerate(tenders)]  # fmt: skip
+    assert said[0].startswith("Past bij jullie werk: Reiniging van woningen en gebouwen")
+    assert said[1].startswith("Verwant werkveld")
