@@ -24,6 +24,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from crawler.parsing import workers as cores
+from matcher.audiences import UNNAMED
 from matcher.cpv_model import (
     CPV_MODEL_VERSION,
     CpvModel,
@@ -35,6 +36,7 @@ from matcher.cpv_model import (
 )
 from matcher.cpv_model import from_state as cpv_from_state
 from matcher.cpv_model import to_state as cpv_to_state
+from matcher.rules.audiences import AUDIENCE_PHRASES, AUDIENCE_WORDS, AUDIENCE_WORK
 from matcher.scoring import SCORING_VERSION, WEIGHTS
 from matcher.tenders import notice_text
 from matcher.text import TEXT_MODEL_VERSION, TextModel, fit_text_model
@@ -239,8 +241,10 @@ def scoring_fingerprint(engine: Engine, weights: dict[str, float] | None) -> byt
     models = {
         name: [fits[name][0], fits[name][1].isoformat()] if name in fits else None for name in (TEXT_MODEL, CPV_MODEL)
     }
+    # The audience words are data that scoring reads: a changed word scores everything again, as a code change does.
+    audiences = [AUDIENCE_WORDS, AUDIENCE_PHRASES, AUDIENCE_WORK, UNNAMED]
     parts = {"models": models, "shipped_cpv": _shipped_digest(), "learned": weights, "hand": WEIGHTS,
-             "scoring": SCORING_VERSION, "version": _version()}  # fmt: skip
+             "scoring": SCORING_VERSION, "audiences": audiences, "version": _version()}  # fmt: skip
     return json.dumps(parts, sort_keys=True).encode()
 
 

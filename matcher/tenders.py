@@ -65,7 +65,7 @@ class Tender:
     url: str | None = None
     lot_title: str | None = None
     own_deadline: bool = False  # a lot that closes on another day than the notice's deadline (the one listings show)
-    # Whom the notice says its work is for (``matcher.audiences``), read from the whole notice: lots share it.
+    # Whom the work is for, as the notice says it (``matcher.audiences``): a lot by its own and the notice's words.
     audiences: frozenset[str] = frozenset()
 
 
@@ -129,7 +129,8 @@ def _lot_tender(record: NoticeRecord, lot: LotRecord, whole: Tender, clauses: se
         deadline=lot.deadline or whole.deadline,
         certificates=required.certificates, turnover=required.turnover, clauses=tuple(sorted(clauses)), url=whole.url,
         lot_title=lot.title or lot.lot_id,
-        own_deadline=lot.deadline is not None and lot.deadline != record.deadline, audiences=whole.audiences,
+        own_deadline=lot.deadline is not None and lot.deadline != record.deadline,
+        audiences=named(_join(record.title, record.description, lot.title, lot.description)),
     )  # fmt: skip
 
 

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from jobs.match import match_companies
+from jobs.models import scoring_fingerprint
+from matcher.rules.audiences import AUDIENCE_PHRASES
+from matcher.tenders import tenders_from_record
 from storage import repository
 from storage.db import get_engine, session_scope, upgrade
 from storage.types import utcnow
@@ -47,4 +52,25 @@ def test_a_re_integration_company_fits_work_for_jobseekers_and_its_lots(database
     assert found["2-2026"].lots and found["2-2026"].parts["cpv"] == 1.0  # a lot, named by its notice
     # Writing courses for civil servants are related work at most: below the company's threshold, not offered.
     assert "3-2026" not in found
+    engine.dispose()
+
+
+def test_a_lot_is_named_by_its_own_and_its_notices_words_not_its_siblings() -> None:
+    lots = [{"lot_id": "LOT-1", "title": "Detachering van werkzoekenden bij werkgevers", "cpv_main": "79620000"},
+            {"lot_id": "LOT-2", "title": "Inhuur van tijdelijk personeel voor de afvalverwerking",
+             "cpv_main": "79620000"}]  # fmt: skip
+    record = make_record(lots=lots, title="Personeelsdiensten", description="Twee percelen.", cpv_main="79620000",
+                         cpv_additional=[])  # fmt: skip
+    whole, first, second = tenders_from_record(record, {})
+    assert whole.audiences == first.audiences == {"jobseekers"} and second.audiences == frozenset()
+    told = make_record(lots=lots, title="Personeelsdiensten", description="Voor werkzoekenden uit de regio.")
+    assert all(t.audiences == {"jobseekers"} for t in tenders_from_record(told, {}))  # the notice's words hold
+
+
+def test_a_changed_audience_word_scores_everything_again(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = get_engine(database_url)
+    upgrade(engine)
+    before = scoring_fingerprint(engine, None)
+    monkeypatch.setitem(AUDIENCE_PHRASES, "jobseekers", (*AUDIENCE_PHRASES["jobseekers"], "naar de arbeidsmarkt"))
+    assert scoring_fingerprint(engine, None) != before
     engine.dispose()
