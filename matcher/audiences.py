@@ -18,21 +18,22 @@ import numpy as np
 
 from matcher.codelists import significant
 from matcher.cpv import Weighted, fit_matrix
+from matcher.rules.audiences import AUDIENCE_PHRASES, AUDIENCE_WORDS, AUDIENCE_WORK
 from matcher.stems import automaton
 
 UNNAMED = 0.4  # how well an audience's branch fits a notice that does not name the audience (chosen on dev)
 
 
 @functools.cache
-def _finder() -> ahocorasick.Automaton | None:
-    from matcher.rules.audiences import AUDIENCE_PHRASES, AUDIENCE_WORDS
-
+def _finder() -> ahocorasick.Automaton:
     stems: dict[str, tuple[set[str], bool]] = {}
     for whole, table in ((False, AUDIENCE_WORDS), (True, AUDIENCE_PHRASES)):
         for audience, words in table.items():
             for word in words:
                 stems.setdefault(word, (set(), whole))[0].add(audience)
-    return automaton({stem: (frozenset(names), whole, len(stem)) for stem, (names, whole) in stems.items()})
+    finder = automaton({stem: (frozenset(names), whole, len(stem)) for stem, (names, whole) in stems.items()})
+    assert finder is not None  # the words are data shipped with the package, never empty
+    return finder
 
 
 def named(text: str) -> frozenset[str]:
@@ -44,11 +45,8 @@ def named(text: str) -> frozenset[str]:
     (['jobseekers'], [])
     """
     found: set[str] = set()
-    finder = _finder()
-    if finder is None:
-        return frozenset()
     lowered = text.lower()
-    for end, (names, whole, length) in finder.iter(lowered):
+    for end, (names, whole, length) in _finder().iter(lowered):
         start = end - length + 1
         if whole and (lowered[start - 1 : start].isalnum() or lowered[end + 1 : end + 2].isalnum()):
             continue  # "into work" inside "into workflows"
@@ -62,8 +60,6 @@ def serves(code: str, audience: str) -> bool:
     >>> serves("85312510", "jobseekers"), serves("805", "jobseekers"), serves("90910000", "jobseekers")
     (True, True, False)
     """
-    from matcher.rules.audiences import AUDIENCE_WORK
-
     digits = significant(code)
     return any(digits.startswith(branch) or branch.startswith(digits) for branch in AUDIENCE_WORK.get(audience, ()))
 

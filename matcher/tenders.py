@@ -112,7 +112,8 @@ def notice_codes(record: NoticeRecord) -> tuple[str, ...]:
     return tuple(dict.fromkeys(c for c in codes if c))
 
 
-def _lot_tender(record: NoticeRecord, lot: LotRecord, whole: Tender, clauses: set[str]) -> Tender:
+def _lot_tender(record: NoticeRecord, lot: LotRecord, whole: Tender, clauses: set[str],
+                audiences: frozenset[str]) -> Tender:  # fmt: skip
     # A lot asks what its own criteria and the notice's description ask, not what the other lots ask.
     required = extract([lot.selection_criteria, lot.performance_terms], [record.description, lot.description])
     value = lot.estimated_value
@@ -130,7 +131,7 @@ def _lot_tender(record: NoticeRecord, lot: LotRecord, whole: Tender, clauses: se
         certificates=required.certificates, turnover=required.turnover, clauses=tuple(sorted(clauses)), url=whole.url,
         lot_title=lot.title or lot.lot_id,
         own_deadline=lot.deadline is not None and lot.deadline != record.deadline,
-        audiences=named(_join(record.title, record.description, lot.title, lot.description)),
+        audiences=audiences,
     )  # fmt: skip
 
 
@@ -155,6 +156,10 @@ def tenders_from_record(record: NoticeRecord, clauses: Mapping[str | None, Seque
         # No total given: the lots' values add up to it (all lots priced, so nothing is guessed).
         amount = sum(v.amount for v in lot_values if v is not None)
         currency = next((v.currency for v in lot_values if v is not None), None)
+    # Whom the work is for: a lot says it in its own words or the notice's, never in a sibling lot's; the whole in
+    # any of them (each text is read once).
+    own = named(_join(record.title, record.description))
+    lot_audiences = [own | named(_join(lot.title, lot.description)) for lot in lots]
     whole = Tender(
         notice_id=record.notice_id, lot_id=None, title=record.title or "", text=notice_text(record),
         cpv=notice_codes(record) if len(lots) < 2 else tuple(c for c in [record.cpv_main, *record.cpv_additional]
@@ -162,9 +167,9 @@ def tenders_from_record(record: NoticeRecord, clauses: Mapping[str | None, Seque
         predicted=predicted, place=Place(tuple(record.nuts), record.buyer.nuts, record.buyer.country),
         value=amount, currency=currency, deadline=record.deadline, certificates=required.certificates,
         turnover=required.turnover, clauses=tuple(sorted(all_labels)), url=record.url,
-        audiences=named(notice_text(record)),
+        audiences=own.union(*lot_audiences),
     )  # fmt: skip
     if len(lots) < 2:
         return [whole]
-    return [whole, *(_lot_tender(record, lot, whole, notice_labels | set(clauses.get(lot.lot_id, ())))
-                     for lot in lots)]  # fmt: skip
+    return [whole, *(_lot_tender(record, lot, whole, notice_labels | set(clauses.get(lot.lot_id, ())), audiences)
+                     for lot, audiences in zip(lots, lot_audiences, strict=True))]  # fmt: skip
