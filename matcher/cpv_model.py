@@ -33,7 +33,7 @@ from sklearn.svm import LinearSVC
 from matcher.codelists import LANGUAGES, codes, cpv_label
 from matcher.cpv import significant
 from matcher.langdetect import detect_language, stop_words
-from matcher.rules.trades import NOT_THE_WORK, TRADE_WORDS
+from matcher.rules.trades import NOT_THE_WORK, TRADE_WORDS, WORKFORCE
 from matcher.tfidf import fit_keeping, restore_union, union_state
 
 logger = logging.getLogger(__name__)
@@ -233,8 +233,10 @@ def refine(model: CpvModel, text: str, group: str) -> tuple[str, float] | None:
 
 def own_work(text: str) -> str:
     """Return a company's description without the words for whom, where and when it works (``NOT_THE_WORK`` of
-    the description's language; Dutch when it cannot be told)."""
+    the description's language; Dutch when it cannot be told), nor those for how it is organised and who works
+    there (``WORKFORCE``)."""
     words = NOT_THE_WORK.get(detect_language(text, default="nl") or "nl", NOT_THE_WORK["nl"])
+    text = WORKFORCE.sub(" ", text)
     return _WORD.sub(lambda m: " " if m.group(0).lower() in words else m.group(0), text)
 
 

@@ -14,6 +14,8 @@ the people are what the work is (re-integration of people far from work, care fo
 
 from __future__ import annotations
 
+import re
+
 TRADE_WORDS: tuple[tuple[str, str], ...] = (
     # Green: maintenance of parks, verges and gardens; trees; weeds; winter service.
     ("77310000", "groenonderhoud gras maaien grasmaaien maaiwerk gazon plantsoen plantsoenen perken beplanting"),
@@ -123,3 +125,27 @@ _NOT_THE_WORK_WORDS: dict[str, str] = {
 NOT_THE_WORK: dict[str, frozenset[str]] = {
     lang: frozenset(words.split()) for lang, words in _NOT_THE_WORK_WORDS.items()
 }
+
+# How a company is organised and who works there, not what work it does. "Sociale onderneming met mensen met een
+# afstand tot de arbeidsmarkt: wij maken kantoren schoon" is a cleaning company; read with these words it came out
+# as vocational rehabilitation, and the same words in notices are the social services bought for those people.
+# Removed (as whole phrases, in any of the languages) before the description's work is read; a re-integration
+# company keeps what it does ("jobcoach", "aan betaald werk helpen", "detachering").
+_WORKFORCE: dict[str, str] = {
+    "nl": "met een afstand tot de arbeidsmarkt, met afstand tot de arbeidsmarkt, afstand tot de arbeidsmarkt, "
+    "afstand tot werk, sociale onderneming, sociale ondernemingen, sociaal ondernemer, sociaal ondernemers, "
+    "sociale ondernemer, sociale ondernemers, bewonersbedrijf, bewonersbedrijven, buurtbedrijf, wijkbedrijf, "
+    "sociaal werkbedrijf, leerwerkbedrijf, werkleerbedrijf, maatwerkbedrijf",
+    "en": "social enterprise, social enterprises, community business, community businesses, "
+    "far from the labour market, distant from the labour market, distance from the labour market",
+    "de": "sozialunternehmen, sozialbetrieb, inklusionsbetrieb, inklusionsunternehmen, arbeitsmarktferne, "
+    "arbeitsmarktfernen",
+    "fr": "entreprise sociale, entreprises sociales, entreprise d'insertion, entreprises d'insertion, "
+    "éloignées de l'emploi, éloignés de l'emploi, éloignée de l'emploi, éloigné de l'emploi",
+}
+WORKFORCE_PHRASES: tuple[str, ...] = tuple(p for phrases in _WORKFORCE.values() for p in phrases.split(", "))
+# Longest first, so "met een afstand tot de arbeidsmarkt" goes whole rather than leaving "met een".
+WORKFORCE = re.compile(
+    r"\b(?:" + "|".join(re.escape(p) for p in sorted(WORKFORCE_PHRASES, key=len, reverse=True)) + r")\b",
+    re.IGNORECASE,
+)

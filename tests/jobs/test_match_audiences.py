@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+import jobs.models
 from jobs.match import match_companies
 from jobs.models import scoring_fingerprint
 from matcher.rules.audiences import AUDIENCE_PHRASES
@@ -72,5 +73,15 @@ def test_a_changed_audience_word_scores_everything_again(database_url: str, monk
     upgrade(engine)
     before = scoring_fingerprint(engine, None)
     monkeypatch.setitem(AUDIENCE_PHRASES, "jobseekers", (*AUDIENCE_PHRASES["jobseekers"], "naar de arbeidsmarkt"))
+    assert scoring_fingerprint(engine, None) != before
+    engine.dispose()
+
+
+def test_a_changed_workforce_phrase_reads_every_company_again(database_url: str,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    engine = get_engine(database_url)
+    upgrade(engine)
+    before = scoring_fingerprint(engine, None)
+    monkeypatch.setattr(jobs.models, "WORKFORCE_PHRASES", (*jobs.models.WORKFORCE_PHRASES, "buurtcoöperatie"))
     assert scoring_fingerprint(engine, None) != before
     engine.dispose()

@@ -170,3 +170,20 @@ def test_a_company_that_names_only_whom_it_works_for_is_read_by_them() -> None:
     model = train_cpv_model(examples, [("Kinderopvang", "85312110"), ("Bouwwerkzaamheden", "45214100")])
     best = suggest(model, "Oppas voor kinderen")[0]
     assert best.code.startswith("853") and "kinderen" in best.words
+
+
+def test_who_works_at_a_company_does_not_decide_what_work_it_does() -> None:
+    # A resident company that names its workforce ("met mensen met een afstand tot de arbeidsmarkt") cleans
+    # offices: read with those words it came out as vocational rehabilitation (85312510) above cleaning.
+    model = shipped_cpv_model()
+    cleaning = ("Bewonersbedrijf en sociale onderneming met mensen met een afstand tot de arbeidsmarkt: wij maken "
+                "kantoren en trappenhuizen schoon.")  # fmt: skip
+    assert suggest(model, cleaning)[0].code.startswith("909")
+    assert not any(s.code.startswith("853") for s in suggest(model, cleaning))
+    # A re-integration company keeps its work: what it does for those people is still there.
+    placing = (
+        "Wij helpen mensen met een afstand tot de arbeidsmarkt aan betaald werk, met een jobcoach en detachering."
+    )
+    assert suggest(model, placing)[0].code.startswith("796")
+    # Nothing but who works there: then that is all there is to read.
+    assert suggest(model, "Wij zijn een sociale onderneming met mensen met een afstand tot de arbeidsmarkt.")
