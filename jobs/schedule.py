@@ -91,6 +91,9 @@ def trigger(expression: str, timezone: str, *, setting: str = "schedule") -> Bas
     match = EVERY.match(expression.strip())
     if match:
         unit = {"s": "seconds", "m": "minutes", "h": "hours"}[match.group(2).lower()]
+        if not int(match.group(1)):
+            # APScheduler would take it as one second: the whole pipeline back to back, failing against itself.
+            raise ScheduleError(f"{setting}: {expression!r} is no interval; give 'every N[smh]' with N of 1 or more")
         return IntervalTrigger(**{unit: int(match.group(1))}, timezone=timezone)
     try:
         fields = expression.split()
