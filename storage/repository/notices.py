@@ -28,6 +28,9 @@ RESULT_TYPES = frozenset({"can-standard", "can-social", "can-desg", "can-tran", 
 # would count or be offered twice. (An eForms change notice, whatever its type, is a new version of the notice it
 # changes: ``superseded_by`` links them.)
 CORRECTION_TYPES = frozenset({"corr"})
+# Results that are no tender even looking back: a contract's modification or completion, and the registration of
+# a European company or grouping. (An award or a voluntary ex-ante notice still shows what was bought and how.)
+NOT_A_TENDER_TYPES = frozenset({"can-modif", "compl", "brin-ecs", "brin-eeig"})
 
 
 def not_a_stored_correction() -> Any:
@@ -130,7 +133,8 @@ def tender_of_record() -> Any:
 def opportunity_conditions(*, as_of: datetime, undated_days: int, include_closed: bool = False) -> list[Any]:
     """Return the WHERE conditions of the notices that are an opportunity on ``as_of``: the current version of a notice
     published by then, not a correction of a stored notice nor a TenderNed copy of a stored TED notice, and, unless
-    ``include_closed`` (looking back), a call that is still open. A notice without a deadline counts as open for
+    ``include_closed`` (looking back: then any notice of a tender, awards too, but no modification or completion of a
+    contract), a call that is still open. A notice without a deadline counts as open for
     ``undated_days`` after its publication (or when that is unknown): a prior information notice of two years ago is no
     opportunity now. Match runs and digests share this one rule."""
     published = or_(col(Notice.publication_date).is_(None), col(Notice.publication_date) <= as_of.date())
@@ -141,6 +145,8 @@ def opportunity_conditions(*, as_of: datetime, undated_days: int, include_closed
                                                              col(Notice.publication_date) >= recent))  # fmt: skip
         # Open until its last lot closes: the notice's own deadline is its first lot's.
         conditions += [_not_reporting(), or_(undated, col(Notice.closes_at) >= as_of)]
+    else:
+        conditions.append(or_(col(Notice.notice_type).is_(None), col(Notice.notice_type).not_in(NOT_A_TENDER_TYPES)))
     return conditions
 
 

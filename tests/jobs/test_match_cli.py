@@ -88,6 +88,18 @@ def test_a_run_as_of_another_day_leaves_the_next_run_to_score_todays_lists(datab
     assert _run(database_url, "--format", "jsonl").stdout == today.stdout  # and an incremental run keeps it
 
 
+def test_looking_back_offers_awards_but_no_modification_or_completion_of_a_contract(database_url: str) -> None:
+    # "Avenant 2 Marché 5392 Nettoyage" (can-modif) was offered to a cleaning company by --include-closed.
+    old = {"publication_date": date(2024, 2, 20), "deadline": None}
+    kinds = {"1-2024": "can-standard", "2-2024": "veat", "3-2024": "can-modif", "4-2024": "compl",
+             "5-2024": "brin-ecs"}  # fmt: skip
+    records = [make_record(notice_id=n, publication_number=n, procedure_id=f"p{n}", notice_type=kind, **old)
+               for n, kind in kinds.items()]  # fmt: skip
+    _setup(database_url, *records)
+    back = _run(database_url, "--as-of", "2024-03-01", "--include-closed", "--format", "jsonl")
+    assert {json.loads(line)["notice_id"] for line in back.stdout.splitlines()} == {"1-2024", "2-2024"}
+
+
 def test_a_corrigendum_is_not_offered_beside_the_call_it_corrects(database_url: str) -> None:
     # TED XML links no procedure: the corrigendum (F14, no deadline of its own) would be a second, undated entry.
     # One whose call is not stored (published before the crawled period) is the only record of its tender.
