@@ -21,6 +21,7 @@ logger = logging.getLogger(__name__)
 
 COUNTS = ("fetched", "new", "updated", "unchanged", "stale", "skipped", "outside", "failed", "retried",
           "gave_up")  # fmt: skip
+READ = ("new", "updated", "unchanged", "stale", "skipped", "outside")  # counts of documents read, stored or not
 
 
 class JobRunRecorder:
@@ -29,7 +30,7 @@ class JobRunRecorder:
     The run succeeds when the spider finished, its listings (search pages, packages) all loaded, every batch of
     notices was stored and no callback raised. Single notices that fail are counted and queued for the next crawl
     (``crawl_failure``), not fatal, so one broken notice cannot stall incremental crawls; but the watermark never
-    passes a queued notice.
+    passes a queued notice. A crawl whose documents all failed (none read) fails: nothing of it can be trusted.
     """
 
     def __init__(self, crawler: Crawler, database_url: str) -> None:
@@ -94,9 +95,14 @@ class JobRunRecorder:
         stats: dict[str, Any] = self.crawler.stats.get_stats()
         listing_failed = int(stats.get("kansenradar/listing_failed", 0))
         store_failed = int(stats.get("kansenradar/store_failed", 0))
-        failed = bool(reason != "finished" or listing_failed or store_failed or self.errors)
+        # Every document failed and none was read: a broken parser or source, not one bad notice among many.
+        documents_failed = int(stats.get("kansenradar/failed", 0))
+        read = sum(int(stats.get(f"kansenradar/{name}", 0)) for name in READ)
+        none_read = bool(documents_failed and not read)
+        failed = bool(reason != "finished" or listing_failed or store_failed or self.errors or none_read)
         status = "failed" if failed else "success"
         problems = [f"closed: {reason}"] if reason != "finished" else []
+        problems += [f"no document read: all {documents_failed} failed"] if none_read else []
         problems += [f"listings failed: {listing_failed}"] if listing_failed else []
         problems += [f"batches not stored: {store_failed}"] if store_failed else []
         problems += self.errors[:5]

@@ -165,3 +165,23 @@ def test_an_archive_queued_whole_and_a_member_of_it_are_both_retried(tmp_path: P
     spider.retrying, spider.resolved = {whole.key, one.key}, []
     assert [(item.document, item.key) for item in spider.retries([whole, one])] == [(member, one.key)]
     assert set(spider.resolved) == {whole.key, one.key}
+
+
+def test_a_crawl_whose_documents_all_fail_fails(tmp_path: Path, database_url: str) -> None:
+    # Recorded as "success" before: `runs` and `runs --failed` showed nothing wrong when nothing at all was stored.
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "half.xml").write_bytes(b"<half a file")
+    (folder / "empty.xml").write_bytes(b"")
+    env = {"KANSENRADAR_DATABASE_URL": database_url}
+    result = run_cli("crawl", "files", "in", env=env, cwd=tmp_path)
+    assert result.returncode == 1 and "failed 2" in result.stdout
+    ((status, counts, _watermark),) = job_runs(database_url, "crawl:files")
+    assert status == "failed" and counts["failed"] == 2 and counts["new"] == 0
+    (error,) = rows(database_url, "SELECT error FROM job_run WHERE name = 'crawl:files'")[0]
+    assert "no document read: all 2 failed" in error
+    # One good document beside them: the crawl did its work, and says what it could not store.
+    (folder / "good.xml").write_bytes(shared("notices", "eforms-real", "583624-2023.xml").read_bytes())
+    again = run_cli("crawl", "files", "in", env=env, cwd=tmp_path)
+    assert again.returncode == 1 and "new 1" in again.stdout
+    assert job_runs(database_url, "crawl:files")[-1][0] == "success"
