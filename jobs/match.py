@@ -318,8 +318,10 @@ def match_companies(
     return MatchRun(mode, refitted, len(profiles), scored, written, [p.id for p in profiles])
 
 
-def stored_matches(*, engine: Engine, company_ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
+def stored_matches(*, engine: Engine, company_ids: Sequence[str] | None = None,
+                   as_of: datetime | None = None) -> list[dict[str, Any]]:  # fmt: skip
     """Return the stored matches (of some companies) in the ``match --format jsonl`` shape, best first per
-    company, with the notice title, deadline and address for listings."""
+    company, with the notice title, deadline (with ``as_of``: the one ahead then among the lots that fit) and
+    address for listings."""
     with session_scope(engine) as session:
-        return repository.match_listing(session=session, company_ids=company_ids)
+        return repository.match_listing(session=session, company_ids=company_ids, as_of=as_of)

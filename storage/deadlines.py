@@ -1,4 +1,4 @@
-"""Which deadline a reader sees: a notice's deadline is its first lot's, and its lots may close on other days."""
+"""Which deadline a reader sees: a notice's deadline is its earliest lot's, and its lots may close on other days."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 
 def next_deadline(record: Mapping[str, Any], lot_ids: Iterable[str], as_of: datetime) -> datetime | None:
     """Return the deadline a reader should see: the first still ahead on ``as_of`` among the lots that fit (every lot
-    when none is named), else the notice's own. A notice's deadline is its first lot's, which may have passed or
+    when none is named), else the notice's own. A notice's deadline is its earliest lot's, which may have passed or
     be a lot the company does not fit.
 
     >>> first, last = "2026-12-10T11:00:00Z", "2026-12-20T11:00:00Z"

@@ -63,7 +63,7 @@ def match_command(ctx: click.Context, company_id: str | None, since: date | None
                                   undated_days=app.settings.undated_days, today=as_of is None,
                                   zone=app.zone, workers=app.settings.workers)  # fmt: skip
             # Listed under the lock too: another run must not replace the lists between storing and showing them.
-            listed = [] if quiet else stored_matches(engine=app.engine, company_ids=run.company_ids)
+            listed = [] if quiet else stored_matches(engine=app.engine, company_ids=run.company_ids, as_of=moment)
     except LockedError as exc:
         raise Locked(f"not started: {exc}") from None
     except UnknownCompanyError:

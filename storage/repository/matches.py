@@ -132,13 +132,16 @@ def matches_of(*, session: Session, company_id: str | None = None,
 
 
 def match_listing(*, session: Session, company_ids: Sequence[str] | None = None, open_on: datetime | None = None,
-                  undated_days: int | None = None) -> list[dict[str, object]]:  # fmt: skip
+                  undated_days: int | None = None,
+                  as_of: datetime | None = None) -> list[dict[str, object]]:  # fmt: skip
     """Return stored matches as listings need them, best first per company; with ``open_on``, only those still an
     opportunity then (``opportunity_conditions`` with ``undated_days``; stored matches stay until the next match run,
-    deadlines pass in between), each with the deadline ahead among its lots (the notice records are read for it)."""
+    deadlines pass in between). With ``open_on`` or ``as_of``, each has the deadline ahead on that day among its lots
+    (the notice records are read for it), else the notice's own."""
+    moment = open_on or as_of
     statement = select(Match.company_id, Notice.notice_id, Match.lots, Match.kind, Match.score, Match.parts,
                        Match.reasons, Notice.title, Notice.deadline, Notice.url, Notice.source, Notice.format,
-                       Notice.publication_number, Notice.language, Notice.record if open_on else null()).where(
+                       Notice.publication_number, Notice.language, Notice.record if moment else null()).where(
         col(Match.notice_pk) == col(Notice.id))  # fmt: skip
     if company_ids is not None:
         statement = statement.where(col(Match.company_id).in_(list(company_ids)))
@@ -151,11 +154,11 @@ def match_listing(*, session: Session, company_ids: Sequence[str] | None = None,
     # publication number and language say where a person reads the notice (``jobs.tender_view.notice_link``).
     found = []
     for c, n, lots, k, score, parts, r, t, d, u, src, fmt, number, language, record in session.exec(statement):
-        if open_on is not None:
-            # The deadline ahead among the lots that fit: the notice's own (its first lot's) may have passed, or be
+        if moment is not None:
+            # The deadline ahead among the lots that fit: the notice's own (its earliest lot's) may have passed, or be
             # a lot's the company does not fit; a match naming only closed lots waits for the next run to go.
-            d = next_deadline(record or {}, lots or [], open_on)
-            if d is not None and d < open_on:
+            d = next_deadline(record or {}, lots or [], moment)
+            if open_on is not None and d is not None and d < open_on:
                 continue
         found.append({"company_id": c, "notice_id": n, "lots": list(lots or []), "kind": k,
                       "score": round(float(score), 4),

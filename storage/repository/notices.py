@@ -143,7 +143,7 @@ def opportunity_conditions(*, as_of: datetime, undated_days: int, include_closed
         recent = (as_of - timedelta(days=undated_days)).date()
         undated = and_(col(Notice.closes_at).is_(None), or_(col(Notice.publication_date).is_(None),
                                                              col(Notice.publication_date) >= recent))  # fmt: skip
-        # Open until its last lot closes: the notice's own deadline is its first lot's.
+        # Open until its last lot closes: the notice's own deadline is its earliest lot's.
         conditions += [_not_reporting(), or_(undated, col(Notice.closes_at) >= as_of)]
     else:
         conditions.append(or_(col(Notice.notice_type).is_(None), col(Notice.notice_type).not_in(NOT_A_TENDER_TYPES)))

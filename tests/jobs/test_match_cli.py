@@ -63,6 +63,22 @@ def test_match_lists_stores_and_does_not_duplicate(database_url: str) -> None:
     assert "groen-noord" in table.stdout and "Past bij jullie werk" in table.stdout
 
 
+def test_the_table_shows_the_deadline_ahead_of_the_lots_that_fit(database_url: str) -> None:
+    # The notice's own deadline is its earliest lot's: a lot of other work that closed in November; the fitting
+    # lot closes in December. The table showed 29-11 for a tender it offered as open on 4 December.
+    early, late = datetime(2026, 11, 29, 9, 0, tzinfo=UTC), datetime(2026, 12, 29, 9, 0, tzinfo=UTC)
+    lots = [
+        {"lot_id": "LOT-0001", "title": "Perceel groenonderhoud", "cpv_main": "77310000", "deadline": late},
+        {"lot_id": "LOT-0002", "title": "Levering van laptops", "cpv_main": "30200000", "deadline": early},
+    ]
+    record = make_record(lots=lots, deadline=early, cpv_additional=[])
+    _setup(database_url, record)
+    table = _run(database_url, "--as-of", "2026-12-04", "--company", "groen-noord")
+    assert table.exit_code == 0, table.output
+    line = next(row for row in table.stdout.splitlines() if "123456-2026" in row)
+    assert "29-12-2026" in line and "29-11-2026" not in line
+
+
 def test_closed_tenders_only_when_asked(database_url: str) -> None:
     _setup(database_url, make_record())
     assert _run(database_url, "--as-of", "2027-01-15", "--format", "jsonl").stdout == ""
