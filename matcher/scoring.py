@@ -25,7 +25,7 @@ from matcher.tenders import Profile, Tender
 from matcher.text import TextModel
 
 # Raise when scoring, reasons or what is offered change: stored match lists of another version are scored again.
-SCORING_VERSION = "scoring-10"
+SCORING_VERSION = "scoring-11"
 WEIGHTS = {"text": 0.25, "cpv": 0.25, "region": 0.15, "size": 0.10, "time": 0.10, "requirements": 0.05,
            "clauses": 0.10}  # fmt: skip
 # How much a clause favours a resident company; the largest present counts.
@@ -38,6 +38,7 @@ PARTNER_CLAUSES = frozenset({"social_return", "social_enterprise_subcontracting"
 # Below both, the work is something else: only the CPV division in common (0.3), or little shared wording.
 MIN_CPV = 0.35
 ADDITIONAL_TRUST = 0.85  # an additional code: maybe a minor part of a mixed contract
+CATALOGUE = 10  # more additional codes than this are a catalogue, not the work (10 and 20 alike on dev; 5 lower)
 PREDICTED_TRUST = 0.8  # a branch read from a notice's text counts a little less than a code the buyer chose
 MIN_TEXT = 0.5
 MIN_TEXT_BESIDE_CPV = 0.75
@@ -113,7 +114,10 @@ def _requirements(profiles: Sequence[Profile], tenders: Sequence[Tender]) -> np.
 def tender_codes(tender: Tender) -> tuple[tuple[str, float], ...]:
     """Return a tender's CPV codes with how much each is trusted: its own, then those read from its text."""
     # The main code says what the notice is about; an additional one may be a minor part of a mixed contract.
-    own = tuple((code, 1.0 if i == 0 else ADDITIONAL_TRUST) for i, code in enumerate(tender.cpv))
+    # A long list is a catalogue: a design-and-build of a railway repair hall with some sixty additional codes,
+    # "lawn laying" among them, is no green work. Beyond ``CATALOGUE`` codes each counts for its share of them.
+    trust = ADDITIONAL_TRUST * min(1.0, CATALOGUE / max(len(tender.cpv) - 1, 1))
+    own = tuple((code, 1.0 if i == 0 else trust) for i, code in enumerate(tender.cpv))
     return own + tuple((code, PREDICTED_TRUST * sure) for code, sure in tender.predicted)
 
 

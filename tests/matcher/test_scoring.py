@@ -10,7 +10,7 @@ import pytest
 from matcher.cpv import fit_matrix, similarity
 from matcher.reasons import rank, reasons_for
 from matcher.regions import Place, region_fit, region_matrix
-from matcher.scoring import blocks, score_all
+from matcher.scoring import ADDITIONAL_TRUST, blocks, score_all, tender_codes
 from matcher.tenders import Profile, Tender, tenders_from_record
 from matcher.text import fit_text_model
 from storage.records import NoticeRecord
@@ -356,3 +356,17 @@ def test_a_notice_naming_only_a_division_is_a_related_field() -> None:
     assert match.reasons[0] == "Verwant werkveld: Bouwwerkzaamheden"
     (same,) = rank([painter], [tender(cpv=("45442100",))], model(), as_of=NOW)
     assert same.reasons[0].startswith("Past bij jullie werk: ")
+
+
+def test_a_catalogue_of_additional_codes_is_not_the_work() -> None:
+    # A design-and-build of a railway repair hall listed some sixty additional codes, one of green work among them,
+    # and was the only tender in a green company's digest. A few additional codes keep their trust.
+    catalogue = (*(f"45{n:03d}000" for n in range(100, 160)), "77313000")
+    hall = tender(title="Hala utrzymaniowo-naprawcza", text="Zaprojektowanie i wybudowanie hali",
+                  cpv=("45000000", *catalogue))  # fmt: skip
+    mixed = tender(title="Renovatie", text="Renovatie", cpv=("45000000", "77313000", "45233000"))
+    assert dict(tender_codes(mixed))["77313000"] == ADDITIONAL_TRUST
+    assert dict(tender_codes(hall))["77313000"] < 0.2
+    green = Profile(id="g", description="Groenonderhoud", language="nl", cpv=("77310000",), min_score=0.0)
+    scores = score_all([green], [hall, mixed], fit_text_model(["Groenonderhoud", "hala"]), as_of=NOW)
+    assert scores.parts["cpv"][0, 0] < 0.35 <= scores.parts["cpv"][0, 1]
