@@ -29,6 +29,9 @@ def import_companies(app: App, path: Path) -> tuple[dict[Outcome, int], int, int
         raise ConfigError(f"{path}: {exc}") from None  # the file as a whole cannot be read: a usage error
     for error in loaded.errors:
         click.echo(f"{path}:{error.line}: {error.reason}", err=True)
+    if not loaded.profiles and not loaded.errors:
+        # Not an error (an emptied list imports nothing), but "0 new" alone reads as if the rows were ignored.
+        click.echo(f"{path}: no companies in it (a YAML list of companies, or a CSV header with rows)", err=True)
     counts, inferred = store_companies(
         app.engine, [profile for _line, profile in loaded.profiles], workers=app.settings.workers
     )

@@ -231,7 +231,7 @@ def test_empty_file_imports_nothing(tmp_path: Path, database_url: str) -> None:
     path.write_text("")
     result = _import(path, database_url)
     assert result.exit_code == 0
-    assert "0 new" in result.stdout
+    assert "0 new" in result.stdout and "no companies in it" in result.stderr
 
 
 def test_yaml_cannot_build_python_objects(tmp_path: Path, database_url: str) -> None:
