@@ -146,7 +146,12 @@ def opportunity_conditions(*, as_of: datetime, undated_days: int, include_closed
         # Open until its last lot closes: the notice's own deadline is its earliest lot's.
         conditions += [_not_reporting(), or_(undated, col(Notice.closes_at) >= as_of)]
     else:
-        conditions.append(or_(col(Notice.notice_type).is_(None), col(Notice.notice_type).not_in(NOT_A_TENDER_TYPES)))
+        # Unless it stands for its procedure: a modification that superseded the call and the award is the current
+        # notice of the tender, and leaving it out would leave the tender out.
+        earlier = aliased(Notice)
+        stands_for = select(earlier.id).where(col(earlier.superseded_by) == col(Notice.id)).exists()
+        conditions.append(or_(col(Notice.notice_type).is_(None), col(Notice.notice_type).not_in(NOT_A_TENDER_TYPES),
+                              stands_for))  # fmt: skip
     return conditions
 
 

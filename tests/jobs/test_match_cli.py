@@ -116,6 +116,17 @@ def test_looking_back_offers_awards_but_no_modification_or_completion_of_a_contr
     assert {json.loads(line)["notice_id"] for line in back.stdout.splitlines()} == {"1-2024", "2-2024"}
 
 
+def test_looking_back_a_modified_contract_is_still_its_tender(database_url: str) -> None:
+    # eForms links a procedure's notices: the modification supersedes the call and the award, and stands for them.
+    kinds = {"1-2024": ("cn-standard", date(2024, 1, 10)), "2-2024": ("can-standard", date(2024, 3, 1)),
+             "3-2024": ("can-modif", date(2024, 5, 1))}  # fmt: skip
+    records = [make_record(notice_id=n, publication_number=n, procedure_id="p-modified", notice_type=kind,
+                           publication_date=day, deadline=None) for n, (kind, day) in kinds.items()]  # fmt: skip
+    _setup(database_url, *records)
+    back = _run(database_url, "--as-of", "2024-06-01", "--include-closed", "--format", "jsonl")
+    assert [json.loads(line)["notice_id"] for line in back.stdout.splitlines()] == ["3-2024"]
+
+
 def test_a_corrigendum_is_not_offered_beside_the_call_it_corrects(database_url: str) -> None:
     # TED XML links no procedure: the corrigendum (F14, no deadline of its own) would be a second, undated entry.
     # One whose call is not stored (published before the crawled period) is the only record of its tender.
