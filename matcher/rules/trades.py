@@ -137,15 +137,23 @@ _WORKFORCE: dict[str, str] = {
     "sociale ondernemer, sociale ondernemers, bewonersbedrijf, bewonersbedrijven, buurtbedrijf, wijkbedrijf, "
     "sociaal werkbedrijf, leerwerkbedrijf, werkleerbedrijf, maatwerkbedrijf",
     "en": "social enterprise, social enterprises, community business, community businesses, "
-    "far from the labour market, distant from the labour market, distance from the labour market",
+    "far from the labour market, distant from the labour market, distance from the labour market, "
+    "far from the labor market, distant from the labor market, distance from the labor market",
     "de": "sozialunternehmen, sozialbetrieb, inklusionsbetrieb, inklusionsunternehmen, arbeitsmarktferne, "
     "arbeitsmarktfernen",
     "fr": "entreprise sociale, entreprises sociales, entreprise d'insertion, entreprises d'insertion, "
     "éloignées de l'emploi, éloignés de l'emploi, éloignée de l'emploi, éloigné de l'emploi",
 }
 WORKFORCE_PHRASES: tuple[str, ...] = tuple(p for phrases in _WORKFORCE.values() for p in phrases.split(", "))
+
+
+def _phrase(phrase: str) -> str:
+    # Any run of white space between words (a description wraps its lines), either apostrophe ("d’insertion").
+    return r"\s+".join(re.escape(word).replace("'", "['’]") for word in phrase.split())
+
+
 # Longest first, so "met een afstand tot de arbeidsmarkt" goes whole rather than leaving "met een".
 WORKFORCE = re.compile(
-    r"\b(?:" + "|".join(re.escape(p) for p in sorted(WORKFORCE_PHRASES, key=len, reverse=True)) + r")\b",
+    r"\b(?:" + "|".join(_phrase(p) for p in sorted(WORKFORCE_PHRASES, key=len, reverse=True)) + r")\b",
     re.IGNORECASE,
 )

@@ -17,6 +17,7 @@ from scipy import sparse
 
 from jobs.models import shipped_cpv_model
 from matcher.cpv_model import from_state, predict, suggest, to_state, train_cpv_model
+from matcher.rules.trades import WORKFORCE
 
 EXAMPLES = [
     ("Maaien en snoeien van plantsoenen en bermen", "77310000"),
@@ -179,6 +180,11 @@ def test_who_works_at_a_company_does_not_decide_what_work_it_does() -> None:
     cleaning = ("Bewonersbedrijf en sociale onderneming met mensen met een afstand tot de arbeidsmarkt: wij maken "
                 "kantoren en trappenhuizen schoon.")  # fmt: skip
     assert suggest(model, cleaning)[0].code.startswith("909")
+    wrapped = cleaning.replace("afstand tot de ", "afstand tot de\n  ").replace(
+        "sociale onderneming", "sociale  onderneming"
+    )
+    assert suggest(model, wrapped)[0].code.startswith("909")  # a description's lines wrap anywhere
+    assert WORKFORCE.sub(" ", "Entreprise d’insertion qui nettoie").strip() == "qui nettoie"
     assert not any(s.code.startswith("853") for s in suggest(model, cleaning))
     # A re-integration company keeps its work: what it does for those people is still there.
     placing = (
