@@ -95,8 +95,10 @@ class JobRunRecorder:
         stats: dict[str, Any] = self.crawler.stats.get_stats()
         listing_failed = int(stats.get("kansenradar/listing_failed", 0))
         store_failed = int(stats.get("kansenradar/store_failed", 0))
-        # Every document failed and none was read: a broken parser or source, not one bad notice among many.
-        documents_failed = int(stats.get("kansenradar/failed", 0))
+        # Every document the crawl found failed and none was read: a broken parser or source, not one bad notice
+        # among many. Retries of earlier crawls' documents do not count: a day with nothing new is no failure.
+        retrying = getattr(spider, "retrying", ())
+        documents_failed = sum(1 for f in getattr(spider, "failures", []) if f.key not in retrying)
         read = sum(int(stats.get(f"kansenradar/{name}", 0)) for name in READ)
         none_read = bool(documents_failed and not read)
         failed = bool(reason != "finished" or listing_failed or store_failed or self.errors or none_read)
@@ -119,8 +121,8 @@ class JobRunRecorder:
             counts = {name: int(stats.get(f"kansenradar/{name}", 0)) for name in COUNTS}
             counts |= {"retried": retried, "gave_up": len(gave_up)}
             if counts["failed"]:
-                # The crawl itself succeeded (its watermark moves); the documents it could not store wait in the
-                # retry queue. Said here so that a "success" with failures in `runs` is not read as all stored.
+                # The crawl itself may have succeeded (its watermark moves); the documents it could not store wait in
+                # the retry queue. Said here so that a "success" with failures in `runs` is not read as all stored.
                 count = counts["failed"]
                 problems.append(f"{count} document{'s' if count != 1 else ''} not stored "
                                 "(listed by `kansenradar runs --failed`)")  # fmt: skip

@@ -173,7 +173,7 @@ def test_a_crawl_whose_documents_all_fail_fails(tmp_path: Path, database_url: st
     folder.mkdir()
     (folder / "half.xml").write_bytes(b"<half a file")
     (folder / "empty.xml").write_bytes(b"")
-    env = {"KANSENRADAR_DATABASE_URL": database_url}
+    env = {"KANSENRADAR_DATABASE_URL": database_url, "KANSENRADAR_RETRY_QUEUE_BACKOFF": "0"}
     result = run_cli("crawl", "files", "in", env=env, cwd=tmp_path)
     assert result.returncode == 1 and "failed 2" in result.stdout
     ((status, counts, _watermark),) = job_runs(database_url, "crawl:files")
@@ -184,4 +184,9 @@ def test_a_crawl_whose_documents_all_fail_fails(tmp_path: Path, database_url: st
     (folder / "good.xml").write_bytes(shared("notices", "eforms-real", "583624-2023.xml").read_bytes())
     again = run_cli("crawl", "files", "in", env=env, cwd=tmp_path)
     assert again.returncode == 1 and "new 1" in again.stdout
+    assert job_runs(database_url, "crawl:files")[-1][0] == "success"
+    # A later crawl with nothing new whose only documents are those retries failing again: no failed crawl.
+    (tmp_path / "later").mkdir()
+    later = run_cli("crawl", "files", "later", env=env, cwd=tmp_path)
+    assert "new 0" in later.stdout and "failed 2" in later.stdout, later.stdout
     assert job_runs(database_url, "crawl:files")[-1][0] == "success"
