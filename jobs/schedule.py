@@ -91,10 +91,13 @@ def trigger(expression: str, timezone: str, *, setting: str = "schedule") -> Bas
     match = EVERY.match(expression.strip())
     if match:
         unit = {"s": "seconds", "m": "minutes", "h": "hours"}[match.group(2).lower()]
-        if not int(match.group(1)):
-            # APScheduler would take it as one second: the whole pipeline back to back, failing against itself.
-            raise ScheduleError(f"{setting}: {expression!r} is no interval; give 'every N[smh]' with N of 1 or more")
-        return IntervalTrigger(**{unit: int(match.group(1))}, timezone=timezone)
+        count = int(match.group(1))
+        # 0 APScheduler would take as one second (the whole pipeline back to back, failing against itself); beyond
+        # a year its date arithmetic overflows.
+        if not 0 < count * {"seconds": 1, "minutes": 60, "hours": 3600}[unit] <= 366 * 86400:
+            raise ScheduleError(f"{setting}: {expression!r} is no interval; give 'every N[smh]' from 1 second to a "
+                                "year")  # fmt: skip
+        return IntervalTrigger(**{unit: count}, timezone=timezone)
     try:
         fields = expression.split()
         if len(fields) != 5:

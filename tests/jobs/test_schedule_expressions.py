@@ -34,7 +34,8 @@ def test_days_of_the_week_count_as_in_cron(expression: str, next_fire: str) -> N
 
 @pytest.mark.parametrize(
     "expression", ["0 7 * * mon-fri-x", "0 7 * *", "0 7 * * 8", "61 7 * * *", "0 7 * * */x", "0 7 * * fri-mon",
-                   "0 7 * * */0", "0 7 * * *-5", "every 0m", "every 0s", "every 00h"],
+                   "0 7 * * */0", "0 7 * * *-5", "every 0m", "every 0s", "every 00h", "every 99999999999h",
+                   "every 8785h"],
 )  # fmt: skip
 def test_a_wrong_expression_is_refused_by_name(expression: str) -> None:
     with pytest.raises(ScheduleError, match="schedule_digest"):
