@@ -33,7 +33,7 @@ from sklearn.svm import LinearSVC
 from matcher.codelists import LANGUAGES, codes, cpv_label
 from matcher.cpv import significant
 from matcher.langdetect import detect_language, stop_words
-from matcher.rules.trades import NOT_THE_WORK, TRADE_WORDS, WORKFORCE
+from matcher.rules.trades import NOT_THE_WORK, REJOINED, TRADE_WORDS, WORKFORCE
 from matcher.tfidf import fit_keeping, restore_union, union_state
 
 logger = logging.getLogger(__name__)
@@ -236,7 +236,7 @@ def own_work(text: str) -> str:
     the description's language; Dutch when it cannot be told), nor those for how it is organised and who works
     there (``WORKFORCE``)."""
     words = NOT_THE_WORK.get(detect_language(text, default="nl") or "nl", NOT_THE_WORK["nl"])
-    text = WORKFORCE.sub(" ", text)
+    text = REJOINED.sub(r"\1", WORKFORCE.sub(" ", text))
     return _WORD.sub(lambda m: " " if m.group(0).lower() in words else m.group(0), text)
 
 

@@ -157,3 +157,6 @@ WORKFORCE = re.compile(
     r"\b(?:" + "|".join(_phrase(p) for p in sorted(WORKFORCE_PHRASES, key=len, reverse=True)) + r")\b",
     re.IGNORECASE,
 )
+# "Re-integratie" read as "re" and "integratie": systems integration (72227) among a re-integration company's work.
+# Joined before the description is read, as the trade words also write it ("reintegratie").
+REJOINED = re.compile(r"\b(re)-(?=integr)", re.IGNORECASE)

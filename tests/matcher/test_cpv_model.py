@@ -191,5 +191,10 @@ def test_who_works_at_a_company_does_not_decide_what_work_it_does() -> None:
         "Wij helpen mensen met een afstand tot de arbeidsmarkt aan betaald werk, met een jobcoach en detachering."
     )
     assert suggest(model, placing)[0].code.startswith("796")
+    # "Re-integratie" is not "integratie": no systems integration (722) or IT consultancy (712) among its work.
+    for described in ("Re-integratie van mensen met afstand tot de arbeidsmarkt.",
+                      "Re-integratie en jobcoaching voor mensen met een uitkering."):  # fmt: skip
+        codes = [s.code for s in suggest(model, described)]
+        assert codes[0].startswith("853") and not any(c.startswith(("722", "712")) for c in codes), codes
     # Nothing but who works there: then that is all there is to read.
     assert suggest(model, "Wij zijn een sociale onderneming met mensen met een afstand tot de arbeidsmarkt.")
