@@ -267,18 +267,26 @@ def _refuse_unknown(at: str | None) -> None:
 
 def upgrade(engine: Engine, revision: str = "head") -> str | None:
     """Bring the schema to ``revision`` (default: the newest) and return the revision it is at."""
+    return upgrade_from(engine, revision)[1]
+
+
+def upgrade_from(engine: Engine, revision: str = "head") -> tuple[str | None, str | None]:
+    """Bring the schema to ``revision`` and return the revisions it was and is at, both read under the migration
+    lock: read beside another process's migration, SQLite could answer "database is locked" under load."""
     try:
         # Serialise migrations between processes: two commands may start on a new database at once.
         with database_lock(engine, key=MIGRATION_LOCK_KEY, suffix=".migrate.lock", blocking=True):
-            _refuse_unknown(current_revision(engine))
+            before = current_revision(engine)
+            _refuse_unknown(before)
             command.upgrade(_alembic_config(engine), revision)
+            after = current_revision(engine)
     except (SQLAlchemyError, OSError) as exc:
         if _is_unavailable(exc):
             raise _unavailable(engine, exc) from None
         raise MigrationError(f"migration to {revision} failed: {type(exc).__name__}: {driver_message(exc)}") from exc
     except CommandError as exc:  # Alembic's own: a revision it cannot find, a version table with two heads
         raise MigrationError(f"migration to {revision} failed: {driver_message(exc)}") from exc
-    return current_revision(engine)
+    return before, after
 
 
 def ensure_schema(engine: Engine) -> None:

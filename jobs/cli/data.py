@@ -11,7 +11,7 @@ from jobs.cli.base import CONTEXT_SETTINGS
 from jobs.clock import show, show_day
 from jobs.output import FORMATS, MOMENT, NOTICE_ID, date_option, echo_jsonl, echo_table
 from storage import repository
-from storage.db import current_revision, get_engine, head_revision, session_scope, upgrade
+from storage.db import current_revision, get_engine, head_revision, session_scope, upgrade_from
 
 # What each status of an undelivered digest means to the operator, in the order listed.
 _MAIL_STATUSES = (("pending", "pending: sent again by the next `digest --send`"),
@@ -36,8 +36,7 @@ def db_upgrade(ctx: click.Context, revision: str) -> None:
     """
     engine = get_engine(app_from(ctx).settings.database_url)
     try:
-        before = current_revision(engine)
-        after = upgrade(engine, revision)
+        before, after = upgrade_from(engine, revision)
     finally:
         engine.dispose()
     click.echo(f"Database at revision {after} (was {before or 'empty'}; newest {head_revision()}).")
