@@ -15,7 +15,7 @@ from pathlib import Path
 
 from jobs.matching_eval import EvaluationError, read_notices
 from jobs.models import MIN_CORPUS, Learned, shipped_cpv_model, train
-from matcher.cpv_model import WORK_DIVISIONS, CpvModel, predict
+from matcher.cpv_model import WORK_DIVISIONS, CpvModel, described_groups
 
 GROUP = re.compile(r"[0-9]{3}")
 RANKED = 10  # groups looked at per description: a right group further down counts as not found
@@ -96,9 +96,9 @@ def model_for(notices: Path | None) -> tuple[CpvModel, str]:
 
 
 def evaluate_inference(items: Sequence[Described], model: CpvModel) -> InferenceScore:
-    """Rank the groups of works and services for each description and note where the first right one comes."""
-    ranked = predict(model, [item.description for item in items], work_only=True, relative=True, most=RANKED,
-                     floor=0.0)  # fmt: skip
+    """Rank the groups of works and services for each description, read as ``companies import`` reads it
+    (``described_groups``), and note where the first right one comes."""
+    ranked = [described_groups(model, item.description, most=RANKED, floor=0.0)[1] for item in items]
     ranks = []
     for item, groups in zip(items, ranked, strict=True):
         order = [group for group, _confidence in groups]

@@ -240,18 +240,26 @@ def own_work(text: str) -> str:
     return _WORD.sub(lambda m: " " if m.group(0).lower() in words else m.group(0), text)
 
 
-def suggest(model: CpvModel, text: str, *, most: int = 4, floor: float = 0.3) -> list[Suggestion]:
-    """Return the branches of works and services a company's own words point to, best first.
-
-    Per likely group, the code under it whose labels are closest to the words (full confidence), then the group
-    itself (``GROUP_TRUST`` of it); each with the words that led there.
-    """
+def described_groups(model: CpvModel, text: str, *, most: int = 4,
+                     floor: float = 0.3) -> tuple[str, tuple[tuple[str, float], ...]]:  # fmt: skip
+    """Return what of a company's description names its work (``own_work``) and the groups it points to, best
+    first: how ``suggest`` reads a description, and what ``eval cpv`` scores."""
     work = own_work(text)
     groups = predict(model, [work], work_only=True, floor=floor, most=most, relative=True)[0]
     if groups and not words_for(model, work, groups[0][0]):
         # Whom it works for is all the company says ("oppas voor kinderen"): then that is what its work is about.
         work = text
         groups = predict(model, [work], work_only=True, floor=floor, most=most, relative=True)[0]
+    return work, groups
+
+
+def suggest(model: CpvModel, text: str, *, most: int = 4, floor: float = 0.3) -> list[Suggestion]:
+    """Return the branches of works and services a company's own words point to, best first.
+
+    Per likely group, the code under it whose labels are closest to the words (full confidence), then the group
+    itself (``GROUP_TRUST`` of it); each with the words that led there.
+    """
+    work, groups = described_groups(model, text, most=most, floor=floor)
     found: list[Suggestion] = []
     for rank, (group, confidence) in enumerate(groups):
         words = words_for(model, work, group)

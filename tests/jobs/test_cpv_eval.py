@@ -29,6 +29,14 @@ def test_ranks_count_where_the_first_right_group_comes() -> None:
     assert evaluate_inference([Described("d", "wrong", text, ("773",))], shipped_cpv_model()).ranks[0] != 1
 
 
+def test_descriptions_are_read_as_companies_import_reads_them() -> None:
+    # Scored on the words that name the work (``own_work``), as a company's codes are inferred: read whole, who works
+    # there ("met een afstand tot de arbeidsmarkt") put vocational rehabilitation (853) above the cleaning.
+    text = ("Bewonersbedrijf en sociale onderneming met mensen met een afstand tot de arbeidsmarkt: wij maken "
+            "kantoren en trappenhuizen schoon.")  # fmt: skip
+    assert evaluate_inference([Described("w", "cleaning", text, ("909",))], shipped_cpv_model()).ranks == (1,)
+
+
 def test_the_figures_from_the_ranks() -> None:
     items = tuple(Described(str(i), "t", "x", ("909",)) for i in range(3))
     score = InferenceScore(items, (1, 3, None))
