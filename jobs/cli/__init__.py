@@ -11,12 +11,13 @@ from pydantic import ValidationError
 
 from jobs.app import App
 from jobs.cli.base import CONTEXT_SETTINGS, Cli, ConfigError
-from jobs.cli.clauses import analyse, clauses, eval_group
+from jobs.cli.clauses import analyse, clauses
 from jobs.cli.companies import companies
 from jobs.cli.crawl import crawl_command, parse
 from jobs.cli.data import db, notices, runs
 from jobs.cli.demo import demo
 from jobs.cli.digest import digest_command
+from jobs.cli.evaluation import eval_group
 from jobs.cli.feedback import feedback
 from jobs.cli.match import match_command
 from jobs.cli.report import report_group
