@@ -58,12 +58,12 @@ messages: $(STAMP)-app
 	$(BIN)/pybabel update --no-wrap --ignore-obsolete --init-missing -D matcher -i matcher/locale/matcher.pot -d matcher/locale -l en
 
 eval: $(STAMP)-app
-	$(BIN)/kansenradar eval clauses tests/data/clauses --split test
+	$(BIN)/kansenradar eval clauses tests/data/clauses --split test --second tests/data/clauses/second_reading.jsonl
 	$(BIN)/kansenradar eval clauses tests/data/clauses/prevalence.jsonl
 	$(BIN)/kansenradar eval cpv tests/data/matching/inference.jsonl
 	@if [ -d $(SHARED_NOTICES) ]; then \
 	  $(BIN)/kansenradar eval matching tests/data/matching/profiles.yaml tests/data/matching/relevance.jsonl \
-	    $(SHARED_NOTICES) --blind tests/data/matching/profiles_blind.yaml; \
+	    $(SHARED_NOTICES) --blind tests/data/matching/profiles_blind.yaml --second tests/data/matching/relevance_second.jsonl; \
 	else echo "eval matching skipped: $(SHARED_NOTICES) not found (the judged notices live there)"; fi
 
 clean:

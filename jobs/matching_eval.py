@@ -17,7 +17,10 @@ The everyday trade words the CPV model learns from were written after reading th
 - ``feedback``: the full score after each profile marked its top five (relevant or not, from the judgements),
   measured on the same unmarked notices: the difference with ``unmarked`` is what feedback brings. As in ``match``,
   the marks move similar notices per company and, when there are enough of them over all companies, the part
-  weights are learned from the marked matches' parts.
+  weights are learned from the marked matches' parts;
+- ``reader-2``: no method but a second person, who judged the same pairs without seeing the first judgements: the
+  notices ranked by their judgement (ties in every order, ``jobs.agreement.tied_ndcg``), scored against the first.
+  It is the ceiling the methods' figures are read against (only when such a file is given).
 
 nDCG@10 with gains relevant = 2, partner = 1, otherwise 0; precision@5. A company with no relevant or partner
 notice in the split (or none left unmarked) has nothing to find there: its nDCG is undefined, so its scores there are
@@ -42,6 +45,7 @@ import matcher
 from crawler.archives import iter_path
 from crawler.exceptions import ParseError
 from crawler.parsers import parse_document
+from jobs.agreement import reader_ranking
 from jobs.analyse import labels_by_lot
 from jobs.companies import CompanyFile, CompanyFileError, load_company_file
 from jobs.match_profiles import profile_of
@@ -57,7 +61,7 @@ from storage.records import NoticeRecord
 logger = logging.getLogger(__name__)
 GAINS = {"relevant": 2.0, "partner": 1.0, "irrelevant": 0.0}
 WORD = re.compile(r"[^\W\d_]{3,}")
-METHODS = ("full", "no-cpv", "blind", "cpv-prefix", "keywords", "unmarked", "feedback")
+METHODS = ("full", "no-cpv", "blind", "cpv-prefix", "keywords", "unmarked", "feedback", "reader-2")
 MARKED = 5
 SKIPPED_FOLDERS = ("eforms-sdk-examples",)  # the SDK's examples are made up: not part of the real corpus
 
@@ -167,7 +171,7 @@ def _companies(path: Path) -> CompanyFile:
         raise EvaluationError(f"{path}: {exc}") from None
 
 
-def _judgements(path: Path, split: str) -> dict[tuple[str, str], float]:
+def judgements_of(path: Path, split: str) -> dict[tuple[str, str], float]:
     """Return ``{(company, notice): gain}`` of the split's judgements."""
     judged: dict[tuple[str, str], float] = {}
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
@@ -185,11 +189,13 @@ def _judgements(path: Path, split: str) -> dict[tuple[str, str], float]:
 
 
 def evaluate_matching(profiles_file: Path, judgements_file: Path, notices_root: Path, split: str = "test",
-                      blind_file: Path | None = None) -> list[MethodScore]:  # fmt: skip
-    """Rank the split's judged notices for every judged company with each method and score the rankings."""
+                      blind_file: Path | None = None, second: dict[tuple[str, str], float] | None = None
+                      ) -> list[MethodScore]:  # fmt: skip
+    """Rank the split's judged notices for every judged company with each method and score the rankings; with
+    ``second`` (a second reader's gains by company and notice), also rank them by that reader's judgement."""
     profiles = [replace(profile_of(p), min_score=0.0) for _line, p in _companies(profiles_file).profiles]
     blind = {p.id: p.description for _line, p in _companies(blind_file).profiles} if blind_file else {}
-    judged = _judgements(judgements_file, split)
+    judged = judgements_of(judgements_file, split)
     if not judged:
         raise EvaluationError(f"{judgements_file}: no judgements in the {split!r} split")
     corpus = read_notices(notices_root)
@@ -260,4 +266,8 @@ def evaluate_matching(profiles_file: Path, judgements_file: Path, notices_root: 
             rest = [n for n in _ranking(scores.total[row], owners, scores.kind[row] > 0) if n not in hidden[row]]
             gains = [every.get(n, 0.0) for n in rest]
             results.append(_measured(profile.id, method, gains, remaining))
+        if second is not None:
+            theirs = {n: g for (company, n), g in second.items() if company == profile.id}
+            ndcg, precision = reader_ranking(every, theirs, wanted) if any(every.values()) else (math.nan, math.nan)
+            results.append(MethodScore(profile.id, "reader-2", ndcg, precision))
     return results

@@ -1,5 +1,5 @@
 """``kansenradar eval``: the clause detector, the readiness ranking and CPV codes from words, scored on labelled data
-(``make eval``)."""
+(``make eval``), beside a second reader's agreement with the labels where one read them too."""
 
 from __future__ import annotations
 
@@ -31,12 +31,17 @@ def _span(low: float, high: float, spec: str) -> str:
 @click.option("--split", "splits", multiple=True, type=click.Choice(SPLITS),
               help="Corpus folder: the split(s) to score (default: test).")  # fmt: skip
 @click.option("--errors", is_flag=True, help="Also list the snippets the combined detector got wrong.")
-def eval_clauses(path: Path, splits: tuple[str, ...], errors: bool) -> None:
+@click.option("--second", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A second, independent reading of the same snippets (JSON lines {\"ref\", \"labels\"}): adds "
+                   "the second reader's own score against the labels, and the detector's on the snippets both "
+                   "read alike.")  # fmt: skip
+def eval_clauses(path: Path, splits: tuple[str, ...], errors: bool, second: Path | None) -> None:
     """Score the clause detector on PATH: the corpus folder (tests/data/clauses, one split) or JSON lines
     {"id", "text", "lang"?, "labels"} (such as the real-prevalence sample).
 
     Prints per-label precision, recall and F1, macro-F1 and the share of negatives flagged, for the rules alone,
-    the model alone and both combined (what `analyse` uses).
+    the model alone and both combined (what `analyse` uses). With --second, also the second reader's (the ceiling a
+    detector's figure is read against: labels two careful readers give differently are no settled answer).
     """
     from jobs.clause_corpus import CorpusError, load_corpus
     from matcher.intervals import clause_intervals
@@ -60,15 +65,20 @@ def eval_clauses(path: Path, splits: tuple[str, ...], errors: bool) -> None:
     gold = [item["labels"] for item in items]
     # Snippets of one source document are resampled together (a line without "doc" is its own document).
     documents = [str(item["doc"]) if isinstance(item.get("doc"), str) else f"id:{item['id']}" for item in items]
-    reports, intervals = {}, {}
+    reports, intervals, answers = {}, {}, {}
     for mode in ("rules", "model", "combined"):
         predicted = [labels_of(matcher.detect(item["text"], item.get("lang"), mode=mode)) for item in items]
         reports[mode] = evaluate(gold, predicted)
         intervals[mode] = clause_intervals(gold, predicted, documents)
+        answers[mode] = predicted
         if errors and mode == "combined":
             for item, labels in zip(items, predicted, strict=True):
                 if set(labels) != set(item["labels"]):
                     click.echo(f"{item['id']}: expected {item['labels']}, got {labels}: {item['text'][:120]}")
+    if second is not None:
+        read = _second_reading(second, [str(item["id"]) for item in items])
+        reports["reader 2"] = evaluate(gold, read)
+        intervals["reader 2"] = clause_intervals(gold, read, documents)
     click.echo(f"{'label':34} " + "  ".join(f"{mode + ' P/R/F1':>20}" for mode in reports) + f" {'support':>8}")
     for index, label in enumerate(LABELS):
         cells = [reports[mode].labels[index] for mode in reports]
@@ -84,6 +94,28 @@ def eval_clauses(path: Path, splits: tuple[str, ...], errors: bool) -> None:
                + "  ".join(f"{_span(*fp, '.1%'):>19} " for _, fp in intervals.values()))  # fmt: skip
     click.echo(f"{len(items)} snippets from {len(set(documents))} documents; detector {matcher.DETECTOR_VERSION}; "
                "intervals: bootstrap over the documents")  # fmt: skip
+    if second is not None:
+        alike = [i for i, labels in enumerate(read) if set(labels) == set(gold[i])]
+        settled = evaluate([gold[i] for i in alike], [answers["combined"][i] for i in alike])
+        click.echo(f"reader 2: {second}, read without the first labels; both readers labelled {len(alike)} of "
+                   f"{len(items)} snippets alike, and there combined scores macro-F1 {settled.macro_f1:.2f}, false "
+                   f"positives {settled.false_positive_rate:.1%} of {settled.negatives} negatives")  # fmt: skip
+
+
+def _second_reading(path: Path, ids: list[str]) -> list[tuple[str, ...]]:
+    """Return the second reader's labels of each snippet, in order; every snippet scored must have been read."""
+    from jobs.agreement import SecondReadingError, read_clause_labels
+
+    try:
+        read = read_clause_labels(path)
+    except SecondReadingError as exc:
+        raise click.UsageError(str(exc)) from None
+    missing = [i for i in ids if i not in read]
+    if missing:
+        raise click.UsageError(f"{path}: {len(missing)} of the {len(ids)} snippets scored were not read a "
+                               f"second time (e.g. {missing[0]}): the two readers' figures would not be over one "
+                               "set")  # fmt: skip
+    return [read[i] for i in ids]
 
 
 @eval_group.command("matching", context_settings=CONTEXT_SETTINGS)
@@ -103,7 +135,14 @@ def eval_clauses(path: Path, splits: tuple[str, ...], errors: bool) -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="A company file with other descriptions of the same companies, written blind (method blind).",
 )
-def eval_matching(profiles: Path, judgements: Path, notices: Path, split: str, blind: Path | None) -> None:
+@click.option(
+    "--second",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help='A second person\'s judgements of the same pairs, made without the first (JSON lines {"company", '
+    '"notice", "judgement"}): their agreement, and method reader-2, the ceiling the methods are read against.',
+)
+def eval_matching(profiles: Path, judgements: Path, notices: Path, split: str, blind: Path | None,
+                  second: Path | None) -> None:  # fmt: skip
     """Score the readiness ranking on judged pairs: nDCG@10 and precision@5 per company and method.
 
     PROFILES is a company file; JUDGEMENTS JSON lines {"company", "notice", "judgement", "reason", "split"} where
@@ -111,14 +150,19 @@ def eval_matching(profiles: Path, judgements: Path, notices: Path, split: str, b
     whose notices all stand for the stored corpus the models learn from. Methods: full score; no-cpv (the profiles
     without their codes); blind (no-cpv with the descriptions of --blind); cpv-prefix and keywords baselines;
     unmarked and feedback (the full score on the notices a profile did not mark, before and after it marked its
-    top five).
+    top five); with --second, reader-2 (the notices ranked by a second person's judgements).
     """
-    from jobs.matching_eval import METHODS, EvaluationError, evaluate_matching, mean_of
+    from jobs.agreement import SecondReadingError, judgement_agreement, read_judgements
+    from jobs.matching_eval import METHODS, EvaluationError, evaluate_matching, judgements_of, mean_of
     from matcher.intervals import mean_interval
 
     try:
-        results = evaluate_matching(profiles, judgements, notices, split=split, blind_file=blind)
-    except EvaluationError as exc:
+        theirs = read_judgements(second) if second else None
+        agreement = judgement_agreement(judgements_of(judgements, split), theirs) if theirs is not None else None
+        if agreement is not None and not agreement[0]:
+            raise EvaluationError(f"{second}: judges none of the {split!r} pairs of {judgements}")
+        results = evaluate_matching(profiles, judgements, notices, split=split, blind_file=blind, second=theirs)
+    except (EvaluationError, SecondReadingError) as exc:
         raise click.UsageError(str(exc)) from None
     methods = [m for m in METHODS if any(r.method == m for r in results)]
     click.echo(f"{judgements} ({split})")
@@ -145,6 +189,11 @@ def eval_matching(profiles: Path, judgements: Path, notices: Path, split: str, b
         else ""
     )
     click.echo(f"({seen}the other methods read descriptions the trade words were written from)")
+    if agreement is not None:
+        pairs, alike, kappa = agreement
+        total = len(judgements_of(judgements, split))
+        click.echo(f"reader-2: {second}, judged without the first judgements; {pairs} of the {total} pairs judged by "
+                   f"both, {alike:.0%} alike, weighted kappa {kappa:.2f}")  # fmt: skip
 
 
 def _cells(ndcg: float, precision: float) -> str:

@@ -169,3 +169,37 @@ def test_eval_of_a_file_without_labelled_snippets_says_so(tmp_path: Path, conten
     result = CliRunner().invoke(cli, ["eval", "clauses", str(path)])
     assert result.exit_code == 2 and "no labelled snippets to score" in result.stderr
     assert "macro-F1" not in result.stdout
+
+
+def test_eval_shows_a_second_readers_score_and_the_detectors_where_both_read_alike(tmp_path: Path) -> None:
+    snippets = [
+        {"id": "a", "text": "Social return: 5% van de opdrachtwaarde.", "lang": "nl", "labels": ["social_return"]},
+        {"id": "b", "text": "Levering van kantoorartikelen.", "lang": "nl", "labels": []},
+        {"id": "c", "text": "Alle rechten voorbehouden.", "lang": "nl", "labels": []},
+    ]
+    path = tmp_path / "set.jsonl"
+    path.write_text("".join(json.dumps(s) + "\n" for s in snippets), encoding="utf-8")
+    second = tmp_path / "second.jsonl"
+    # The second reader differs on one snippet: a false positive of theirs on a negative.
+    reading = [("a", ["social_return"]), ("b", []), ("c", ["reserved_contract"])]
+    second.write_text("".join(json.dumps({"ref": i, "labels": labels}) + "\n" for i, labels in reading))
+    result = CliRunner().invoke(cli, ["eval", "clauses", str(path), "--second", str(second)])
+    assert result.exit_code == 0, result.output
+    assert "reader 2 P/R/F1" in result.stdout
+    rows = {line.split()[0]: line.split() for line in result.stdout.splitlines() if line.strip()}
+    assert rows["reserved_contract"][-4:] == ["0.00", "1.00", "0.00", "0"]  # reader 2's P/R/F1 and the support
+    assert "false positives on negatives" in result.stdout and "50.0%" in result.stdout  # 1 of 2 negatives
+    assert "both readers labelled 2 of 3 snippets alike" in result.stdout
+
+
+def test_eval_refuses_a_second_reading_that_misses_snippets(tmp_path: Path) -> None:
+    line = {"id": "a", "text": "Social return: 5% van de opdrachtwaarde.", "lang": "nl", "labels": ["social_return"]}
+    path = tmp_path / "one.jsonl"
+    path.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    second = tmp_path / "second.jsonl"
+    second.write_text(json.dumps({"ref": "other", "labels": []}) + "\n")
+    result = CliRunner().invoke(cli, ["eval", "clauses", str(path), "--second", str(second)])
+    assert result.exit_code == 2 and "1 of the 1 snippets scored were not read a second time" in result.stderr
+    second.write_text(json.dumps({"ref": "a", "labels": ["no_such_label"]}) + "\n")
+    result = CliRunner().invoke(cli, ["eval", "clauses", str(path), "--second", str(second)])
+    assert result.exit_code == 2 and "line 1" in result.stderr and "macro-F1" not in result.stdout

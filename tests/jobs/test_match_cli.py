@@ -337,3 +337,50 @@ def test_match_and_analyse_by_hand_refuse_beside_a_running_pipeline_with_exit_3(
     with session_scope(engine) as session:
         assert session.exec(select(Match)).all() and session.exec(select(ClauseFinding)).all()
     engine.dispose()
+
+
+@pytest.mark.slow
+def test_eval_matching_ranks_by_a_second_readers_judgements_and_says_how_far_they_agree(tmp_path: Path) -> None:
+    root = tmp_path / "notices"
+    root.mkdir()
+    (root / "eforms-real").symlink_to(shared("notices", "eforms-real"))
+    found, other = "eforms-real/2024-OJS197-00607986.xml", "eforms-real/599894-2023.xml"
+
+    def judged(*pairs: tuple[str, str]) -> str:
+        return "".join(json.dumps({"company": "schoon", "notice": n, "judgement": j}) + "\n" for n, j in pairs)
+
+    judgements = tmp_path / "judgements.jsonl"
+    judgements.write_text(judged((found, "relevant"), (other, "irrelevant")))
+    # The second reader sees it the other way round: their ranking puts the relevant notice second.
+    second = tmp_path / "second.jsonl"
+    second.write_text(judged((found, "irrelevant"), (other, "relevant")))
+    result = CliRunner().invoke(cli, ["eval", "matching", str(MATCHING / "profiles.yaml"), str(judgements),
+                                      str(root), "--split", "all", "--second", str(second)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    lines = {line.split()[0]: line.split()[1:] for line in result.stdout.splitlines()[2:] if line.strip()}
+    assert lines["schoon"][-2:] == ["0.631", "0.20"]  # 3 / log2(3) of an ideal 3; one hit in the first five
+    assert "2 of the 2 pairs judged by both, 0% alike, weighted kappa -1.00" in result.stdout
+
+
+def test_eval_matching_refuses_a_second_reading_of_other_pairs(tmp_path: Path) -> None:
+    judgements = tmp_path / "judgements.jsonl"
+    judgements.write_text('{"company": "groen", "notice": "a.xml", "judgement": "relevant", "split": "test"}\n')
+    second = tmp_path / "second.jsonl"
+    second.write_text('{"company": "groen", "notice": "b.xml", "judgement": "relevant"}\n')
+    result = CliRunner().invoke(cli, ["eval", "matching", str(MATCHING / "profiles.yaml"), str(judgements),
+                                      str(tmp_path), "--second", str(second)])  # fmt: skip
+    assert result.exit_code == 2 and "judges none of the 'test' pairs" in result.stderr
+    second.write_text('{"company": "groen", "notice": "a.xml", "judgement": "maybe"}\n')
+    result = CliRunner().invoke(cli, ["eval", "matching", str(MATCHING / "profiles.yaml"), str(judgements),
+                                      str(tmp_path), "--second", str(second)])  # fmt: skip
+    assert result.exit_code == 2 and "line 1" in result.stderr and "Traceback" not in result.output
+
+
+def test_the_second_reading_judges_every_test_pair_and_nothing_else() -> None:
+    def pairs(name: str) -> list[dict]:
+        return [json.loads(line) for line in (MATCHING / name).read_text(encoding="utf-8").splitlines() if line]
+
+    test = {(r["company"], r["notice"]) for r in pairs("relevance.jsonl") if r["split"] == "test"}
+    second = pairs("relevance_second.jsonl")
+    assert sorted((r["company"], r["notice"]) for r in second) == sorted(test)
+    assert all(r["judgement"] in ("relevant", "partner", "irrelevant") and r["reason"].strip() for r in second)

@@ -97,3 +97,12 @@ def test_the_candidate_batch_is_kept_apart_and_shares_no_document_with_the_corpu
     assert not {row["split"] for row in ALL} & {"candidate"}
     assert not {row["id"] for row in rows} & {row["id"] for row in ROWS}
     assert len({row["id"] for row in rows}) == len(rows)
+
+
+def test_the_second_reading_covers_dev_and_test_and_nothing_else() -> None:
+    # The second reader's figure is the ceiling the held-out figures are read against: it must be over the same
+    # snippets, and never over train (whose labels the rules and model were written from).
+    second = [json.loads(line) for line in (CORPUS / "second_reading.jsonl").read_text(encoding="utf-8").splitlines()]
+    held_out = {str(row.get("id") or row["ref"]): row["split"] for row in ALL if row["split"] in ("dev", "test")}
+    assert sorted(row["ref"] for row in second) == sorted(held_out)
+    assert all(row["split"] == held_out[row["ref"]] and set(row["labels"]) <= set(LABELS) for row in second)
