@@ -5,13 +5,17 @@ company whose description names an audience, its codes in that audience's branch
 name the audience only ``UNNAMED`` as well: vocational courses for anyone stay related work for a re-integration
 company, not its work. A company whose main work is for the audience is held to it in every branch; a cleaning
 company that names the people it employs keeps its cleaning whole, and companies that name no audience are
-untouched. Whom a notice names is read once from its whole text (``named``) and holds for its lots too.
+untouched. Where a notice does name the audience, the company's branches for it count alike, each as its likeliest
+one: buyers code one service for jobseekers as job search, secondment, social work or training, so a company read
+as mainly seconding people (7962) is as fit for coaching jobseekers coded as training (8053). Whom a notice names
+is read once from its whole text (``named``) and holds for its lots too.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import ahocorasick
 import numpy as np
@@ -69,9 +73,21 @@ def _described(description: str) -> frozenset[str]:
     return named(description)
 
 
-def held(description: str, codes: Weighted) -> tuple[frozenset[str], Weighted] | None:
-    """Return the audiences a company names and its codes as they count where a notice names none of them
-    (``UNNAMED`` of each code for them, of every code when its main one is), or None when nothing changes."""
+@dataclass(frozen=True)
+class Held:
+    """A company's codes as they count for notices that name the audiences it serves, and for those that do not."""
+
+    audiences: frozenset[str]
+    unnamed: Weighted  # ``UNNAMED`` of each code for them, of every code when its main one is
+    named: Weighted  # each code for them as its likeliest one (the others as they are)
+
+    def counted(self, audiences: frozenset[str]) -> Weighted:
+        """Return the codes as they count for a notice that names ``audiences``."""
+        return self.named if self.audiences & audiences else self.unnamed
+
+
+def held(description: str, codes: Weighted) -> Held | None:
+    """Return how a company's codes count when its description names an audience, or None when nothing changes."""
     audiences = _described(description)
     bound = [any(serves(code, a) for a in audiences) for code, _weight in codes]
     if not any(bound):
@@ -80,26 +96,30 @@ def held(description: str, codes: Weighted) -> tuple[frozenset[str], Weighted] |
     # branch is a means to that work (the workshop where they learn).
     every = bound[0]
     low = np.float32(UNNAMED)
-    return audiences, tuple((code, float(weight * low) if every or b else weight)
-                            for (code, weight), b in zip(codes, bound, strict=True))  # fmt: skip
+    top = max(weight for (_code, weight), b in zip(codes, bound, strict=True) if b)
+    pairs = list(zip(codes, bound, strict=True))
+    return Held(audiences, tuple((code, float(weight * low) if every or b else weight) for (code, weight), b in pairs),
+                tuple((code, top if b else weight) for (code, weight), b in pairs))  # fmt: skip
 
 
 def audience_fit(descriptions: Sequence[str], companies: Sequence[Weighted], tenders: Sequence[Weighted],
                  audiences: Sequence[frozenset[str]], fit: np.ndarray) -> np.ndarray:  # fmt: skip
     """Return ``fit`` (``matcher.cpv.fit_matrix`` of ``companies`` x ``tenders``) with each company's codes held
-    to the audiences its description names (``held``) where a tender (its ``audiences``) names none of them."""
+    to the audiences its description names (``held``): lowered where a tender (its ``audiences``) names none of
+    them, its branches for them alike where a tender names one."""
     changed = [(row, found) for row, (d, codes) in enumerate(zip(descriptions, companies, strict=True))
                if codes and (found := held(d, codes)) is not None]  # fmt: skip
     if not changed:
         return fit
-    # Lowering the weights of codes is the rule itself: the fit is the best code's weight times its level.
-    low = fit_matrix([codes for _row, (_names, codes) in changed], tenders)
+    # Setting the weights of codes is the rule itself: the fit is the best code's weight times its level.
+    low = fit_matrix([found.unnamed for _row, found in changed], tenders)
+    high = fit_matrix([found.named for _row, found in changed], tenders)
     naming = {a: np.array([a in n for n in audiences], dtype=bool) for a in {a for n in audiences for a in n}}
     result = fit.copy()
-    for index, (row, (names, _codes)) in enumerate(changed):
+    for index, (row, found) in enumerate(changed):
         says = np.zeros(len(tenders), dtype=bool)
-        for audience in names:
+        for audience in found.audiences:
             if audience in naming:
                 says |= naming[audience]
-        result[row] = np.where(says, fit[row], low[index])
+        result[row] = np.where(says, high[index], low[index])
     return result

@@ -101,8 +101,8 @@ def _cpv_line(profile: Profile, tender: Tender, lang: str) -> str | None:
     _ = _catalog(lang)
     codes = profile.codes()
     holding = held(profile.description, codes) if codes else None
-    # As the CPV part counts them: held to whom the company serves where the notice does not name those people.
-    counted = holding[1] if holding is not None and not holding[0] & tender.audiences else codes
+    # As the CPV part counts them: held to whom the company serves (``matcher.audiences``).
+    counted = holding.counted(tender.audiences) if holding is not None else codes
     score, code, company = best_similarity(tender_codes(tender), counted)
     if not code:
         return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
+import pytest
 
 from matcher.audiences import UNNAMED, audience_fit, named, serves
 from matcher.cpv import fit_matrix
@@ -113,3 +114,18 @@ def test_the_reason_names_the_pair_that_counted() -> None:
             for c, t in enumerate(tenders)]  # fmt: skip
     assert said[0].startswith("Past bij jullie werk: Reiniging van woningen en gebouwen")
     assert said[1].startswith("Verwant werkveld")
+
+
+def test_where_a_notice_names_the_people_the_companys_branches_for_them_count_alike() -> None:
+    # Read from its words, a re-integration company that seconds people is mostly 7962 (secondment) and only a
+    # little training (8053): buyers code coaching jobseekers as training, social work or secondment alike, so
+    # a notice for jobseekers fits it as its likeliest branch, whichever of them the buyer chose.
+    werk = Profile(id="werk", description="Wij helpen buurtbewoners die al lang thuis zitten weer aan het werk en "
+                   "detacheren ze bij bedrijven.", inferred=(("7962", 1.0), ("8053", 0.3), ("9091", 0.5)))  # fmt: skip
+    tenders = [JOBSEEKERS, WRITING, tender("10-2026", "Schoonmaak voor werkzoekenden", ("90910000",))]
+    codes = [tuple((c, 1.0) for c in t.cpv) for t in tenders]
+    plain = fit_matrix([werk.codes()], codes)
+    fit = audience_fit([werk.description], [werk.codes()], codes, [t.audiences for t in tenders], plain)
+    assert plain[0, 0] == np.float32(0.3) and fit[0, 0] == 1.0  # training for jobseekers: as its secondment
+    assert fit[0, 1] == pytest.approx(0.3 * UNNAMED)  # the same training for anyone: held, as before
+    assert fit[0, 2] == plain[0, 2]  # a branch not for jobseekers (cleaning) keeps its own weight
