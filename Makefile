@@ -61,6 +61,7 @@ eval: $(STAMP)-app
 	$(BIN)/kansenradar eval clauses tests/data/clauses --split test --second tests/data/clauses/second_reading.jsonl
 	$(BIN)/kansenradar eval clauses tests/data/clauses/prevalence.jsonl
 	$(BIN)/kansenradar eval cpv tests/data/matching/inference.jsonl
+	$(BIN)/kansenradar eval cpv tests/data/matching/inference_other.jsonl
 	@if [ -d $(SHARED_NOTICES) ]; then \
 	  $(BIN)/kansenradar eval matching tests/data/matching/profiles.yaml tests/data/matching/relevance.jsonl \
 	    $(SHARED_NOTICES) --blind tests/data/matching/profiles_blind.yaml --second tests/data/matching/relevance_second.jsonl; \

@@ -39,7 +39,7 @@ from matcher.tfidf import fit_keeping, restore_union, union_state
 logger = logging.getLogger(__name__)
 
 # Raise when training or features change: a stored model of another version is trained again.
-CPV_MODEL_VERSION = "cpv-6"
+CPV_MODEL_VERSION = "cpv-7"
 # Significant digits of the classes: the group (a notice inside a company's group fits it fully). A model per
 # division as well was trained until cpv-4 and never asked.
 LEVELS = (3,)
@@ -58,7 +58,7 @@ REFINE_FLOOR = 0.1  # a refined code needs at least this cosine with one of its 
 
 
 def trade_examples() -> list[tuple[str, str]]:
-    """Return the everyday Dutch trade words as (text, code)."""
+    """Return the everyday trade words (Dutch, English, German, French) as (text, code)."""
     return [(text, code) for code, text in TRADE_WORDS]
 
 

@@ -1,4 +1,5 @@
-"""Everyday Dutch words for the work resident companies do, as extra labelled examples for the CPV model.
+"""Everyday words for the work resident companies do, as extra labelled examples for the CPV model: Dutch, and the
+same trades in English, German and French.
 
 CPV labels are formal ("Beplanten en onderhouden van groengebieden") and the notice corpus holds few Dutch texts;
 companies write "wij maaien, snoeien en harken". Each entry is a phrase such a company might use, with the CPV code
@@ -104,6 +105,66 @@ TRADE_WORDS: tuple[tuple[str, str], ...] = (
     ("98341130", "huismeesterdiensten"),
     ("92000000", "buurthuis sport en spel recreatie"),
     ("45400000", "afbouw afwerking van gebouwen"),
+    # The same trades in English, German and French: a company may describe itself in them, and without them their
+    # generic words ("work", "Arbeit", "travaux") pointed at construction, the CPV labels' most common word.
+    ("77310000", "grounds maintenance mowing grass cutting lawns weeding gardening park upkeep green spaces"),
+    ("77340000", "pruning hedge trimming tree care shrubs"),
+    ("77310000", "Grünpflege Rasen mähen Mäharbeiten Unkraut jäten Gartenpflege Parkpflege Grünanlagen pflegen"),
+    ("77340000", "Baumschnitt Hecken schneiden Gehölzpflege Sträucher schneiden"),
+    ("77310000", "entretien des espaces verts tonte tondre la pelouse désherbage jardinage entretien des parcs"),
+    ("77340000", "taille des haies élagage taille des arbres arbustes"),
+    ("90910000", "cleaning cleaners office cleaning cleaning schools stairwells mopping vacuuming window cleaning"),
+    ("90910000", "Reinigung Gebäudereinigung Büroreinigung Unterhaltsreinigung Treppenhausreinigung Fenster putzen"),
+    ("90910000", "nettoyage ménage nettoyage de bureaux nettoyage des écoles cages d'escalier lavage des vitres"),
+    ("55520000", "catering meals lunches buffets cooking community kitchen canteen school meals meals on wheels"),
+    ("55520000", "Catering Mahlzeiten Mittagessen kochen Stadtteilküche Kantine Schulverpflegung Essen auf Rädern"),
+    (
+        "55520000",
+        "restauration traiteur repas déjeuners cuisine de quartier cantine restauration scolaire portage de repas",
+    ),
+    ("45442100", "painting decorating painter interior painting exterior painting"),
+    ("45453000", "handyman small repairs maintenance of homes and schools doors window frames floors tiling"),
+    ("45442100", "Malerarbeiten streichen Maler Anstrich Innenanstrich Fassadenanstrich"),
+    ("45453000", "Hausmeisterservice kleine Reparaturen Instandhaltung Türen Fenster Böden Fliesen legen"),
+    ("45442100", "peinture peintre travaux de peinture intérieure et extérieure"),
+    ("45453000", "petits travaux réparations entretien des logements portes fenêtres sols carrelage bricolage"),
+    (
+        "85312510",
+        "reintegration into work long-term unemployed back into work job coaching work experience employability",
+    ),
+    ("79620000", "secondment placing people with employers supply of staff temporary staff"),
+    (
+        "85312510",
+        "Wiedereingliederung Langzeitarbeitslose zurück in Arbeit Jobcoaching Arbeitsgelegenheiten Qualifizierung",
+    ),
+    ("79620000", "Arbeitnehmerüberlassung Personal überlassen Beschäftigte verleihen"),
+    (
+        "85312510",
+        "insertion professionnelle retour à l'emploi demandeurs d'emploi accompagnement vers l'emploi "
+        "chantier d'insertion",
+    ),
+    ("79620000", "mise à disposition de personnel intérim salariés mis à disposition"),
+    ("60130000", "school transport pupil transport minibus transport for disabled people wheelchair transport"),
+    ("60130000", "Schülerbeförderung Fahrdienst Kleinbus Behindertenfahrdienst Rollstuhlbeförderung"),
+    ("60130000", "transport scolaire transport de personnes handicapées minibus transport adapté"),
+    ("85312400", "home help support at home day activities day centre companionship"),
+    ("85312400", "Haushaltshilfe Betreuung zu Hause Tagesbetreuung Alltagsbegleitung"),
+    ("85312400", "aide à domicile aide ménagère accueil de jour accompagnement à domicile"),
+    ("79713000", "security guards guarding stewards caretakers patrols concierge"),
+    ("79713000", "Wachdienst Bewachung Sicherheitsdienst Ordner Hausmeister Streifendienst"),
+    ("79713000", "gardiennage surveillance agents de sécurité gardiens médiateurs rondes"),
+    ("90610000", "street cleaning sweeping litter picking emptying litter bins"),
+    ("90610000", "Straßenreinigung kehren Müll sammeln Papierkörbe leeren"),
+    ("90610000", "propreté urbaine balayage des rues ramassage des déchets vider les corbeilles"),
+    ("98310000", "laundry washing ironing linen sewing alterations repairs of clothes"),
+    ("98310000", "Wäscherei waschen bügeln Wäsche Nähen Änderungsschneiderei"),
+    ("98310000", "blanchisserie lavage repassage linge couture retouches"),
+    ("85312110", "childcare nursery after-school care playgroup"),
+    ("85312110", "Kinderbetreuung Kita Kindertagesstätte Hort Nachmittagsbetreuung"),
+    ("85312110", "garde d'enfants crèche accueil périscolaire halte-garderie"),
+    ("50100000", "bicycle repair bike repair cycle workshop"),
+    ("50100000", "Fahrradreparatur Fahrradwerkstatt Fahrräder reparieren"),
+    ("50100000", "réparation de vélos atelier vélo"),
 )
 
 # Words a company uses about whom it works for, where and when, not about what work it does. Every resident company

@@ -109,6 +109,21 @@ def test_the_shipped_model_reads_everyday_dutch_and_says_why() -> None:
     assert suggest(model, "In onze kringloopwinkel verkopen we tweedehands spullen.")[0].code.startswith("90514")
 
 
+@pytest.mark.parametrize(
+    ("description", "groups"),
+    [
+        # "work" and "Arbeit" are the CPV labels' commonest words (construction work): these read as building works.
+        ("We support the re-integration of jobseekers into work.", ("853", "796", "805")),
+        ("Wir helfen Langzeitarbeitslosen zurück in Arbeit, mit Jobcoaching und Qualifizierung in unserer Werkstatt.",
+         ("853", "796", "805")),
+        ("We clean offices and stairwells and wash the windows.", ("909",)),
+        ("Nous tondons les pelouses, taillons les haies et entretenons les espaces verts du quartier.", ("773",)),
+    ],
+)  # fmt: skip
+def test_the_shipped_model_reads_a_company_in_english_german_and_french(description: str, groups: tuple) -> None:
+    assert suggest(shipped_cpv_model(), description)[0].code.startswith(groups)
+
+
 @pytest.mark.slow
 def test_the_shipped_model_is_what_its_build_writes(tmp_path: Path) -> None:
     # `make model` (python -m jobs.models) from the shipped labels and trade words: the committed file, byte for byte.
