@@ -18,16 +18,18 @@ from sklearn.metrics import cohen_kappa_score
 
 from matcher.types import LABELS
 
-GRADES = {"relevant": 2.0, "partner": 1.0, "irrelevant": 0.0}
-
 
 class SecondReadingError(ValueError):
     """A second-reading file cannot be used; the message names the file and line."""
 
 
 def _rows(path: Path) -> list[tuple[int, dict[str, object]]]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SecondReadingError(f"{path}: not readable as UTF-8 text ({exc})") from None
     rows = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
@@ -49,19 +51,6 @@ def read_clause_labels(path: Path) -> dict[str, tuple[str, ...]]:
             raise SecondReadingError(f"{path}, line {number}: needs \"ref\" and \"labels\" drawn from "
                                      f"{', '.join(LABELS)}")  # fmt: skip
         read[str(row["ref"])] = tuple(str(label) for label in labels)
-    return read
-
-
-def read_judgements(path: Path) -> dict[tuple[str, str], float]:
-    """Return ``{(company, notice): gain}`` of a second relevance reading: JSON lines ``{"company", "notice",
-    "judgement", "reason"?}``."""
-    read: dict[tuple[str, str], float] = {}
-    for number, row in _rows(path):
-        if row.get("judgement") not in GRADES or not isinstance(row.get("company"), str) \
-                or not isinstance(row.get("notice"), str):  # fmt: skip
-            raise SecondReadingError(f"{path}, line {number}: needs \"company\", \"notice\" and \"judgement\" "
-                                     f"(one of {', '.join(GRADES)})")  # fmt: skip
-        read[(str(row["company"]), str(row["notice"]))] = GRADES[str(row["judgement"])]
     return read
 
 

@@ -174,7 +174,11 @@ def _companies(path: Path) -> CompanyFile:
 def judgements_of(path: Path, split: str) -> dict[tuple[str, str], float]:
     """Return ``{(company, notice): gain}`` of the split's judgements."""
     judged: dict[tuple[str, str], float] = {}
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise EvaluationError(f"{path}: not readable as UTF-8 text ({exc})") from None
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:

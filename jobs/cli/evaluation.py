@@ -65,18 +65,19 @@ def eval_clauses(path: Path, splits: tuple[str, ...], errors: bool, second: Path
     gold = [item["labels"] for item in items]
     # Snippets of one source document are resampled together (a line without "doc" is its own document).
     documents = [str(item["doc"]) if isinstance(item.get("doc"), str) else f"id:{item['id']}" for item in items]
-    reports, intervals, answers = {}, {}, {}
+    # Read before the detectors run: a reading that cannot be used is said at once, not after the scoring.
+    read = _second_reading(second, [str(item["id"]) for item in items]) if second is not None else None
+    reports, intervals, combined = {}, {}, []
     for mode in ("rules", "model", "combined"):
         predicted = [labels_of(matcher.detect(item["text"], item.get("lang"), mode=mode)) for item in items]
         reports[mode] = evaluate(gold, predicted)
         intervals[mode] = clause_intervals(gold, predicted, documents)
-        answers[mode] = predicted
-        if errors and mode == "combined":
+        if mode == "combined":
+            combined = predicted
             for item, labels in zip(items, predicted, strict=True):
-                if set(labels) != set(item["labels"]):
+                if errors and set(labels) != set(item["labels"]):
                     click.echo(f"{item['id']}: expected {item['labels']}, got {labels}: {item['text'][:120]}")
-    if second is not None:
-        read = _second_reading(second, [str(item["id"]) for item in items])
+    if read is not None:
         reports["reader 2"] = evaluate(gold, read)
         intervals["reader 2"] = clause_intervals(gold, read, documents)
     click.echo(f"{'label':34} " + "  ".join(f"{mode + ' P/R/F1':>20}" for mode in reports) + f" {'support':>8}")
@@ -94,9 +95,9 @@ def eval_clauses(path: Path, splits: tuple[str, ...], errors: bool, second: Path
                + "  ".join(f"{_span(*fp, '.1%'):>19} " for _, fp in intervals.values()))  # fmt: skip
     click.echo(f"{len(items)} snippets from {len(set(documents))} documents; detector {matcher.DETECTOR_VERSION}; "
                "intervals: bootstrap over the documents")  # fmt: skip
-    if second is not None:
+    if read is not None:
         alike = [i for i, labels in enumerate(read) if set(labels) == set(gold[i])]
-        settled = evaluate([gold[i] for i in alike], [answers["combined"][i] for i in alike])
+        settled = evaluate([gold[i] for i in alike], [combined[i] for i in alike])
         click.echo(f"reader 2: {second}, read without the first labels; both readers labelled {len(alike)} of "
                    f"{len(items)} snippets alike, and there combined scores macro-F1 {settled.macro_f1:.2f}, false "
                    f"positives {settled.false_positive_rate:.1%} of {settled.negatives} negatives")  # fmt: skip
@@ -152,17 +153,19 @@ def eval_matching(profiles: Path, judgements: Path, notices: Path, split: str, b
     unmarked and feedback (the full score on the notices a profile did not mark, before and after it marked its
     top five); with --second, reader-2 (the notices ranked by a second person's judgements).
     """
-    from jobs.agreement import SecondReadingError, judgement_agreement, read_judgements
+    from jobs.agreement import judgement_agreement
     from jobs.matching_eval import METHODS, EvaluationError, evaluate_matching, judgements_of, mean_of
     from matcher.intervals import mean_interval
 
     try:
-        theirs = read_judgements(second) if second else None
-        agreement = judgement_agreement(judgements_of(judgements, split), theirs) if theirs is not None else None
+        first = judgements_of(judgements, split)
+        # Read as the first judgements are; every split, since only the pairs both judged are compared.
+        theirs = judgements_of(second, "all") if second else None
+        agreement = judgement_agreement(first, theirs) if theirs is not None else None
         if agreement is not None and not agreement[0]:
             raise EvaluationError(f"{second}: judges none of the {split!r} pairs of {judgements}")
         results = evaluate_matching(profiles, judgements, notices, split=split, blind_file=blind, second=theirs)
-    except (EvaluationError, SecondReadingError) as exc:
+    except EvaluationError as exc:
         raise click.UsageError(str(exc)) from None
     methods = [m for m in METHODS if any(r.method == m for r in results)]
     click.echo(f"{judgements} ({split})")
@@ -191,9 +194,8 @@ def eval_matching(profiles: Path, judgements: Path, notices: Path, split: str, b
     click.echo(f"({seen}the other methods read descriptions the trade words were written from)")
     if agreement is not None:
         pairs, alike, kappa = agreement
-        total = len(judgements_of(judgements, split))
-        click.echo(f"reader-2: {second}, judged without the first judgements; {pairs} of the {total} pairs judged by "
-                   f"both, {alike:.0%} alike, weighted kappa {kappa:.2f}")  # fmt: skip
+        click.echo(f"reader-2: {second}, judged without the first judgements; {pairs} of the {len(first)} pairs "
+                   f"judged by both, {alike:.0%} alike, weighted kappa {kappa:.2f}")  # fmt: skip
 
 
 def _cells(ndcg: float, precision: float) -> str:

@@ -203,3 +203,6 @@ def test_eval_refuses_a_second_reading_that_misses_snippets(tmp_path: Path) -> N
     second.write_text(json.dumps({"ref": "a", "labels": ["no_such_label"]}) + "\n")
     result = CliRunner().invoke(cli, ["eval", "clauses", str(path), "--second", str(second)])
     assert result.exit_code == 2 and "line 1" in result.stderr and "macro-F1" not in result.stdout
+    second.write_bytes(b'\xff{"ref": "a", "labels": []}\n')  # not UTF-8: named, no traceback, before any scoring
+    result = CliRunner().invoke(cli, ["eval", "clauses", str(path), "--second", str(second)])
+    assert result.exit_code == 2 and f"{second}: not readable as UTF-8" in result.stderr

@@ -374,6 +374,11 @@ def test_eval_matching_refuses_a_second_reading_of_other_pairs(tmp_path: Path) -
     result = CliRunner().invoke(cli, ["eval", "matching", str(MATCHING / "profiles.yaml"), str(judgements),
                                       str(tmp_path), "--second", str(second)])  # fmt: skip
     assert result.exit_code == 2 and "line 1" in result.stderr and "Traceback" not in result.output
+    for broken in (second, judgements):  # not UTF-8, either file: named, exit 2
+        broken.write_bytes(b'\xff{"company": "groen"}\n')
+        result = CliRunner().invoke(cli, ["eval", "matching", str(MATCHING / "profiles.yaml"), str(judgements),
+                                          str(tmp_path), "--second", str(second)])  # fmt: skip
+        assert result.exit_code == 2 and f"{broken}: not readable as UTF-8" in result.stderr
 
 
 def test_the_second_reading_judges_every_test_pair_and_nothing_else() -> None:
