@@ -97,8 +97,9 @@ class JobRunRecorder:
         store_failed = int(stats.get("kansenradar/store_failed", 0))
         # Every document the crawl found failed and none was read: a broken parser or source, not one bad notice
         # among many. Retries of earlier crawls' documents do not count: a day with nothing new is no failure.
-        retrying = getattr(spider, "retrying", ())
-        documents_failed = sum(1 for f in getattr(spider, "failures", []) if f.key not in retrying)
+        failures = list(getattr(spider, "failures", []))
+        retrying = getattr(spider, "retrying", set())
+        documents_failed = sum(1 for f in failures if f.key not in retrying)
         read = sum(int(stats.get(f"kansenradar/{name}", 0)) for name in READ)
         none_read = bool(documents_failed and not read)
         failed = bool(reason != "finished" or listing_failed or store_failed or self.errors or none_read)
@@ -109,10 +110,9 @@ class JobRunRecorder:
         problems += [f"batches not stored: {store_failed}"] if store_failed else []
         problems += self.errors[:5]
         with session_scope(self.engine) as session:
-            failures = list(getattr(spider, "failures", []))
             failed_keys = {failure.key for failure in failures}
             resolved = [key for key in getattr(spider, "resolved", []) if key not in failed_keys]
-            retried = len(getattr(spider, "retrying", ()))
+            retried = len(retrying)
             repository.resolve_failures(session=session, source=spider.name, keys=resolved)
             gave_up = repository.record_failures(session=session, source=spider.name, failures=failures,
                                                  limit=self.limit, backoff=self.backoff)  # fmt: skip

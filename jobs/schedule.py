@@ -40,6 +40,7 @@ from storage.types import utcnow
 logger = logging.getLogger(__name__)
 CRON_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")  # by cron's numbers (7 is Sunday again)
 EVERY = re.compile(r"^every\s+(\d+)\s*([smh])$", re.IGNORECASE)
+UNITS = {"s": ("seconds", 1), "m": ("minutes", 60), "h": ("hours", 3600)}  # an interval's unit: its name, its seconds
 
 
 class ScheduleError(ValueError):
@@ -90,11 +91,11 @@ def trigger(expression: str, timezone: str, *, setting: str = "schedule") -> Bas
     """Return a trigger for a crontab expression ("0 6 * * *") or an interval ("every 30m", "every 10s")."""
     match = EVERY.match(expression.strip())
     if match:
-        unit = {"s": "seconds", "m": "minutes", "h": "hours"}[match.group(2).lower()]
+        unit, seconds = UNITS[match.group(2).lower()]
         count = int(match.group(1))
         # 0 APScheduler would take as one second (the whole pipeline back to back, failing against itself); beyond
         # a year its date arithmetic overflows.
-        if not 0 < count * {"seconds": 1, "minutes": 60, "hours": 3600}[unit] <= 366 * 86400:
+        if not 0 < count * seconds <= 366 * 86400:
             raise ScheduleError(f"{setting}: {expression!r} is no interval; give 'every N[smh]' from 1 second to a "
                                 "year")  # fmt: skip
         return IntervalTrigger(**{unit: count}, timezone=timezone)

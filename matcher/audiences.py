@@ -89,17 +89,16 @@ class Held:
 def held(description: str, codes: Weighted) -> Held | None:
     """Return how a company's codes count when its description names an audience, or None when nothing changes."""
     audiences = _described(description)
-    bound = [any(serves(code, a) for a in audiences) for code, _weight in codes]
-    if not any(bound):
+    pairs = [(code, weight, any(serves(code, a) for a in audiences)) for code, weight in codes]
+    if not any(bound for _code, _weight, bound in pairs):
         return None
     # Its main work (the first code it gave, or the likeliest read from its words) is for these people: every
     # branch is a means to that work (the workshop where they learn).
-    every = bound[0]
+    every = pairs[0][2]
     low = np.float32(UNNAMED)
-    top = max(weight for (_code, weight), b in zip(codes, bound, strict=True) if b)
-    pairs = list(zip(codes, bound, strict=True))
-    return Held(audiences, tuple((code, float(weight * low) if every or b else weight) for (code, weight), b in pairs),
-                tuple((code, top if b else weight) for (code, weight), b in pairs))  # fmt: skip
+    top = max(weight for _code, weight, bound in pairs if bound)
+    unnamed = tuple((code, float(weight * low) if every or bound else weight) for code, weight, bound in pairs)
+    return Held(audiences, unnamed, tuple((code, top if bound else weight) for code, weight, bound in pairs))
 
 
 def audience_fit(descriptions: Sequence[str], companies: Sequence[Weighted], tenders: Sequence[Weighted],
