@@ -240,7 +240,7 @@ def match_companies(
         changed_at = {c.id: c.updated_at for c in companies}
         pairs = repository.feedback_pairs(session=session, company_ids=[p.id for p in profiles])
         said = repository.feedback_parts(session=session)
-    weights = learn_weights([parts for parts, _yes in said], [yes for _parts, yes in said], WEIGHTS)
+    weights = learn_weights(said, WEIGHTS)
     refitted = text_refitted or cpv_refitted
     models = _Models(text, cpv, weights, _marks(engine, text, cpv, pairs))
     # New models or part weights (new marks, a model fitted again, even by a run for one company) move every score:

@@ -17,7 +17,7 @@ The everyday trade words the CPV model learns from were written after reading th
 - ``feedback``: the full score after each profile marked its top five (relevant or not, from the judgements),
   measured on the same unmarked notices: the difference with ``unmarked`` is what feedback brings. As in ``match``,
   the marks move similar notices per company and, when there are enough of them over all companies, the part
-  weights are learned from the marked matches' parts;
+  weights are learned from the marked matches' parts (kept only where they order held-out companies' marks better);
 - ``reader-2``: no method but a second person, who judged the same pairs without seeing the first judgements: the
   notices ranked by their judgement (ties in every order, ``jobs.agreement.tied_ndcg``), scored against the first.
   It is the ceiling the methods' figures are read against (only when such a file is given).
@@ -241,7 +241,7 @@ def evaluate_matching(profiles_file: Path, judgements_file: Path, notices_root: 
     results: list[MethodScore] = []
     marks: list[Marks | None] = []
     hidden: list[set[str]] = []
-    said: list[tuple[dict[str, float], bool]] = []
+    said: list[tuple[str, dict[str, float], bool]] = []
     for row, profile in enumerate(plain):
         every = {n: g for (company, n), g in judged.items() if company == profile.id and n in corpus}
         own = _words(profile.description)
@@ -258,10 +258,13 @@ def evaluate_matching(profiles_file: Path, judgements_file: Path, notices_root: 
         top = _ranking(full.total[row], owners, full.kind[row] > 0)[:MARKED]
         marks.append(_marks(setting, {n: every.get(n, 0.0) for n in top}))
         hidden.append(set(top))
-        said += [(parts, every.get(n, 0.0) > 0) for n, parts in zip(top, _marked_parts(setting, full, row, top),
-                                                                     strict=True)]  # fmt: skip
-    # As ``match`` does: with enough marks over all companies, the part weights are learned from them too.
-    learned = learn_weights([parts for parts, _yes in said], [yes for _parts, yes in said], WEIGHTS)
+        said += [
+            (profile.id, parts, every.get(n, 0.0) > 0)
+            for n, parts in zip(top, _marked_parts(setting, full, row, top), strict=True)
+        ]
+    # As ``match`` does: with enough marks over all companies, the part weights are learned from them too (and kept
+    # only where they order held-out companies' marks better than the hand-set ones).
+    learned = learn_weights(said, WEIGHTS)
     after = _scores(setting, plain, marks, learned)
     for row, profile in enumerate(plain):
         every = {n: g for (company, n), g in judged.items() if company == profile.id and n in corpus}

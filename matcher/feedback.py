@@ -3,7 +3,8 @@
 Per company, the notices it marked move the ranking of similar unmarked notices: a tender that resembles what it
 liked rises, one that resembles what it turned down sinks, by an amount that grows with the number of marks (few
 marks, small steps: the prior ranking stays in charge). Across companies, once enough marks exist, the weights of
-the score's parts are learned from them (logistic regression on the parts), blended with the hand-set weights.
+the score's parts are learned from them (logistic regression on the parts), blended with the hand-set weights, and
+kept only where they hold for companies they were not learned from (``learn_weights``).
 """
 
 from __future__ import annotations
@@ -98,23 +99,56 @@ def adjustment(marks: Marks, tender_text: sparse.csr_matrix, tender_codes: Codes
     return adjustments([marks], tender_text, tender_codes)[0]
 
 
-def learn_weights(parts: Sequence[Mapping[str, float]], relevant: Sequence[bool],
+def learn_weights(said: Sequence[tuple[str, Mapping[str, float], bool]],
                   prior: Mapping[str, float]) -> dict[str, float] | None:  # fmt: skip
-    """Return part weights learned from marked matches, blended with ``prior``; None while there are too few.
+    """Return part weights learned from marked matches (``said``: company, the match's parts, relevant or not),
+    blended with ``prior``; None while there are too few, or while they do not order companies' marks better than
+    ``prior`` does.
 
     A logistic regression on the parts says which parts separate "past bij ons" from "niet voor ons"; its
-    positive coefficients, scaled to the prior's total, are blended with the prior by the number of marks.
+    positive coefficients, scaled to the prior's total, are blended with the prior by the number of marks. The marks
+    are each company's best matches, a narrow sample: weights that separate them can rank everything else worse.
+    So each company's marks are held out in turn, weights are learned from the others', and the learned weights are
+    kept only when those order more of the held-out marks' pairs (one relevant, one not, of one company) right than
+    ``prior`` does.
     """
-    yes = sum(relevant)
+    names = list(prior)
+    features = np.array([[float(found.get(name, 0.0)) for name in names] for _company, found, _yes in said])
+    answers = np.array([yes for _company, _found, yes in said], dtype=bool)
+    learned = _blended(features, answers, prior)
+    if learned is None:
+        return None
+    owners = np.array([company for company, _found, _yes in said])
+    learned_right = prior_right = 0.0
+    for company in np.unique(owners):
+        out = owners == company
+        if answers[out].all() or not answers[out].any():
+            continue  # one answer only: no pair to order
+        kept = np.flatnonzero(~out)
+        others = _blended(features[kept], answers[kept], prior) or dict(prior)
+        learned_right += _ordered(features[out], answers[out], np.array([others[name] for name in names]))
+        prior_right += _ordered(features[out], answers[out], np.array([prior[name] for name in names]))
+    return learned if learned_right > prior_right else None
+
+
+def _ordered(features: np.ndarray, relevant: np.ndarray, weights: np.ndarray) -> float:
+    """Return how many (relevant, not relevant) pairs of marks the weighted parts order right (a tie is half)."""
+    score = features @ weights
+    gap = score[relevant][:, None] - score[~relevant][None, :]
+    return float((gap > 1e-9).sum() + 0.5 * (np.abs(gap) <= 1e-9).sum())
+
+
+def _blended(features: np.ndarray, relevant: np.ndarray, prior: Mapping[str, float]) -> dict[str, float] | None:
+    """Return the weights a logistic regression learns from marks (``features``: parts in ``prior``'s order),
+    blended with ``prior``; None with too few marks of either answer."""
+    yes = int(relevant.sum())
     if len(relevant) < MIN_MARKS or yes < MIN_EACH or len(relevant) - yes < MIN_EACH:
         return None
-    names = list(prior)
-    features = np.array([[float(p.get(name, 0.0)) for name in names] for p in parts])
-    model = LogisticRegression(C=1.0, max_iter=1000).fit(features, np.array(relevant, dtype=bool))
+    model = LogisticRegression(C=1.0, max_iter=1000).fit(features, relevant)
     coefficients = np.clip(model.coef_[0], 0.0, None)
     if coefficients.sum() <= 0:
         return None
     total = sum(prior.values())
     learned = coefficients / coefficients.sum() * total
     share = len(relevant) / (len(relevant) + PRIOR_MARKS)
-    return {name: round(float((1 - share) * prior[name] + share * learned[i]), 6) for i, name in enumerate(names)}
+    return {name: round(float((1 - share) * prior[name] + share * learned[i]), 6) for i, name in enumerate(prior)}

@@ -157,12 +157,12 @@ def feedback_pairs(*, session: Session, company_ids: Sequence[str] | None = None
     return [(c, int(n), lot, bool(r)) for c, n, lot, r in session.exec(statement)]
 
 
-def feedback_parts(*, session: Session) -> list[tuple[dict[str, float], bool]]:
-    """Return ``(parts, relevant)`` of every feedback row that kept the parts of the match it was about."""
+def feedback_parts(*, session: Session) -> list[tuple[str, dict[str, float], bool]]:
+    """Return ``(company_id, parts, relevant)`` of every feedback row that kept the parts of the match it was about."""
     # In a fixed order: the weights learned from them must come out the same from the same marks.
-    statement = (select(Feedback.parts, Feedback.relevant).where(col(Feedback.parts).is_not(None))
-                 .order_by(col(Feedback.id)))  # fmt: skip
-    return [(dict(parts), bool(relevant)) for parts, relevant in session.exec(statement) if parts]
+    statement = (select(Feedback.company_id, Feedback.parts, Feedback.relevant)
+                 .where(col(Feedback.parts).is_not(None)).order_by(col(Feedback.id)))  # fmt: skip
+    return [(company, dict(parts), bool(relevant)) for company, parts, relevant in session.exec(statement) if parts]
 
 
 def companies_with_feedback_since(*, session: Session, since: datetime) -> set[str]:

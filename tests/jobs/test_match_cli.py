@@ -306,9 +306,10 @@ def test_eval_feedback_learns_part_weights_from_the_marks_as_match_does(tmp_path
     seen: list[tuple[list[dict[str, float]], list[bool]]] = []
     learn = evaluation.learn_weights
 
-    def spy(parts, relevant, prior):  # type: ignore[no-untyped-def]
-        seen.append((list(parts), list(relevant)))
-        return learn(parts, relevant, prior)
+    def spy(said, prior):  # type: ignore[no-untyped-def]
+        seen.append(([parts for _c, parts, _yes in said], [yes for _c, _parts, yes in said]))
+        assert len({company for company, _parts, _yes in said}) == len(said) // 5  # each company its five
+        return learn(said, prior)
 
     monkeypatch.setattr(evaluation, "learn_weights", spy)
     evaluation.evaluate_matching(MATCHING / "profiles.yaml", judgements, root, split="all")

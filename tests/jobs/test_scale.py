@@ -7,7 +7,7 @@ import json
 import re
 import shutil
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -97,14 +97,14 @@ def test_incremental_matching_keeps_what_a_full_run_keeps(database_url: str, mon
 
 
 def _matched(database_url: str, monkeypatch: pytest.MonkeyPatch | None = None, *, notices: int = 200,
-             companies: int = 8) -> Engine:  # fmt: skip
+             companies: int = 8, notice: Callable[[int], object] = _notice) -> Engine:  # fmt: skip
     """Return an engine on notices and companies after a first (full) match (12 stored per company, given the
     monkeypatch)."""
     if monkeypatch is not None:
         monkeypatch.setattr(jobs.match_store, "MAX_STORED", 12)
     engine = get_engine(database_url)
     upgrade(engine)
-    _store(engine, [_notice(n) for n in range(notices)])
+    _store(engine, [notice(n) for n in range(notices)])
     _companies(engine, companies)
     assert match_companies(engine=engine, as_of=AS_OF).mode == "full"
     return engine
@@ -133,9 +133,18 @@ def test_incremental_matching_after_feedback_equals_a_full_run(database_url: str
     engine.dispose()
 
 
-def test_learned_weights_rescore_everyone_only_when_they_change(database_url: str, monkeypatch: pytest.MonkeyPatch,
-                                                                ) -> None:  # fmt: skip
-    engine = _matched(database_url, monkeypatch)
+def _demanding(n: int) -> object:
+    """Every other notice of a trade asks for social return, and for ISO 9001 (which no company holds) within a few
+    days: the hand-set weights rank it below its plain neighbours."""
+    title, _cpv = TRADES[n % len(TRADES)]
+    if (n // len(TRADES)) % 2:
+        return _notice(n, description=title, deadline=AS_OF + timedelta(days=40))
+    return _notice(n, description=f"{title}. Social return: 5% van de opdrachtwaarde. ISO 9001 is vereist.",
+                   deadline=AS_OF + timedelta(days=4))  # fmt: skip
+
+
+def test_learned_weights_rescore_everyone_only_when_they_change(database_url: str) -> None:
+    engine = _matched(database_url, notice=_demanding)
     shown = rows(
         database_url, "SELECT m.company_id, n.notice_id, m.parts FROM match m JOIN notice n ON n.id = m.notice_pk"
     )
@@ -143,8 +152,11 @@ def test_learned_weights_rescore_everyone_only_when_they_change(database_url: st
     def social(parts: object) -> bool:
         return (json.loads(parts) if isinstance(parts, str) else parts)["clauses"] > 0  # type: ignore[index,arg-type]
 
-    # Enough marks, with both answers, for the part weights to be learned: the companies liked the matches whose
-    # notices ask for a social clause, and not the others.
+    # Enough marks, with both answers within each company, for the part weights to be learned and to hold for a
+    # company held out: the companies liked the matches whose notices ask for a social clause, and not the others,
+    # which the hand-set weights put first.
+    assert all(0 < sum(social(p) for c, _n, p in shown if c == company) < sum(c == company for c, _n, _p in shown)
+               for company in {c for c, _n, _p in shown})  # fmt: skip
     _mark(engine, [(company, notice_id, social(parts)) for company, notice_id, parts in shown])
     learned = match_companies(engine=engine, as_of=AS_OF)
     assert learned.mode == "full"

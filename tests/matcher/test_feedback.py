@@ -25,16 +25,27 @@ def test_resemblance_moves_similar_notices_more_with_more_marks() -> None:
     assert adjustment(wide, rows[[0, 1]], broad).tolist() == [0.0, 0.0]
 
 
-def test_part_weights_are_learned_only_from_enough_marks() -> None:
+def _marks(answer) -> list[tuple[str, dict[str, float], bool]]:  # type: ignore[no-untyped-def]
     rng = np.random.default_rng(7)
-    parts, relevant = [], []
-    for _ in range(60):
-        cpv, region = float(rng.random()), float(rng.random())
-        parts.append(dict.fromkeys(WEIGHTS, 0.5) | {"cpv": cpv, "region": region})
-        relevant.append(cpv > 0.5)  # what these companies say follows the CPV part only
-    assert learn_weights(parts[: MIN_MARKS - 1], relevant[: MIN_MARKS - 1], WEIGHTS) is None
-    assert learn_weights(parts, [True] * len(parts), WEIGHTS) is None  # one answer teaches nothing
-    learned = learn_weights(parts, relevant, WEIGHTS)
+    parts = [{name: float(rng.random()) for name in WEIGHTS} for _ in range(60)]
+    return [(f"company-{i // 10}", p, answer(p)) for i, p in enumerate(parts)]  # six companies, ten marks each
+
+
+def test_part_weights_are_learned_only_from_enough_marks() -> None:
+    said = _marks(lambda p: p["cpv"] > 0.5)  # what companies say follows the CPV part only
+    assert learn_weights(said[: MIN_MARKS - 1], WEIGHTS) is None
+    assert learn_weights([(c, p, True) for c, p, _yes in said], WEIGHTS) is None  # one answer teaches nothing
+    learned = learn_weights(said, WEIGHTS)
     assert learned is not None and set(learned) == set(WEIGHTS)
     assert abs(sum(learned.values()) - sum(WEIGHTS.values())) < 1e-6
     assert learned["cpv"] > WEIGHTS["cpv"] and learned["region"] < WEIGHTS["region"]
+
+
+def test_learned_weights_are_kept_only_where_they_order_held_out_companies_better() -> None:
+    # The hand-set weights already order every pair of what these companies said: nothing learned can do better,
+    # and weights fitted to a few companies' best matches may do worse on the next company's.
+    said = _marks(lambda p: sum(WEIGHTS[name] * value for name, value in p.items()) > 0.5)
+    assert 10 <= sum(yes for _c, _p, yes in said) <= len(said) - 10  # enough of each answer to learn from
+    assert learn_weights(said, WEIGHTS) is None
+    # One company only: no other company's marks to hold out, nothing shows the weights hold beyond it.
+    assert learn_weights([("one", p, yes) for _c, p, yes in _marks(lambda p: p["cpv"] > 0.5)], WEIGHTS) is None
