@@ -36,7 +36,7 @@ from matcher.cpv_model import (
 )
 from matcher.cpv_model import from_state as cpv_from_state
 from matcher.cpv_model import to_state as cpv_to_state
-from matcher.rules.audiences import AUDIENCE_PHRASES, AUDIENCE_WORDS, AUDIENCE_WORK
+from matcher.rules.audiences import ALIKE, AUDIENCE_PHRASES, AUDIENCE_WORDS, AUDIENCE_WORK
 from matcher.rules.trades import NOT_THE_WORK, REJOINED, WORKFORCE_PHRASES
 from matcher.scoring import SCORING_VERSION, WEIGHTS
 from matcher.tenders import notice_text
@@ -243,7 +243,7 @@ def scoring_fingerprint(engine: Engine, weights: dict[str, float] | None) -> byt
         name: [fits[name][0], fits[name][1].isoformat()] if name in fits else None for name in (TEXT_MODEL, CPV_MODEL)
     }
     # The audience words are data that scoring reads: a changed word scores everything again, as a code change does.
-    audiences = [AUDIENCE_WORDS, AUDIENCE_PHRASES, AUDIENCE_WORK, UNNAMED]
+    audiences = [AUDIENCE_WORDS, AUDIENCE_PHRASES, AUDIENCE_WORK, sorted(ALIKE), UNNAMED]
     # So are the words a description is read without: a company's codes inferred under other words are read again.
     description = [{lang: sorted(words) for lang, words in NOT_THE_WORK.items()}, WORKFORCE_PHRASES, REJOINED.pattern]
     parts = {"models": models, "shipped_cpv": _shipped_digest(), "learned": weights, "hand": WEIGHTS,

@@ -5,10 +5,11 @@ company whose description names an audience, its codes in that audience's branch
 name the audience only ``UNNAMED`` as well: vocational courses for anyone stay related work for a re-integration
 company, not its work. A company whose main work is for the audience is held to it in every branch; a cleaning
 company that names the people it employs keeps its cleaning whole, and companies that name no audience are
-untouched. Where a notice does name the audience, the company's branches for it count alike, each as its likeliest
-one: buyers code one service for jobseekers as job search, secondment, social work or training, so a company read
-as mainly seconding people (7962) is as fit for coaching jobseekers coded as training (8053). Whom a notice names
-is read once from its whole text (``named``) and holds for its lots too.
+untouched. Where a notice does name an audience of ``ALIKE``, the company's branches for it count alike, each as its
+likeliest one: buyers code one service for jobseekers as job search, secondment, social work or training, so a
+company read as mainly seconding people (7962) is as fit for coaching jobseekers coded as training (8053). Care for
+children, the elderly or disabled people is coded by what it is, so there the codes keep their weights. Whom a
+notice names is read once from its whole text (``named``) and holds for its lots too.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import numpy as np
 
 from matcher.codelists import significant
 from matcher.cpv import Weighted, fit_matrix
-from matcher.rules.audiences import AUDIENCE_PHRASES, AUDIENCE_WORDS, AUDIENCE_WORK
+from matcher.rules.audiences import ALIKE, AUDIENCE_PHRASES, AUDIENCE_WORDS, AUDIENCE_WORK
 from matcher.stems import automaton
 
 UNNAMED = 0.4  # how well an audience's branch fits a notice that does not name the audience (chosen on dev)
@@ -79,7 +80,7 @@ class Held:
 
     audiences: frozenset[str]
     unnamed: Weighted  # ``UNNAMED`` of each code for them, of every code when its main one is
-    named: Weighted  # each code for them as its likeliest one (the others as they are)
+    named: Weighted  # each code for an ``ALIKE`` audience as its likeliest one (the others as they are)
 
     def counted(self, audiences: frozenset[str]) -> Weighted:
         """Return the codes as they count for a notice that names ``audiences``."""
@@ -89,16 +90,18 @@ class Held:
 def held(description: str, codes: Weighted) -> Held | None:
     """Return how a company's codes count when its description names an audience, or None when nothing changes."""
     audiences = _described(description)
-    pairs = [(code, weight, any(serves(code, a) for a in audiences)) for code, weight in codes]
-    if not any(bound for _code, _weight, bound in pairs):
+    alike = audiences & ALIKE
+    pairs = [(code, weight, any(serves(code, a) for a in audiences), any(serves(code, a) for a in alike))
+             for code, weight in codes]  # fmt: skip
+    if not any(bound for _code, _weight, bound, _alike in pairs):
         return None
     # Its main work (the first code it gave, or the likeliest read from its words) is for these people: every
     # branch is a means to that work (the workshop where they learn).
     every = pairs[0][2]
     low = np.float32(UNNAMED)
-    top = max(weight for _code, weight, bound in pairs if bound)
-    unnamed = tuple((code, float(weight * low) if every or bound else weight) for code, weight, bound in pairs)
-    return Held(audiences, unnamed, tuple((code, top if bound else weight) for code, weight, bound in pairs))
+    top = max(weight for _code, weight, bound, _alike in pairs if bound)
+    unnamed = tuple((code, float(weight * low) if every or bound else weight) for code, weight, bound, _a in pairs)
+    return Held(audiences, unnamed, tuple((code, top if same else weight) for code, weight, _b, same in pairs))
 
 
 def audience_fit(descriptions: Sequence[str], companies: Sequence[Weighted], tenders: Sequence[Weighted],

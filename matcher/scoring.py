@@ -25,7 +25,7 @@ from matcher.tenders import Profile, Tender
 from matcher.text import TextModel
 
 # Raise when scoring, reasons or what is offered change: stored match lists of another version are scored again.
-SCORING_VERSION = "scoring-12"
+SCORING_VERSION = "scoring-13"
 WEIGHTS = {"text": 0.25, "cpv": 0.25, "region": 0.15, "size": 0.10, "time": 0.10, "requirements": 0.05,
            "clauses": 0.10}  # fmt: skip
 # How much a clause favours a resident company; the largest present counts.

@@ -2,13 +2,15 @@
 
 Re-integration, job coaching and the training of jobseekers share their CPV codes with work for anyone: a course
 for sports instructors is 80530000 like a course that takes the unemployed back to work, temporary staff for a
-waste plant is 79620000 like the secondment of people far from work. What tells them apart is whom the service is
-for, and notices name them in their own language. A company that says whom it serves ("buurtbewoners die al lang
+waste plant is 79620000 like the secondment of people far from work. Home help for the elderly, day care for young
+children, a children's home and refugee casework are all social work (85300000) to a buyer who codes no deeper.
+What tells them apart is whom the service is for, and notices name them in their own language. A company that says whom it serves ("buurtbewoners die al lang
 thuis zitten weer aan het werk") fits such a branch fully only where the notice names those people too.
 
 Stems are lower case and match anywhere in a word ("werkzoekenden", "Langzeitarbeitslose", "pitkäaikaistyöttömät"),
-so a stem must not start common other words: "werklo" would find every "werklocatie", "bijstand" every "juridische
-bijstand", and a Slovak "uchádzač" is any bidder. Everyday phrases ("into work") are found as whole words only.
+so a stem must not start or hide in common other words: "werklo" would find every "werklocatie", "bijstand" every
+"juridische bijstand", a Slovak "uchádzač" is any bidder, "child" is in "schilder" and "beperking" limits liability.
+Everyday phrases ("into work") and such short words ("kita", "met een beperking") are found as whole words only.
 Written from the trades of resident companies and the words public buyers use for these people; as data, like
 the clause rules.
 """
@@ -43,6 +45,35 @@ AUDIENCE_WORDS: dict[str, tuple[str, ...]] = {
         "ανέργ", "безработн", "bedarb", "bezdarbniek", "nezaposlen", "brezposeln", "töötute", "töötuid",
         "tööturuteenus", "tööotsi",
     ),
+    # Young children: day care, pre-school, after-school care. Not youth care ("jeugdhulp"), whose work is another.
+    "children": (
+        "kinder", "peuter", "baby", "kleuter", "buitenschoolse opvang",
+        "infant", "toddler", "pre-school", "preschool",
+        "krippe", "tagespflege", "vorschul",
+        "enfant", "enfance", "crèche", "creche", "garderie", "périscolaire", "periscolaire", "accueil de loisirs",
+        "bambin", "infanzia", "asilo nido", "niño", "niña", "guarder", "escuela infantil", "dzieci", "żłob", "przedszk",
+        "děti", "dětí", "dětsk", "mateřsk", "jesle", "jeslí", "detí", "detsk", "materská", "gyermek", "gyerek", "bölcsőd",
+        "óvod", "copii", "creșă", "creșe", "grădiniț", "lapsi", "lapset", "lapsille", "päiväko", "varhaiskasvat",
+        "esiopet", "barnomsorg", "förskol", "børn", "vuggestue", "børnehave", "παιδι", "παιδιά", "νηπιαγωγ",
+        "βρεφονηπιακ", "деца", "детск", "otrok", "vrtec", "vrtc", "djec", "vrtić", "vaikų", "vaikai", "bērn",
+        "lasteaed", "lasteaia", "crianças", "infância", "creche",
+    ),
+    "elderly": (
+        "ouderen", "senioren", "bejaard", "thuiszorg",
+        "elderly", "older people", "older adults", "older persons", "aged care",
+        "ältere menschen", "älterer menschen", "altenpfleg", "altenhilf", "altenheim", "pflegebedürftig",
+        "personnes âgées", "personne âgée", "âgées", "âgés", "ehpad", "aînés", "maintien à domicile",
+        "anzian", "terza età", "personas mayores", "tercera edad", "ancian", "osób starszych", "osoby starsze",
+        "osobom starszym", "seniorów", "seniorů", "ikäänty", "ikäihmi", "vanhus", "vanhuks", "kotihoi",
+        "äldreomsorg", "äldreboend", "ældrepleje", "ældrebolig", "vârstnic", "idősek", "idős emberek",
+        "ηλικιωμέν", "idosos", "pessoas idosas",
+    ),
+    "disabled": (
+        "gehandicapt", "handicap", "disabilit", "disabled", "behindert", "behinderung", "disabil",
+        "discapacidad", "discapacitad", "niepełnospraw", "postižen", "postihnut", "fogyatékos", "dizabilit",
+        "vammais", "kehitysvamm", "funktionsneds", "funktionshind", "αναπηρ", "deficiência", "neįgal",
+        "увреждания",
+    ),
 }  # fmt: skip
 # Phrases of everyday words, found only as whole words: "into work" is not "into workflows", "zonder werk" not
 # "zonder werkonderbreking".
@@ -51,10 +82,21 @@ AUDIENCE_PHRASES: dict[str, tuple[str, ...]] = {
         "zonder werk", "weer aan het werk", "aan het werk helpen", "naar betaald werk", "route naar werk",
         "naar een baan", "in de bijstand", "out of work", "back to work", "into work", "into employment",
     ),
+    "children": ("bso", "kdv", "child", "children", "childcare", "child care", "childminding", "childminder",
+                 "kita", "kitas", "hort", "barn", "barnen"),
+    "elderly": ("wmo", "seniors", "senior citizens"),
+    "disabled": ("met een beperking", "met beperkingen", "special needs", "learning disabilities"),
 }  # fmt: skip
 
 # Branches (CPV prefixes) whose work is a service to the audience: for a company naming the audience, its codes in
 # (or above) these branches fit fully only a notice that names the audience as well.
 AUDIENCE_WORK: dict[str, tuple[str, ...]] = {
     "jobseekers": ("7961", "7962", "85312", "8053"),  # job search, secondment, social work, vocational training
+    "children": ("853", "8011", "9233121"),  # social work and day care, pre-school education, children's animation
+    "elderly": ("853", "9851331"),  # social work and day care, home help
+    "disabled": ("853", "9851331"),
 }
+# Audiences whose branches are one service coded as buyers please: where a notice names them, a company's branches
+# for them count alike (a company read as seconding jobseekers is as fit for coaching them coded as training). Care
+# for children or the elderly is coded by what it is (day care, welfare, home help): there the codes keep their order.
+ALIKE: frozenset[str] = frozenset({"jobseekers"})

@@ -1,4 +1,5 @@
-"""Whom a service is for: re-integration work versus the same CPV branch bought for anyone (issue #10)."""
+"""Whom a service is for: re-integration work, or care for children, the elderly or disabled people, versus the same
+CPV branch bought for anyone else (issue #10)."""
 
 from __future__ import annotations
 
@@ -50,7 +51,8 @@ def test_audiences_are_named_in_many_languages_and_only_where_they_are() -> None
 def test_only_codes_in_the_audiences_branches_are_bound() -> None:
     assert serves("80530000", "jobseekers") and serves("7962", "jobseekers") and serves("853", "jobseekers")
     assert not serves("90910000", "jobseekers") and not serves("80100000", "jobseekers")
-    assert not serves("80530000", "elderly")  # an audience without branches binds nothing
+    assert not serves("80530000", "nobody")  # an audience without branches binds nothing
+    assert serves("85312110", "children") and serves("853", "elderly") and not serves("80530000", "elderly")
 
 
 def test_re_integration_fits_work_for_jobseekers_above_the_same_code_for_anyone() -> None:
@@ -129,3 +131,55 @@ def test_where_a_notice_names_the_people_the_companys_branches_for_them_count_al
     assert plain[0, 0] == np.float32(0.3) and fit[0, 0] == 1.0  # training for jobseekers: as its secondment
     assert fit[0, 1] == pytest.approx(0.3 * UNNAMED)  # the same training for anyone: held, as before
     assert fit[0, 2] == plain[0, 2]  # a branch not for jobseekers (cleaning) keeps its own weight
+
+
+def test_children_the_elderly_and_disabled_people_are_named_in_many_languages() -> None:
+    for text, audiences in (
+        ("Kinderopvang en buitenschoolse opvang in het buurthuis", {"children"}),
+        ("Accueil des enfants en crèche et périscolaire", {"children"}),
+        ("Varhaiskasvatuksen ja esiopetuksen palvelut", {"children"}),
+        ("Betreuung in der Kita", {"children"}),
+        ("Thuiszorg voor ouderen", {"elderly"}),
+        ("Wmo huishoudelijke ondersteuning", {"elderly"}),
+        ("Home care for older people", {"elderly"}),
+        ("Servicii sociale pentru persoane cu dizabilități", {"disabled"}),
+        ("Dagbesteding voor mensen met een beperking", {"disabled"}),
+        ("Aide à domicile des personnes âgées et handicapées", {"elderly", "disabled"}),
+    ):
+        assert named(text) == audiences, text
+    # Words that hold a stem's letters but name nobody: painting ("schilder": "child"), aprons ("schorten": "hort"),
+    # a limit of liability, a senior consultant, costs borne by the contractor ("zu Lasten").
+    for text in ("Schilderwerk van de gevel", "Schorten en werkkleding", "Beperking van de aansprakelijkheid",
+                 "Senior consultant for the ERP system", "Die Kosten gehen zu Lasten des Auftragnehmers"):  # fmt: skip
+        assert named(text) == frozenset(), text
+
+
+CARE = Profile(id="zorg", description="Onze coöperatie helpt ouderen en mensen met een beperking thuis: huishouden "
+               "en dagbesteding.", cpv=("85300000",), min_score=0.0)  # fmt: skip
+ELDERLY = tender("11-2026", "Dagbesteding en ondersteuning thuis voor ouderen in de wijk", ("85300000",))
+MINORS = tender("12-2026", "Residential and foster placements for looked-after children", ("85300000",))
+YOUTH = tender("13-2026", "Community mental health support and advocacy", ("85300000",))
+
+
+def test_care_for_the_elderly_fits_above_social_work_for_other_people_in_the_same_code() -> None:
+    tenders = [ELDERLY, MINORS, YOUTH]
+    scores = score_all([CARE], tenders, fit_text_model([t.text for t in tenders]), as_of=NOW)
+    cpv = scores.parts["cpv"][0]
+    assert cpv[0] == 1.0 and cpv[1] == cpv[2] == np.float32(UNNAMED)  # 85300000 alike, but not for these people
+    assert scores.total[0, 0] > max(scores.total[0, 1], scores.total[0, 2])
+
+
+def test_care_branches_keep_their_order_where_a_notice_names_the_people() -> None:
+    # A childcare company read from its words: day care for children (8531211) first, social work (853) below it.
+    # Children's day care is coded by what it is: unlike re-integration, a notice naming children does not raise
+    # the company's wider branch to its likeliest one, or every social service for children would fit as well.
+    opvang = Profile(id="opvang", description="Wij vangen baby's en peuters op en na schooltijd de kinderen.",
+                     inferred=(("8531211", 1.0), ("853", 0.8)))  # fmt: skip
+    tenders = [tender("14-2026", "Gestion d'une crèche pour les enfants du quartier", ("85312110",)),
+               tender("15-2026", "Servicii sociale pentru copii și familii", ("85320000",)),
+               tender("16-2026", "Social services for adults", ("85320000",))]  # fmt: skip
+    codes = [tuple((c, 1.0) for c in t.cpv) for t in tenders]
+    plain = fit_matrix([opvang.codes()], codes)
+    fit = audience_fit([opvang.description], [opvang.codes()], codes, [t.audiences for t in tenders], plain)
+    assert fit[0, 0] == 1.0 and fit[0, 1] == plain[0, 1] == np.float32(0.8)
+    assert fit[0, 2] == pytest.approx(0.8 * UNNAMED)
