@@ -113,9 +113,11 @@ def audience_fit(descriptions: Sequence[str], companies: Sequence[Weighted], ten
                if codes and (found := held(d, codes)) is not None]  # fmt: skip
     if not changed:
         return fit
-    # Setting the weights of codes is the rule itself: the fit is the best code's weight times its level.
+    # Setting the weights of codes is the rule itself: the fit is the best code's weight times its level. Where a
+    # tender names the audience, codes that count as they are (no ``ALIKE`` branch raised) fit as ``fit`` says.
     low = fit_matrix([found.unnamed for _row, found in changed], tenders)
-    high = fit_matrix([found.named for _row, found in changed], tenders)
+    raised = [index for index, (row, found) in enumerate(changed) if tuple(found.named) != tuple(companies[row])]
+    high = dict(zip(raised, fit_matrix([changed[index][1].named for index in raised], tenders), strict=True))
     naming = {a: np.array([a in n for n in audiences], dtype=bool) for a in {a for n in audiences for a in n}}
     result = fit.copy()
     for index, (row, found) in enumerate(changed):
@@ -123,5 +125,5 @@ def audience_fit(descriptions: Sequence[str], companies: Sequence[Weighted], ten
         for audience in found.audiences:
             if audience in naming:
                 says |= naming[audience]
-        result[row] = np.where(says, high[index], low[index])
+        result[row] = np.where(says, high[index] if index in high else fit[row], low[index])
     return result
