@@ -16,6 +16,7 @@ from pathlib import Path
 
 from sklearn.metrics import cohen_kappa_score
 
+from matcher.evaluation import discounted, ideal_dcg
 from matcher.types import LABELS
 
 
@@ -83,9 +84,8 @@ def tied_ndcg(blocks: Sequence[Sequence[float]], all_gains: Sequence[float], k: 
         if block:
             gain_means += [sum(2**g - 1 for g in block) / len(block)] * len(block)
             hit_means += [sum(1 for g in block if g > 0) / len(block)] * len(block)
-    dcg = sum(g / math.log2(i + 2) for i, g in enumerate(gain_means[:k]))
-    ideal = sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(sorted(all_gains, reverse=True)[:k]))
-    return (dcg / ideal if ideal else math.nan), sum(hit_means[:5]) / 5
+    ideal = ideal_dcg(all_gains, k)
+    return (discounted(gain_means, k) / ideal if ideal else math.nan), sum(hit_means[:5]) / 5
 
 
 def reader_ranking(first: Mapping[str, float], second: Mapping[str, float], ranked: Sequence[str]

@@ -75,18 +75,24 @@ def evaluate(gold: Sequence[Sequence[str]], predicted: Sequence[Sequence[str]]) 
     return Report(tuple(scores), len(gold), len(negatives), sum(1 for p in negatives if p))
 
 
+def discounted(values: Sequence[float], k: int = 10) -> float:
+    """Return the first ``k`` values summed with the logarithmic discount of their rank (DCG of gain values)."""
+    return sum(v / math.log2(i + 2) for i, v in enumerate(values[:k]))
+
+
+def ideal_dcg(all_gains: Sequence[float], k: int = 10) -> float:
+    """Return the DCG@k of the best order of every judged item's grade (a grade g is worth 2**g - 1)."""
+    return discounted([2**g - 1 for g in sorted(all_gains, reverse=True)[:k]], k)
+
+
 def ndcg_at(ranked_gains: Sequence[float], all_gains: Sequence[float], k: int = 10) -> float:
     """Return nDCG@k of a ranking, given the gains in ranked order and the gains of every judged item.
 
     >>> round(ndcg_at([0, 2, 1], [2, 1, 0], k=3), 3)
     0.659
     """
-
-    def dcg(gains: Sequence[float]) -> float:
-        return sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(gains[:k]))
-
-    ideal = dcg(sorted(all_gains, reverse=True))
-    return dcg(ranked_gains) / ideal if ideal else 0.0
+    ideal = ideal_dcg(all_gains, k)
+    return discounted([2**g - 1 for g in ranked_gains[:k]], k) / ideal if ideal else 0.0
 
 
 def precision_at(ranked_gains: Sequence[float], k: int = 5) -> float:
