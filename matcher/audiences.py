@@ -60,13 +60,19 @@ def named(text: str) -> frozenset[str]:
 
 
 def serves(code: str, audience: str) -> bool:
-    """Return whether a company's code is (in, or above) a branch of work for ``audience``.
+    """Return whether a company's code is in a branch of work for ``audience``, or a group (or deeper) above one.
+
+    A whole division ("80", all education) is too wide to say whom the work is for: a swimming school for children
+    and adults is not held to children by it.
 
     >>> serves("85312510", "jobseekers"), serves("805", "jobseekers"), serves("90910000", "jobseekers")
     (True, True, False)
+    >>> serves("80000000", "children"), serves("801", "children")
+    (False, True)
     """
     digits = significant(code)
-    return any(digits.startswith(branch) or branch.startswith(digits) for branch in AUDIENCE_WORK.get(audience, ()))
+    return any(digits.startswith(branch) or (len(digits) >= 3 and branch.startswith(digits))
+               for branch in AUDIENCE_WORK.get(audience, ()))  # fmt: skip
 
 
 @functools.lru_cache(maxsize=4096)  # a company's description is read again for every block of tenders
@@ -76,54 +82,73 @@ def _described(description: str) -> frozenset[str]:
 
 @dataclass(frozen=True)
 class Held:
-    """A company's codes as they count for notices that name the audiences it serves, and for those that do not."""
+    """A company's codes with the audiences each is held to, as they count for a notice (``counted``)."""
 
-    audiences: frozenset[str]
-    unnamed: Weighted  # ``UNNAMED`` of each code for them, of every code when its main one is
-    named: Weighted  # each code for an ``ALIKE`` audience as its likeliest one (the others as they are)
+    audiences: frozenset[str]  # the audiences the company's description names
+    codes: tuple[tuple[str, float, frozenset[str]], ...]  # each code, its weight, the audiences it is held to
+    likeliest: tuple[tuple[str, float], ...]  # per ``ALIKE`` audience, the weight of the company's likeliest branch
 
     def counted(self, audiences: frozenset[str]) -> Weighted:
-        """Return the codes as they count for a notice that names ``audiences``."""
-        return self.named if self.audiences & audiences else self.unnamed
+        """Return the codes as they count for a notice that names ``audiences``.
+
+        A code held to audiences the notice names none of counts ``UNNAMED`` of its weight; a code in a branch of an
+        ``ALIKE`` audience the notice names counts as the company's likeliest branch for it; the others as they are.
+        """
+        low = np.float32(UNNAMED)
+        result = []
+        for code, weight, to in self.codes:
+            if not to:
+                result.append((code, weight))
+            elif not to & audiences:
+                result.append((code, float(weight * low)))
+            else:
+                raised = [top for audience, top in self.likeliest if audience in audiences and serves(code, audience)]
+                result.append((code, max([weight, *raised])))
+        return tuple(result)
 
 
 def held(description: str, codes: Weighted) -> Held | None:
     """Return how a company's codes count when its description names an audience, or None when nothing changes."""
     audiences = _described(description)
-    alike = audiences & ALIKE
-    pairs = [(code, weight, any(serves(code, a) for a in audiences), any(serves(code, a) for a in alike))
-             for code, weight in codes]  # fmt: skip
-    if not any(bound for _code, _weight, bound, _alike in pairs):
+    bound = [frozenset(a for a in audiences if serves(code, a)) for code, _weight in codes]
+    if not any(bound):
         return None
-    # Its main work (the first code it gave, or the likeliest read from its words) is for these people: every
-    # branch is a means to that work (the workshop where they learn).
-    every = pairs[0][2]
-    low = np.float32(UNNAMED)
-    top = max(weight for _code, weight, bound, _alike in pairs if bound)
-    unnamed = tuple((code, float(weight * low) if every or bound else weight) for code, weight, bound, _a in pairs)
-    return Held(audiences, unnamed, tuple((code, top if same else weight) for code, weight, _b, same in pairs))
+    # Its main work (the first code it gave, or the likeliest read from its words) is for these people: every other
+    # branch is a means to that work (the workshop where they learn), held to them too; a branch for people of its
+    # own is held to those.
+    main = bound[0]
+    likeliest = tuple((a, max(w for (c, w), to in zip(codes, bound, strict=True) if a in to))
+                      for a in sorted(audiences & ALIKE) if any(a in to for to in bound))  # fmt: skip
+    return Held(audiences, tuple((code, weight, to or main) for (code, weight), to in zip(codes, bound, strict=True)),
+                likeliest)  # fmt: skip
 
 
 def audience_fit(descriptions: Sequence[str], companies: Sequence[Weighted], tenders: Sequence[Weighted],
                  audiences: Sequence[frozenset[str]], fit: np.ndarray) -> np.ndarray:  # fmt: skip
     """Return ``fit`` (``matcher.cpv.fit_matrix`` of ``companies`` x ``tenders``) with each company's codes held
-    to the audiences its description names (``held``): lowered where a tender (its ``audiences``) names none of
-    them, its branches for them alike where a tender names one."""
+    to the audiences its description names (``held``), as they count for each tender by whom it names (its
+    ``audiences``, ``Held.counted``)."""
     changed = [(row, found) for row, (d, codes) in enumerate(zip(descriptions, companies, strict=True))
                if codes and (found := held(d, codes)) is not None]  # fmt: skip
     if not changed:
         return fit
-    # Setting the weights of codes is the rule itself: the fit is the best code's weight times its level. Where a
-    # tender names the audience, codes that count as they are (no ``ALIKE`` branch raised) fit as ``fit`` says.
-    low = fit_matrix([found.unnamed for _row, found in changed], tenders)
-    raised = [index for index, (row, found) in enumerate(changed) if tuple(found.named) != tuple(companies[row])]
-    high = dict(zip(raised, fit_matrix([changed[index][1].named for index in raised], tenders), strict=True))
     naming = {a: np.array([a in n for n in audiences], dtype=bool) for a in {a for n in audiences for a in n}}
-    result = fit.copy()
-    for index, (row, found) in enumerate(changed):
-        says = np.zeros(len(tenders), dtype=bool)
-        for audience in found.audiences:
+    # Tenders alike in which of a company's audiences they name share its counted codes: one row of weights per
+    # (company, combination named), all scored in one pass (setting the weights of codes is the rule itself).
+    wanted: list[tuple[int, np.ndarray, Weighted]] = []
+    for row, found in changed:
+        order = sorted(found.audiences)
+        key = np.zeros(len(tenders), dtype=np.int64)
+        for bit, audience in enumerate(order):
             if audience in naming:
-                says |= naming[audience]
-        result[row] = np.where(says, high[index] if index in high else fit[row], low[index])
+                key |= naming[audience].astype(np.int64) << bit
+        for combination in np.unique(key):
+            said = frozenset(a for bit, a in enumerate(order) if combination >> bit & 1)
+            wanted.append((row, key == combination, found.counted(said)))
+    scored = [index for index, (row, _columns, codes) in enumerate(wanted) if tuple(codes) != tuple(companies[row])]
+    fits = dict(zip(scored, fit_matrix([wanted[index][2] for index in scored], tenders), strict=True))
+    result = fit.copy()
+    for index, (row, columns, _codes) in enumerate(wanted):
+        if index in fits:
+            result[row, columns] = fits[index][columns]
     return result

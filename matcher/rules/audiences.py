@@ -1,17 +1,19 @@
 """People a service is bought *for*, in the languages of the corpus, and the branches of work that serve them.
 
-Re-integration, job coaching and the training of jobseekers share their CPV codes with work for anyone: a course
-for sports instructors is 80530000 like a course that takes the unemployed back to work, temporary staff for a
-waste plant is 79620000 like the secondment of people far from work. Home help for the elderly, day care for young
-children, a children's home and refugee casework are all social work (85300000) to a buyer who codes no deeper.
-What tells them apart is whom the service is for, and notices name them in their own language. A company that says whom it serves ("buurtbewoners die al lang
-thuis zitten weer aan het werk") fits such a branch fully only where the notice names those people too.
+Re-integration, job coaching and the training of jobseekers share their CPV codes with work for anyone: a course for
+sports instructors is 80530000 like a course that takes the unemployed back to work, temporary staff for a waste
+plant is 79620000 like the secondment of people far from work. Home help for the elderly, day care for children, a
+children's home and refugee casework are all social work (85300000) to a buyer who codes no deeper. What tells them
+apart is whom the service is for, and notices name them in their own language. A company that says whom it serves
+("buurtbewoners die al lang thuis zitten weer aan het werk") fits such a branch fully only where the notice names
+those people too.
 
 Stems are lower case and match anywhere in a word ("werkzoekenden", "Langzeitarbeitslose", "pitkäaikaistyöttömät"),
 so a stem must not start or hide in common other words: "werklo" would find every "werklocatie", "bijstand" every
-"juridische bijstand", a Slovak "uchádzač" is any bidder, "child" is in "schilder" and "beperking" limits liability.
-Everyday phrases ("into work") and such short words ("kita", "met een beperking") are found as whole words only.
-Written from the trades of resident companies and the words public buyers use for these people; as data, like
+"juridische bijstand", a Slovak "uchádzač" is any bidder, "child" is in "schilder", "beperking" limits liability,
+"âgés de 3 mois" are babies, "copii" are also copies and a "Verkehrsbehinderung" is a traffic jam. Everyday phrases
+("into work") and such words ("kita", "met een beperking", "ouderen": not "pleegouderen") are found as whole words
+only. Written from the trades of resident companies and the words public buyers use for these people; as data, like
 the clause rules.
 """
 
@@ -45,34 +47,37 @@ AUDIENCE_WORDS: dict[str, tuple[str, ...]] = {
         "ανέργ", "безработн", "bedarb", "bezdarbniek", "nezaposlen", "brezposeln", "töötute", "töötuid",
         "tööturuteenus", "tööotsi",
     ),
-    # Young children: day care, pre-school, after-school care. Not youth care ("jeugdhulp"), whose work is another.
+    # Children: day care, pre-school, after-school care. As the words go, youth care ("Kinder- und Jugendhilfe",
+    # "kinderbescherming") names children too: the trade words and codes tell those apart, not whom they are for.
     "children": (
         "kinder", "peuter", "baby", "kleuter", "buitenschoolse opvang",
-        "infant", "toddler", "pre-school", "preschool",
-        "krippe", "tagespflege", "vorschul",
+        "toddler", "pre-school", "preschool",
+        "kinderkrippe", "kindertagespflege", "vorschul",
         "enfant", "enfance", "crèche", "creche", "garderie", "périscolaire", "periscolaire", "accueil de loisirs",
-        "bambin", "infanzia", "asilo nido", "niño", "niña", "guarder", "escuela infantil", "dzieci", "żłob", "przedszk",
-        "děti", "dětí", "dětsk", "mateřsk", "jesle", "jeslí", "detí", "detsk", "materská", "gyermek", "gyerek", "bölcsőd",
-        "óvod", "copii", "creșă", "creșe", "grădiniț", "lapsi", "lapset", "lapsille", "päiväko", "varhaiskasvat",
-        "esiopet", "barnomsorg", "förskol", "børn", "vuggestue", "børnehave", "παιδι", "παιδιά", "νηπιαγωγ",
-        "βρεφονηπιακ", "деца", "детск", "otrok", "vrtec", "vrtc", "djec", "vrtić", "vaikų", "vaikai", "bērn",
-        "lasteaed", "lasteaia", "crianças", "infância", "creche",
+        "bambin", "infanzia", "asilo nido", "niños", "niñas", "guardería", "guarderia", "escuela infantil",
+        "dzieci", "żłob", "przedszk", "děti", "dětí", "dětsk", "mateřská škola", "mateřské škol", "jesle", "jeslí",
+        "detí", "detsk", "materská škola", "materské škol", "gyermek", "gyerek", "bölcsőd", "óvod", "creșă",
+        "creşă", "creșe", "creşe", "grădiniț", "grădiniţ", "päiväko", "varhaiskasvat", "esiopet", "barnomsorg",
+        "förskol", "børn", "vuggestue", "børnehave", "παιδι", "παιδί", "νηπιαγωγ", "βρεφονηπιακ", "деца", "детск",
+        "otrok", "vrtec", "vrtc", "djec", "vrtić", "vaikų", "vaikai", "bērn", "lasteaed", "lasteaia", "crianças",
+        "infância",
     ),
     "elderly": (
-        "ouderen", "senioren", "bejaard", "thuiszorg",
+        "ouderenzorg", "ouderenwerk", "senioren", "bejaard", "thuiszorg",
         "elderly", "older people", "older adults", "older persons", "aged care",
         "ältere menschen", "älterer menschen", "altenpfleg", "altenhilf", "altenheim", "pflegebedürftig",
-        "personnes âgées", "personne âgée", "âgées", "âgés", "ehpad", "aînés", "maintien à domicile",
-        "anzian", "terza età", "personas mayores", "tercera edad", "ancian", "osób starszych", "osoby starsze",
+        "seniorenheim",
+        "personnes âgées", "personne âgée", "personnes agées", "ehpad", "maintien à domicile",
+        "anzian", "terza età", "personas mayores", "tercera edad", "osób starszych", "osoby starsze",
         "osobom starszym", "seniorów", "seniorů", "ikäänty", "ikäihmi", "vanhus", "vanhuks", "kotihoi",
         "äldreomsorg", "äldreboend", "ældrepleje", "ældrebolig", "vârstnic", "idősek", "idős emberek",
-        "ηλικιωμέν", "idosos", "pessoas idosas",
+        "ηλικιωμέν", "pessoas idosas",
     ),
     "disabled": (
-        "gehandicapt", "handicap", "disabilit", "disabled", "behindert", "behinderung", "disabil",
-        "discapacidad", "discapacitad", "niepełnospraw", "postižen", "postihnut", "fogyatékos", "dizabilit",
-        "vammais", "kehitysvamm", "funktionsneds", "funktionshind", "αναπηρ", "deficiência", "neįgal",
-        "увреждания",
+        "gehandicapt", "handicap", "disabled", "menschen mit behinderung", "behindertenhilfe",
+        "eingliederungshilfe", "disabil", "discapacidad", "discapacitad", "niepełnospraw", "zdravotně postižen",
+        "zdravotne postihnut", "zdravotným postihnutím", "fogyatékos", "dizabilit", "vammais", "kehitysvamm",
+        "funktionsneds", "funktionshind", "αναπηρ", "pessoas com deficiência", "neįgal", "хора с увреждания",
     ),
 }  # fmt: skip
 # Phrases of everyday words, found only as whole words: "into work" is not "into workflows", "zonder werk" not
@@ -82,10 +87,11 @@ AUDIENCE_PHRASES: dict[str, tuple[str, ...]] = {
         "zonder werk", "weer aan het werk", "aan het werk helpen", "naar betaald werk", "route naar werk",
         "naar een baan", "in de bijstand", "out of work", "back to work", "into work", "into employment",
     ),
-    "children": ("bso", "kdv", "child", "children", "childcare", "child care", "childminding", "childminder",
-                 "kita", "kitas", "hort", "barn", "barnen"),
-    "elderly": ("wmo", "seniors", "senior citizens"),
-    "disabled": ("met een beperking", "met beperkingen", "special needs", "learning disabilities"),
+    "children": ("kdv", "child", "children", "childcare", "child care", "childminding", "childminder", "kita", "kitas",
+                 "lapsi", "lapset", "lapsille", "lapsia", "för barn", "barnen"),
+    "elderly": ("ouderen", "wmo", "seniors", "senior citizens", "ancianos", "ancianas", "idosos", "idosas"),
+    "disabled": ("met een beperking", "met beperkingen", "special needs", "learning disabilities", "behinderte",
+                 "behinderten", "mit behinderungen", "com deficiência"),
 }  # fmt: skip
 
 # Branches (CPV prefixes) whose work is a service to the audience: for a company naming the audience, its codes in

@@ -150,8 +150,16 @@ def test_children_the_elderly_and_disabled_people_are_named_in_many_languages() 
     # Words that hold a stem's letters but name nobody: painting ("schilder": "child"), aprons ("schorten": "hort"),
     # a limit of liability, a senior consultant, costs borne by the contractor ("zu Lasten").
     for text in ("Schilderwerk van de gevel", "Schorten en werkkleding", "Beperking van de aansprakelijkheid",
-                 "Senior consultant for the ERP system", "Die Kosten gehen zu Lasten des Auftragnehmers"):  # fmt: skip
+                 "Senior consultant for the ERP system", "Die Kosten gehen zu Lasten des Auftragnehmers",
+                 # copies (ro), a traffic jam, co-financing (es), infantry, foster parents, an urban vegetable garden
+                 # (ca), a collapsible stand, a Czech parent company
+                 "Copii conforme cu originalul", "Verkehrsbehinderung während der Bauzeit",
+                 "Proyectos que cofinancian", "Infanterie-Ausrüstung", "Werving van pleegouderen",
+                 "Manteniment de l'hort urbà",
+                 "Collapsible exhibition stand", "Mateřská společnost uchazeče"):  # fmt: skip
         assert named(text) == frozenset(), text
+    # Babies "aged" three months are children, not the elderly.
+    assert named("Accueil des enfants âgés de 3 mois à 6 ans") == {"children"}
 
 
 CARE = Profile(id="zorg", description="Onze coöperatie helpt ouderen en mensen met een beperking thuis: huishouden "
@@ -176,10 +184,37 @@ def test_care_branches_keep_their_order_where_a_notice_names_the_people() -> Non
     opvang = Profile(id="opvang", description="Wij vangen baby's en peuters op en na schooltijd de kinderen.",
                      inferred=(("8531211", 1.0), ("853", 0.8)))  # fmt: skip
     tenders = [tender("14-2026", "Gestion d'une crèche pour les enfants du quartier", ("85312110",)),
-               tender("15-2026", "Servicii sociale pentru copii și familii", ("85320000",)),
+               tender("15-2026", "Social services for children and families", ("85320000",)),
                tender("16-2026", "Social services for adults", ("85320000",))]  # fmt: skip
     codes = [tuple((c, 1.0) for c in t.cpv) for t in tenders]
     plain = fit_matrix([opvang.codes()], codes)
     fit = audience_fit([opvang.description], [opvang.codes()], codes, [t.audiences for t in tenders], plain)
     assert fit[0, 0] == 1.0 and fit[0, 1] == plain[0, 1] == np.float32(0.8)
     assert fit[0, 2] == pytest.approx(0.8 * UNNAMED)
+
+
+def test_a_whole_division_is_too_wide_to_hold_a_company_to_whom_it_names() -> None:
+    swimming = Profile(id="zwem", cpv=("80000000", "92000000"),
+                       description="Zwemles voor kinderen en volwassenen in ons buurtbad.")  # fmt: skip
+    tenders = [tender("17-2026", "Schoolzwemmen voor groep 5", ("80000000",)),
+               tender("18-2026", "Zwemlessen voor volwassenen", ("92610000",))]  # fmt: skip
+    codes = [tuple((c, 1.0) for c in t.cpv) for t in tenders]
+    plain = fit_matrix([swimming.codes()], codes)
+    fit = audience_fit([swimming.description], [swimming.codes()], codes, [t.audiences for t in tenders], plain)
+    assert (fit == plain).all()
+
+
+def test_a_notice_naming_one_of_a_companys_audiences_counts_only_the_codes_for_them() -> None:
+    # Re-integration and home help for the elderly: a course for the elderly is no work for jobseekers, and a notice
+    # for jobseekers does not raise their training to the home help's weight (only jobseekers' branches count alike).
+    both = Profile(id="werkzorg", description="Wij helpen werkzoekenden aan een baan en bieden thuiszorg voor "
+                   "ouderen.", inferred=(("98513310", 1.0), ("80530000", 0.4), ("79620000", 0.6)))  # fmt: skip
+    tenders = [tender("19-2026", "Cursussen voor ouderen in het buurthuis", ("80530000",)),
+               tender("20-2026", "Opleiding van werkzoekenden tot helpende", ("80530000",)),
+               tender("21-2026", "Huishoudelijke hulp (Wmo) voor ouderen", ("98513310",))]  # fmt: skip
+    codes = [tuple((c, 1.0) for c in t.cpv) for t in tenders]
+    plain = fit_matrix([both.codes()], codes)
+    fit = audience_fit([both.description], [both.codes()], codes, [t.audiences for t in tenders], plain)
+    assert fit[0, 0] == pytest.approx(0.4 * UNNAMED)  # names the elderly, not jobseekers: the training is held
+    assert fit[0, 1] == pytest.approx(0.6)  # names jobseekers: as its likeliest branch for them (secondment, 0.6)
+    assert fit[0, 2] == 1.0
