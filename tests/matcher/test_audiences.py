@@ -29,6 +29,14 @@ def tender(notice_id: str, text: str, cpv: tuple[str, ...] = ("80530000",)) -> T
                   currency="EUR", deadline=NOW + timedelta(days=40), audiences=named(text))  # fmt: skip
 
 
+def fits(profile: Profile, tenders: list[Tender]) -> tuple[np.ndarray, np.ndarray]:
+    """Return the plain CPV fit of ``profile`` with ``tenders`` and the fit held to the audiences (one row each)."""
+    codes = [tuple((c, 1.0) for c in t.cpv) for t in tenders]
+    plain = fit_matrix([profile.codes()], codes)
+    held = audience_fit([profile.description], [profile.codes()], codes, [t.audiences for t in tenders], plain)
+    return plain[0], held[0]
+
+
 JOBSEEKERS = tender("1-2026", "Marché de services d'insertion professionnelle auprès des demandeurs d'emploi: "
                     "ateliers, accompagnement individuel et mise en relation avec les employeurs.")  # fmt: skip
 WRITING = tender("2-2026", "Formation à la qualité des écrits professionnels pour les agents de la collectivité: "
@@ -71,12 +79,10 @@ def test_a_company_naming_the_people_it_employs_keeps_its_own_trade_whole() -> N
                        description="Mensen met afstand tot de arbeidsmarkt maken kantoren schoon.")  # fmt: skip
     tenders = [tender("4-2026", "Schoonmaak van het gemeentehuis", ("90911200",)),
                tender("5-2026", "Inhuur tijdelijk personeel voor de afvalverwerking", ("79620000",))]  # fmt: skip
-    codes = [tuple((c, 1.0) for c in t.cpv) for t in tenders]
-    plain = fit_matrix([cleaning.codes()], codes)
-    fit = audience_fit([cleaning.description], [cleaning.codes()], codes, [t.audiences for t in tenders], plain)
-    assert fit[0, 0] == plain[0, 0] == 1.0  # cleaning is not a service for jobseekers: as before
-    assert fit[0, 1] == np.float32(UNNAMED)  # commercial staffing names no jobseekers: related work only
-    assert plain[0, 1] == 1.0  # and the input was not changed in place
+    plain, fit = fits(cleaning, tenders)
+    assert fit[0] == plain[0] == 1.0  # cleaning is not a service for jobseekers: as before
+    assert fit[1] == np.float32(UNNAMED)  # commercial staffing names no jobseekers: related work only
+    assert plain[1] == 1.0  # and the input was not changed in place
 
 
 def test_the_reason_says_the_notice_does_not_name_the_people() -> None:
@@ -97,10 +103,8 @@ def test_a_company_whose_main_work_is_for_the_people_is_held_to_them_in_every_br
                        "zij fietsen.")  # fmt: skip
     tenders = [tender("6-2026", "Reparatie en onderhoud van dienstfietsen", ("50100000",)),
                tender("7-2026", "Leerwerkplaats fietsreparatie voor werkzoekenden", ("50100000",))]  # fmt: skip
-    codes = [tuple((c, 1.0) for c in t.cpv) for t in tenders]
-    fit = audience_fit([workshop.description], [workshop.codes()], codes, [t.audiences for t in tenders],
-                       fit_matrix([workshop.codes()], codes))  # fmt: skip
-    assert fit[0, 0] == np.float32(UNNAMED) and fit[0, 1] == 1.0
+    _plain, fit = fits(workshop, tenders)
+    assert fit[0] == np.float32(UNNAMED) and fit[1] == 1.0
 
 
 def test_the_reason_names_the_pair_that_counted() -> None:
@@ -125,12 +129,10 @@ def test_where_a_notice_names_the_people_the_companys_branches_for_them_count_al
     werk = Profile(id="werk", description="Wij helpen buurtbewoners die al lang thuis zitten weer aan het werk en "
                    "detacheren ze bij bedrijven.", inferred=(("7962", 1.0), ("8053", 0.3), ("9091", 0.5)))  # fmt: skip
     tenders = [JOBSEEKERS, WRITING, tender("10-2026", "Schoonmaak voor werkzoekenden", ("90910000",))]
-    codes = [tuple((c, 1.0) for c in t.cpv) for t in tenders]
-    plain = fit_matrix([werk.codes()], codes)
-    fit = audience_fit([werk.description], [werk.codes()], codes, [t.audiences for t in tenders], plain)
-    assert plain[0, 0] == np.float32(0.3) and fit[0, 0] == 1.0  # training for jobseekers: as its secondment
-    assert fit[0, 1] == pytest.approx(0.3 * UNNAMED)  # the same training for anyone: held, as before
-    assert fit[0, 2] == plain[0, 2]  # a branch not for jobseekers (cleaning) keeps its own weight
+    plain, fit = fits(werk, tenders)
+    assert plain[0] == np.float32(0.3) and fit[0] == 1.0  # training for jobseekers: as its secondment
+    assert fit[1] == pytest.approx(0.3 * UNNAMED)  # the same training for anyone: held, as before
+    assert fit[2] == plain[2]  # a branch not for jobseekers (cleaning) keeps its own weight
 
 
 def test_children_the_elderly_and_disabled_people_are_named_in_many_languages() -> None:
@@ -186,11 +188,9 @@ def test_care_branches_keep_their_order_where_a_notice_names_the_people() -> Non
     tenders = [tender("14-2026", "Gestion d'une crèche pour les enfants du quartier", ("85312110",)),
                tender("15-2026", "Social services for children and families", ("85320000",)),
                tender("16-2026", "Social services for adults", ("85320000",))]  # fmt: skip
-    codes = [tuple((c, 1.0) for c in t.cpv) for t in tenders]
-    plain = fit_matrix([opvang.codes()], codes)
-    fit = audience_fit([opvang.description], [opvang.codes()], codes, [t.audiences for t in tenders], plain)
-    assert fit[0, 0] == 1.0 and fit[0, 1] == plain[0, 1] == np.float32(0.8)
-    assert fit[0, 2] == pytest.approx(0.8 * UNNAMED)
+    plain, fit = fits(opvang, tenders)
+    assert fit[0] == 1.0 and fit[1] == plain[1] == np.float32(0.8)
+    assert fit[2] == pytest.approx(0.8 * UNNAMED)
 
 
 def test_a_whole_division_is_too_wide_to_hold_a_company_to_whom_it_names() -> None:
@@ -198,9 +198,7 @@ def test_a_whole_division_is_too_wide_to_hold_a_company_to_whom_it_names() -> No
                        description="Zwemles voor kinderen en volwassenen in ons buurtbad.")  # fmt: skip
     tenders = [tender("17-2026", "Schoolzwemmen voor groep 5", ("80000000",)),
                tender("18-2026", "Zwemlessen voor volwassenen", ("92610000",))]  # fmt: skip
-    codes = [tuple((c, 1.0) for c in t.cpv) for t in tenders]
-    plain = fit_matrix([swimming.codes()], codes)
-    fit = audience_fit([swimming.description], [swimming.codes()], codes, [t.audiences for t in tenders], plain)
+    plain, fit = fits(swimming, tenders)
     assert (fit == plain).all()
 
 
@@ -212,9 +210,7 @@ def test_a_notice_naming_one_of_a_companys_audiences_counts_only_the_codes_for_t
     tenders = [tender("19-2026", "Cursussen voor ouderen in het buurthuis", ("80530000",)),
                tender("20-2026", "Opleiding van werkzoekenden tot helpende", ("80530000",)),
                tender("21-2026", "Huishoudelijke hulp (Wmo) voor ouderen", ("98513310",))]  # fmt: skip
-    codes = [tuple((c, 1.0) for c in t.cpv) for t in tenders]
-    plain = fit_matrix([both.codes()], codes)
-    fit = audience_fit([both.description], [both.codes()], codes, [t.audiences for t in tenders], plain)
-    assert fit[0, 0] == pytest.approx(0.4 * UNNAMED)  # names the elderly, not jobseekers: the training is held
-    assert fit[0, 1] == pytest.approx(0.6)  # names jobseekers: as its likeliest branch for them (secondment, 0.6)
-    assert fit[0, 2] == 1.0
+    plain, fit = fits(both, tenders)
+    assert fit[0] == pytest.approx(0.4 * UNNAMED)  # names the elderly, not jobseekers: the training is held
+    assert fit[1] == pytest.approx(0.6)  # names jobseekers: as its likeliest branch for them (secondment, 0.6)
+    assert fit[2] == 1.0
