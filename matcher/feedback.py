@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
 
 from matcher.cpv import fit_matrix, significant
 
@@ -135,16 +136,10 @@ def learn_weights(said: Sequence[tuple[str, Mapping[str, float], bool]],
             mine = owners == company
             if answers[mine].all() or not answers[mine].any():
                 continue  # one answer only: no pair to order
-            learned_share.append(_ordered(features[mine], answers[mine], weights))
-            prior_share.append(_ordered(features[mine], answers[mine], hand))
+            # The share of its (relevant, not relevant) pairs ordered right, a tie half: the area under the ROC.
+            learned_share.append(roc_auc_score(answers[mine], features[mine] @ weights))
+            prior_share.append(roc_auc_score(answers[mine], features[mine] @ hand))
     return learned if learned_share and np.mean(learned_share) > np.mean(prior_share) else None
-
-
-def _ordered(features: np.ndarray, relevant: np.ndarray, weights: np.ndarray) -> float:
-    """Return the share of (relevant, not relevant) pairs of marks the weighted parts order right (a tie is half)."""
-    score = features @ weights
-    gap = score[relevant][:, None] - score[~relevant][None, :]
-    return float(((gap > 1e-9).sum() + 0.5 * (np.abs(gap) <= 1e-9).sum()) / gap.size)
 
 
 def _blended(features: np.ndarray, relevant: np.ndarray, prior: Mapping[str, float]) -> dict[str, float] | None:
