@@ -13,6 +13,7 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from sklearn.metrics import cohen_kappa_score
 
@@ -24,11 +25,14 @@ class SecondReadingError(ValueError):
     """A second-reading file cannot be used; the message names the file and line."""
 
 
-def _rows(path: Path) -> list[tuple[int, dict[str, object]]]:
+def json_rows(path: Path, error: type[Exception], what: str = "a JSON object") -> list[tuple[int, dict[str, Any]]]:
+    """Return the JSON objects of a JSON lines file with their line numbers (blank lines skipped); raise ``error``
+    naming the file, and the line, when it is not UTF-8 or a line is not a JSON object (``what`` the line should
+    have been)."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
-        raise SecondReadingError(f"{path}: not readable as UTF-8 text ({exc})") from None
+        raise error(f"{path}: not readable as UTF-8 text ({exc})") from None
     rows = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -36,9 +40,9 @@ def _rows(path: Path) -> list[tuple[int, dict[str, object]]]:
         try:
             row = json.loads(line)
         except ValueError as exc:
-            raise SecondReadingError(f"{path}, line {number}: not JSON ({exc})") from None
+            raise error(f"{path}, line {number}: not {what} ({exc})") from None
         if not isinstance(row, dict):
-            raise SecondReadingError(f"{path}, line {number}: not a JSON object")
+            raise error(f"{path}, line {number}: not {what}")
         rows.append((number, row))
     return rows
 
@@ -46,7 +50,7 @@ def _rows(path: Path) -> list[tuple[int, dict[str, object]]]:
 def read_clause_labels(path: Path) -> dict[str, tuple[str, ...]]:
     """Return ``{snippet id: labels}`` of a second clause reading: JSON lines ``{"ref", "labels", "note"?}``."""
     read: dict[str, tuple[str, ...]] = {}
-    for number, row in _rows(path):
+    for number, row in json_rows(path, SecondReadingError):
         labels = row.get("labels")
         if not isinstance(row.get("ref"), str) or not isinstance(labels, list) or not set(labels) <= set(LABELS):
             raise SecondReadingError(f"{path}, line {number}: needs \"ref\" and \"labels\" drawn from "

@@ -29,7 +29,6 @@ nan and stay out of the means (``mean_of``), as information retrieval leaves suc
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import re
@@ -45,7 +44,7 @@ import matcher
 from crawler.archives import iter_path
 from crawler.exceptions import ParseError
 from crawler.parsers import parse_document
-from jobs.agreement import reader_ranking
+from jobs.agreement import json_rows, reader_ranking
 from jobs.analyse import labels_by_lot
 from jobs.companies import CompanyFile, CompanyFileError, load_company_file
 from jobs.match_profiles import profile_of
@@ -174,18 +173,11 @@ def _companies(path: Path) -> CompanyFile:
 def judgements_of(path: Path, split: str) -> dict[tuple[str, str], float]:
     """Return ``{(company, notice): gain}`` of the split's judgements."""
     judged: dict[tuple[str, str], float] = {}
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise EvaluationError(f"{path}: not readable as UTF-8 text ({exc})") from None
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
+    for number, row in json_rows(path, EvaluationError, "a judgement"):
         try:
-            row = json.loads(line)
             if split == "all" or row.get("split") == split:
                 judged[(row["company"], row["notice"])] = GAINS[row["judgement"]]
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        except (KeyError, TypeError) as exc:
             kinds = ", ".join(GAINS)
             raise EvaluationError(f"{path}, line {number}: not a judgement ({exc!r}; judgement is one of {kinds})"
                                   ) from None  # fmt: skip
