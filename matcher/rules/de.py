@@ -66,6 +66,9 @@ def vetoes() -> Rules:
     """Return German false friends: professions, "behält sich vor", "bleibt vorbehalten", "vorbehaltlich", "Angebote
     mit Vorbehalten" (conditions an offer sets)."""
     return [
+        # Rule 4, subject matter: "Maßnahmen zur Aktivierung und beruflichen Eingliederung" (SGB III) are bought.
+        veto("de-subject-activation", "maßnahme|maßnahmen zur aktivierung", "/^arbeitsmarktdienstleistung/",
+             scope="sentence", labels=("employment_of_disadvantaged",)),
         veto("de-accessibility", "/^barrierefrei/", "/^zugänglich/", scope="sentence",
              labels=("employment_of_disadvantaged",)),
         # "Eine Auftragserteilung auf Basis des Erstangebots bleibt vorbehalten": the buyer reserves a right. Only

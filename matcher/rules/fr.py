@@ -5,7 +5,9 @@ from __future__ import annotations
 from matcher.rules import Rules, rule, veto
 
 SR_TERMS = ("clause|clauses sociale|sociales", "clause|clauses d' insertion", "/^clauses?$/ d'insertion",
-            "heures d'? insertion", "/^heures$/ d'insertion", "action|actions d'? insertion", "social return")  # fmt: skip
+            "heures d'? insertion", "/^heures$/ d'insertion", "action|actions d'? insertion", "social return",
+            # eForms' French notices: "des conditions d'exécution à caractère social détaillées au CCAP"
+            "condition|conditions d'? exécution à caractère social", "/^conditions?$/ d'exécution à caractère social")  # fmt: skip
 
 
 def pattern_reserved_contract() -> Rules:
@@ -83,6 +85,12 @@ def vetoes() -> Rules:
         veto("fr-joint-liability", "est|sont|soit|être solidaire|solidaires", "/^solidairement$/",
              "conjoint|conjoints et solidaire|solidaires", "groupement|groupements|mandataire solidaire|solidaires",
              scope="sentence", labels=("social_enterprise_subcontracting",)),
+        # Rule 4, subject matter: a contract that *buys* insertion services for jobseekers asks no bidder to employ
+        # them ("prestation de services d'insertion professionnelle auprès des demandeurs d'emploi").
+        veto("fr-subject-insertion", "prestation|prestations de? services? d'? insertion professionnelle|socioprofessionnelle",
+             "prestation|prestations de? services? d'insertion professionnelle|socioprofessionnelle",
+             "services d'? insertion professionnelle|socioprofessionnelle", scope="sentence",
+             labels=("employment_of_disadvantaged",)),
         veto("fr-csr", "responsabilité sociale", "régularité fiscale|fiscales et sociale|sociales", "cotisations sociales",
              scope="span"),
     ]  # fmt: skip

@@ -95,6 +95,9 @@ def vetoes() -> Rules:
              labels=("reserved_contract",)),
         veto("nl-accessibility", "/^toegankelijk/", "/^(digitale)$/ toegankelijkheid", scope="sentence",
              labels=("employment_of_disadvantaged",)),
+        # Rule 4, subject matter: buying re-integration services is not a clause ("Inkoop van re-integratiediensten").
+        veto("nl-subject-reintegration", "inkoop|aanbesteding|aanbesteden|inkopen|opdracht van? _? /^re-?integratie-?(diensten|dienstverlening|trajecten|traject|voorzieningen)$/",
+             scope="sentence", labels=("employment_of_disadvantaged",)),
         veto("nl-sroi-ratio", "/^sroi-?(ratio|analyse|analyses|meting|methodiek|waarde)$/", "sroi ratio|analyse|meting|methodiek",
              "maatschappelijke kosten-batenanalyse", scope="sentence", labels=("social_return", "social_award_criterion")),
     ]  # fmt: skip

@@ -112,6 +112,44 @@ def test_a_false_friend_of_the_sentence_vetoes_a_certain_model() -> None:
         assert "reserved_contract" in labels_of(detect(reserved, "de")), reserved
 
 
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        (
+            "Prestations de services d'insertion professionnelle à mettre en œuvre auprès des demandeurs d'emploi.",
+            "fr",
+        ),
+        ("Le marché concerne une prestation d'insertion professionnelle de personnes en recherche d'emploi.", "fr"),
+        ("Aanbesteding re-integratietrajecten voor werkzoekenden in de Participatiewet.", "nl"),
+        ("The council is procuring employability support services for long-term unemployed residents.", "en"),
+        ("Maßnahmen zur Aktivierung und beruflichen Eingliederung von Langzeitarbeitslosen.", "de"),
+    ],
+)
+def test_buying_services_for_jobseekers_vetoes_a_certain_model(text: str, lang: str) -> None:
+    # Labelling rule 4: the subject matter is no clause. The model found employment clauses in such French notices.
+    stored = shipped_model()
+    assert stored is not None
+    certain = _Certain(*(getattr(stored, f.name) for f in fields(stored)))
+    assert "employment_of_disadvantaged" not in labels_of(detect(text, lang, model=certain))
+    # The same jobseekers in a clause a bidder must meet still count.
+    clause = {
+        "fr": "Le titulaire devra réserver 5 % des heures travaillées à des demandeurs d'emploi de longue durée.",
+        "nl": "De opdrachtnemer zet werkzoekenden uit de Participatiewet in bij de uitvoering.",
+        "en": "The contractor shall recruit long-term unemployed residents for 10% of the new jobs.",
+        "de": "Der Auftragnehmer verpflichtet sich, Langzeitarbeitslose bei der Ausführung zu beschäftigen.",
+    }[lang]
+    assert "employment_of_disadvantaged" in labels_of(detect(clause, lang, model=certain))
+
+
+def test_phrases_of_real_notices_reach_the_rules() -> None:
+    # French eForms notices announce their insertion clauses this way; "local suppliers" was written as one phrase
+    # with "local supply chain" and so never matched on its own.
+    french = "La consultation comporte des conditions d'exécution à caractère social détaillées au CCAP."
+    assert "social_return" in labels_of(detect(french, "fr", mode="rules"))
+    english = "The contractor shall work with local suppliers and local SMEs in delivering the contract."
+    assert "local_community_partnering" in labels_of(detect(english, "en", mode="rules"))
+
+
 def test_findings_carry_their_confidence_and_source() -> None:
     findings = detect("Deelname is voorbehouden aan sociale werkplaatsen (artikel 2.82 Aanbestedingswet).", "nl")
     (finding,) = [f for f in findings if f.label == "reserved_contract"]
