@@ -7,11 +7,12 @@ project); ``prevalence.jsonl`` is every sentence of real notices never labelled 
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from jobs.agreement import json_rows
 from matcher.types import LABELS
 
 logger = logging.getLogger(__name__)
@@ -37,11 +38,8 @@ class Snippet:
     near_miss: bool | None = None
 
 
-def _lines(path: Path) -> list[dict[str, object]]:
-    try:
-        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    except (OSError, ValueError) as exc:
-        raise CorpusError(f"{path}: {exc}") from None
+def _lines(path: Path) -> list[dict[str, Any]]:
+    return [row for _number, row in json_rows(path, CorpusError, "a snippet")]
 
 
 def shared_sentences_file(corpus: Path) -> Path:

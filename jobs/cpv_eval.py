@@ -7,12 +7,13 @@ main group first. For each description the model ranks the groups of works and s
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from jobs.agreement import json_rows
 from jobs.matching_eval import EvaluationError, read_notices
 from jobs.models import MIN_CORPUS, Learned, shipped_cpv_model, train
 from matcher.cpv_model import WORK_DIVISIONS, CpvModel, described_groups
@@ -50,24 +51,17 @@ class InferenceScore:
 
 def read_described(path: Path) -> list[Described]:
     """Return the descriptions of a JSON lines file; raise ``EvaluationError`` naming the first bad line."""
-    found = []
-    try:
-        with path.open(encoding="utf-8") as stream:
-            for number, line in enumerate(stream, start=1):
-                if line.strip():
-                    found.append(_described(line, f"{path}:{number}"))
-    except (UnicodeDecodeError, OSError) as exc:
-        raise EvaluationError(f"{path}: not readable as UTF-8 text ({exc})") from None
+    rows = json_rows(path, EvaluationError, "a description line")
+    found = [_described(row, f"{path}, line {number}") for number, row in rows]
     if not found:
         raise EvaluationError(f"{path}: no descriptions")
     return found
 
 
-def _described(line: str, where: str) -> Described:
+def _described(row: dict[str, Any], where: str) -> Described:
     try:
-        row = json.loads(line)
         fields = (row["id"], row.get("trade", ""), row["description"], row["cpv_groups"])
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+    except KeyError as exc:
         raise EvaluationError(f"{where}: not a description line ({exc})") from None
     ident, trade, description, groups = fields
     if not isinstance(description, str) or not description.strip() or not isinstance(trade, str):

@@ -67,8 +67,8 @@ def test_the_blind_descriptions_run_through_the_command(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("line", "said"),
     [
-        ("not json", ":2: not a description line"),
-        ('{"id": "x", "description": "Wij maaien gras."}', ":2: not a description line"),
+        ("not json", ", line 2: not a description line"),
+        ('{"id": "x", "description": "Wij maaien gras."}', ", line 2: not a description line"),
         ('{"id": "x", "description": "Wij maaien gras.", "cpv_groups": ["77310000"]}', "three digits"),
         ('{"id": "x", "description": " ", "cpv_groups": ["773"]}', "needs a description"),
         ('{"id": "x", "description": null, "cpv_groups": ["773"]}', "needs a description"),

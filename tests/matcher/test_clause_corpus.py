@@ -106,3 +106,14 @@ def test_the_second_reading_covers_dev_and_test_and_nothing_else() -> None:
     held_out = {str(row.get("id") or row["ref"]): row["split"] for row in ALL if row["split"] in ("dev", "test")}
     assert sorted(row["ref"] for row in second) == sorted(held_out)
     assert all(row["split"] == held_out[row["ref"]] and set(row["labels"]) <= set(LABELS) for row in second)
+
+
+@pytest.mark.parametrize(("content", "said"), [(b'{"id": "a"}\nnot json\n', ", line 2: not a snippet"),
+                                               (b"[1, 2]\n", ", line 1: not a snippet"),
+                                               (b"\xff\xfe", ": not readable as UTF-8")])  # fmt: skip
+def test_a_broken_corpus_file_is_named_with_its_line(tmp_path: Path, content: bytes, said: str) -> None:
+    from jobs.clause_corpus import CorpusError
+
+    (tmp_path / "corpus.jsonl").write_bytes(content)
+    with pytest.raises(CorpusError, match=f"corpus.jsonl{said}"):
+        load_corpus(tmp_path, shared=tmp_path / "none.jsonl")
