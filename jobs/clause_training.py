@@ -1,4 +1,5 @@
-"""``make model``: train the clause model on the corpus's train split, calibrate it on dev, store it as data.
+"""``make model``: train the clause model on the corpus's train split (its real and quoted text, not the snippets
+the project wrote), calibrate it on dev, store it as data.
 
 Run as ``python -m jobs.clause_training CORPUS_FOLDER OUTPUT_FOLDER``. Reproducible: the same corpus gives the
 same model (deterministic solver, fixed order) with the same libraries, and to rounding with other releases of
@@ -42,7 +43,10 @@ def sentences_of(snippet: Snippet) -> list[Example]:
 
 def build(corpus: Path) -> tuple[ClauseModel, Sequence[Snippet], Sequence[Snippet]]:
     """Return the model trained on train and tuned on dev, with those splits (test is never read here)."""
-    train_split = load_corpus(corpus, splits=("train",))
+    # The model learns from real text only: the snippets the project wrote itself (``written``) taught it the
+    # project's own phrasing, and without them it did better on dev halves it was not tuned on (0.684 -> 0.701).
+    # They stay in train for the rules, which were written against them, and in the tests.
+    train_split = [s for s in load_corpus(corpus, splits=("train",)) if s.kind != "written"]
     dev_split = load_corpus(corpus, splits=("dev",))
     model = train([example_of(s) for s in train_split], [sentences_of(s) for s in dev_split],
                   [frozenset(s.labels) for s in dev_split])  # fmt: skip
