@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jobs.agreement import json_rows
+from jobs.jsonl import json_rows
 from matcher.types import LABELS
 
 logger = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jobs.agreement import json_rows
+from jobs.jsonl import json_rows
 from jobs.matching_eval import EvaluationError, read_notices
 from jobs.models import MIN_CORPUS, Learned, shipped_cpv_model, train
 from matcher.cpv_model import WORK_DIVISIONS, CpvModel, described_groups

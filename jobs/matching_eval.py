@@ -44,9 +44,10 @@ import matcher
 from crawler.archives import iter_path
 from crawler.exceptions import ParseError
 from crawler.parsers import parse_document
-from jobs.agreement import json_rows, reader_ranking
+from jobs.agreement import reader_ranking
 from jobs.analyse import labels_by_lot
 from jobs.companies import CompanyFile, CompanyFileError, load_company_file
+from jobs.jsonl import json_rows
 from jobs.match_profiles import profile_of
 from jobs.models import MIN_CORPUS, Learned, inferred, predicted, shipped_cpv_model, train
 from matcher.cpv import fit_matrix

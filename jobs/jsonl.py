@@ -1,0 +1,31 @@
+"""JSON lines files read with their line numbers: the eval inputs (judgements, second readings, the clause corpus,
+described companies) all name a bad file and line the same way. Kept apart from what reads them so that importing
+it loads nothing heavy (the CLI starts without NumPy or scikit-learn)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+
+def json_rows(path: Path, error: type[Exception], what: str = "a JSON object") -> list[tuple[int, dict[str, Any]]]:
+    """Return the JSON objects of a JSON lines file with their line numbers (blank lines skipped); raise ``error``
+    naming the file, and the line, when it is not UTF-8 or a line is not a JSON object (``what`` the line should
+    have been)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error(f"{path}: not readable as UTF-8 text ({exc})") from None
+    rows = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except ValueError as exc:
+            raise error(f"{path}, line {number}: not {what} ({exc})") from None
+        if not isinstance(row, dict):
+            raise error(f"{path}, line {number}: not {what}")
+        rows.append((number, row))
+    return rows
