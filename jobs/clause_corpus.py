@@ -66,13 +66,16 @@ def load_corpus(folder: Path, *, splits: tuple[str, ...] = SPLITS, shared: Path 
         logger.warning("%s not found: %d shared sentences left out", shared, len(references))
     snippets = []
     for row in rows:
-        labels = tuple(str(label) for label in row["labels"])  # type: ignore[union-attr]
+        try:
+            labels = tuple(str(label) for label in row["labels"])
+            if row["split"] in splits:
+                snippets.append(Snippet(str(row["id"]), str(row["lang"]), str(row["text"]), labels, str(row["split"]),
+                                        str(row["kind"]), str(row["source"]), str(row["doc"]),
+                                        row.get("near_miss")))  # fmt: skip
+        except (KeyError, TypeError) as exc:
+            raise CorpusError(f"{folder}: snippet {row.get('id', '?')}: missing or unreadable field {exc}") from None
         if not set(labels) <= set(LABELS):
             raise CorpusError(f"{folder}: {row['id']}: unknown label in {labels}")
-        if row["split"] in splits:
-            snippets.append(Snippet(str(row["id"]), str(row["lang"]), str(row["text"]), labels, str(row["split"]),
-                                    str(row["kind"]), str(row["source"]), str(row["doc"]),
-                                    row.get("near_miss")))  # type: ignore[arg-type]  # fmt: skip
     return snippets
 
 

@@ -50,7 +50,8 @@ class InferenceScore:
 
 
 def read_described(path: Path) -> list[Described]:
-    """Return the descriptions of a JSON lines file; raise ``EvaluationError`` naming the first bad line."""
+    """Return the descriptions of a JSON lines file; raise ``EvaluationError`` naming a bad line (the first that is
+    not JSON, else the first that is no description)."""
     rows = json_rows(path, EvaluationError, "a description line")
     found = [_described(row, f"{path}, line {number}") for number, row in rows]
     if not found:

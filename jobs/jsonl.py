@@ -14,7 +14,9 @@ def json_rows(path: Path, error: type[Exception], what: str = "a JSON object") -
     naming the file, and the line, when it is not UTF-8 or a line is not a JSON object (``what`` the line should
     have been)."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        # Lines end at "\n" only: str.splitlines would also cut at U+2028 or U+0085, which JSON written with
+        # ensure_ascii=False keeps raw inside strings.
+        lines = [line.removesuffix("\r") for line in path.read_text(encoding="utf-8").split("\n")]
     except (OSError, UnicodeDecodeError) as exc:
         raise error(f"{path}: not readable as UTF-8 text ({exc})") from None
     rows = []

@@ -2,9 +2,10 @@
 
 Features: TF-IDF of lemma unigrams and bigrams (spaCy lookup lemmas), TF-IDF of character 3-5-grams (compounds:
 "SROI-verplichting", "Werkstätten"), and the rules' language-independent signals (cue groups, pattern hits, rule
-findings, negations). Trained on the train split, calibrated on dev (Platt scaling), and per label the way model
-and rules combine is chosen on dev: ``rules`` alone, ``model`` alone, ``either``, or ``both``. The model is kept as
-plain data (``to_state``/``from_state``: arrays and JSON, never pickle).
+findings, negations). Trained on the train split (its real and quoted snippets), calibrated on dev (Platt
+scaling), and per label the way model and rules combine is chosen on dev: ``rules`` alone, ``model`` alone,
+``either``, or ``both``. The model is kept as plain data (``to_state``/``from_state``: arrays and JSON, never
+pickle).
 """
 
 from __future__ import annotations

@@ -67,8 +67,10 @@ def vetoes() -> Rules:
     mit Vorbehalten" (conditions an offer sets)."""
     return [
         # Rule 4, subject matter: "Maßnahmen zur Aktivierung und beruflichen Eingliederung" (SGB III) are bought.
-        veto("de-subject-activation", "maßnahme|maßnahmen zur aktivierung", "/^arbeitsmarktdienstleistung/",
-             scope="sentence", labels=("employment_of_disadvantaged",)),
+        # With the buying word: "Langzeitarbeitslose aus Maßnahmen zur Aktivierung beschäftigen" is a clause.
+        veto("de-subject-activation",
+             "vergabe|beschaffung|durchführung|erbringung|konzeption von? maßnahme|maßnahmen|massnahme|massnahmen zur aktivierung",
+             "/^arbeitsmarktdienstleistung/", scope="sentence", labels=("employment_of_disadvantaged",)),
         veto("de-accessibility", "/^barrierefrei/", "/^zugänglich/", scope="sentence",
              labels=("employment_of_disadvantaged",)),
         # "Eine Auftragserteilung auf Basis des Erstangebots bleibt vorbehalten": the buyer reserves a right. Only

@@ -59,11 +59,13 @@ def pattern_local_community_partnering() -> Rules:
     return [
         rule("local_community_partnering", "en-community-wealth", "community wealth building", "anchor institution|institutions"),
         rule("local_community_partnering", "en-local-community", "local community|communities", "community organisations|organizations|groups|bodies|projects",
-             # "local supply chain" and "local suppliers" are two phrases: in one, "local suppliers" never matched.
              "local supply chain|chains",
-             "local suppliers|smes|businesses|people|residents|labour|employment|spend|enterprises|firms|companies|subcontractors",
              "community engagement|initiatives|education", "voluntary and community", "/^(residents|tenants)$/ groups|associations",
              requires=("procure_from", "obligation", "benefit_word")),
+        # Written once as "local supply chain|...|suppliers|smes|..." (one phrase), "local suppliers" never matched.
+        # Only beside buying from them: "local residents" and "local businesses" are also whom works must not disturb.
+        rule("local_community_partnering", "en-local-suppliers",
+             "local suppliers|smes|sme|subcontractors|firms|companies|businesses|enterprises", requires=("procure_from",)),
     ]  # fmt: skip
 
 
@@ -90,8 +92,10 @@ def vetoes() -> Rules:
         veto("en-accessibility", "accessible|accessibility|wcag", "disabled users|access", scope="sentence",
              labels=("employment_of_disadvantaged",)),
         # Rule 4, subject matter: commissioning an employability programme is not a clause.
-        veto("en-subject-employability", "procuring|procure|procures|commissioning|commission|commissions _? employability|employment support|services|programme",
-             "procuring|procure|procures|commissioning|commission|commissions _? _? employability|employment support|services|programme",
+        # The veto holds for the whole sentence: "commissioning an employment support programme and the provider will
+        # recruit ..." loses the clause too (rare in notices, which state the subject and the conditions apart).
+        veto("en-subject-employability",
+             "procuring|procure|procures|commissioning|commission|commissions _? _? employability|employment support|services|programme|programmes|program",
              scope="sentence", labels=("employment_of_disadvantaged",)),
         veto("en-sroi-ratio", "sroi ratio|analysis|methodology|evaluation", "social return on investment analysis|ratio",
              scope="sentence", labels=("social_return", "social_award_criterion")),

@@ -5,9 +5,7 @@ from __future__ import annotations
 from matcher.rules import Rules, rule, veto
 
 SR_TERMS = ("clause|clauses sociale|sociales", "clause|clauses d' insertion", "/^clauses?$/ d'insertion",
-            "heures d'? insertion", "/^heures$/ d'insertion", "action|actions d'? insertion", "social return",
-            # eForms' French notices: "des conditions d'exécution à caractère social détaillées au CCAP"
-            "condition|conditions d'? exécution à caractère social", "/^conditions?$/ d'exécution à caractère social")  # fmt: skip
+            "heures d'? insertion", "/^heures$/ d'insertion", "action|actions d'? insertion", "social return")  # fmt: skip
 
 
 def pattern_reserved_contract() -> Rules:
@@ -25,6 +23,14 @@ def pattern_social_return() -> Rules:
     """Social (insertion) clauses: "clause sociale d'insertion de 5 % des heures travaillées"."""
     return [
         rule("social_return", "fr-clause-sociale", *SR_TERMS),
+        # French notices: "des conditions d'exécution à caractère social détaillées au CCAP" (not an award term: the
+        # same sentence often points to the award criteria elsewhere).
+        rule(
+            "social_return",
+            "fr-conditions-sociales",
+            "condition|conditions d'? exécution à caractère social",
+            "/^conditions?$/ d'exécution à caractère social",
+        ),
         # "réserver 7 % des heures de travail à des personnes en insertion": an insertion clause, not a reservation.
         rule("social_return", "fr-insertion-hours", "/^heures?$/ de travail", requires=("insertion_word",)),
     ]
@@ -87,10 +93,12 @@ def vetoes() -> Rules:
              scope="sentence", labels=("social_enterprise_subcontracting",)),
         # Rule 4, subject matter: a contract that *buys* insertion services for jobseekers asks no bidder to employ
         # them ("prestation de services d'insertion professionnelle auprès des demandeurs d'emploi").
-        veto("fr-subject-insertion", "prestation|prestations de? services? d'? insertion professionnelle|socioprofessionnelle",
-             "prestation|prestations de? services? d'insertion professionnelle|socioprofessionnelle",
-             "services d'? insertion professionnelle|socioprofessionnelle", scope="sentence",
-             labels=("employment_of_disadvantaged",)),
+        # Only with "prestation": "avec l'appui des services d'insertion professionnelle du Département" in a clause
+        # is who helps the bidder, not what is bought.
+        veto("fr-subject-insertion",
+             "prestation|prestations de|des? service|services? d'? insertion professionnelle|socioprofessionnelle",
+             "prestation|prestations de|des? service|services? d'insertion professionnelle|socioprofessionnelle",
+             scope="sentence", labels=("employment_of_disadvantaged",)),
         veto("fr-csr", "responsabilité sociale", "régularité fiscale|fiscales et sociale|sociales", "cotisations sociales",
              scope="span"),
     ]  # fmt: skip

@@ -96,7 +96,10 @@ def vetoes() -> Rules:
         veto("nl-accessibility", "/^toegankelijk/", "/^(digitale)$/ toegankelijkheid", scope="sentence",
              labels=("employment_of_disadvantaged",)),
         # Rule 4, subject matter: buying re-integration services is not a clause ("Inkoop van re-integratiediensten").
-        veto("nl-subject-reintegration", "inkoop|aanbesteding|aanbesteden|inkopen|opdracht van? _? /^re-?integratie-?(diensten|dienstverlening|trajecten|traject|voorzieningen)$/",
+        # Not "inkoop van re-integratietrajecten bij het SW-bedrijf", one way a bidder may meet its SROI duty.
+        veto("nl-subject-reintegration",
+             "aanbesteding|aanbesteden|opdracht van? _? /^re-?integratie-?(diensten|dienstverlening|trajecten|traject|voorzieningen)$/",
+             "inkoop|inkopen van? _? /^re-?integratie-?(diensten|dienstverlening|voorzieningen)$/",
              scope="sentence", labels=("employment_of_disadvantaged",)),
         veto("nl-sroi-ratio", "/^sroi-?(ratio|analyse|analyses|meting|methodiek|waarde)$/", "sroi ratio|analyse|meting|methodiek",
              "maatschappelijke kosten-batenanalyse", scope="sentence", labels=("social_return", "social_award_criterion")),

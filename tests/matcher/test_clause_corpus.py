@@ -117,3 +117,16 @@ def test_a_broken_corpus_file_is_named_with_its_line(tmp_path: Path, content: by
     (tmp_path / "corpus.jsonl").write_bytes(content)
     with pytest.raises(CorpusError, match=f"corpus.jsonl{said}"):
         load_corpus(tmp_path, shared=tmp_path / "none.jsonl")
+
+
+def test_a_snippet_without_a_field_is_named(tmp_path: Path) -> None:
+    from jobs.clause_corpus import CorpusError
+
+    (tmp_path / "corpus.jsonl").write_text('{"id": "x1", "lang": "nl", "text": "Tekst.", "labels": []}\n')
+    with pytest.raises(CorpusError, match="snippet x1: missing or unreadable field 'split'"):
+        load_corpus(tmp_path, shared=tmp_path / "none.jsonl")
+    # A line separator inside a string is text, not the end of a line.
+    row = {"id": "x2", "lang": "en", "text": "One\u2028two", "labels": [], "split": "train", "kind": "real",
+           "source": "s", "doc": "d"}  # fmt: skip
+    (tmp_path / "corpus.jsonl").write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert [s.text for s in load_corpus(tmp_path, shared=tmp_path / "none.jsonl")] == ["One\u2028two"]

@@ -25,7 +25,7 @@ def test_a_retrained_model_reproduces_the_stored_one_on_dev() -> None:
     if not shared_sentences_file(CORPUS).exists():  # the model was trained on them too
         pytest.skip(f"shared real sentences not found at {shared_sentences_file(CORPUS)} (beside the project in CI)")
     model, train_part, dev = build(CORPUS)
-    # It learns from real text: the snippets the project wrote stay with the rules and the tests.
+    # It learns from real and quoted text: the snippets the project wrote stay with the rules and the tests.
     assert train_part and not [s.id for s in train_part if s.kind == "written" or s.split != "train"]
     assert len(train_part) < len(load_corpus(CORPUS, splits=("train",)))
     stored = shipped_model()
@@ -125,7 +125,8 @@ def test_a_false_friend_of_the_sentence_vetoes_a_certain_model() -> None:
         ("Le marché concerne une prestation d'insertion professionnelle de personnes en recherche d'emploi.", "fr"),
         ("Aanbesteding re-integratietrajecten voor werkzoekenden in de Participatiewet.", "nl"),
         ("The council is procuring employability support services for long-term unemployed residents.", "en"),
-        ("Maßnahmen zur Aktivierung und beruflichen Eingliederung von Langzeitarbeitslosen.", "de"),
+        ("Prestation de service d'insertion professionnelle auprès des demandeurs d'emploi.", "fr"),
+        ("Durchführung von Maßnahmen zur Aktivierung und beruflichen Eingliederung für Langzeitarbeitslose.", "de"),
     ],
 )
 def test_buying_services_for_jobseekers_vetoes_a_certain_model(text: str, lang: str) -> None:
@@ -134,12 +135,15 @@ def test_buying_services_for_jobseekers_vetoes_a_certain_model(text: str, lang: 
     assert stored is not None
     certain = _Certain(*(getattr(stored, f.name) for f in fields(stored)))
     assert "employment_of_disadvantaged" not in labels_of(detect(text, lang, model=certain))
-    # The same jobseekers in a clause a bidder must meet still count.
+    # The same jobseekers in a clause a bidder must meet still count, also beside the words of such services.
     clause = {
-        "fr": "Le titulaire devra réserver 5 % des heures travaillées à des demandeurs d'emploi de longue durée.",
-        "nl": "De opdrachtnemer zet werkzoekenden uit de Participatiewet in bij de uitvoering.",
+        "fr": "Le titulaire devra réserver 5 % des heures travaillées à des demandeurs d'emploi de longue durée, avec "
+        "l'appui des services d'insertion professionnelle du Département.",
+        "nl": "De opdrachtnemer kan aan de SROI-verplichting voldoen door werkzoekenden uit de Participatiewet "
+        "in dienst te nemen of door inkoop van re-integratietrajecten bij het SW-bedrijf.",
         "en": "The contractor shall recruit long-term unemployed residents for 10% of the new jobs.",
-        "de": "Der Auftragnehmer verpflichtet sich, Langzeitarbeitslose bei der Ausführung zu beschäftigen.",
+        "de": "Der Auftragnehmer verpflichtet sich, Langzeitarbeitslose aus Maßnahmen zur Aktivierung des "
+        "Jobcenters bei der Ausführung zu beschäftigen.",
     }[lang]
     assert "employment_of_disadvantaged" in labels_of(detect(clause, lang, model=certain))
 
@@ -151,6 +155,14 @@ def test_phrases_of_real_notices_reach_the_rules() -> None:
     assert "social_return" in labels_of(detect(french, "fr", mode="rules"))
     english = "The contractor shall work with local suppliers and local SMEs in delivering the contract."
     assert "local_community_partnering" in labels_of(detect(english, "en", mode="rules"))
+    # Only beside buying from them: local residents and businesses are also whom the works must not disturb.
+    for other in ("The contractor shall minimise noise and disruption to local residents during the works.",
+                  "The contractor must protect access for local businesses throughout the works."):  # fmt: skip
+        assert "local_community_partnering" not in labels_of(detect(other, "en", mode="rules"))
+    # Not an award term: the same sentence pointing to the award criteria elsewhere scores nothing.
+    both = ("Des conditions d'exécution à caractère social sont précisées au CCAP ; les critères d'attribution "
+            "figurent au RC.")  # fmt: skip
+    assert labels_of(detect(both, "fr", mode="rules")) == ["social_return"]
 
 
 def test_findings_carry_their_confidence_and_source() -> None:
