@@ -85,7 +85,8 @@ class Held:
     """A company's codes with the audiences each is held to, as they count for a notice (``counted``)."""
 
     audiences: frozenset[str]  # the audiences the company's description names
-    codes: tuple[tuple[str, float, frozenset[str]], ...]  # each code, its weight, the audiences it is held to
+    # each code, its weight, the audiences it is held to, and the ``ALIKE`` ones among them it serves itself
+    codes: tuple[tuple[str, float, frozenset[str], frozenset[str]], ...]
     likeliest: tuple[tuple[str, float], ...]  # per ``ALIKE`` audience, the weight of the company's likeliest branch
 
     def counted(self, audiences: frozenset[str]) -> Weighted:
@@ -96,13 +97,13 @@ class Held:
         """
         low = np.float32(UNNAMED)
         result = []
-        for code, weight, to in self.codes:
+        for code, weight, to, alike in self.codes:
             if not to:
                 result.append((code, weight))
             elif not to & audiences:
                 result.append((code, float(weight * low)))
             else:
-                raised = [top for audience, top in self.likeliest if audience in audiences and serves(code, audience)]
+                raised = [top for audience, top in self.likeliest if audience in audiences and audience in alike]
                 result.append((code, max([weight, *raised])))
         return tuple(result)
 
@@ -119,8 +120,8 @@ def held(description: str, codes: Weighted) -> Held | None:
     main = bound[0]
     likeliest = tuple((a, max(w for (c, w), to in zip(codes, bound, strict=True) if a in to))
                       for a in sorted(audiences & ALIKE) if any(a in to for to in bound))  # fmt: skip
-    return Held(audiences, tuple((code, weight, to or main) for (code, weight), to in zip(codes, bound, strict=True)),
-                likeliest)  # fmt: skip
+    return Held(audiences, tuple((code, weight, to or main, to & ALIKE)
+                                 for (code, weight), to in zip(codes, bound, strict=True)), likeliest)  # fmt: skip
 
 
 def audience_fit(descriptions: Sequence[str], companies: Sequence[Weighted], tenders: Sequence[Weighted],
