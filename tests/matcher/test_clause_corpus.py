@@ -119,6 +119,13 @@ def test_a_broken_corpus_file_is_named_with_its_line(tmp_path: Path, content: by
         load_corpus(tmp_path, shared=tmp_path / "none.jsonl")
 
 
+def test_a_corpus_folder_without_its_file_says_so(tmp_path: Path) -> None:
+    from jobs.clause_corpus import CorpusError
+
+    with pytest.raises(CorpusError, match=r"corpus.jsonl: cannot be read \(No such file or directory\)"):
+        load_corpus(tmp_path, shared=tmp_path / "none.jsonl")
+
+
 def test_a_snippet_without_a_field_is_named(tmp_path: Path) -> None:
     from jobs.clause_corpus import CorpusError
 
