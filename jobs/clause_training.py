@@ -16,7 +16,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from jobs.clause_corpus import Snippet, load_corpus
-from matcher.clause_model import ClauseModel, Example, to_state, train
+from matcher.clause_fit import train
+from matcher.clause_model import ClauseModel, Example, to_state
 from matcher.clauses import examples, readable, rule_pass
 
 logger = logging.getLogger(__name__)

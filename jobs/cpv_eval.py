@@ -16,7 +16,8 @@ from typing import Any
 from jobs.jsonl import json_rows
 from jobs.matching_eval import EvaluationError, read_notices
 from jobs.models import MIN_CORPUS, Learned, shipped_cpv_model, train
-from matcher.cpv_model import WORK_DIVISIONS, CpvModel, described_groups
+from matcher.cpv_model import WORK_DIVISIONS, CpvModel
+from matcher.cpv_suggest import described_groups
 
 GROUP = re.compile(r"[0-9]{3}")
 RANKED = 10  # groups looked at per description: a right group further down counts as not found

@@ -21,11 +21,10 @@ from sqlalchemy import false, or_, true
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
-from jobs import match_store
 from jobs.analyse import findings_by_notice, labels_by_lot
 from jobs.companies import UnknownCompanyError
 from jobs.match_profiles import read_again, stored_profile
-from jobs.match_store import Best, rebase, stored_scores, write
+from jobs.match_store import Best, rebase, since_last, to_renew, write
 from jobs.models import (
     CHUNK,
     corpus_size,
@@ -172,42 +171,6 @@ def _marks(engine: Engine, text: TextModel, cpv: CpvModel,
     return result
 
 
-def _to_renew(engine: Engine, profiles: Sequence[Profile], changed_at: dict[str, datetime], last: datetime | None,
-              changed_pks: Sequence[int], as_of: datetime, include_closed: bool,
-              undated_days: int) -> list[int]:  # fmt: skip
-    """Return the companies an incremental run scores against every notice: new or changed ones, and those whose
-    full list of best matches lost a member to a changed or superseded notice (the next best is not stored, so
-    only a full look finds it), or lost half of it to closed notices."""
-    changed = set(changed_pks)
-    with session_scope(engine) as session:
-        stored = stored_scores(session, [p.id for p in profiles])
-        gone = set(repository.replaced_notices(session=session))
-        spoke = repository.companies_with_feedback_since(session=session, since=last) if last else set()
-        closed = set() if include_closed else set(repository.closed_notices(session=session, as_of=as_of,
-                                                                            undated_days=undated_days))  # fmt: skip
-    renew = []
-    for row, profile in enumerate(profiles):
-        entries = stored.get(profile.id, [])
-        if (
-            last is None
-            or changed_at[profile.id] > last
-            or profile.id in spoke
-            or len(entries) >= match_store.MAX_STORED
-            and (
-                any(pk in changed or pk in gone for _s, pk in entries)
-                or sum(pk in closed for _s, pk in entries) > len(entries) // 2
-            )
-        ):
-            renew.append(row)
-    return renew
-
-
-def _since_last(engine: Engine) -> datetime | None:
-    with session_scope(engine) as session:
-        last = repository.last_successful_run(session=session, name="match")
-    return datetime.fromisoformat(last.watermark) if last is not None and last.watermark else None
-
-
 def match_companies(
     *, engine: Engine, as_of: datetime, company_id: str | None = None, since: date | None = None,
     include_closed: bool = False, full: bool = False, refit: bool = False, undated_days: int = UNDATED_DAYS,
@@ -254,7 +217,7 @@ def match_companies(
     if rescore or not present:
         with session_scope(engine) as session:
             keep_fingerprint(session, None)
-    last = None if (full or rescore) else _since_last(engine)  # a model fitted now is a new fingerprint too
+    last = None if (full or rescore) else since_last(engine)  # a model fitted now is a new fingerprint too
     incremental = last is not None or since is not None
     base = _open_notices(as_of, since=since, include_closed=include_closed, undated_days=undated_days)
     changed_pks: list[int] = []
@@ -279,7 +242,7 @@ def match_companies(
     elif not incremental:
         renew = list(range(len(profiles)))
     else:
-        renew = _to_renew(engine, profiles, changed_at, last, content_pks, as_of, include_closed, undated_days)
+        renew = to_renew(engine, profiles, changed_at, last, content_pks, as_of, include_closed, undated_days)
     best = Best()
     rows_of = {p.id: i for i, p in enumerate(profiles)}
     for company, notice_pk, lot, relevant in pairs:  # oldest first: ``Best.refuses`` reads them in order

@@ -1,4 +1,5 @@
-"""Keeping each company's best matches while notices stream past, and writing them (a full or a merging run)."""
+"""Keeping each company's best matches while notices stream past, and writing them (a full or a merging run); which
+companies an incremental run must look at again (``to_renew``)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import heapq
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -115,3 +116,40 @@ def write(engine: Engine, profiles: Sequence[Profile], renew: Sequence[int], mer
         repository.delete_matches(session=session, keys=dropped)
         repository.write_matches(session=session, rows=rows)
     return len(rows)
+
+
+def to_renew(engine: Engine, profiles: Sequence[Profile], changed_at: dict[str, datetime], last: datetime | None,
+              changed_pks: Sequence[int], as_of: datetime, include_closed: bool,
+              undated_days: int) -> list[int]:  # fmt: skip
+    """Return the companies an incremental run scores against every notice: new or changed ones, and those whose
+    full list of best matches lost a member to a changed or superseded notice (the next best is not stored, so
+    only a full look finds it), or lost half of it to closed notices."""
+    changed = set(changed_pks)
+    with session_scope(engine) as session:
+        stored = stored_scores(session, [p.id for p in profiles])
+        gone = set(repository.replaced_notices(session=session))
+        spoke = repository.companies_with_feedback_since(session=session, since=last) if last else set()
+        closed = set() if include_closed else set(repository.closed_notices(session=session, as_of=as_of,
+                                                                            undated_days=undated_days))  # fmt: skip
+    renew = []
+    for row, profile in enumerate(profiles):
+        entries = stored.get(profile.id, [])
+        if (
+            last is None
+            or changed_at[profile.id] > last
+            or profile.id in spoke
+            or len(entries) >= MAX_STORED
+            and (
+                any(pk in changed or pk in gone for _s, pk in entries)
+                or sum(pk in closed for _s, pk in entries) > len(entries) // 2
+            )
+        ):
+            renew.append(row)
+    return renew
+
+
+def since_last(engine: Engine) -> datetime | None:
+    """Return when the last successful match run started (its watermark), or None before any."""
+    with session_scope(engine) as session:
+        last = repository.last_successful_run(session=session, name="match")
+    return datetime.fromisoformat(last.watermark) if last is not None and last.watermark else None

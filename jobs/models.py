@@ -30,12 +30,12 @@ from matcher.cpv_model import (
     CpvModel,
     label_examples,
     predict,
-    suggest,
     trade_examples,
     train_cpv_model,
 )
 from matcher.cpv_model import from_state as cpv_from_state
 from matcher.cpv_model import to_state as cpv_to_state
+from matcher.cpv_suggest import suggest
 from matcher.rules.audiences import ALIKE, AUDIENCE_PHRASES, AUDIENCE_WORDS, AUDIENCE_WORK
 from matcher.rules.trades import NOT_THE_WORK, REJOINED, WORKFORCE_PHRASES
 from matcher.scoring import SCORING_VERSION, WEIGHTS

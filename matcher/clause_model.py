@@ -4,8 +4,8 @@ Features: TF-IDF of lemma unigrams and bigrams (spaCy lookup lemmas), TF-IDF of 
 "SROI-verplichting", "Werkstätten"), and the rules' language-independent signals (cue groups, pattern hits, rule
 findings, negations). Trained on the train split (its real and quoted snippets), calibrated on dev (Platt
 scaling), and per label the way model and rules combine is chosen on dev: ``rules`` alone, ``model`` alone,
-``either``, or ``both``. The model is kept as plain data (``to_state``/``from_state``: arrays and JSON, never
-pickle).
+``either``, or ``both`` (``matcher.clause_fit``: detection reads a fitted model and never needs it). The model is
+kept as plain data (``to_state``/``from_state``: arrays and JSON, never pickle).
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 
 from matcher.stems import concept_names, concept_signals
 from matcher.tfidf import LeanTfidf
@@ -29,8 +28,6 @@ from matcher.types import LABELS
 
 MODEL_FORMAT = "clause-model-1"
 POLICIES = ("rules", "either", "model", "both")
-MAX_DEV_FP = 0.04  # all labels together may flag at most this share of dev negatives
-C_GRID = (0.3, 1.0, 3.0, 10.0)
 MEMO_ROWS = 16_384  # sentences whose probabilities a model keeps (``remembered``; up to some 15 MB)
 
 
@@ -45,12 +42,12 @@ class Example:
     labels: frozenset[str] = frozenset()
 
 
-def _words() -> TfidfVectorizer:
+def word_vectorizer() -> TfidfVectorizer:
     return TfidfVectorizer(analyzer="word", ngram_range=(1, 2), min_df=2, sublinear_tf=True,
                            token_pattern=r"(?u)\b\w[\w.-]*\b", max_features=60_000)  # fmt: skip
 
 
-def _chars() -> TfidfVectorizer:
+def char_vectorizer() -> TfidfVectorizer:
     return TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=2, sublinear_tf=True, max_features=80_000)
 
 
@@ -175,124 +172,6 @@ def decide(policy: str, rule: bool, negated: bool, probability: float, threshold
     return rule or model
 
 
-def _f1(gold: np.ndarray, predicted: np.ndarray) -> float:
-    tp = float(np.sum(gold & predicted))
-    fp, fn = float(np.sum(~gold & predicted)), float(np.sum(gold & ~predicted))
-    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
-
-
-def _platt(scores: np.ndarray, gold: np.ndarray) -> tuple[float, float]:
-    if gold.all() or not gold.any():
-        return 1.0, 0.0
-    fitted = LogisticRegression(C=1e4).fit(scores.reshape(-1, 1), gold)
-    return float(fitted.coef_[0, 0]), float(fitted.intercept_[0])
-
-
-@dataclass(frozen=True)
-class _Choice:
-    f1: float
-    policy: str
-    threshold: float
-    platt: tuple[float, float]
-    weights: np.ndarray
-    bias: float
-    predicted: np.ndarray  # on the dev snippets
-
-    @property
-    def key(self) -> tuple[float, int, float]:
-        # Ties: prefer the rules (they give the evidence span), then the higher threshold.
-        return (self.f1, -POLICIES.index(self.policy), self.threshold)
-
-
-def _candidates(x_train: sparse.csr_matrix, y_train: np.ndarray, x_dev: sparse.csr_matrix, y_dev: np.ndarray,
-                owner: np.ndarray, rule: np.ndarray, negated: np.ndarray, seed: int) -> list[_Choice]:  # fmt: skip
-    """Return every (C, policy, threshold) for one label with its predictions on the dev snippets."""
-    found = []
-    y_sentence = y_dev[owner]  # a sentence of a snippet with the label stands for it in calibration
-    for c in C_GRID:
-        fitted = LogisticRegression(C=c, class_weight="balanced", solver="liblinear", random_state=seed,
-                                    max_iter=2000).fit(x_train, y_train)  # fmt: skip
-        scores = fitted.decision_function(x_dev)
-        a, b = _platt(scores, y_sentence)
-        probability = 1.0 / (1.0 + np.exp(-(a * scores + b)))
-        for policy in POLICIES:
-            for threshold in np.linspace(0.05, 0.95, 19):
-                per_sentence = np.array([decide(policy, r, n, p, threshold)
-                                         for r, n, p in zip(rule, negated, probability, strict=True)])  # fmt: skip
-                predicted = np.zeros(len(y_dev), dtype=bool)
-                np.logical_or.at(predicted, owner, per_sentence)
-                found.append(_Choice(_f1(y_dev, predicted), policy, float(threshold), (a, b),
-                                     fitted.coef_[0].copy(), float(fitted.intercept_[0]), predicted))  # fmt: skip
-    return found
-
-
-def _select(options: list[list[_Choice]], negative: np.ndarray) -> list[_Choice]:
-    """Choose one option per label: the best macro-F1 on dev whose flagged negatives stay within ``MAX_DEV_FP``.
-
-    Starts from each label's best and, while too many negatives are flagged, gives up the least F1 per negative
-    spared (clauses are rare in real notices: a false finding costs more than a missed one in a coverage share).
-    """
-    chosen = [max(label_options, key=lambda o: o.key) for label_options in options]
-
-    def flagged(choice: list[_Choice]) -> int:
-        union = np.zeros(len(negative), dtype=bool)
-        for option in choice:
-            union |= option.predicted
-        return int((union & negative).sum())
-
-    budget = int(MAX_DEV_FP * negative.sum())
-    while flagged(chosen) > budget:
-        now = flagged(chosen)
-        best: tuple[float, int, _Choice] | None = None
-        for index, label_options in enumerate(options):
-            for option in label_options:
-                trial = [*chosen[:index], option, *chosen[index + 1 :]]
-                spared = now - flagged(trial)
-                if spared <= 0:
-                    continue
-                cost = (chosen[index].f1 - option.f1) / spared
-                if best is None or cost < best[0]:
-                    best = (cost, index, option)
-        if best is None:
-            break
-        chosen[best[1]] = best[2]
-    return chosen
-
-
-def train(train_set: Sequence[Example], dev_set: Sequence[Sequence[Example]], dev_labels: Sequence[frozenset[str]],
-          *, seed: int = 0) -> ClauseModel:  # fmt: skip
-    """Fit on ``train_set`` (one example per snippet); calibrate, choose C, the threshold and the combination policy
-    per label on the dev snippets, read sentence by sentence as ``detect`` reads them (``dev_set``: each snippet's
-    sentences; ``dev_labels``: each snippet's labels), within a budget of flagged dev negatives for all labels.
-
-    Deterministic for the same examples (liblinear with a fixed seed), so ``make model`` reproduces the stored model:
-    bit for bit with the same libraries, to rounding with other releases of NumPy and scikit-learn.
-    """
-    words, chars = _words(), _chars()
-    words.fit([e.lemmas for e in train_set])
-    chars.fit([e.text.lower() for e in train_set])
-    names = tuple(signal_names())
-    shell = ClauseModel(words, chars, names, np.zeros((0, 0)), np.zeros(0), np.zeros((0, 2)), np.zeros(0), (), ())
-    flat = [sentence for snippet in dev_set for sentence in snippet]
-    owner = np.repeat(np.arange(len(dev_set)), [len(snippet) for snippet in dev_set])
-    x_train, x_dev = shell.matrix(train_set), shell.matrix(flat)
-    options, precision = [], []
-    for label in LABELS:
-        y_dev = np.array([label in labels for labels in dev_labels])
-        rule = np.array([f"rule:{label}" in e.signals for e in flat])
-        negated = np.array([(f"neg:{label}" in e.signals or vetoed_in(e.signals, label))
-                            and f"rule:{label}" not in e.signals for e in flat])  # fmt: skip
-        y_train = np.array([label in e.labels for e in train_set])
-        options.append(_candidates(x_train, y_train, x_dev, y_dev, owner, rule, negated, seed))
-        found = rule.sum()
-        precision.append(float((rule & y_dev[owner]).sum() / found) if found else 0.9)
-    chosen = _select(options, np.array([not labels for labels in dev_labels]))
-    meta = {"format": MODEL_FORMAT, "train": len(train_set), "dev": len(dev_set)}
-    return ClauseModel(words, chars, names, np.vstack([c.weights for c in chosen]), np.array([c.bias for c in chosen]),
-                       np.array([c.platt for c in chosen]), np.array([c.threshold for c in chosen]),
-                       tuple(c.policy for c in chosen), tuple(precision), meta)  # fmt: skip
-
-
 def to_state(model: ClauseModel) -> tuple[bytes, dict[str, Any]]:
     """Return the model as data: an ``.npz`` of arrays (no objects) and a JSON-able dict of the rest."""
     buffer = io.BytesIO()
@@ -318,7 +197,7 @@ def from_state(arrays: bytes, meta: dict[str, Any]) -> ClauseModel:
     if meta.get("format") != MODEL_FORMAT or meta.get("labels") != list(LABELS):
         raise ValueError(f"clause model format {meta.get('format')!r} is not {MODEL_FORMAT!r}")
     data = np.load(io.BytesIO(arrays), allow_pickle=False)
-    words, chars = _words(), _chars()
+    words, chars = word_vectorizer(), char_vectorizer()
     words.vocabulary_ = {term: i for i, term in enumerate(meta["vocabulary"]["words"])}
     chars.vocabulary_ = {term: i for i, term in enumerate(meta["vocabulary"]["chars"])}
     words.idf_, chars.idf_ = data["words_idf"], data["chars_idf"]

@@ -16,7 +16,6 @@ import gzip
 import json
 import logging
 import os
-import re
 import signal
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,8 +31,8 @@ from sklearn.svm import LinearSVC
 
 from matcher.codelists import LANGUAGES, codes, cpv_label
 from matcher.cpv import significant
-from matcher.langdetect import detect_language, stop_words
-from matcher.rules.trades import NOT_THE_WORK, REJOINED, TRADE_WORDS, WORKFORCE
+from matcher.langdetect import stop_words
+from matcher.rules.trades import TRADE_WORDS
 from matcher.tfidf import fit_keeping, restore_union, union_state
 
 logger = logging.getLogger(__name__)
@@ -50,11 +49,6 @@ TRADE_WEIGHT = 2.0  # the trade words are few, and the only examples written the
 SHARPNESS = 2.0  # how fast confidence falls with the distance to the best decision value (chosen on dev)
 # A resident company offers work, not goods: its codes come from works (45) and services (50-98).
 WORK_DIVISIONS = frozenset({"45", *(str(d) for d in range(50, 99))})
-
-
-_WORD = re.compile(r"[^\W\d_]+")  # a word of a company's description, as ``own_work`` reads it
-GROUP_TRUST = 0.8  # a suggested group beside its refined code: work in the group fits, its own branch fits best
-REFINE_FLOOR = 0.1  # a refined code needs at least this cosine with one of its labels
 
 
 def trade_examples() -> list[tuple[str, str]]:
@@ -93,15 +87,6 @@ class CpvModel:
         matrix = self.vectorizer.transform([text for text, _code in examples])
         rows = sparse.csr_matrix(normalize(sparse.csr_matrix(matrix, dtype=np.float32)))
         return tuple(significant(code) for _text, code in examples), rows
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    """A CPV branch suggested for a text: its significant digits, a confidence in (0, 1] and the words behind it."""
-
-    code: str  # "909" (a group) or "90921" (a code under it, in significant digits)
-    confidence: float
-    words: tuple[str, ...]
 
 
 def _vectorizers() -> list[tuple[str, TfidfVectorizer]]:
@@ -217,78 +202,6 @@ def predict(model: CpvModel, texts: Sequence[str], *, work_only: bool = False, f
                 chosen.append((classes[index], round(confidence, 4)))
         result.append(tuple(chosen))
     return result
-
-
-def refine(model: CpvModel, text: str, group: str) -> tuple[str, float] | None:
-    """Return the code under ``group`` whose label (or trade words) is closest to ``text``, with the cosine."""
-    names, rows = model.label_rows
-    inside = np.flatnonzero(np.array([name.startswith(group) and len(name) > len(group) for name in names]))
-    if not inside.size:
-        return None
-    query = sparse.csr_matrix(normalize(sparse.csr_matrix(model.vectorizer.transform([text]), dtype=np.float32)))
-    cosine = np.asarray((rows[inside] @ query.T).toarray()).ravel()
-    best = int(np.argmax(cosine))
-    return (names[inside[best]], float(cosine[best])) if cosine[best] >= REFINE_FLOOR else None
-
-
-def own_work(text: str) -> str:
-    """Return a company's description without the words for whom, where and when it works (``NOT_THE_WORK`` of
-    the description's language; Dutch when it cannot be told), nor those for how it is organised and who works
-    there (``WORKFORCE``)."""
-    words = NOT_THE_WORK.get(detect_language(text, default="nl") or "nl", NOT_THE_WORK["nl"])
-    text = REJOINED.sub(r"\1", WORKFORCE.sub(" ", text))
-    return _WORD.sub(lambda m: " " if m.group(0).lower() in words else m.group(0), text)
-
-
-def described_groups(model: CpvModel, text: str, *, most: int = 4,
-                     floor: float = 0.3) -> tuple[str, tuple[tuple[str, float], ...]]:  # fmt: skip
-    """Return what of a company's description names its work (``own_work``) and the groups it points to, best
-    first: how ``suggest`` reads a description, and what ``eval cpv`` scores."""
-    work = own_work(text)
-    groups = predict(model, [work], work_only=True, floor=floor, most=most, relative=True)[0]
-    if groups and not words_for(model, work, groups[0][0]):
-        # Whom it works for is all the company says ("oppas voor kinderen"): then that is what its work is about.
-        work = text
-        groups = predict(model, [work], work_only=True, floor=floor, most=most, relative=True)[0]
-    return work, groups
-
-
-def suggest(model: CpvModel, text: str, *, most: int = 4, floor: float = 0.3) -> list[Suggestion]:
-    """Return the branches of works and services a company's own words point to, best first.
-
-    Per likely group, the code under it whose labels are closest to the words (full confidence), then the group
-    itself (``GROUP_TRUST`` of it); each with the words that led there.
-    """
-    work, groups = described_groups(model, text, most=most, floor=floor)
-    found: list[Suggestion] = []
-    for rank, (group, confidence) in enumerate(groups):
-        words = words_for(model, work, group)
-        if rank and not words:  # only the model's prior for the group, nothing the company wrote
-            continue
-        # Within a group, whom the work is for does tell codes apart (welfare for the elderly, for children).
-        fine = refine(model, text, group)
-        if fine is not None:
-            found.append(Suggestion(fine[0], confidence, words))
-            found.append(Suggestion(group, round(confidence * GROUP_TRUST, 4), words))
-        else:
-            found.append(Suggestion(group, confidence, words))
-    return sorted(found, key=lambda s: -s.confidence)
-
-
-def words_for(model: CpvModel, text: str, code: str, limit: int = 5) -> tuple[str, ...]:
-    """Return the words of ``text`` that weigh most toward ``code`` (a group)."""
-    level = LEVELS.index(len(code)) if len(code) in LEVELS else -1
-    if level < 0 or code not in model.classes[level]:
-        return ()
-    words = model.vectorizer.transformer_list[0][1]
-    row = sparse.csr_matrix(normalize(sparse.csr_matrix(model.vectorizer.transform([text]), dtype=np.float32)))
-    weights = model.weights[level].getrow(model.classes[level].index(code))
-    contribution = row.multiply(weights).tocsr()
-    width = len(words.vocabulary_)
-    scored = {int(c): float(v) for c, v in zip(contribution.indices, contribution.data, strict=True)
-              if c < width and v > 0}  # fmt: skip
-    terms = {index: term for term, index in words.vocabulary_.items() if index in scored}
-    return tuple(terms[c] for c in sorted(scored, key=lambda c: -scored[c])[:limit])
 
 
 def _encode(array: np.ndarray) -> str:

@@ -143,7 +143,7 @@ def companies_suggest_cpv(ctx: click.Context, company_id: str, output_format: st
     from jobs.models import MIN_CORPUS, corpus_size, last_cpv_model  # scikit-learn: only when suggesting
     from matcher.codelists import cpv_with_check_digit
     from matcher.cpv import code_label
-    from matcher.cpv_model import suggest
+    from matcher.cpv_suggest import suggest
 
     app = app_from(ctx)
     with session_scope(app.reader) as session:

@@ -16,7 +16,8 @@ from joblib.externals.loky.process_executor import TerminatedWorkerError
 from scipy import sparse
 
 from jobs.models import shipped_cpv_model
-from matcher.cpv_model import from_state, predict, suggest, to_state, train_cpv_model
+from matcher.cpv_model import from_state, predict, to_state, train_cpv_model
+from matcher.cpv_suggest import suggest
 from matcher.rules.trades import WORKFORCE
 
 EXAMPLES = [

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from matcher.clause_model import _chars, _words
+from matcher.clause_model import char_vectorizer, word_vectorizer
 from matcher.tfidf import LeanTfidf, fit_keeping
 
 TRAIN = [
@@ -29,7 +29,7 @@ UNSEEN = [
 ]
 
 
-@pytest.mark.parametrize("make", [_words, _chars, lambda: TfidfVectorizer(sublinear_tf=False)])
+@pytest.mark.parametrize("make", [word_vectorizer, char_vectorizer, lambda: TfidfVectorizer(sublinear_tf=False)])
 def test_lean_rows_equal_sklearn(make) -> None:
     vectorizer = make().set_params(min_df=1).fit(TRAIN)
     lean = LeanTfidf(vectorizer)
@@ -45,7 +45,7 @@ def test_lean_rows_equal_sklearn(make) -> None:
     assert not lean.weighted(["zzzz qqqq"], rows).any()
 
 
-@pytest.mark.parametrize("make", [_words, _chars])
+@pytest.mark.parametrize("make", [word_vectorizer, char_vectorizer])
 def test_lean_weighted_equals_the_product_of_its_rows(make) -> None:
     vectorizer = make().set_params(min_df=1).fit(TRAIN)
     lean = LeanTfidf(vectorizer)
