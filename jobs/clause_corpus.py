@@ -64,22 +64,23 @@ def load_corpus(folder: Path, *, splits: tuple[str, ...] = SPLITS, shared: Path 
                 rows.append({**ref, "id": ref["ref"], "text": texts[sid]})
     elif references:
         logger.warning("%s not found: %d shared sentences left out", shared, len(references))
-    snippets = []
-    for row in rows:
-        try:
-            labels = tuple(str(label) for label in row["labels"])
-            if row["split"] in splits:
-                snippets.append(Snippet(str(row["id"]), str(row["lang"]), str(row["text"]), labels, str(row["split"]),
-                                        str(row["kind"]), str(row["source"]), str(row["doc"]),
-                                        row.get("near_miss")))  # fmt: skip
-        except (KeyError, TypeError) as exc:
-            raise CorpusError(f"{folder}: snippet {row.get('id', '?')}: missing or unreadable field {exc}") from None
-        if not set(labels) <= set(LABELS):
-            raise CorpusError(f"{folder}: {row['id']}: unknown label in {labels}")
-    return snippets
+    return [snippet for snippet in (_snippet(row, folder) for row in rows) if snippet.split in splits]
 
 
 def load_prevalence(path: Path) -> list[Snippet]:
     """Return the real-prevalence sample: every sentence of some real notices, labelled."""
-    return [Snippet(str(r["id"]), str(r["lang"]), str(r["text"]), tuple(r["labels"]), "prevalence", "real",  # type: ignore[arg-type]
-                    str(r["source"]), str(r["doc"]), r.get("near_miss")) for r in _lines(path)]  # type: ignore[arg-type]  # fmt: skip
+    return [_snippet({**row, "split": "prevalence", "kind": "real"}, path) for row in _lines(path)]
+
+
+def _snippet(row: dict[str, Any], where: Path) -> Snippet:
+    """Return a corpus row as a snippet; a row without a field, or with a label nobody knows, is a ``CorpusError``
+    naming ``where`` and the snippet."""
+    try:
+        labels = tuple(str(label) for label in row["labels"])
+        snippet = Snippet(str(row["id"]), str(row["lang"]), str(row["text"]), labels, str(row["split"]),
+                          str(row["kind"]), str(row["source"]), str(row["doc"]), row.get("near_miss"))  # fmt: skip
+    except (KeyError, TypeError) as exc:
+        raise CorpusError(f"{where}: snippet {row.get('id', '?')}: missing or unreadable field {exc}") from None
+    if not set(labels) <= set(LABELS):
+        raise CorpusError(f"{where}: {row['id']}: unknown label in {labels}")
+    return snippet

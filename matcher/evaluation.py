@@ -86,13 +86,16 @@ def ideal_dcg(all_gains: Sequence[float], k: int = 10) -> float:
 
 
 def ndcg_at(ranked_gains: Sequence[float], all_gains: Sequence[float], k: int = 10) -> float:
-    """Return nDCG@k of a ranking, given the gains in ranked order and the gains of every judged item.
+    """Return nDCG@k of a ranking, given the gains in ranked order and the gains of every judged item; nan when no
+    item has a gain (nothing to find: the score is undefined, not 0, and stays out of means).
 
     >>> round(ndcg_at([0, 2, 1], [2, 1, 0], k=3), 3)
     0.659
+    >>> ndcg_at([0, 0], [0, 0])
+    nan
     """
     ideal = ideal_dcg(all_gains, k)
-    return discounted([2**g - 1 for g in ranked_gains[:k]], k) / ideal if ideal else 0.0
+    return discounted([2**g - 1 for g in ranked_gains[:k]], k) / ideal if ideal else math.nan
 
 
 def precision_at(ranked_gains: Sequence[float], k: int = 5) -> float:

@@ -137,3 +137,8 @@ def test_a_snippet_without_a_field_is_named(tmp_path: Path) -> None:
            "source": "s", "doc": "d"}  # fmt: skip
     (tmp_path / "corpus.jsonl").write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
     assert [s.text for s in load_corpus(tmp_path, shared=tmp_path / "none.jsonl")] == ["One\u2028two"]
+    # The real-prevalence sample is read the same way: a sentence without its source is named, not a KeyError.
+    del row["split"], row["kind"], row["source"]
+    (tmp_path / "prevalence.jsonl").write_text(json.dumps(row) + "\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match="prevalence.jsonl: snippet x2: missing or unreadable field 'source'"):
+        load_prevalence(tmp_path / "prevalence.jsonl")
