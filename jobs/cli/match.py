@@ -72,10 +72,11 @@ def match_command(ctx: click.Context, company_id: str | None, since: date | None
         click.echo(f"Matched {run.companies} companies ({run.mode}{', text model refitted' if run.refitted else ''}):"
                    f" {run.notices_scored} notices scored, {run.written} matches written.")  # fmt: skip
         return
-    if not listed and not include_closed:
+    if not listed:
         # On stderr, so that a script reading the list gets an empty list and nothing else.
-        click.echo(f"No open tender matched ({run.notices_scored} notices scored); --as-of DATE or --include-closed "
-                   "look back.", err=True)  # fmt: skip
+        looking = "" if include_closed else "; --as-of DATE or --include-closed look back"
+        click.echo(f"No {'' if include_closed else 'open '}tender matched ({run.notices_scored} notices scored)"
+                   f"{looking}.", err=True)  # fmt: skip
     if not listed and output_format == "table":
         return  # a header over nothing reads as a broken table
     if output_format == "jsonl":

@@ -192,6 +192,11 @@ def test_empty_corpus(database_url: str) -> None:
     assert result.exit_code == 0, result.output
     assert result.stdout == ""  # no header over nothing
     assert "No open tender matched" in result.stderr
+    # Looking back with nothing to show says so too, instead of ending in silence.
+    looked = _run(database_url, "--include-closed")
+    assert looked.exit_code == 0, looked.output
+    assert looked.stdout == ""
+    assert "No tender matched" in looked.stderr and "--include-closed" not in looked.stderr
 
 
 @pytest.mark.slow
