@@ -20,7 +20,8 @@ SPLITS = ("train", "dev", "test")
 
 
 class CorpusError(Exception):
-    """Raised when a corpus file cannot be read, from ``load_corpus``."""
+    """Raised when a corpus file cannot be read or holds a row that cannot be used (``load_corpus``,
+    ``load_prevalence``); the message names the file and the snippet."""
 
 
 @dataclass(frozen=True)
@@ -53,18 +54,26 @@ def shared_sentences_file(corpus: Path) -> Path:
 
 def load_corpus(folder: Path, *, splits: tuple[str, ...] = SPLITS, shared: Path | None = None) -> list[Snippet]:
     """Return the snippets of the given splits; the shared sentences only when their file is there."""
-    rows = _lines(folder / "corpus.jsonl")
+    # Every row is checked, whatever split is asked for: a broken row should not wait for the run that reads it.
+    own = folder / "corpus.jsonl"
+    snippets = [_snippet(row, own) for row in _lines(own)]
     shared = shared or shared_sentences_file(folder)
-    references = _lines(folder / "shared_sentences.jsonl") if (folder / "shared_sentences.jsonl").exists() else []
+    listed = folder / "shared_sentences.jsonl"
+    references = _lines(listed) if listed.exists() else []
     if references and shared.is_file():
-        texts = {str(row["id"]): str(row["text"]) for row in _lines(shared)}
+        try:
+            texts = {str(row["id"]): str(row["text"]) for row in _lines(shared)}
+        except KeyError as exc:
+            raise CorpusError(f"{shared}: a sentence without the field {exc}") from None
         for ref in references:
-            sid = str(ref["ref"]).split(":", 1)[1]
-            if sid in texts:
-                rows.append({**ref, "id": ref["ref"], "text": texts[sid]})
+            name = str(ref.get("ref", ""))
+            if ":" not in name:
+                raise CorpusError(f"{listed}: {name or 'a row'}: 'ref' is not '<file>:<sentence id>'")
+            if name.split(":", 1)[1] in texts:
+                snippets.append(_snippet({**ref, "id": name, "text": texts[name.split(":", 1)[1]]}, listed))
     elif references:
         logger.warning("%s not found: %d shared sentences left out", shared, len(references))
-    return [snippet for snippet in (_snippet(row, folder) for row in rows) if snippet.split in splits]
+    return [snippet for snippet in snippets if snippet.split in splits]
 
 
 def load_prevalence(path: Path) -> list[Snippet]:

@@ -242,7 +242,8 @@ def match_companies(
     elif not incremental:
         renew = list(range(len(profiles)))
     else:
-        renew = to_renew(engine, profiles, changed_at, last, content_pks, as_of, include_closed, undated_days)
+        renew = to_renew(engine=engine, profiles=profiles, changed_at=changed_at, last=last, changed_pks=content_pks,
+                         as_of=as_of, include_closed=include_closed, undated_days=undated_days)  # fmt: skip
     best = Best()
     rows_of = {p.id: i for i, p in enumerate(profiles)}
     for company, notice_pk, lot, relevant in pairs:  # oldest first: ``Best.refuses`` reads them in order

@@ -118,9 +118,9 @@ def write(engine: Engine, profiles: Sequence[Profile], renew: Sequence[int], mer
     return len(rows)
 
 
-def to_renew(engine: Engine, profiles: Sequence[Profile], changed_at: dict[str, datetime], last: datetime | None,
-              changed_pks: Sequence[int], as_of: datetime, include_closed: bool,
-              undated_days: int) -> list[int]:  # fmt: skip
+def to_renew(*, engine: Engine, profiles: Sequence[Profile], changed_at: dict[str, datetime], last: datetime | None,
+             changed_pks: Sequence[int], as_of: datetime, include_closed: bool,
+             undated_days: int) -> list[int]:  # fmt: skip
     """Return the companies an incremental run scores against every notice: new or changed ones, and those whose
     full list of best matches lost a member to a changed or superseded notice (the next best is not stored, so
     only a full look finds it), or lost half of it to closed notices."""
@@ -149,7 +149,8 @@ def to_renew(engine: Engine, profiles: Sequence[Profile], changed_at: dict[str, 
 
 
 def since_last(engine: Engine) -> datetime | None:
-    """Return when the last successful match run started (its watermark), or None before any."""
+    """Return when the last successful whole match run started (its watermark), or None before any. A run of one
+    company (``match:partial``) does not count: the other companies' lists did not move with it."""
     with session_scope(engine) as session:
         last = repository.last_successful_run(session=session, name="match")
     return datetime.fromisoformat(last.watermark) if last is not None and last.watermark else None

@@ -21,7 +21,7 @@ from matcher.clause_model import (
     char_vectorizer,
     decide,
     signal_names,
-    vetoed_in,  # fmt: skip
+    vetoed_in,
     word_vectorizer,
 )
 from matcher.types import LABELS

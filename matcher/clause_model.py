@@ -43,11 +43,13 @@ class Example:
 
 
 def word_vectorizer() -> TfidfVectorizer:
+    """Return the (unfitted) lemma n-gram vectorizer: fitted by ``matcher.clause_fit``, restored by ``from_state``."""
     return TfidfVectorizer(analyzer="word", ngram_range=(1, 2), min_df=2, sublinear_tf=True,
                            token_pattern=r"(?u)\b\w[\w.-]*\b", max_features=60_000)  # fmt: skip
 
 
 def char_vectorizer() -> TfidfVectorizer:
+    """Return the (unfitted) character n-gram vectorizer, as ``word_vectorizer``."""
     return TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=2, sublinear_tf=True, max_features=80_000)
 
 

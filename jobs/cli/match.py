@@ -74,9 +74,11 @@ def match_command(ctx: click.Context, company_id: str | None, since: date | None
         return
     if not listed:
         # On stderr, so that a script reading the list gets an empty list and nothing else.
-        looking = "" if include_closed else "; --as-of DATE or --include-closed look back"
-        click.echo(f"No {'' if include_closed else 'open '}tender matched ({run.notices_scored} notices scored)"
-                   f"{looking}.", err=True)  # fmt: skip
+        if include_closed:
+            click.echo(f"No tender matched ({run.notices_scored} notices scored).", err=True)
+        else:
+            click.echo(f"No open tender matched ({run.notices_scored} notices scored); --as-of DATE or "
+                       "--include-closed look back.", err=True)  # fmt: skip
     if not listed and output_format == "table":
         return  # a header over nothing reads as a broken table
     if output_format == "jsonl":

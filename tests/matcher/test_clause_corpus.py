@@ -142,3 +142,26 @@ def test_a_snippet_without_a_field_is_named(tmp_path: Path) -> None:
     (tmp_path / "prevalence.jsonl").write_text(json.dumps(row) + "\n", encoding="utf-8")
     with pytest.raises(CorpusError, match="prevalence.jsonl: snippet x2: missing or unreadable field 'source'"):
         load_prevalence(tmp_path / "prevalence.jsonl")
+    (tmp_path / "prevalence.jsonl").write_text(json.dumps({**row, "source": "s", "labels": ["sroi"]}) + "\n")
+    with pytest.raises(CorpusError, match=r"prevalence.jsonl: x2: unknown label in \('sroi',\)"):
+        load_prevalence(tmp_path / "prevalence.jsonl")
+
+
+def test_a_broken_row_is_found_whatever_split_is_asked_for(tmp_path: Path) -> None:
+    from jobs.clause_corpus import CorpusError
+
+    good = {"id": "d1", "lang": "nl", "text": "Tekst.", "labels": [], "split": "dev", "kind": "real", "source": "s",
+            "doc": "d"}  # fmt: skip
+    broken = {**good, "id": "t1", "split": "train"}
+    del broken["source"]
+    (tmp_path / "corpus.jsonl").write_text(json.dumps(good) + "\n" + json.dumps(broken) + "\n")
+    with pytest.raises(CorpusError, match=r"corpus.jsonl: snippet t1: missing or unreadable field 'source'"):
+        load_corpus(tmp_path, splits=("dev",), shared=tmp_path / "none.jsonl")
+    # A reference to a shared sentence that names no sentence is named too, with its file.
+    (tmp_path / "corpus.jsonl").write_text(json.dumps(good) + "\n")
+    (tmp_path / "none.jsonl").write_text(json.dumps({"id": "s1", "text": "Gedeeld."}) + "\n")
+    (tmp_path / "shared_sentences.jsonl").write_text(json.dumps({**good, "ref": "s1"}) + "\n")
+    with pytest.raises(CorpusError, match=r"shared_sentences.jsonl: s1: 'ref' is not"):
+        load_corpus(tmp_path, shared=tmp_path / "none.jsonl")
+    (tmp_path / "shared_sentences.jsonl").write_text(json.dumps({**good, "ref": "shared:s1"}) + "\n")
+    assert [s.id for s in load_corpus(tmp_path, shared=tmp_path / "none.jsonl")] == ["d1", "shared:s1"]
