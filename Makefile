@@ -36,8 +36,7 @@ SHARED_NOTICES := ../shared/data/notices
 SHARED_CODELISTS := ../shared/data/codelists
 
 # The shipped models, rebuilt: the clause model from the labelled corpus (train split's real and quoted snippets;
-# tuned on dev) and the CPV
-# model from the CPV labels and trade words; the results are committed.
+# tuned on dev) and the CPV model from the CPV labels and trade words; the results are committed.
 model: $(STAMP)-app
 	$(BIN)/python -m jobs.clause_training tests/data/clauses matcher/models
 	$(BIN)/python -m jobs.models matcher/models/cpv.json.gz

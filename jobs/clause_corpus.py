@@ -67,10 +67,11 @@ def load_corpus(folder: Path, *, splits: tuple[str, ...] = SPLITS, shared: Path 
             raise CorpusError(f"{shared}: a sentence without the field {exc}") from None
         for ref in references:
             name = str(ref.get("ref", ""))
-            if ":" not in name:
+            _file, colon, sentence = name.partition(":")
+            if not colon:
                 raise CorpusError(f"{listed}: {name or 'a row'}: 'ref' is not '<file>:<sentence id>'")
-            if name.split(":", 1)[1] in texts:
-                snippets.append(_snippet({**ref, "id": name, "text": texts[name.split(":", 1)[1]]}, listed))
+            if sentence in texts:
+                snippets.append(_snippet({**ref, "id": name, "text": texts[sentence]}, listed))
     elif references:
         logger.warning("%s not found: %d shared sentences left out", shared, len(references))
     return [snippet for snippet in snippets if snippet.split in splits]

@@ -15,10 +15,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from jobs.clause_corpus import Snippet, load_corpus
+from jobs.clause_corpus import CorpusError, Snippet, load_corpus
 from matcher.clause_fit import train
 from matcher.clause_model import ClauseModel, Example, to_state
 from matcher.clauses import examples, readable, rule_pass
+from matcher.types import LABELS
 
 logger = logging.getLogger(__name__)
 
@@ -68,9 +69,11 @@ if __name__ == "__main__":
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     if len(sys.argv) != 3:
         sys.exit("usage: python -m jobs.clause_training CORPUS_FOLDER OUTPUT_FOLDER")
-    trained, train_part, dev_part = build(Path(sys.argv[1]))
+    try:
+        trained, train_part, dev_part = build(Path(sys.argv[1]))
+    except CorpusError as exc:  # a corpus row that cannot be used: one line naming the file and the snippet
+        sys.exit(f"make model: {exc}")
     version = write(trained, Path(sys.argv[2]))
     logger.info("Clause model %s: trained on %d snippets, tuned on %d", version, len(train_part), len(dev_part))
-    for label, policy, threshold in zip(trained.meta.get("labels", []) or __import__("matcher").LABELS,
-                                        trained.policies, trained.thresholds, strict=True):  # fmt: skip
+    for label, policy, threshold in zip(LABELS, trained.policies, trained.thresholds, strict=True):
         logger.info("  %-34s %-7s threshold %.2f", label, policy, threshold)

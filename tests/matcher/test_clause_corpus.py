@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -165,3 +167,13 @@ def test_a_broken_row_is_found_whatever_split_is_asked_for(tmp_path: Path) -> No
         load_corpus(tmp_path, shared=tmp_path / "none.jsonl")
     (tmp_path / "shared_sentences.jsonl").write_text(json.dumps({**good, "ref": "shared:s1"}) + "\n")
     assert [s.id for s in load_corpus(tmp_path, shared=tmp_path / "none.jsonl")] == ["d1", "shared:s1"]
+
+
+def test_make_model_on_a_broken_corpus_ends_in_one_line(tmp_path: Path) -> None:
+    (tmp_path / "corpus.jsonl").write_text('{"id": "x1", "lang": "nl", "text": "Tekst.", "labels": []}\n')
+    project = Path(__file__).resolve().parents[2]
+    command = [sys.executable, "-m", "jobs.clause_training", str(tmp_path), str(tmp_path / "out")]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=project)
+    said = f"make model: {tmp_path / 'corpus.jsonl'}: snippet x1: missing or unreadable field 'split'"
+    assert (done.returncode, done.stderr.strip()) == (1, said)
+    assert not (tmp_path / "out").exists()
