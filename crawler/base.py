@@ -74,7 +74,7 @@ class TenderSpider(scrapy.Spider):
 
     def __init__(self, *args: Any, since: Any = None, until: Any = None, partial: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # A crawl narrowed to part of its source (some codes, countries, another address, at most N notices) says
+        # A crawl narrowed to part of its source (some codes, countries, some packages, at most N notices) says
         # nothing about where the source's next crawl may start: it records no watermark.
         self.partial = str(partial or "").lower() in ("1", "true", "yes")
         self.since = date_argument("since", since)
@@ -87,6 +87,12 @@ class TenderSpider(scrapy.Spider):
         self.retrying: set[str] = set()
         self.retry_entries: dict[str, FailedDocument] = {}  # what each key in ``retrying`` was queued as
         self.queued: set[str] = set()  # every key in the queue, given up or not: a success removes it
+
+    @property
+    def feed(self) -> str:
+        """Return what this crawl's job runs (``crawl:<feed>``) and retry queue are kept under: the spider's name,
+        unless one spider reads several independent sources (OCDS addresses), each with its own watermark."""
+        return str(self.name)
 
     @property
     def watermark(self) -> str | None:
@@ -136,8 +142,8 @@ class TenderSpider(scrapy.Spider):
         engine = get_engine(url)
         try:
             with session_scope(engine) as session:
-                self.queued = {entry.key for entry in repository.list_failures(session=session, source=self.name)}
-                return list(repository.due_failures(session=session, source=self.name))
+                self.queued = {entry.key for entry in repository.list_failures(session=session, source=self.feed)}
+                return list(repository.due_failures(session=session, source=self.feed))
         finally:
             engine.dispose()
 

@@ -25,7 +25,8 @@ READ = ("new", "updated", "unchanged", "stale", "skipped", "outside")  # counts 
 
 
 class JobRunRecorder:
-    """Open a ``crawl:<spider>`` job run when the spider opens and close it with the crawl's counts.
+    """Open a ``crawl:<feed>`` job run when the spider opens and close it with the crawl's counts. The feed is
+    the spider's name, or for an OCDS address not configured, ``ocds#<key>``: each keeps its own watermark.
 
     The run succeeds when the spider finished, its listings (search pages, packages) all loaded, every batch of
     notices was stored and no callback raised. Single notices that fail are counted and queued for the next crawl
@@ -58,7 +59,7 @@ class JobRunRecorder:
         self.engine = get_engine(self.database_url)
         ensure_schema(self.engine)
         with session_scope(self.engine) as session:
-            self.run_id = repository.start_job_run(session=session, name=f"crawl:{spider.name}").id
+            self.run_id = repository.start_job_run(session=session, name=f"crawl:{spider.feed}").id
 
     def spider_error(self, failure: Failure, response: Any, spider: Spider) -> None:
         # A callback that raised lost whatever it would have yielded: the crawl is incomplete.
@@ -78,7 +79,7 @@ class JobRunRecorder:
         next_start = getattr(spider, "next_start", None)
         watermark: str | None = (next_start.isoformat() if next_start else None) or stats.get(
             "kansenradar/max_publication_date") or getattr(spider, "watermark", None)  # fmt: skip
-        pending, earliest = repository.earliest_pending_date(session=session, source=spider.name)
+        pending, earliest = repository.earliest_pending_date(session=session, source=spider.feed)
         if not pending:
             return watermark
         floor = earliest.isoformat() if earliest else getattr(spider, "watermark", None)
@@ -113,8 +114,8 @@ class JobRunRecorder:
             failed_keys = {failure.key for failure in failures}
             resolved = [key for key in getattr(spider, "resolved", []) if key not in failed_keys]
             retried = len(retrying)
-            repository.resolve_failures(session=session, source=spider.name, keys=resolved)
-            gave_up = repository.record_failures(session=session, source=spider.name, failures=failures,
+            repository.resolve_failures(session=session, source=spider.feed, keys=resolved)
+            gave_up = repository.record_failures(session=session, source=spider.feed, failures=failures,
                                                  limit=self.limit, backoff=self.backoff)  # fmt: skip
             for entry in gave_up:
                 logger.error("Gave up on %s after %d attempts: %s", entry.document, entry.attempts, entry.last_error)
@@ -131,10 +132,10 @@ class JobRunRecorder:
             if run is not None:
                 repository.finish_job_run(session=session, run=run, status=status, counts=counts,
                                           watermark=watermark, error="; ".join(problems) or None)  # fmt: skip
-        logger.info("Crawl %s %s: %s", spider.name, status, ", ".join(f"{k} {v}" for k, v in counts.items()))
+        logger.info("Crawl %s %s: %s", spider.feed, status, ", ".join(f"{k} {v}" for k, v in counts.items()))
         if counts["outside"]:
             since, until = getattr(spider, "since", None), getattr(spider, "until", None)
             window = f"published from {since or 'any day'} to {until or 'now'}"
             logger.warning("Crawl %s: %d notices left out, not %s (--since and --until set the period)",
-                           spider.name, counts["outside"], window)  # fmt: skip
+                           spider.feed, counts["outside"], window)  # fmt: skip
         self.engine.dispose()

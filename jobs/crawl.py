@@ -19,7 +19,7 @@ from scrapy.settings import Settings as ScrapySettings
 from sqlalchemy.engine import Engine
 
 from crawler.spiders.files import Files
-from crawler.spiders.ocds import Ocds
+from crawler.spiders.ocds import Ocds, address, feed_of
 from crawler.spiders.ted import Ted
 from crawler.spiders.ted_packages import TedPackages
 from crawler.spiders.tenderned import Tenderned
@@ -37,7 +37,7 @@ SPIDERS = {spider.name: spider for spider in (Ted, TedPackages, Tenderned, Ocds,
 class CrawlOutcome:
     """How a crawl ended, as its job run recorded it."""
 
-    source: str
+    source: str  # what the run is recorded under: the source, or ocds#<key> for an OCDS address not configured
     status: str
     counts: dict[str, int] = field(default_factory=dict)
     error: str | None = None
@@ -53,14 +53,29 @@ class CrawlOutcome:
         return f"crawl {self.source}: {self.status}; {counts}" + (f" ({self.error})" if self.error else "")
 
 
+def feed_name(settings: Settings, source: str, url: str | None = None) -> str:
+    """Return what a crawl of ``source`` is recorded under (``crawl:<feed>``): the source, or for OCDS the
+    address's own key, so that each address keeps its own watermark and retry queue."""
+    url = url or settings.ocds_url
+    if source != "ocds" or not url:
+        return source
+    return feed_of(url, primary=_primary(settings, url))
+
+
+def _primary(settings: Settings, url: str) -> bool:
+    return settings.ocds_url is not None and address(url) == address(settings.ocds_url)
+
+
 def resolve_since(
-    *, engine: Engine, settings: Settings, source: str, explicit: date | None, today: date
+    *, engine: Engine, settings: Settings, source: str, explicit: date | None, today: date, url: str | None = None
 ) -> date | None:
-    """Return where a crawl starts: the explicit date, else the last successful crawl's watermark, else a default."""
+    """Return where a crawl starts: the explicit date, else the last successful crawl's watermark (of that OCDS
+    address, ``url``, for ocds), else a default."""
     if explicit is not None or source == "files":
         return explicit
     with session_scope(engine) as session:
-        last = repository.last_successful_run(session=session, name=f"crawl:{source}", watermarked=True)
+        name = f"crawl:{feed_name(settings, source, url)}"
+        last = repository.last_successful_run(session=session, name=name, watermarked=True)
     if last is not None and last.watermark:
         return date.fromisoformat(last.watermark)
     return today - timedelta(days=settings.crawl_first_days)
@@ -83,6 +98,8 @@ def spider_arguments(
         # `run`'s files: a drop folder, read whole each time (an unchanged notice is stored once).
         args["paths"] = "\n".join(str(Path(p).expanduser().resolve()) for p in settings.files_paths)
     args |= {key: value for key, value in options.items() if value not in (None, (), [])}
+    if source == "ocds" and args.get("url"):
+        args["primary"] = "1" if _primary(settings, str(args["url"])) else None
     return {key: ",".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
             for key, value in args.items() if value not in (None, "", [], ())}  # fmt: skip
 
@@ -132,8 +149,11 @@ def scrapy_settings(settings: Settings) -> ScrapySettings:
 
 def crawl(*, settings: Settings, engine: Engine, source: str, arguments: dict[str, str]) -> CrawlOutcome:
     """Run one spider to the end in this process (once per process) and return its recorded outcome."""
+    feed = feed_name(settings, source, arguments.get("url"))
+    if feed != source:
+        logger.info("Crawl of %s recorded as crawl:%s", arguments.get("url"), feed)
     with session_scope(engine) as session:
-        before = repository.job_runs(session=session, limit=1, name=f"crawl:{source}")
+        before = repository.job_runs(session=session, limit=1, name=f"crawl:{feed}")
     before_id = before[0].id if before else 0
     process = CrawlerProcess(scrapy_settings(settings))
     # Scrapy resets its loggers to DEBUG; keep its routine chatter (stats dumps, enabled middlewares) out of cron mail.
@@ -141,11 +161,11 @@ def crawl(*, settings: Settings, engine: Engine, source: str, arguments: dict[st
     process.crawl(SPIDERS[source], **arguments)
     process.start()
     with session_scope(engine) as session:
-        runs = repository.job_runs(session=session, limit=1, name=f"crawl:{source}")
+        runs = repository.job_runs(session=session, limit=1, name=f"crawl:{feed}")
     if not runs or (runs[0].id or 0) <= (before_id or 0):
-        return CrawlOutcome(source=source, status="failed", error="the spider did not start (see the log)")
+        return CrawlOutcome(source=feed, status="failed", error="the spider did not start (see the log)")
     run = runs[0]
-    return CrawlOutcome(source=source, status=run.status, counts=dict(run.counts), error=run.error)
+    return CrawlOutcome(source=feed, status=run.status, counts=dict(run.counts), error=run.error)
 
 
 def crawl_in_subprocess(source: str, options: list[str], *, env: dict[str, str] | None = None) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -23,22 +24,31 @@ class Ocds(TenderSpider):
         Every release (or record's compiled release) in the package.
     Spider arguments
         ``url`` (required), ``since`` with ``since_param`` (the endpoint's date filter, e.g. ``updatedFrom``),
-        ``until``.
+        ``until``; ``primary`` (``1``) when ``url`` is the installation's own address (``KANSENRADAR_OCDS_URL``).
     Caveats
         Pages are followed through the package's ``links.next``; releases outside since/until are dropped.
+        Every address is its own source: its job runs, watermark and retry queue are kept under ``ocds`` for the
+        primary address and ``ocds#<key>`` for any other, so crawling a second address neither starts from nor
+        moves the first one's watermark.
     """
 
     name = "ocds"
     # TenderSpider
     source = "ocds"
 
-    def __init__(self, *args: Any, url: Any = None, since_param: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, url: Any = None, since_param: Any = None, primary: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         if not url:
             raise SpiderArgumentError("url: give an OCDS endpoint or package file")
-        text = str(url)
-        self.url = text if urlparse(text).scheme in ("http", "https", "file") else Path(text).resolve().as_uri()
+        self.url = address(str(url))
         self.since_param = since_param or None
+        self.primary = str(primary or "").lower() in ("1", "true", "yes")
+
+    @property
+    def feed(self) -> str:
+        return feed_of(self.url, primary=self.primary)
 
     async def listing(self) -> AsyncIterator[Any]:
         url = self.url
@@ -60,3 +70,16 @@ class Ocds(TenderSpider):
         next_url = links.get("next") if isinstance(links, dict) else None
         if next_url:
             yield scrapy.Request(response.urljoin(str(next_url)), callback=self.parse, errback=self.failed_listing)
+
+
+def address(url: str) -> str:
+    """Return the address a crawl of ``url`` reads: the URL itself, or a local path as a ``file:`` URL."""
+    return url if urlparse(url).scheme in ("http", "https", "file") else Path(url).resolve().as_uri()
+
+
+def feed_of(url: str, *, primary: bool) -> str:
+    """Return what a crawl of the OCDS address ``url`` is kept under: ``ocds`` for the installation's own address,
+    else ``ocds#`` and a short digest of the address (short enough for the retry queue's source column)."""
+    if primary:
+        return "ocds"
+    return "ocds#" + hashlib.sha256(address(url).encode()).hexdigest()[:8]

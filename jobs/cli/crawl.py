@@ -133,12 +133,12 @@ def crawl_command(ctx: click.Context, source: str, paths: tuple[Path, ...], sinc
     if source == "ted_packages" and (options.get("issues") or options.get("months")):
         start = since  # named packages are read whole unless --since narrows them
     else:
-        start = resolve_since(engine=app.engine, settings=app.settings, source=source, explicit=since, today=today)
+        start = resolve_since(engine=app.engine, settings=app.settings, source=source, explicit=since, today=today,
+                              url=options.get("url"))  # fmt: skip
     # Narrowed to part of the source: no watermark, so the next full crawl does not skip what this one left out.
-    # (Another OCDS address than KANSENRADAR_OCDS_URL is another source; without that setting, --url is the source.)
+    # (Each OCDS address is a source of its own, with its own watermark: see crawler.spiders.ocds.)
     narrowed = ("countries", "cpv", "notice_types", "max_notices")  # (ted_packages: issues, months: the spider)
-    other_url = app.settings.ocds_url is not None and options.get("url") not in (None, app.settings.ocds_url)
-    if any(options.get(name) for name in narrowed) or other_url:
+    if any(options.get(name) for name in narrowed):
         options["partial"] = "1"
     arguments = spider_arguments(app.settings, source, since=start, until=until, **options)
     outcome = crawl(settings=app.settings, engine=app.engine, source=source, arguments=arguments)

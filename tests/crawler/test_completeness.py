@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from crawler.spiders.ocds import feed_of
 from tests.crawler.test_spiders_e2e import _env, _search_page, _ted_notices
 from tests.dbutil import job_runs, rows, scalar
 from tests.replay import Reply, Seen, replay_server, run_cli
@@ -88,7 +89,7 @@ def test_tenderned_and_ocds_listings_that_are_not_json_fail_the_crawl(tmp_path: 
     assert tenderned.returncode == 1 and "listing unreadable" in tenderned.stderr
     assert ocds.returncode == 1 and f"{server.base}/ocds/2: listing unreadable" in ocds.stderr
     assert job_runs(database_url, "crawl:tenderned")[0][0] == "failed"
-    assert job_runs(database_url, "crawl:ocds")[0][0] == "failed"
+    assert job_runs(database_url, f"crawl:{feed_of(f'{server.base}/ocds', primary=False)}")[0][0] == "failed"
 
 
 def test_a_notice_that_cannot_be_fetched_is_queued_retried_first_and_holds_the_watermark(

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from crawler.parsers import parse_document
+from crawler.spiders.ocds import feed_of
 from tests.crawler.hostile import HOSTILE
 from tests.dbutil import as_json, job_runs, rows
 from tests.replay import Reply, Seen, replay_server, run_cli, sequence
@@ -211,11 +212,12 @@ def test_a_first_crawl_says_what_it_left_out_as_too_old(tmp_path: Path, database
     env = {"KANSENRADAR_DATABASE_URL": database_url, "KANSENRADAR_CRAWL_DELAY": "0"}
     result = run_cli("crawl", "ocds", "--url", package.as_uri(), env=env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    ((status, counts, _watermark),) = job_runs(database_url, "crawl:ocds")
+    name = f"crawl:{feed_of(package.as_uri(), primary=False)}"
+    ((status, counts, _watermark),) = job_runs(database_url, name)
     assert status == "success" and counts["new"] == 0 and counts["outside"] >= 1
     assert "notices left out, not published from" in result.stderr and "--since" in result.stderr
     again = run_cli("crawl", "ocds", "--url", package.as_uri(), "--since", "2000-01-01", env=env, cwd=tmp_path)
-    assert again.returncode == 0 and job_runs(database_url, "crawl:ocds")[-1][1]["new"] >= 1
+    assert again.returncode == 0 and job_runs(database_url, name)[-1][1]["new"] >= 1
 
 
 def test_ocds_spider_follows_next_links(tmp_path: Path, database_url: str) -> None:
