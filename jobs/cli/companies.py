@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
 from jobs.app import App, app_from
-from jobs.cli.base import CONTEXT_SETTINGS, ConfigError
+from jobs.cli.base import CONTEXT_SETTINGS, ConfigError, Locked
 from jobs.companies import CompanyFileError, load_company_file, store_companies
+from jobs.locks import LockedError, run_lock
 from jobs.output import FORMATS, echo_jsonl, echo_table
 from storage import repository
 from storage.db import session_scope
@@ -17,7 +19,7 @@ from storage.repository import Outcome
 
 @click.group(context_settings=CONTEXT_SETTINGS)
 def companies() -> None:
-    """Resident-company profiles: import from YAML or CSV, list, unsubscribe, resubscribe."""
+    """Resident-company profiles: import from YAML or CSV, list, unsubscribe, resubscribe, remove."""
 
 
 def import_companies(app: App, path: Path) -> tuple[dict[Outcome, int], int, int]:
@@ -125,6 +127,56 @@ def companies_resubscribe(ctx: click.Context, company_id: str) -> None:
         if repository.resubscribe(session=session, company_id=company_id) is None:
             raise click.BadParameter(f"no company with id {company_id!r}", param_hint="ID")
     click.echo(f"{company_id} gets digests again.")
+
+
+@companies.command("remove", context_settings=CONTEXT_SETTINGS)
+@click.argument("company_ids", metavar="ID...", nargs=-1, required=True)
+@click.option("--yes", is_flag=True, help="Do not ask; needed where no one can answer (cron, scripts).")
+@click.pass_context
+def companies_remove(ctx: click.Context, company_ids: tuple[str, ...], yes: bool) -> None:
+    """Delete companies and what the database keeps about them: profile, contact address, matches, feedback and
+    the record of their digests (a company that asks to be forgotten). All IDs must be stored, or nothing is
+    deleted. Takes the same lock as `run` (exit 3 while another holds it).
+
+    Not touched: digests written to the outbox folder (listed, to delete by hand), logs and the errors of past job
+    runs, which may name the company or its address. Remove the company from your company file too: importing it
+    again with the same ID adds it again, and the links in its old digests then work again.
+
+    \b
+    Example:
+        kansenradar companies remove groen-noord --yes
+    """
+    app = app_from(ctx)
+    wanted = list(dict.fromkeys(company_ids))
+    with session_scope(app.reader) as session:
+        stored = {c.id for c in repository.list_companies(session=session)}
+    unknown = [company_id for company_id in wanted if company_id not in stored]
+    if unknown:
+        # A typo in a list must not remove the rest half-way: nothing is deleted.
+        raise click.BadParameter(f"no company with id {', '.join(map(repr, unknown))}; nothing removed",
+                                 param_hint="ID")  # fmt: skip
+    if not yes:
+        if not sys.stdin.isatty():
+            raise click.UsageError("companies remove deletes data for good: add --yes to confirm without a terminal")
+        click.confirm(f"Delete {', '.join(wanted)} and all kept about {'it' if len(wanted) == 1 else 'them'}?",
+                      abort=True, err=True)  # fmt: skip
+    try:
+        # Beside a match or digest run, a company gone half-way would break its transaction for every company.
+        with run_lock(app.engine):
+            for company_id in wanted:
+                # One transaction per company: a company is gone with all of its rows, or not at all.
+                with session_scope(app.engine) as session:
+                    removed = repository.remove_company(session=session, company_id=company_id) or {}
+                click.echo(f"{company_id} removed: " + ", ".join(f"{name} {count}" for name, count in removed.items()))
+    except LockedError as exc:
+        raise Locked(f"not started: {exc}") from None
+    files = sorted(path for company_id in wanted for pattern in (f"*/{company_id}.eml", f"*/{company_id}.html")
+                   for path in app.settings.outbox.glob(pattern))  # fmt: skip
+    if files:
+        click.echo(f"{len(files)} digest file(s) of {'it' if len(wanted) == 1 else 'them'} remain in the outbox "
+                   f"({app.settings.outbox}); delete them by hand if they must go too:", err=True)  # fmt: skip
+        for path in files:
+            click.echo(f"  {path}", err=True)
 
 
 @companies.command("suggest-cpv", context_settings=CONTEXT_SETTINGS)

@@ -7,9 +7,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from storage.models import Company
+from storage.models import Company, Delivery, Feedback, Match
 from storage.records import CompanyProfile
 from storage.repository.notices import Outcome, update_if_changed
 from storage.types import utcnow
@@ -107,6 +108,27 @@ def resubscribe(*, session: Session, company_id: str) -> Company | None:
         session.add(company)
         session.flush()
     return company
+
+
+def remove_company(*, session: Session, company_id: str) -> dict[str, int] | None:
+    """Delete a company with everything kept about it (matches, feedback, digest deliveries); return how many rows
+    of each went, or ``None`` when there is no such company.
+
+    The rows are deleted here rather than left to ``ON DELETE CASCADE``: that says what went, and holds on a SQLite
+    connection opened without foreign keys. Call it under the run lock: a match or digest run writing for this
+    company while it goes would fail on its foreign keys. The part weights learned from all companies' feedback
+    are learned again by the next match, without this company's words.
+    """
+    if session.get(Company, company_id) is None:
+        return None
+    removed = {}
+    for name, table in (("matches", Match), ("feedback", Feedback), ("deliveries", Delivery)):
+        done = session.exec(delete(table).where(col(table.company_id) == company_id))  # type: ignore[call-overload]
+        removed[name] = int(done.rowcount)
+    session.exec(delete(Company).where(col(Company.id) == company_id))  # type: ignore[call-overload]
+    session.flush()
+    logger.info("Company %s removed (%s)", company_id, ", ".join(f"{k} {v}" for k, v in removed.items()))
+    return removed
 
 
 def is_unsubscribed(*, session: Session, company_id: str) -> bool:
