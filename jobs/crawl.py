@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -41,6 +42,7 @@ class CrawlOutcome:
     status: str
     counts: dict[str, int] = field(default_factory=dict)
     error: str | None = None
+    address: str | None = None  # the OCDS address behind an ocds#<key>, said with it: `runs` shows only the key
 
     @property
     def ok(self) -> bool:
@@ -50,16 +52,24 @@ class CrawlOutcome:
     def summary(self) -> str:
         """Return a one-line summary for people and logs."""
         counts = ", ".join(f"{name} {value}" for name, value in self.counts.items() if value or name == "new")
-        return f"crawl {self.source}: {self.status}; {counts}" + (f" ({self.error})" if self.error else "")
+        where = f" ({self.address})" if self.address else ""
+        return f"crawl {self.source}{where}: {self.status}; {counts}" + (f" ({self.error})" if self.error else "")
 
 
 def feed_name(settings: Settings, source: str, url: str | None = None) -> str:
-    """Return what a crawl of ``source`` is recorded under (``crawl:<feed>``): the source, or for OCDS the
-    address's own key, so that each address keeps its own watermark and retry queue."""
+    """Return what a crawl of ``source`` (of the OCDS address ``url``, default the configured one) is recorded under
+    (``crawl:<feed>``): the source, or for an OCDS address not configured its own key, so that each address keeps
+    its own watermark and retry queue."""
     url = url or settings.ocds_url
+    return feed_of_arguments(source, {"url": url, "primary": "1"} if url and _primary(settings, url) else {"url": url})
+
+
+def feed_of_arguments(source: str, arguments: Mapping[str, str | None]) -> str:
+    """Return what the spider of ``source`` given ``arguments`` records its crawl under, as the spider does."""
+    url = arguments.get("url")
     if source != "ocds" or not url:
         return source
-    return feed_of(url, primary=_primary(settings, url))
+    return feed_of(url, primary=arguments.get("primary") == "1")
 
 
 def _primary(settings: Settings, url: str) -> bool:
@@ -73,12 +83,20 @@ def resolve_since(
     address, ``url``, for ocds), else a default."""
     if explicit is not None or source == "files":
         return explicit
+    feed = feed_name(settings, source, url)
+    first = today - timedelta(days=settings.crawl_first_days)
     with session_scope(engine) as session:
-        name = f"crawl:{feed_name(settings, source, url)}"
-        last = repository.last_successful_run(session=session, name=name, watermarked=True)
+        last = repository.last_successful_run(session=session, name=f"crawl:{feed}", watermarked=True)
+        if last is None and feed != source and settings.ocds_url is None:
+            # Before each address had its own key, an address given without KANSENRADAR_OCDS_URL was recorded as
+            # crawl:ocds. Its first crawl under its own key starts no later than that watermark: what an earlier
+            # start fetches again is stored as unchanged, what a later one skipped would be lost.
+            legacy = repository.last_successful_run(session=session, name="crawl:ocds", watermarked=True)
+            if legacy is not None and legacy.watermark:
+                return min(first, date.fromisoformat(legacy.watermark))
     if last is not None and last.watermark:
         return date.fromisoformat(last.watermark)
-    return today - timedelta(days=settings.crawl_first_days)
+    return first
 
 
 def spider_arguments(
@@ -149,9 +167,8 @@ def scrapy_settings(settings: Settings) -> ScrapySettings:
 
 def crawl(*, settings: Settings, engine: Engine, source: str, arguments: dict[str, str]) -> CrawlOutcome:
     """Run one spider to the end in this process (once per process) and return its recorded outcome."""
-    feed = feed_name(settings, source, arguments.get("url"))
-    if feed != source:
-        logger.info("Crawl of %s recorded as crawl:%s", arguments.get("url"), feed)
+    feed = feed_of_arguments(source, arguments)
+    where = arguments.get("url") if feed != source else None
     with session_scope(engine) as session:
         before = repository.job_runs(session=session, limit=1, name=f"crawl:{feed}")
     before_id = before[0].id if before else 0
@@ -163,9 +180,11 @@ def crawl(*, settings: Settings, engine: Engine, source: str, arguments: dict[st
     with session_scope(engine) as session:
         runs = repository.job_runs(session=session, limit=1, name=f"crawl:{feed}")
     if not runs or (runs[0].id or 0) <= (before_id or 0):
-        return CrawlOutcome(source=feed, status="failed", error="the spider did not start (see the log)")
+        return CrawlOutcome(
+            source=feed, status="failed", error="the spider did not start (see the log)", address=where
+        )
     run = runs[0]
-    return CrawlOutcome(source=feed, status=run.status, counts=dict(run.counts), error=run.error)
+    return CrawlOutcome(source=feed, status=run.status, counts=dict(run.counts), error=run.error, address=where)
 
 
 def crawl_in_subprocess(source: str, options: list[str], *, env: dict[str, str] | None = None) -> int:

@@ -1,8 +1,9 @@
 """Crawls as Scrapyd jobs: one job per source on ``KANSENRADAR_SCRAPYD_URL``, then wait for its job run.
 
 A job gets what a local crawl gets (``jobs.crawl``): the Scrapy settings as schedule.json ``setting=NAME=VALUE``
-parameters and the spider arguments as plain parameters. The spider on the worker records its ``crawl:<source>`` job
-run in the shared database; that row, not Scrapyd, says how the crawl went (Scrapyd keeps no exit status).
+parameters and the spider arguments as plain parameters (``primary=1`` for the configured OCDS address). The spider
+on the worker records its ``crawl:<source>`` job run in the shared database; that row, not Scrapyd, says how the
+crawl went (Scrapyd keeps no exit status).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from scrapy.settings import get_settings_priority
 from sqlalchemy.engine import Engine
 
 from jobs.clock import now_in
-from jobs.crawl import CrawlOutcome, resolve_since, scrapy_settings, spider_arguments
+from jobs.crawl import CrawlOutcome, feed_of_arguments, resolve_since, scrapy_settings, spider_arguments
 from jobs.settings import Settings
 from storage import repository
 from storage.db import session_scope
@@ -121,24 +122,24 @@ def job_settings(settings: Settings) -> dict[str, str]:
             if scrapy.getpriority(name) == added and name not in LOCAL_ONLY and scrapy[name] is not None}  # fmt: skip
 
 
-def _last_run_id(engine: Engine, source: str) -> int:
+def _last_run_id(engine: Engine, feed: str) -> int:
     with session_scope(engine) as session:
-        runs = repository.job_runs(session=session, limit=1, name=f"crawl:{source}")
+        runs = repository.job_runs(session=session, limit=1, name=f"crawl:{feed}")
     return (runs[0].id or 0) if runs else 0
 
 
-def _job_run(engine: Engine, source: str, *, after: int, pid: int | None) -> JobRun | None:
+def _job_run(engine: Engine, feed: str, *, after: int, pid: int | None) -> JobRun | None:
     """Return the job run the job created: the one with its process id, else the first one since it was queued."""
     with session_scope(engine) as session:
-        runs = [run for run in repository.job_runs(session=session, limit=50, name=f"crawl:{source}")
+        runs = [run for run in repository.job_runs(session=session, limit=50, name=f"crawl:{feed}")
                 if (run.id or 0) > after]  # fmt: skip
     mine = [run for run in runs if pid is not None and run.pid == pid]
     return (mine or runs[-1:] or [None])[0]
 
 
-def _running(engine: Engine, source: str) -> JobRun | None:
+def _running(engine: Engine, feed: str) -> JobRun | None:
     with session_scope(engine) as session:
-        runs = repository.job_runs(session=session, limit=1, name=f"crawl:{source}", statuses=("running",))
+        runs = repository.job_runs(session=session, limit=1, name=f"crawl:{feed}", statuses=("running",))
     return runs[0] if runs else None
 
 
@@ -179,14 +180,15 @@ def crawl_on_scrapyd(*, engine: Engine, settings: Settings, source: str) -> int:
     since = resolve_since(engine=engine, settings=settings, source=source, explicit=None, today=today)
     options = {"today": today.isoformat()} if source == "ted_packages" else {}  # as `kansenradar crawl` passes it
     arguments = spider_arguments(settings, source, since=since, until=None, **options)
-    busy = _running(engine, source)
+    feed = feed_of_arguments(source, arguments)  # the job run's name, as the spider on the worker writes it
+    busy = _running(engine, feed)
     if busy is not None:
         # One job per source: a second crawl would race the first for the retry queue and the watermark.
         since_when = f"{busy.started_at.astimezone(settings.zone):%Y-%m-%d %H:%M %Z}"
         logger.error("Crawl of %s not queued: job run %s is still running on %s (pid %s) since %s", source, busy.id,
                      busy.host, busy.pid, since_when)  # fmt: skip
         return 1
-    before = _last_run_id(engine, source)
+    before = _last_run_id(engine, feed)
     job_id = None
     try:
         job_id = client.schedule(source, settings=job_settings(settings), arguments=arguments)
@@ -208,7 +210,7 @@ def crawl_on_scrapyd(*, engine: Engine, settings: Settings, source: str) -> int:
             except ScrapydError as exc:
                 logger.warning("Could not cancel Scrapyd job %s: %s", job_id, exc)
         raise
-    run = _job_run(engine, source, after=before, pid=job.pid)
+    run = _job_run(engine, feed, after=before, pid=job.pid)
     where = f" (its log: {job.log_url})" if job.log_url else ""
     if run is None:
         logger.error("Crawl of %s: Scrapyd job %s ended without recording a job run%s", source, job_id, where)

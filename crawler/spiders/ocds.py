@@ -6,13 +6,16 @@ import hashlib
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlparse
+from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.request import url2pathname
 
 import scrapy
 from scrapy.http import Response
 
 from crawler.base import TenderSpider
 from crawler.exceptions import SpiderArgumentError
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 class Ocds(TenderSpider):
@@ -73,8 +76,20 @@ class Ocds(TenderSpider):
 
 
 def address(url: str) -> str:
-    """Return the address a crawl of ``url`` reads: the URL itself, or a local path as a ``file:`` URL."""
-    return url if urlparse(url).scheme in ("http", "https", "file") else Path(url).resolve().as_uri()
+    """Return the address a crawl of ``url`` reads, written one way: a local path or ``file:`` URL as the resolved
+    file's URL; an HTTP(S) URL with its scheme and host in lower case and without its default port."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https", "file"):
+        return Path(url).resolve().as_uri()
+    if scheme == "file":
+        return Path(url2pathname(parts.path)).resolve().as_uri()
+    host = (parts.hostname or "").lower()
+    host = f"[{host}]" if ":" in host else host  # an IPv6 address keeps its brackets
+    port = parts.port if parts.port not in (None, DEFAULT_PORTS[scheme]) else None
+    user = parts.netloc.rpartition("@")[0]
+    netloc = (f"{user}@" if user else "") + host + (f":{port}" if port else "")
+    return urlunsplit((scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
 def feed_of(url: str, *, primary: bool) -> str:

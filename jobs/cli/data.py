@@ -123,7 +123,7 @@ def runs(ctx: click.Context, failed: bool, limit: int, output_format: str) -> No
             ["source", "status", "tries", "next try", "document", "last error"],
             ([q.source, q.status, q.attempts, show(q.next_attempt_at, app.zone) if q.status == "pending" else "",
               q.document, q.last_error] for q in queued),
-            widths=[12, 8, 5, MOMENT, 60, 60],
+            widths=[16, 8, 5, MOMENT, 60, 60],  # an OCDS address other than the configured one: ocds#<8 hex>
         )  # fmt: skip
     if mail:
         statuses = {d.status for d in mail}

@@ -5,7 +5,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from crawler.spiders.ocds import feed_of
+import pytest
+
+from crawler.spiders.ocds import address, feed_of
+from jobs.crawl import feed_name, resolve_since
+from jobs.settings import Settings
+from storage import repository
+from storage.db import ensure_schema, get_engine, session_scope
 from tests.crawler.test_spiders_e2e import _env
 from tests.dbutil import job_runs, rows
 from tests.replay import Reply, replay_server, run_cli
@@ -34,6 +40,7 @@ def test_two_ocds_addresses_keep_their_own_watermarks(tmp_path: Path, database_u
         # Before, this crawl started from the own address's watermark and left its older release out.
         second = run_cli("crawl", "ocds", "--url", other, env=env, cwd=tmp_path)
         assert second.returncode == 0 and "new 1" in second.stdout, second.stderr
+        assert second.stdout.startswith(f"crawl {feed_of(other, primary=False)} ({other}): success")  # key and address
         assert server.seen("GET", "/other")[0].query["from"] == [f"{today - timedelta(days=14)}T00:00:00"]
         # The own address asks again from its own watermark, not from the other one's.
         again = run_cli("crawl", "ocds", env=env, cwd=tmp_path)
@@ -62,3 +69,57 @@ def test_the_own_address_given_with_url_is_the_own_source(tmp_path: Path, databa
     assert result.returncode == 0, result.stderr
     assert [status for status, _counts, _watermark in job_runs(database_url, "crawl:ocds")] == ["success"]
     assert feed_of(own, primary=False) != feed_of(f"{own}/", primary=False) != "ocds"
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [("https://Find-Tender.example:443/api/ocds", "https://find-tender.example/api/ocds"),
+     ("http://[::1]:80/ocds", "http://[::1]/ocds"),
+     ("file://localhost/tmp/package%20one.json", "/tmp/package one.json"),
+     ("file:///tmp/x/../package.json", "/tmp/package.json")],
+)  # fmt: skip
+def test_one_address_written_two_ways_is_one_source(one: str, other: str) -> None:
+    assert address(one) == address(other) and feed_of(one, primary=False) == feed_of(other, primary=False)
+    configured = Settings(ocds_url=other)  # type: ignore[call-arg]
+    assert feed_name(configured, "ocds", one) == "ocds" and feed_name(configured, "ocds") == "ocds"
+
+
+def test_another_port_or_path_is_another_source() -> None:
+    assert (
+        len(
+            {
+                feed_of(url, primary=False)
+                for url in (
+                    "https://a.example/ocds",
+                    "https://a.example:8443/ocds",
+                    "https://a.example/ocds?page=2",
+                    "https://b.example/ocds",
+                )
+            }
+        )
+        == 4
+    )
+    assert feed_name(Settings(), "ted") == "ted" and feed_name(Settings(), "ocds", "https://a.example/ocds") != "ocds"
+
+
+def test_an_address_recorded_before_it_had_a_key_starts_no_later_than_its_old_watermark(tmp_path: Path) -> None:
+    # An installation that crawled --url X without KANSENRADAR_OCDS_URL kept X's watermark as crawl:ocds.
+    engine = get_engine(f"sqlite:///{tmp_path / 'k.db'}")
+    ensure_schema(engine)
+    today, url = date(2026, 12, 7), "https://a.example/ocds"
+    plain, configured = Settings(crawl_first_days=14), Settings(crawl_first_days=14, ocds_url="https://b.example/o")
+
+    def since(settings: Settings) -> date | None:
+        return resolve_since(engine=engine, settings=settings, source="ocds", explicit=None, today=today, url=url)
+
+    assert since(plain) == date(2026, 11, 23)  # nothing recorded: the first crawl's 14 days
+    with session_scope(engine) as session:
+        run = repository.start_job_run(session=session, name="crawl:ocds")
+        repository.finish_job_run(session=session, run=run, status="success", watermark="2026-10-01")
+    assert since(plain) == date(2026, 10, 1)  # a month without crawls is not skipped
+    assert since(configured) == date(2026, 11, 23)  # crawl:ocds is the configured address's now, not this one's
+    with session_scope(engine) as session:
+        run = repository.start_job_run(session=session, name=f"crawl:{feed_of(url, primary=False)}")
+        repository.finish_job_run(session=session, run=run, status="success", watermark="2026-12-01")
+    assert since(plain) == date(2026, 12, 1)  # its own watermark, once it has one
+    engine.dispose()
