@@ -60,8 +60,7 @@ def feed_name(settings: Settings, source: str, url: str | None = None) -> str:
     """Return what a crawl of ``source`` (of the OCDS address ``url``, default the configured one) is recorded under
     (``crawl:<feed>``): the source, or for an OCDS address not configured its own key, so that each address keeps
     its own watermark and retry queue."""
-    url = url or settings.ocds_url
-    return feed_of_arguments(source, {"url": url, "primary": "1"} if url and _primary(settings, url) else {"url": url})
+    return feed_of_arguments(source, spider_arguments(settings, source, since=None, until=None, url=url))
 
 
 def feed_of_arguments(source: str, arguments: Mapping[str, str | None]) -> str:

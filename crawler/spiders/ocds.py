@@ -77,8 +77,13 @@ class Ocds(TenderSpider):
 
 def address(url: str) -> str:
     """Return the address a crawl of ``url`` reads, written one way: a local path or ``file:`` URL as the resolved
-    file's URL; an HTTP(S) URL with its scheme and host in lower case and without its default port."""
-    parts = urlsplit(url)
+    file's URL; an HTTP(S) URL with its scheme and host in lower case and without its default port. A URL that
+    cannot be read (a port that is no number, an unclosed IPv6 bracket) is a ``SpiderArgumentError`` naming it."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        raise SpiderArgumentError(f"url: {url} is not a URL one can fetch ({exc})") from None
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https", "file"):
         return Path(url).resolve().as_uri()
@@ -86,7 +91,7 @@ def address(url: str) -> str:
         return Path(url2pathname(parts.path)).resolve().as_uri()
     host = (parts.hostname or "").lower()
     host = f"[{host}]" if ":" in host else host  # an IPv6 address keeps its brackets
-    port = parts.port if parts.port not in (None, DEFAULT_PORTS[scheme]) else None
+    port = port if port != DEFAULT_PORTS[scheme] else None
     user = parts.netloc.rpartition("@")[0]
     netloc = (f"{user}@" if user else "") + host + (f":{port}" if port else "")
     return urlunsplit((scheme, netloc, parts.path, parts.query, parts.fragment))

@@ -14,6 +14,7 @@ from jobs.locks import LockedError, run_lock
 from jobs.output import FORMATS, echo_jsonl, echo_table
 from storage import repository
 from storage.db import session_scope
+from storage.models import Company
 from storage.repository import Outcome
 
 
@@ -149,8 +150,7 @@ def companies_remove(ctx: click.Context, company_ids: tuple[str, ...], yes: bool
     app = app_from(ctx)
     wanted = list(dict.fromkeys(company_ids))
     with session_scope(app.reader) as session:
-        stored = {c.id for c in repository.list_companies(session=session)}
-    unknown = [company_id for company_id in wanted if company_id not in stored]
+        unknown = [company_id for company_id in wanted if session.get(Company, company_id) is None]
     if unknown:
         # A typo in a list must not remove the rest half-way: nothing is deleted.
         raise click.BadParameter(f"no company with id {', '.join(map(repr, unknown))}; nothing removed",
@@ -166,7 +166,10 @@ def companies_remove(ctx: click.Context, company_ids: tuple[str, ...], yes: bool
             for company_id in wanted:
                 # One transaction per company: a company is gone with all of its rows, or not at all.
                 with session_scope(app.engine) as session:
-                    removed = repository.remove_company(session=session, company_id=company_id) or {}
+                    removed = repository.remove_company(session=session, company_id=company_id)
+                if removed is None:  # removed by another command since it was looked up
+                    click.echo(f"{company_id} was removed already.")
+                    continue
                 click.echo(f"{company_id} removed: " + ", ".join(f"{name} {count}" for name, count in removed.items()))
     except LockedError as exc:
         raise Locked(f"not started: {exc}") from None

@@ -123,3 +123,11 @@ def test_an_address_recorded_before_it_had_a_key_starts_no_later_than_its_old_wa
         repository.finish_job_run(session=session, run=run, status="success", watermark="2026-12-01")
     assert since(plain) == date(2026, 12, 1)  # its own watermark, once it has one
     engine.dispose()
+
+
+@pytest.mark.parametrize("url", ["http://example.org:abc/ocds", "http://[::1/ocds"])
+def test_an_address_that_is_no_url_is_one_line_naming_the_option(tmp_path: Path, url: str) -> None:
+    result = run_cli("crawl", "ocds", "--url", url, env={"KANSENRADAR_DATABASE_URL": f"sqlite:///{tmp_path / 'k.db'}"},
+                     cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"--url (or KANSENRADAR_OCDS_URL): {url} is not a URL one can fetch" in result.stderr
