@@ -24,7 +24,7 @@ from jobs.language import catalog, reader_language
 from jobs.settings import Settings
 from jobs.tender_view import notice_link
 from jobs.web import tokens
-from jobs.web.rendering import error_page, page
+from jobs.web.rendering import COMPANY_REMOVED, error_page, page
 from matcher import i18n
 from matcher.codelists import cpv_label, region_label
 from storage import repository
@@ -40,7 +40,16 @@ MAX_BODY = 4096
 
 
 class Gone(LookupError):
-    """Raised when a valid token names a company or notice that is not stored (any more): 404."""
+    """Raised when a valid token names a company or notice that is not stored (any more)."""
+
+    def __init__(self, what: str, *, company: bool = False) -> None:
+        super().__init__(what)
+        self.company = company
+
+
+def _gone(exc: Gone) -> Response:
+    # A signed company id names a company that was stored: it was removed, which its reader should be told.
+    return error_page(410, COMPANY_REMOVED) if exc.company else error_page(404)
 
 
 def _language(company: Company) -> str:
@@ -50,7 +59,7 @@ def _language(company: Company) -> str:
 def _company(session: Any, company_id: str) -> Company:
     company = session.get(Company, company_id)
     if company is None:
-        raise Gone(f"company {company_id!r}")
+        raise Gone(f"company {company_id!r}", company=True)
     return company
 
 
@@ -105,8 +114,8 @@ async def feedback(request: Request) -> Response:
     done = request.method == "POST"
     try:
         view = await run_in_threadpool(_feedback, _engine(request), claim, record=done)
-    except Gone:
-        return error_page(404)
+    except Gone as exc:
+        return _gone(exc)
     lang = _language(view.company)
     company_link = "../company/" + tokens.company_token(settings, company_id=view.company.id)
     lots = [claim.lot_id] if claim.lot_id else []
@@ -154,8 +163,9 @@ async def unsubscribe(request: Request) -> Response:
     one_click = done and await _one_click(request)
     try:
         company = await run_in_threadpool(_unsubscribe, _engine(request), company_id, record=done)
-    except Gone:
-        return PlainTextResponse("Unknown.\n", status_code=404) if one_click else error_page(404)
+    except Gone as exc:
+        # Removed: nothing more goes to it, which is what an unsubscribe asks (a mail client wants a 2xx).
+        return PlainTextResponse("Unsubscribed.\n") if one_click else _gone(exc)
     if one_click:
         return PlainTextResponse("Unsubscribed.\n")
     lang = _language(company)
@@ -215,8 +225,8 @@ async def company_page(request: Request) -> Response:
         company, matches, said = await run_in_threadpool(
             _company_page, _engine(request), company_id, _moment(request), settings.undated_days
         )
-    except Gone:
-        return error_page(404)
+    except Gone as exc:
+        return _gone(exc)
     lang, profile = _language(company), repository.to_profile(company)
     shown = []
     for m in matches:

@@ -27,8 +27,11 @@ ERRORS: dict[int, str] = {
     403: N_("This link is not valid (any more). Use the link in a more recent mail."),
     404: N_("This page does not exist (any more)."),
     405: N_("That is not possible here."),
+    410: N_("This page is gone."),
     500: N_("Something went wrong. Please try again later."),
 }
+# A valid link of a company that was removed (`companies remove`).
+COMPANY_REMOVED = N_("This company is no longer in Kansenradar: nothing more is sent to its address.")
 CSS = (files("jobs.web") / "static" / "style.css").read_text(encoding="utf-8")
 CSS_HASH = "sha256-" + base64.b64encode(hashlib.sha256(CSS.encode("utf-8")).digest()).decode("ascii")
 CONTENT_SECURITY_POLICY = (
@@ -50,8 +53,9 @@ def page(template: str, *, status: int = 200, lang: str = "nl", **context: Any) 
     return HTMLResponse(html, status_code=status)
 
 
-def error_page(status: int, detail: str | None = None) -> HTMLResponse:
-    """Return the page for an error status: Dutch and English, as the reader is not known yet."""
-    english = ERRORS.get(status, ERRORS[500])
+def error_page(status: int, message: str | None = None, detail: str | None = None) -> HTMLResponse:
+    """Return the page for an error status (``message`` instead of the status's own): Dutch and English, as the
+    reader is not known yet."""
+    english = message or ERRORS.get(status, ERRORS[500])
     dutch = catalog("nl").gettext(english)
     return page("error.html.j2", status=status, dutch=dutch, english=english, detail=detail)

@@ -56,10 +56,12 @@ def test_a_removed_company_leaves_nothing_and_its_links_are_gone(served: Served)
     assert _counts(served, "stopper") == dict.fromkeys([*OWNED, "company"], 0)
     assert _counts(served, "groen-noord") == others
 
-    # Links in digests it was sent: not found, not an error of the server.
-    assert http(page).status == 404
-    assert http(feedback).status == 404 and http(feedback, data=b"").status == 404
-    assert http(unsubscribe, data=b"List-Unsubscribe=One-Click", headers=FORM).status == 404
+    # Links in digests it was sent: the company is gone, said so; not an error of the server, and nothing recorded.
+    assert http(page).status == 410 and "staat niet meer in Kansenradar" in http(page).text
+    assert http(feedback).status == 410 and http(feedback, data=b"").status == 410
+    assert http(unsubscribe).status == 410
+    assert http(unsubscribe, data=b"List-Unsubscribe=One-Click", headers=FORM).status == 200
+    assert _counts(served, "stopper") == dict.fromkeys([*OWNED, "company"], 0)
     assert "stopper" not in served.run("companies", "list", "--format", "jsonl")
     # A match run afterwards scores the remaining companies and brings nothing of it back.
     served.run("match", "--quiet")

@@ -91,13 +91,17 @@ def test_tampered_expired_and_foreign_tokens_get_403_and_change_nothing(served: 
     assert scalar(served.database_url, "SELECT COUNT(*) FROM company WHERE unsubscribed_at IS NOT NULL") == 0
 
 
-def test_valid_token_for_an_unknown_company_or_notice_is_404(served: Served) -> None:
-    assert http(_feedback_url(served, "nobody", relevant=True), data=b"").status == 404
+def test_valid_token_for_an_unknown_company_is_410_and_for_an_unknown_notice_404(served: Served) -> None:
+    # A signed company id was a stored company: its reader is told it was removed, in both languages.
+    gone = http(_feedback_url(served, "nobody", relevant=True), data=b"")
+    assert gone.status == 410 and "staat niet meer in Kansenradar" in gone.text and "no longer in" in gone.text
     assert http(_feedback_url(served, "groen-noord", relevant=True, notice_id="999-2026"), data=b"").status == 404
-    assert http(tokens.company_url(served.settings, company_id="nobody")).status == 404
+    assert http(tokens.company_url(served.settings, company_id="nobody")).status == 410
+    # Nothing more goes to it, which is what a one-click unsubscribe asks: granted, and nothing stored.
     one_click = http(tokens.unsubscribe_url(served.settings, company_id="nobody"), data=b"List-Unsubscribe=One-Click",
                      headers=FORM)  # fmt: skip
-    assert one_click.status == 404
+    assert one_click.status == 200
+    assert scalar(served.database_url, "SELECT COUNT(*) FROM company WHERE id = 'nobody'") == 0
     assert _feedback_rows(served) == [("green-co", "", True, "web")]
 
 
