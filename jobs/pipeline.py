@@ -15,7 +15,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Engine
 
+from crawler.exceptions import SpiderArgumentError
 from crawler.spiders import SOURCES
+from crawler.spiders.ocds import address
 from jobs.analyse import analyse_pending, count_pending
 from jobs.clock import local_week, now_in
 from jobs.crawl import crawl_in_subprocess
@@ -143,6 +145,11 @@ def check_settings(settings: Settings, *, digest: bool | None = None) -> None:
         raise ConfigurationError("KANSENRADAR_FILES_PATHS must be set to crawl files")
     if "ocds" in settings.crawl_sources and not settings.ocds_url:
         raise ConfigurationError("KANSENRADAR_OCDS_URL must be set to crawl ocds")
+    if "ocds" in settings.crawl_sources:
+        try:
+            address(settings.ocds_url)  # a Scrapyd run keys its job run by it before any worker could say it is bad
+        except SpiderArgumentError as exc:
+            raise ConfigurationError(f"KANSENRADAR_OCDS_URL: {str(exc).removeprefix('url: ')}") from None
     if digest is not False:
         from jobs.web.tokens import links_enabled
 

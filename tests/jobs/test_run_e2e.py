@@ -130,6 +130,14 @@ def test_run_crawls_a_drop_folder(tmp_path: Path, database_url: str) -> None:
     assert "crawl:files success" in first.stdout and scalar(database_url, "SELECT count(*) FROM notice") == 2
     unset = run_cli("run", "--no-digest", env={**env, "KANSENRADAR_FILES_PATHS": ""}, cwd=tmp_path)
     assert unset.returncode == 2 and "KANSENRADAR_FILES_PATHS must be set" in unset.stderr
+    # A malformed OCDS address stops the run before any work, also one that would crawl on Scrapyd (which keys the
+    # crawl's job run by the address before a worker could say it is bad).
+    for scrapyd in ("", "http://127.0.0.1:9/"):
+        bad = run_cli("run", "--no-digest", env={**env, "KANSENRADAR_CRAWL_SOURCES": "files,ocds",
+                      "KANSENRADAR_OCDS_URL": "https://[::1/releases.json", "KANSENRADAR_SCRAPYD_URL": scrapyd},
+                      cwd=tmp_path)  # fmt: skip
+        assert bad.returncode == 2 and "KANSENRADAR_OCDS_URL: https://[::1/releases.json is not a URL" in bad.stderr
+        assert "Traceback" not in bad.stderr
 
 
 def test_run_crawls_matches_and_mails_once_then_retries_failed_mail(tmp_path: Path, database_url: str) -> None:
