@@ -14,7 +14,7 @@ from sklearn.preprocessing import normalize
 
 from matcher.cpv_model import LEVELS, CpvModel, predict
 from matcher.langdetect import detect_language
-from matcher.rules.trades import NOT_THE_WORK, REJOINED, WORKFORCE
+from matcher.rules.trades import HOW_NOT_WHAT, NOT_THE_WORK, REJOINED, WORKFORCE
 
 _WORD = re.compile(r"[^\W\d_]+")  # a word of a company's description, as ``own_work`` reads it
 GROUP_TRUST = 0.8  # a suggested group beside its refined code: work in the group fits, its own branch fits best
@@ -74,7 +74,8 @@ def suggest(model: CpvModel, text: str, *, most: int = 4, floor: float = 0.3) ->
     found: list[Suggestion] = []
     for rank, (group, confidence) in enumerate(groups):
         words = words_for(model, work, group)
-        if rank and not words:  # only the model's prior for the group, nothing the company wrote
+        if rank and HOW_NOT_WHAT.issuperset(words):
+            # Only the model's prior for the group, or words that say how rather than what ("herstellen").
             continue
         # Within a group, whom the work is for does tell codes apart (welfare for the elderly, for children).
         fine = refine(model, text, group)

@@ -70,6 +70,7 @@ TRADE_WORDS: tuple[tuple[str, str], ...] = (
     ("85312000", "dagbesteding ontmoeting activiteiten dagactiviteiten"),
     ("85312400", "ondersteuning thuis welzijn hulp bij het dagelijks leven mantelzorg zelfstandig thuis wonen"),
     ("98341110", "huishoudelijke hulp huishouden doen poetsen bij mensen thuis thuishulp"),
+    ("98513310", "thuishulp boodschappen doen boodschappen halen boodschappendienst hulp in huis"),
     ("85320000", "maatschappelijke ondersteuning wmo begeleiding individuele begeleiding"),
     ("85311200", "zorg voor gehandicapten mensen met een handicap verstandelijke beperking"),
     ("85141200", "thuiszorg wijkverpleging verpleging aan huis wijkverpleegkundige"),
@@ -77,6 +78,7 @@ TRADE_WORDS: tuple[tuple[str, str], ...] = (
     ("79713000", "bewaking bewaken beveiliging beveiligers surveillance toezicht houden"),
     ("79710000", "beveiligingsdiensten toezicht straat buurtwacht wijkbeheer handhaving"),
     ("98341140", "conciërge conciërgediensten huismeester gebouwbeheerder sleutelbeheer openen en sluiten"),
+    ("98341140", "wijkconciërge wijkconciërges"),
     ("79993000", "gebouwbeheer facilitair beheer receptie balie baliemedewerker"),
     ("63712700", "verkeersregelaars verkeersbegeleiding verkeer regelen bij evenementen"),
     ("63712400", "parkeerbeheer parkeerplaatsen controleren parkeercontrole fietsenstalling beheer"),
@@ -93,6 +95,10 @@ TRADE_WORDS: tuple[tuple[str, str], ...] = (
     ("98311000", "was ophalen en terugbrengen wasservice linnenservice"),
     ("98310000", "strijken strijkservice"),
     ("98393000", "kleermakerij naaien naaiatelier kleding repareren verstellen gordijnen naaien"),
+    (
+        "50830000",
+        "kledingreparatie kleding herstellen verstelwerk ritsen vervangen broeken inkorten textiel herstellen",
+    ),
     # Childcare, after-school care.
     ("85312110", "kinderopvang kinderdagverblijf opvang van baby's en peuters peuterspeelzaal crèche"),
     ("85312110", "buitenschoolse opvang bso naschoolse opvang vakantieopvang gastouder"),
@@ -100,8 +106,12 @@ TRADE_WORDS: tuple[tuple[str, str], ...] = (
     ("80110000", "voorschoolse educatie peuters"),
     # Neighbours of these trades that resident companies also take on.
     ("79952000", "evenementen organiseren buurtfeest evenementenorganisatie"),
-    ("64120000", "pakketbezorging post bezorgen koeriersdienst fietskoerier"),
+    ("64120000", "pakketbezorging pakketjes bezorgen post bezorgen boodschappen bezorgen koeriersdienst fietskoerier"),
     ("50100000", "fietsenmaker fietsreparatie fietsen repareren"),
+    (
+        "50850000",
+        "meubels repareren meubelreparatie meubelmaker meubelmakerij stofferen stoffeerder meubels opknappen",
+    ),
     ("98341130", "huismeesterdiensten"),
     ("92000000", "buurthuis sport en spel recreatie"),
     ("45400000", "afbouw afwerking van gebouwen"),
@@ -165,7 +175,24 @@ TRADE_WORDS: tuple[tuple[str, str], ...] = (
     ("50100000", "bicycle repair bike repair cycle workshop"),
     ("50100000", "Fahrradreparatur Fahrradwerkstatt Fahrräder reparieren"),
     ("50100000", "réparation de vélos atelier vélo"),
+    ("50850000", "furniture repair upholstery reupholstering furniture restoration"),
+    ("50850000", "Möbelreparatur Polsterei Möbel aufarbeiten Polsterarbeiten"),
+    ("50850000", "réparation de meubles tapissier rembourrage restauration de meubles"),
 )
+
+# Words that say how work is done, or how much of it, but not what work: "wij herstellen kleding" is a tailor, and
+# "herstellen" alone pointed at road repair ("Herstellen van wegen"), "toezicht" at the supervision of methane. A
+# company's likeliest branch stands on whatever words it has; a further branch needs a word of its own beyond these.
+_HOW_NOT_WHAT_WORDS: dict[str, str] = {
+    "nl": "herstellen herstel repareren reparatie reparaties onderhouden onderhoud maken toezicht verzorgen leveren "
+    "doen werken klein kleine groot grote oud oude nieuw nieuwe",
+    "en": "repair repairs repairing maintain maintaining maintenance make making supervision supervise provide "
+    "small large old new",
+    "de": "reparieren reparatur reparaturen instandhaltung warten wartung machen aufsicht kleine große alte neue",
+    "fr": "réparer réparation réparations entretenir entretien faire surveillance petits petites grands anciens "
+    "vieux nouveaux",
+}
+HOW_NOT_WHAT: frozenset[str] = frozenset(w for words in _HOW_NOT_WHAT_WORDS.values() for w in words.split())
 
 # Words a company uses about whom it works for, where and when, not about what work it does. Every resident company
 # writes them ("bewoners uit de wijk", "ouderen", "kinderen", "elke week"), and the notices the CPV model learns

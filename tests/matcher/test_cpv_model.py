@@ -214,3 +214,19 @@ def test_who_works_at_a_company_does_not_decide_what_work_it_does() -> None:
         assert codes[0].startswith("853") and not any(c.startswith(("722", "712")) for c in codes), codes
     # Nothing but who works there: then that is all there is to read.
     assert suggest(model, "Wij zijn een sociale onderneming met mensen met een afstand tot de arbeidsmarkt.")
+
+
+def test_a_word_for_how_the_work_is_done_adds_no_branch_of_its_own() -> None:
+    # A new user's companies: "herstellen" pointed a tailor at road repair, "toezicht" a caretaker at the
+    # supervision of methane, "repareren" a furniture maker at tyres.
+    model = shipped_cpv_model()
+    tailor = [s.code for s in suggest(model, "Naaiatelier: wij herstellen kleding en maken tassen van oude stoffen.")]
+    assert tailor[0].startswith(("98393", "5083")) and not any(c.startswith(("452", "451")) for c in tailor), tailor
+    caretaker = [s.code for s in suggest(model, "Wijkconciërge: toezicht in portieken en grofvuil melden.")]
+    assert caretaker[0].startswith("9834114") and not any(c.startswith("907") for c in caretaker), caretaker
+    furniture = [s.code for s in suggest(model, "Wij repareren en stofferen meubels en knappen oude meubels op.")]
+    assert furniture[0].startswith("5085") and not any(c.startswith(("5011", "4544")) for c in furniture), furniture
+    errands = suggest(model, "Wij doen boodschappen en klusjes voor ouderen in de wijk.")
+    assert errands[0].code.startswith("98513") and "boodschappen" in errands[0].words
+    # The likeliest branch stands on whatever words there are: a company that only says it repairs gets one.
+    assert suggest(model, "Wij repareren.")
