@@ -18,7 +18,7 @@ from matcher.types import LABELS, LANGUAGES, Finding, TextField, labels_of
 # without a declared language that the identifier cannot place is read in the rule language of its clause words;
 # 9: codes of a whole notice, text read by its share; 8: fewer award words; 7: no-break spaces as spaces;
 # 6: typographic apostrophes
-RULES_VERSION = "clauses-13"
+RULES_VERSION = "clauses-14"
 
 # spaCy and the model take a second to load: only what detects clauses loads them, on first use (PEP 562), so
 # importing ``matcher.types`` or ``matcher.cpv`` (and so every CLI command) stays cheap.

@@ -105,7 +105,15 @@ def _negated(span: Span, found: _Matches, c: Compiled) -> bool:
         if after is None or after.is_space or after.text in ANSWER_ENDS or after.sent.start != sent.start:
             return True
     limit = min(sent.end, span.end + AFTER_WINDOW)
-    return any(span.start <= after.start < limit and after.sent.start == sent.start for after in found.after)
+    return any(span.start <= after.start < limit and after.sent.start == sent.start
+               and not _reasserted(doc[after.end : sent.end], c) for after in found.after)  # fmt: skip
+
+
+def _reasserted(rest: Span, c: Compiled) -> bool:
+    """Return whether the rest of a sentence after "geldt niet" says the clause holds elsewhere: "SROI geldt niet
+    voor perceel 1, wel voor perceel 2" is social return for lot 2, not its absence."""
+    words = [t.lower_ for t in rest]
+    return any(words[i : i + len(p)] == list(p) for p in c.reassert for i in range(len(words) - len(p) + 1))
 
 
 def rule_pass(text: str, lang: str, *, context: tuple[str, ...] = (), screened: bool = True,

@@ -45,6 +45,7 @@ class Compiled:
     vetoes: tuple[Rule, ...]
     neg_before: frozenset[str]
     boundary: frozenset[str]
+    reassert: tuple[tuple[str, ...], ...]  # after "geldt niet ...": "wel" (the clause holds for another part)
     compliance: frozenset[str]
     answer_no: frozenset[str]  # "nee" in "Social return: nee." (``matcher.clauses``)
     # The rule patterns' literal hints (``matcher.hints``: a match contains one option of each required token);
@@ -161,6 +162,7 @@ def compiled(lang: str) -> Compiled:
         vetoes=vetoes,
         neg_before=frozenset(negation["before"]),
         boundary=frozenset(negation["boundary"]),
+        reassert=tuple(tuple(t.lower_ for t in nlp.make_doc(p)) for p in negation.get("reassert", [])),
         compliance=frozenset(negation["compliance"]),
         answer_no=frozenset(negation.get("answer_no", [])),
         rule_index=rule_literals(lang),

@@ -109,6 +109,8 @@ def negation() -> dict[str, list[str]]:
         # a form's answer right after the clause and a colon ("Social return: nee.")
         "answer_no": ["nein", "keine"],
         "boundary": [";", ":", "aber", "jedoch", "sondern"],
+        # after a negation that follows the clause: the clause applies to another part ("gilt nicht für Los 1, wohl aber für Los 2")
+        "reassert": ["wohl aber", "jedoch für", "aber für"],
         "compliance": ["einhalten", "eingehalten", "erfüllen", "erfüllt", "nachkommen"],
     }  # fmt: skip
 

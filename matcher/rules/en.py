@@ -137,6 +137,8 @@ def negation() -> dict[str, list[str]]:
         # a form's answer right after the clause and a colon ("Social return: nee.")
         "answer_no": ["no", "none"],
         "boundary": [";", ":", "but", "however", "although", "whereas"],
+        # after a negation that follows the clause: the clause applies to another part ("does not apply to lot 1 but does apply to lot 2")
+        "reassert": ["but does apply", "but applies", "but will apply", "but to lot", "but for lot", "but is applicable"],
         "compliance": ["comply", "complying", "meet", "meeting", "fulfil", "fulfill", "achieve", "achieving", "deliver",
                        "delivering"],
     }  # fmt: skip

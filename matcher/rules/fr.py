@@ -134,6 +134,8 @@ def negation() -> dict[str, list[str]]:
         # a form's answer right after the clause and a colon ("Social return: nee.")
         "answer_no": ["non", "aucun", "aucune", "néant"],
         "boundary": [";", ":", "mais", "cependant", "toutefois"],
+        # after a negation that follows the clause: the clause applies to another part ("ne s'applique pas au lot 1, mais bien au lot 2")
+        "reassert": ["mais bien", "mais s'applique", "mais au lot", "mais pour le lot"],
         "compliance": ["respecter", "respect", "respecte", "satisfaire", "exécuter"],
     }  # fmt: skip
 

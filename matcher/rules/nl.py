@@ -145,6 +145,8 @@ def negation() -> dict[str, list[str]]:
         # a form's answer right after the clause and a colon ("Social return: nee.")
         "answer_no": ["nee", "neen"],
         "boundary": [";", ":", "maar", "echter", "wel", "tenzij", "doch"],
+        # after a negation that follows the clause: the clause applies to another part ("SROI geldt niet voor perceel 1, wel voor perceel 2")
+        "reassert": ["wel"],
         "compliance": ["voldoen", "voldoet", "nakomen", "nakoming", "naleven", "realiseren", "gerealiseerd", "behalen",
                        "invullen", "ingevuld", "nageleefd"],
     }  # fmt: skip

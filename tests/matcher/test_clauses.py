@@ -73,6 +73,26 @@ def test_negation_is_scoped_to_its_clause() -> None:
     assert {(f.label, f.negated) for f in findings} == {("reserved_contract", True), ("social_return", False)}
 
 
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("SROI geldt niet voor perceel 1, wel voor perceel 2: 5% van de aanneemsom.", "nl"),
+        ("Social return is niet van toepassing op perceel 1, wel op perceel 2.", "nl"),
+        ("Social value does not apply to lot 1 but does apply to lot 2.", "en"),
+    ],
+)
+def test_a_clause_denied_for_one_part_and_held_for_another_is_stated(text: str, lang: str) -> None:
+    findings = [f for f in detect(text, lang) if not f.negated]
+    assert findings, detect(text, lang)
+
+
+def test_a_contrast_after_a_negation_that_does_not_reassert_keeps_it() -> None:
+    text = "Social return is niet van toepassing, maar de opdrachtnemer koopt lokaal in waar dat kan."
+    assert [(f.label, f.negated) for f in detect(text, "nl") if f.label == "social_return"] == [
+        ("social_return", True)
+    ]
+
+
 def test_an_answer_word_that_starts_a_phrase_is_no_negation() -> None:
     findings = detect("Reserved contract: no fewer than 30 % of the workers are disabled workers.", "en")
     assert [(f.label, f.negated) for f in findings] == [("reserved_contract", False)]
