@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,6 +21,8 @@ from storage import repository
 from storage.db import session_scope
 from storage.records import CompanyProfile
 from storage.repository import Outcome
+
+logger = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 LIST_FIELDS = frozenset({"cpv", "regions", "certifications"})
@@ -176,6 +179,22 @@ def _unknown(profile: CompanyProfile) -> str | None:
     return "; ".join(problems) or None
 
 
+def _decoded(data: bytes, path: Path) -> str:
+    """Return a company file's text: UTF-8 (with or without a byte-order mark), else Windows-1252, which is what a
+    spreadsheet in a Dutch locale saves as "CSV (gescheiden door lijstscheidingsteken)" ("Buurtcafé" as byte E9)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise CompanyFileError(f"line {line}: not UTF-8 text, nor Windows-1252; save it as CSV UTF-8") from None
+    logger.warning("%s: not UTF-8 (line %d), read as Windows-1252; saving it as CSV UTF-8 avoids the guess", path,
+                   line)  # fmt: skip
+    return text
+
+
 def load_company_file(path: Path) -> CompanyFile:
     """Read ``path`` (``.yaml``/``.yml`` or ``.csv``) and validate every row on its own."""
     suffix = path.suffix.lower()
@@ -184,9 +203,7 @@ def load_company_file(path: Path) -> CompanyFile:
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
             raise CompanyFileError(f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise CompanyFileError(f"not UTF-8 text (byte {exc.start})") from None
+        text = _decoded(path.read_bytes(), path)
     except OSError as exc:
         raise CompanyFileError(exc.strerror or str(exc)) from None
     rows = _csv_rows(text) if suffix == ".csv" else _yaml_rows(text)

@@ -149,6 +149,21 @@ def test_csv_from_a_dutch_spreadsheet_and_single_values(tmp_path: Path, database
     assert stored["naai"]["certifications"] == ["VCA", "Erkend Leerbedrijf"]
 
 
+def test_a_dutch_spreadsheet_saved_in_windows_1252_is_read(tmp_path: Path, database_url: str) -> None:
+    # Excel's "CSV (gescheiden door lijstscheidingsteken)" in a Dutch locale writes Windows-1252, not UTF-8.
+    sheet = tmp_path / "bedrijven.csv"
+    rows = (
+        "id;name;description;capacity.max_contract_value\ncafe;Buurtcafé Oost;Catering, koffie en ‘s middags;30.000\n"
+    )
+    sheet.write_bytes(rows.encode("cp1252"))
+    result = _import(sheet, database_url)
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert "bedrijven.csv: not UTF-8 (line 2), read as Windows-1252" in result.stderr
+    stored = _stored(database_url)["cafe"]
+    assert stored["name"] == "Buurtcafé Oost" and stored["description"] == "Catering, koffie en ‘s middags"
+    assert stored["capacity"]["max_contract_value"] == 30000
+
+
 def test_numbers_are_read_as_the_spreadsheet_wrote_them(tmp_path: Path, database_url: str) -> None:
     # A Dutch spreadsheet writes 250.000 (euros) and 0,4; read the English way it would be 250 euros.
     sheet = tmp_path / "bedrijven.csv"
@@ -208,7 +223,7 @@ def test_yaml_numbers_are_codes_and_ids_as_written(tmp_path: Path, database_url:
         ("scalar.yaml", "just text\n", "expected a list of companies"),
         ("mapping.yaml", "firms: []\n", "a mapping with a 'companies:' list"),
         ("columns.csv", "id,name,description,colour\n", "line 1: unknown column(s) colour"),
-        ("latin1.csv", "id,name,description\nx,Caf\xe9,y\n".encode("latin-1"), "not UTF-8 text"),
+        ("binary.csv", b"id,name,description\nx,Caf\x81,y\n", "line 2: not UTF-8 text, nor Windows-1252"),
         ("companies.json", "[]", "unsupported file type .json"),
     ],
 )
