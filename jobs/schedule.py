@@ -157,7 +157,8 @@ def build_scheduler(engine: Engine, settings: Settings, stopping: Callable[[], i
             result = run_pipeline(engine=engine, settings=settings, due=missed_digest(digest_trigger),
                                   stopping=stopping)  # fmt: skip
         if result.exit_code:
-            raise RuntimeError(f"steps failed: {', '.join(k for k, v in result.steps.items() if v == 'failed')}")
+            failed = ", ".join(f"{k} {v}" for k, v in result.steps.items() if v not in ("success", "skipped"))
+            raise RuntimeError(f"steps not done: {failed}")
 
     def digest_job() -> None:
         # A pipeline run may hold the lock right now: wait for it (bounded) instead of skipping the week.

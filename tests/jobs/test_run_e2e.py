@@ -5,6 +5,7 @@ Every test runs on SQLite and, where KANSENRADAR_TEST_POSTGRES_URL is set, on Po
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -128,6 +129,13 @@ def test_run_crawls_a_drop_folder(tmp_path: Path, database_url: str) -> None:
     first = run_cli("run", "--no-digest", env=env, cwd=tmp_path)
     assert first.returncode == 0, first.stderr
     assert "crawl:files success" in first.stdout and scalar(database_url, "SELECT count(*) FROM notice") == 2
+    # A file that cannot be read: the crawl read the folder and stored the rest, as its job run says; exit 1.
+    (drop / "kapot.xml").write_text("<ContractNotice><unclosed>", encoding="utf-8")
+    partly = run_cli("run", "--no-digest", env=env, cwd=tmp_path)
+    assert partly.returncode == 1 and "Run: crawl:files success (1 not stored), analyse success" in partly.stdout
+    listed = run_cli("runs", "--format", "jsonl", env=env, cwd=tmp_path)
+    crawl = next(json.loads(line) for line in listed.stdout.splitlines() if '"crawl:files"' in line)
+    assert crawl["status"] == "success" and crawl["counts"]["failed"] == 1
     unset = run_cli("run", "--no-digest", env={**env, "KANSENRADAR_FILES_PATHS": ""}, cwd=tmp_path)
     assert unset.returncode == 2 and "KANSENRADAR_FILES_PATHS must be set" in unset.stderr
     # A malformed OCDS address stops the run before any work, also one that would crawl on Scrapyd (which keys the
