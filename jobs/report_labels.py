@@ -68,5 +68,5 @@ def group_label(kind: str, key: str, lang: str) -> str:
         country, legal_type = key.split("/")
         kind_name = label("buyer-legal-type", legal_type, lang) if legal_type != "?" else None
         where = country_label(country, lang) if country != "?" else None
-        return ", ".join(part for part in (kind_name or _("buyer type unknown"), where) if part)
+        return ", ".join(part for part in (kind_name or _("Buyer type unknown"), where) if part)
     return key

@@ -15,6 +15,8 @@ from sqlmodel import select
 
 from crawler.parsers import parse_document
 from jobs.cli import cli
+from jobs.report import Coverage
+from jobs.report_formats import to_html
 from jobs.report_groups import GroupCoverage
 from jobs.report_peers import standings
 from storage import repository
@@ -165,7 +167,7 @@ def test_numbers_agree_with_a_hand_count_in_every_format(url: str) -> None:
     assert [(b["buyer"], b["tenders"]) for b in data["top"]] == [("Gemeente Utrecht", 4)] and data["bottom"] == []
 
     html = _report(url)
-    assert "3 van de 5 aanbestedingen (60%) kondigen in de aankondiging minstens één inclusieve clausule aan." in html
+    assert "3 van de 5 aanbestedingen (60%) noemen in de aankondiging minstens één inclusieve clausule." in html
     assert "Periode: 14 aug 2026 – 20 nov 2026" in html
     cells = re.findall(r"<tr[^>]*><td>([^<]+)</td><td>(\d+)</td><td>(\d+)</td><td class=\"share\">(\d+)%", html)
     assert ("Gemeente Utrecht", "4", "2", "50") in cells and ("Totaal", "5", "3", "60") in cells
@@ -454,3 +456,16 @@ def test_the_dashboard_counts_stored_findings_of_an_older_detector_and_says_so(
     assert (command.stale, command.total.with_clause, len(read)) == (0, 3, 3)
     assert jobs.report.coverage(engine=engine, fresh=False, buyer="nobody").stale == 0  # the buyers shown only
     engine.dispose()
+
+
+def test_large_counts_read_with_the_reader_s_thousands_separator() -> None:
+    # "139 van de 2025 aanbestedingen" reads as the year 2025: every count in a sentence is a formatted number.
+    groups = [GroupCoverage(group=f"g{n}", label=f"Gemeente {n}", tenders=1) for n in range(1_700)]
+    total = GroupCoverage(group="", tenders=2_025, with_clause=139)
+    report = Coverage(group_by="buyer", period=("2026-01-01", "2026-11-30"), buyer=None, groups=groups, total=total,
+                      months=[], evidence=[], missed=[], stale=1_234)  # fmt: skip
+    dutch, english = to_html(report, "nl"), to_html(report, "en")
+    assert "139 van de 2.025 aanbestedingen (7%) noemen in de aankondiging" in dutch
+    assert "1.685 andere groepen" in dutch and "1.234 aanbestedingen zijn gelezen" in dutch
+    assert "139 of 2,025 tenders (7%) announce" in english and "1,685 other groups" in english
+    assert "1,234 tenders were read" in english
