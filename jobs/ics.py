@@ -2,7 +2,7 @@
 
 One VEVENT per tender with a deadline. Its UID names the company and the notice, so next week's digest updates
 the same event in a calendar instead of adding another; the reminder fires the company's preparation days
-before the deadline (``preparation_days`` of its profile).
+before the deadline (``preparation_days`` of its profile), or later where that moment has passed (``reminder``).
 """
 
 from __future__ import annotations
@@ -42,6 +42,20 @@ def event_uid(company_id: str, source: str, notice_id: str, domain: str) -> str:
     return f"kansenradar.{'.'.join(parts)}@{domain}"
 
 
+def reminder(deadline: datetime, preparation_days: int, now: datetime) -> timedelta:
+    """Return when, before ``deadline``, its reminder fires: ``preparation_days`` ahead, or where that moment has
+    passed already (a tender found late) a day ahead, else two hours: a reminder in the past never fires.
+
+    >>> now = datetime(2026, 12, 4, 9, tzinfo=UTC)
+    >>> [reminder(now + timedelta(days=d), 10, now) for d in (14, 9, 0.5)]
+    [datetime.timedelta(days=-10), datetime.timedelta(days=-1), datetime.timedelta(days=-1, seconds=79200)]
+    """
+    for ahead in (timedelta(days=preparation_days), timedelta(days=1)):
+        if ahead and deadline - ahead > now:
+            return -ahead
+    return timedelta(hours=-2)
+
+
 def deadlines_calendar(*, company_id: str, deadlines: Sequence[Deadline], preparation_days: int, domain: str,
                        lang: str, now: datetime) -> bytes:  # fmt: skip
     """Return an iCalendar file (RFC 5545) with one event per deadline and a reminder ``preparation_days`` ahead."""
@@ -66,7 +80,7 @@ def deadlines_calendar(*, company_id: str, deadlines: Sequence[Deadline], prepar
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
         alarm.add("description", _("Start preparing: %(title)s") % {"title": item.title})
-        alarm.add("trigger", timedelta(days=-preparation_days) if preparation_days else timedelta(hours=-2))
+        alarm.add("trigger", reminder(item.deadline, preparation_days, now))
         event.add_component(alarm)
         calendar.add_component(event)
     return calendar.to_ical()
