@@ -136,6 +136,6 @@ class JobRunRecorder:
         if counts["outside"]:
             since, until = getattr(spider, "since", None), getattr(spider, "until", None)
             window = f"published from {since or 'any day'} to {until or 'now'}"
-            logger.warning("Crawl %s: %d notices left out, not %s (--since and --until set the period)",
-                           spider.feed, counts["outside"], window)  # fmt: skip
+            logger.warning("Crawl %s: %d %s left out, not %s (--since and --until set the period)", spider.feed,
+                           counts["outside"], "notice" if counts["outside"] == 1 else "notices", window)  # fmt: skip
         self.engine.dispose()
