@@ -42,6 +42,10 @@ class Files(TenderSpider):
                 self.listing_failed(str(path), "no such file or folder")
                 continue
             for file in files_in(path):
+                # A document the retry queue read again in this crawl is not read twice (nor counted twice); nor is an
+                # archive it read whole (queued as its own member: it could not be opened).
+                if str(file) in self.retrying or f"{file}#{file}" in self.retrying:
+                    continue
                 if not is_archive(file.name):
                     yield file, str(file), str(file)  # read where it is parsed
                     continue
@@ -50,7 +54,8 @@ class Files(TenderSpider):
                     yield data, str(file), str(file)
                     continue
                 for document, body in iter_archive(data, name=str(file)):
-                    yield body, document, f"{file}#{document}"
+                    if f"{file}#{document}" not in self.retrying:
+                        yield body, document, f"{file}#{document}"
 
     async def listing(self) -> AsyncIterator[Any]:
         # A folder of thousands of notices is parsed on every core; this process reads and stores.

@@ -163,6 +163,17 @@ def test_a_file_that_failed_to_parse_is_retried_by_the_next_files_crawl(tmp_path
     assert second.returncode == 0, second.stderr
     assert scalar(database_url, "SELECT count(*) FROM notice") == 2
     assert scalar(database_url, "SELECT count(*) FROM crawl_failure") == 0
+    # Read once: by the retry queue, not again by the folder's listing (two files, two fetched).
+    counts = job_runs(database_url, "crawl:files")[-1][1]
+    assert (counts["fetched"], counts["retried"], counts["new"], counts["unchanged"]) == (2, 1, 1, 1)
+    # A file that still fails is counted once too.
+    (folder / "late.xml").write_bytes(b"<half a file")
+    (folder / "other.xml").write_bytes(b"<also half")
+    run_cli("crawl", "files", "in", env=env, cwd=tmp_path)
+    third = run_cli("crawl", "files", "in", env=env, cwd=tmp_path)
+    assert third.returncode == 1 and third.stderr.count("late.xml: not well-formed XML") == 1
+    counts = job_runs(database_url, "crawl:files")[-1][1]
+    assert (counts["fetched"], counts["failed"], counts["retried"]) == (3, 2, 2)
 
 
 @pytest.mark.parametrize(

@@ -160,6 +160,11 @@ def test_an_archive_queued_whole_and_a_member_of_it_are_both_retried(tmp_path: P
     spider.retrying = {unreadable.key}
     assert sorted(item.document for item in spider.retries([unreadable])) == [member, f"{archive}/m2.xml"]
     assert unreadable.key in spider.resolved
+    # The folder's listing that follows reads none of it again (nor counts it twice); a member retried on its own
+    # is left out, the rest of its archive read.
+    assert not [key for _body, _document, key in spider._documents() if key.startswith(str(archive))]
+    spider.retrying = {one.key}
+    assert [key for _body, _document, key in spider._documents()] == [f"{archive}#{archive}/m2.xml"]
     # The archive holding only the member queued twice: its own entry is still settled by reading it.
     _zip(archive, {"m1.xml": good})
     spider.retrying, spider.resolved = {whole.key, one.key}, []
