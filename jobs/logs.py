@@ -68,7 +68,8 @@ def configure_logging(*, level: str, log_format: str) -> None:
     if log_format == "json":
         handler.setFormatter(JsonFormatter(tracebacks=tracebacks))
     else:
-        handler.setFormatter(BriefExceptions("%(asctime)s %(levelname)s %(name)s: %(message)s", "%H:%M:%S",
+        # The machine's zone, named: the tables show KANSENRADAR_TIMEZONE, and a bare "19:23:27" reads as that.
+        handler.setFormatter(BriefExceptions("%(asctime)s %(levelname)s %(name)s: %(message)s", "%H:%M:%S %Z",
                                              tracebacks=tracebacks))  # fmt: skip
     root = logging.getLogger()
     root.handlers[:] = [handler]

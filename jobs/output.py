@@ -31,6 +31,17 @@ def shorten(value: object, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def shorten_start(value: object, width: int) -> str:
+    """Return ``value`` as one line of at most ``width`` characters, cut at its start: a path or URL is told apart
+    by its end (``…notices/INVALID_can_24_minimal.xml``).
+
+    >>> shorten_start("/srv/drop/2026/11/INVALID_can_24_minimal.xml", 30)
+    '…11/INVALID_can_24_minimal.xml'
+    """
+    text = " ".join(str("" if value is None else value).split())
+    return text if len(text) <= width else "…" + text[len(text) - width + 1 :]
+
+
 # A notice id is what `feedback add --notice` takes: never shortened (UUIDs, OCDS ids), up to what storage keeps.
 NOTICE_ID = 128
 MOMENT = 24  # a local time with its zone, "25-10-2024 23:59 CEST", never cut short

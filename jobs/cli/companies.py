@@ -109,9 +109,11 @@ def companies_unsubscribe(ctx: click.Context, company_id: str) -> None:
         kansenradar companies unsubscribe groen-noord
     """
     with session_scope(app_from(ctx).engine) as session:
+        known = session.get(Company, company_id)
+        already = known is not None and known.unsubscribed_at is not None
         if repository.unsubscribe(session=session, company_id=company_id) is None:
             raise click.BadParameter(f"no company with id {company_id!r}", param_hint="ID")
-    click.echo(f"{company_id} gets no digests any more.")
+    click.echo(f"{company_id} was already unsubscribed." if already else f"{company_id} gets no digests any more.")
 
 
 @companies.command("resubscribe", context_settings=CONTEXT_SETTINGS)
@@ -125,9 +127,11 @@ def companies_resubscribe(ctx: click.Context, company_id: str) -> None:
         kansenradar companies resubscribe groen-noord
     """
     with session_scope(app_from(ctx).engine) as session:
+        known = session.get(Company, company_id)
+        subscribed = known is not None and known.unsubscribed_at is None
         if repository.resubscribe(session=session, company_id=company_id) is None:
             raise click.BadParameter(f"no company with id {company_id!r}", param_hint="ID")
-    click.echo(f"{company_id} gets digests again.")
+    click.echo(f"{company_id} already gets digests." if subscribed else f"{company_id} gets digests again.")
 
 
 @companies.command("remove", context_settings=CONTEXT_SETTINGS)

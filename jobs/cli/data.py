@@ -9,7 +9,7 @@ import click
 from jobs.app import app_from
 from jobs.cli.base import CONTEXT_SETTINGS
 from jobs.clock import show, show_day
-from jobs.output import FORMATS, MOMENT, NOTICE_ID, date_option, echo_jsonl, echo_table
+from jobs.output import FORMATS, MOMENT, NOTICE_ID, date_option, echo_jsonl, echo_table, shorten_start
 from storage import repository
 from storage.db import current_revision, get_engine, head_revision, session_scope, upgrade_from
 
@@ -122,7 +122,7 @@ def runs(ctx: click.Context, failed: bool, limit: int, output_format: str) -> No
         echo_table(
             ["source", "status", "tries", "next try", "document", "last error"],
             ([q.source, q.status, q.attempts, show(q.next_attempt_at, app.zone) if q.status == "pending" else "",
-              q.document, q.last_error] for q in queued),
+              shorten_start(q.document, 60), q.last_error] for q in queued),
             widths=[16, 8, 5, MOMENT, 60, 60],  # an OCDS address other than the configured one: ocds#<8 hex>
         )  # fmt: skip
     if mail:

@@ -25,11 +25,11 @@ def feedback() -> None:
 @click.option("--source", type=click.Choice(["ted", "tenderned", "ocds", "file"]),
               help="Where the notice came from, when two sources share its id.")  # fmt: skip
 @click.option("--lot", "lot_id", metavar="LOT_ID", help="Only this lot of the notice.")
-@click.option("--relevant/--not-relevant", required=True, help="Fits us / not for us.")
+@click.option("--relevant/--not-relevant", default=None, help="Fits us / not for us (one of the two is needed).")
 @click.option("--reason", metavar="TEXT", help="Why, in the company's words.")
 @click.pass_context
 def feedback_add(ctx: click.Context, company_id: str, notice_id: str, source: str | None, lot_id: str | None,
-                 relevant: bool, reason: str | None) -> None:  # fmt: skip
+                 relevant: bool | None, reason: str | None) -> None:  # fmt: skip
     """Record that a tender is (not) relevant for a company.
 
     A notice marked not relevant never comes back for that company; every word also moves the ranking of
@@ -39,6 +39,9 @@ def feedback_add(ctx: click.Context, company_id: str, notice_id: str, source: st
     Example:
         kansenradar feedback add --company groen-noord --notice 123456-2026 --not-relevant --reason "te ver weg"
     """
+    if relevant is None:
+        # Click names only the first of a flag pair as missing ("Missing option '--relevant'").
+        raise click.UsageError("say whether the tender fits: --relevant or --not-relevant")
     with session_scope(app_from(ctx).engine) as session:
         if session.get(Company, company_id) is None:
             raise click.BadParameter(f"no company with id {company_id!r}", param_hint="--company")

@@ -61,6 +61,10 @@ def test_unknown_company_notice_or_lot_is_a_usage_error(database_url: str) -> No
                        (["--company", "groen-noord", "--notice", "1-2026", "--lot", "LOT-9"], "--lot")):  # fmt: skip
         result = _cli(database_url, "feedback", "add", *args, "--not-relevant")
         assert result.exit_code == 2 and hint in result.stderr, result.output  # type: ignore[attr-defined]
+    # Neither answer given: both are named, and nothing is recorded.
+    result = _cli(database_url, "feedback", "add", "--company", "groen-noord", "--notice", "1-2026")
+    assert result.exit_code == 2 and "--relevant or --not-relevant" in result.stderr  # type: ignore[attr-defined]
+    assert "1-2026" not in _cli(database_url, "feedback", "list").stdout  # type: ignore[attr-defined]
 
 
 def test_a_notice_marked_not_relevant_never_comes_back(database_url: str) -> None:

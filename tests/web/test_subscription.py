@@ -48,6 +48,11 @@ def test_unsubscribe_keeps_the_first_time_and_resubscribe_undoes_it(database_url
     assert invoke("companies", "unsubscribe", "nobody")[0] == 2
     assert invoke("companies", "resubscribe", "b-company") == (0, "b-company gets digests again.\n")
     assert invoke("companies", "resubscribe", "a-company") == (0, "a-company gets digests again.\n")
+    # Said as it is when nothing changes (the first unsubscribe time is kept).
+    assert invoke("companies", "resubscribe", "a-company") == (0, "a-company already gets digests.\n")
+    assert invoke("companies", "unsubscribe", "b-company") == (0, "b-company gets no digests any more.\n")
+    assert invoke("companies", "unsubscribe", "b-company") == (0, "b-company was already unsubscribed.\n")
+    assert invoke("companies", "resubscribe", "b-company") == (0, "b-company gets digests again.\n")
     code, output = invoke("companies", "resubscribe", "nobody")
     assert code == 2 and "no company with id 'nobody'" in output
     listed = {
