@@ -24,6 +24,9 @@ from storage.repository import Outcome
 
 logger = logging.getLogger(__name__)
 
+# A character UTF-8 writes in two to four bytes ("é" is C3 A9): Windows-1252 text hardly ever holds one.
+UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
 MAX_FILE_BYTES = 10 * 1024 * 1024
 LIST_FIELDS = frozenset({"cpv", "regions", "certifications"})
 NESTED_FIELDS = {"capacity": {"max_contract_value", "staff"}, "digest": {"min_score", "max_items"}}
@@ -186,6 +189,9 @@ def _decoded(data: bytes, path: Path) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
+        # UTF-8 with one broken byte is not Windows-1252: read so, its "é" elsewhere would be stored as "Ã©".
+        if UTF8_SEQUENCE.search(data):
+            raise CompanyFileError(f"line {line}: not UTF-8 text (a byte that is no character there)") from None
         try:
             text = data.decode("cp1252")
         except UnicodeDecodeError:

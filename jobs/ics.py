@@ -43,17 +43,22 @@ def event_uid(company_id: str, source: str, notice_id: str, domain: str) -> str:
 
 
 def reminder(deadline: datetime, preparation_days: int, now: datetime) -> timedelta:
-    """Return when, before ``deadline``, its reminder fires: ``preparation_days`` ahead, or where that moment has
-    passed already (a tender found late) a day ahead, else two hours: a reminder in the past never fires.
+    """Return when, before ``deadline``, its reminder fires: ``preparation_days`` ahead (two hours for 0), or where
+    that moment has passed (a tender found late) a day ahead, else two hours, else at the deadline: a reminder in
+    the past never fires. Next week's digest updates the event, so a tender still listed then is reminded again,
+    a day ahead: a last call.
 
     >>> now = datetime(2026, 12, 4, 9, tzinfo=UTC)
-    >>> [reminder(now + timedelta(days=d), 10, now) for d in (14, 9, 0.5)]
-    [datetime.timedelta(days=-10), datetime.timedelta(days=-1), datetime.timedelta(days=-1, seconds=79200)]
+    >>> [reminder(now + timedelta(days=d), 10, now).total_seconds() / 3600 for d in (14, 9, 0.5, 0.05)]
+    [-240.0, -24.0, -2.0, 0.0]
+    >>> [reminder(now + timedelta(days=d), 0, now).total_seconds() / 3600 for d in (14, 0.05)]
+    [-2.0, 0.0]
     """
-    for ahead in (timedelta(days=preparation_days), timedelta(days=1)):
-        if ahead and deadline - ahead > now:
+    wanted = timedelta(days=preparation_days) if preparation_days else timedelta(hours=2)
+    for ahead in (wanted, timedelta(days=1), timedelta(hours=2)):
+        if ahead <= wanted and deadline - ahead > now:
             return -ahead
-    return timedelta(hours=-2)
+    return timedelta(0)
 
 
 def deadlines_calendar(*, company_id: str, deadlines: Sequence[Deadline], preparation_days: int, domain: str,

@@ -202,8 +202,11 @@ def run_pipeline(*, engine: Engine, settings: Settings, digest: bool | None = No
             code = crawl_on_scrapyd(engine=engine, settings=settings, source=source)
         else:
             code = crawl_in_subprocess(source, [], env=child_environment(settings, crawl_env))
-        result.steps[f"crawl:{source}"] = _crawl_status(engine, settings, source, code, after=before)
-        if code:
+        status = result.steps[f"crawl:{source}"] = _crawl_status(engine, settings, source, code, after=before)
+        if status.startswith("success ("):
+            logger.warning("Crawl of %s stored what it read but not everything: %s (exit code %d)", source,
+                           status.removeprefix("success "), code)  # fmt: skip
+        elif code:
             logger.error("Crawl of %s ended with exit code %d", source, code)
     _check_stop(stopping)
     with _step(engine, result, "analyse") as started:

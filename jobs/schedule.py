@@ -158,7 +158,7 @@ def build_scheduler(engine: Engine, settings: Settings, stopping: Callable[[], i
                                   stopping=stopping)  # fmt: skip
         if result.exit_code:
             failed = ", ".join(f"{k} {v}" for k, v in result.steps.items() if v not in ("success", "skipped"))
-            raise RuntimeError(f"steps not done: {failed}")
+            raise RuntimeError(f"not every step did all its work: {failed}")
 
     def digest_job() -> None:
         # A pipeline run may hold the lock right now: wait for it (bounded) instead of skipping the week.

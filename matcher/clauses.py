@@ -106,14 +106,28 @@ def _negated(span: Span, found: _Matches, c: Compiled) -> bool:
             return True
     limit = min(sent.end, span.end + AFTER_WINDOW)
     return any(span.start <= after.start < limit and after.sent.start == sent.start
-               and not _reasserted(doc[after.end : sent.end], c) for after in found.after)  # fmt: skip
+               and not _reasserted(doc[span.end : sent.end], after.end - span.end, c)
+               for after in found.after)  # fmt: skip
 
 
-def _reasserted(rest: Span, c: Compiled) -> bool:
-    """Return whether the rest of a sentence after "geldt niet" says the clause holds elsewhere: "SROI geldt niet
-    voor perceel 1, wel voor perceel 2" is social return for lot 2, not its absence."""
+REASSERT_REACH = 4  # words after "wel" in which the part it holds for is named ("wel voor het perceel 2")
+
+
+def _reasserted(rest: Span, cue_end: int, c: Compiled) -> bool:
+    """Return whether the sentence after a clause (``rest``; its negation ends at ``cue_end``) denies it for one
+    part of the contract and states it for another: "SROI geldt niet voor perceel 1, wel voor perceel 2" is social
+    return for lot 2. Not "niet van toepassing; wel ..." (a new clause), nor "dan wel" ("or"), nor a "wel" without
+    a part after it ("wel wordt duurzaamheid meegewogen")."""
     words = [t.lower_ for t in rest]
-    return any(words[i : i + len(p)] == list(p) for p in c.reassert for i in range(len(words) - len(p) + 1))
+    end = words.index(";") if ";" in words else len(words)
+    for phrase in c.reassert:
+        for i in range(cue_end, end - len(phrase) + 1):
+            if words[i : i + len(phrase)] != list(phrase) or (i and words[i - 1] in c.reassert_not_after):
+                continue
+            after = words[i + len(phrase) : i + len(phrase) + REASSERT_REACH]
+            if any(word in c.parts for word in words[:i]) and any(word in c.parts for word in after):
+                return True
+    return False
 
 
 def rule_pass(text: str, lang: str, *, context: tuple[str, ...] = (), screened: bool = True,

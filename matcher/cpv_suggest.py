@@ -71,10 +71,12 @@ def suggest(model: CpvModel, text: str, *, most: int = 4, floor: float = 0.3) ->
     itself (``GROUP_TRUST`` of it); each with the words that led there.
     """
     work, groups = described_groups(model, text, most=most, floor=floor)
+    # In the description's language: "surveillance" says how in French, and is security work in Dutch.
+    how = HOW_NOT_WHAT.get(detect_language(text, default="nl") or "nl", HOW_NOT_WHAT["nl"])
     found: list[Suggestion] = []
     for rank, (group, confidence) in enumerate(groups):
         words = words_for(model, work, group)
-        if rank and HOW_NOT_WHAT.issuperset(words):
+        if rank and how.issuperset(words):
             # Only the model's prior for the group, or words that say how rather than what ("herstellen").
             continue
         # Within a group, whom the work is for does tell codes apart (welfare for the elderly, for children).

@@ -45,7 +45,10 @@ class Compiled:
     vetoes: tuple[Rule, ...]
     neg_before: frozenset[str]
     boundary: frozenset[str]
-    reassert: tuple[tuple[str, ...], ...]  # after "geldt niet ...": "wel" (the clause holds for another part)
+    # After "geldt niet voor perceel 1": "wel" and a part word (the clause holds for another part; ``clauses``).
+    reassert: tuple[tuple[str, ...], ...]
+    parts: frozenset[str]
+    reassert_not_after: frozenset[str]  # "dan wel" is "or", not "but"
     compliance: frozenset[str]
     answer_no: frozenset[str]  # "nee" in "Social return: nee." (``matcher.clauses``)
     # The rule patterns' literal hints (``matcher.hints``: a match contains one option of each required token);
@@ -163,6 +166,8 @@ def compiled(lang: str) -> Compiled:
         neg_before=frozenset(negation["before"]),
         boundary=frozenset(negation["boundary"]),
         reassert=tuple(tuple(t.lower_ for t in nlp.make_doc(p)) for p in negation.get("reassert", [])),
+        parts=frozenset(negation.get("parts", [])),
+        reassert_not_after=frozenset(negation.get("reassert_not_after", [])),
         compliance=frozenset(negation["compliance"]),
         answer_no=frozenset(negation.get("answer_no", [])),
         rule_index=rule_literals(lang),

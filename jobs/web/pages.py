@@ -49,7 +49,12 @@ class Gone(LookupError):
 
 def _gone(exc: Gone) -> Response:
     # A signed company id names a company that was stored: it was removed, which its reader should be told.
-    return error_page(410, COMPANY_REMOVED) if exc.company else error_page(404)
+    if exc.company:
+        # Said to the operator too: a service reading another database than the one that sent the mail (a restore,
+        # a shared key) would tell a stored company the same.
+        logger.warning("A valid link names %s, which is not stored: removed, or not this database's", exc)
+        return error_page(410, COMPANY_REMOVED)
+    return error_page(404)
 
 
 def _language(company: Company) -> str:
@@ -164,8 +169,11 @@ async def unsubscribe(request: Request) -> Response:
     try:
         company = await run_in_threadpool(_unsubscribe, _engine(request), company_id, record=done)
     except Gone as exc:
+        if not one_click:
+            return _gone(exc)
         # Removed: nothing more goes to it, which is what an unsubscribe asks (a mail client wants a 2xx).
-        return PlainTextResponse("Unsubscribed.\n") if one_click else _gone(exc)
+        logger.warning("One-click unsubscribe of %s, which is not stored: granted, as nothing is sent to it", exc)
+        return PlainTextResponse("Unsubscribed.\n")
     if one_click:
         return PlainTextResponse("Unsubscribed.\n")
     lang = _language(company)

@@ -31,7 +31,7 @@ ERRORS: dict[int, str] = {
     500: N_("Something went wrong. Please try again later."),
 }
 # A valid link of a company that was removed (`companies remove`).
-COMPANY_REMOVED = N_("This company is no longer in Kansenradar: nothing more is sent to its address.")
+COMPANY_REMOVED = N_("This company is no longer in Kansenradar and gets no more mail.")
 CSS = (files("jobs.web") / "static" / "style.css").read_text(encoding="utf-8")
 CSS_HASH = "sha256-" + base64.b64encode(hashlib.sha256(CSS.encode("utf-8")).digest()).decode("ascii")
 CONTENT_SECURITY_POLICY = (

@@ -109,8 +109,12 @@ def negation() -> dict[str, list[str]]:
         # a form's answer right after the clause and a colon ("Social return: nee.")
         "answer_no": ["nein", "keine"],
         "boundary": [";", ":", "aber", "jedoch", "sondern"],
-        # after a negation that follows the clause: the clause applies to another part ("gilt nicht für Los 1, wohl aber für Los 2")
-        "reassert": ["wohl aber", "jedoch für", "aber für"],
+        # A negation after the clause, lifted for another part of the contract: a cue, then a part word
+        # within a few words, the negated part naming a part too:
+        # "gilt nicht für Los 1, wohl aber für Los 2".
+        "reassert": ["wohl aber", "jedoch", "aber"],
+        "parts": ["los", "lose", "losen", "teillos", "teillose"],
+        "reassert_not_after": [],
         "compliance": ["einhalten", "eingehalten", "erfüllen", "erfüllt", "nachkommen"],
     }  # fmt: skip
 

@@ -137,8 +137,12 @@ def negation() -> dict[str, list[str]]:
         # a form's answer right after the clause and a colon ("Social return: nee.")
         "answer_no": ["no", "none"],
         "boundary": [";", ":", "but", "however", "although", "whereas"],
-        # after a negation that follows the clause: the clause applies to another part ("does not apply to lot 1 but does apply to lot 2")
-        "reassert": ["but does apply", "but applies", "but will apply", "but to lot", "but for lot", "but is applicable"],
+        # A negation after the clause, lifted for another part of the contract: a cue, then a part word
+        # within a few words, the negated part naming a part too:
+        # "does not apply to lot 1 but does apply to lot 2".
+        "reassert": ["but"],
+        "parts": ["lot", "lots"],
+        "reassert_not_after": [],
         "compliance": ["comply", "complying", "meet", "meeting", "fulfil", "fulfill", "achieve", "achieving", "deliver",
                        "delivering"],
     }  # fmt: skip

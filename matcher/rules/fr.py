@@ -134,8 +134,12 @@ def negation() -> dict[str, list[str]]:
         # a form's answer right after the clause and a colon ("Social return: nee.")
         "answer_no": ["non", "aucun", "aucune", "néant"],
         "boundary": [";", ":", "mais", "cependant", "toutefois"],
-        # after a negation that follows the clause: the clause applies to another part ("ne s'applique pas au lot 1, mais bien au lot 2")
-        "reassert": ["mais bien", "mais s'applique", "mais au lot", "mais pour le lot"],
+        # A negation after the clause, lifted for another part of the contract: a cue, then a part word
+        # within a few words, the negated part naming a part too:
+        # "ne s'applique pas au lot 1, mais bien au lot 2".
+        "reassert": ["mais bien", "mais"],
+        "parts": ["lot", "lots"],
+        "reassert_not_after": [],
         "compliance": ["respecter", "respect", "respecte", "satisfaire", "exécuter"],
     }  # fmt: skip
 

@@ -145,8 +145,12 @@ def negation() -> dict[str, list[str]]:
         # a form's answer right after the clause and a colon ("Social return: nee.")
         "answer_no": ["nee", "neen"],
         "boundary": [";", ":", "maar", "echter", "wel", "tenzij", "doch"],
-        # after a negation that follows the clause: the clause applies to another part ("SROI geldt niet voor perceel 1, wel voor perceel 2")
+        # A negation after the clause, lifted for another part of the contract: a cue, then a part word
+        # within a few words, the negated part naming a part too:
+        # "SROI geldt niet voor perceel 1, wel voor perceel 2".
         "reassert": ["wel"],
+        "parts": ["perceel", "percelen", "deelopdracht", "deelopdrachten", "onderdeel"],
+        "reassert_not_after": ["dan"],
         "compliance": ["voldoen", "voldoet", "nakomen", "nakoming", "naleven", "realiseren", "gerealiseerd", "behalen",
                        "invullen", "ingevuld", "nageleefd"],
     }  # fmt: skip

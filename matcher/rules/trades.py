@@ -77,6 +77,8 @@ TRADE_WORDS: tuple[tuple[str, str], ...] = (
     # Supervision, caretakers, security, traffic controllers, parking.
     ("79713000", "bewaking bewaken beveiliging beveiligers surveillance toezicht houden"),
     ("79710000", "beveiligingsdiensten toezicht straat buurtwacht wijkbeheer handhaving"),
+    # A company's "toezicht" is watching over places; the CPV labels' (907316 "Toezicht op methaan") is measuring.
+    ("79714000", "toezicht toezichthouder toezichthouders surveillance surveilleren"),
     ("98341140", "conciërge conciërgediensten huismeester gebouwbeheerder sleutelbeheer openen en sluiten"),
     ("98341140", "wijkconciërge wijkconciërges"),
     ("79993000", "gebouwbeheer facilitair beheer receptie balie baliemedewerker"),
@@ -192,7 +194,9 @@ _HOW_NOT_WHAT_WORDS: dict[str, str] = {
     "fr": "réparer réparation réparations entretenir entretien faire surveillance petits petites grands anciens "
     "vieux nouveaux",
 }
-HOW_NOT_WHAT: frozenset[str] = frozenset(w for words in _HOW_NOT_WHAT_WORDS.values() for w in words.split())
+HOW_NOT_WHAT: dict[str, frozenset[str]] = {
+    lang: frozenset(words.split()) for lang, words in _HOW_NOT_WHAT_WORDS.items()
+}
 
 # Words a company uses about whom it works for, where and when, not about what work it does. Every resident company
 # writes them ("bewoners uit de wijk", "ouderen", "kinderen", "elke week"), and the notices the CPV model learns

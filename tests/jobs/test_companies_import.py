@@ -224,6 +224,8 @@ def test_yaml_numbers_are_codes_and_ids_as_written(tmp_path: Path, database_url:
         ("mapping.yaml", "firms: []\n", "a mapping with a 'companies:' list"),
         ("columns.csv", "id,name,description,colour\n", "line 1: unknown column(s) colour"),
         ("binary.csv", b"id,name,description\nx,Caf\x81,y\n", "line 2: not UTF-8 text, nor Windows-1252"),
+        # UTF-8 with one broken byte: refused, not read as Windows-1252 (its good "é" would become "Ã©").
+        ("broken.csv", "id,name,description\nx,Café,y\nz,Caf".encode() + b"\xe9,y\n", "line 3: not UTF-8 text"),
         ("companies.json", "[]", "unsupported file type .json"),
     ],
 )

@@ -18,7 +18,7 @@ from jobs.cli import cli
 from jobs.report import Coverage
 from jobs.report_formats import to_html
 from jobs.report_groups import GroupCoverage
-from jobs.report_peers import standings
+from jobs.report_peers import BuyerStanding, standings
 from storage import repository
 from storage.db import get_engine, session_scope, upgrade
 from storage.records import NoticeRecord
@@ -462,10 +462,14 @@ def test_large_counts_read_with_the_reader_s_thousands_separator() -> None:
     # "139 van de 2025 aanbestedingen" reads as the year 2025: every count in a sentence is a formatted number.
     groups = [GroupCoverage(group=f"g{n}", label=f"Gemeente {n}", tenders=1) for n in range(1_700)]
     total = GroupCoverage(group="", tenders=2_025, with_clause=139)
-    report = Coverage(group_by="buyer", period=("2026-01-01", "2026-11-30"), buyer=None, groups=groups, total=total,
-                      months=[], evidence=[], missed=[], stale=1_234)  # fmt: skip
+    peers = BuyerStanding(buyer="Gemeente X", peer_group="Lokale overheid, Nederland", tenders=40, with_clause=9,
+                          rank=1_002, ranked_peers=1_311, peer_buyers=2_450, peer_tenders=9_000,
+                          peer_with_clause=700)  # fmt: skip
+    report = Coverage(group_by="buyer", period=("2026-01-01", "2026-11-30"), buyer="Gemeente X", groups=groups,
+                      total=total, months=[], evidence=[], missed=[], stale=1_234, standings=[peers])  # fmt: skip
     dutch, english = to_html(report, "nl"), to_html(report, "en")
     assert "139 van de 2.025 aanbestedingen (7%) noemen in de aankondiging" in dutch
     assert "1.685 andere groepen" in dutch and "1.234 aanbestedingen zijn gelezen" in dutch
     assert "139 of 2,025 tenders (7%) announce" in english and "1,685 other groups" in english
     assert "1,234 tenders were read" in english
+    assert "2.450 aanbesteders" in dutch and "1.002 van 1.311" in dutch and "1,002 of 1,311" in english

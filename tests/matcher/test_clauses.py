@@ -86,11 +86,20 @@ def test_a_clause_denied_for_one_part_and_held_for_another_is_stated(text: str, 
     assert findings, detect(text, lang)
 
 
-def test_a_contrast_after_a_negation_that_does_not_reassert_keeps_it() -> None:
-    text = "Social return is niet van toepassing, maar de opdrachtnemer koopt lokaal in waar dat kan."
-    assert [(f.label, f.negated) for f in detect(text, "nl") if f.label == "social_return"] == [
-        ("social_return", True)
-    ]
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Social return is niet van toepassing, maar de opdrachtnemer koopt lokaal in waar dat kan.", "nl"),
+        ("Social return is niet van toepassing op deze opdracht dan wel op onderdelen daarvan.", "nl"),  # "or"
+        ("Social return is niet van toepassing; de opdrachtgever stelt het wel op prijs als u lokaal inkoopt.", "nl"),
+        ("Social return geldt niet, ook niet wanneer de opdracht wel wordt verlengd.", "nl"),
+        ("Social return is niet van toepassing op perceel 1, wel wordt duurzaamheid meegewogen.", "nl"),
+        ("Der Auftrag ist Werkstätten nicht vorbehalten, aber für alle Bieter offen.", "de"),
+    ],
+)
+def test_a_contrast_after_a_negation_that_names_no_other_part_keeps_it(text: str, lang: str) -> None:
+    findings = detect(text, lang)
+    assert findings and all(f.negated for f in findings), findings
 
 
 def test_an_answer_word_that_starts_a_phrase_is_no_negation() -> None:

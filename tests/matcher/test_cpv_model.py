@@ -228,5 +228,10 @@ def test_a_word_for_how_the_work_is_done_adds_no_branch_of_its_own() -> None:
     assert furniture[0].startswith("5085") and not any(c.startswith(("5011", "4544")) for c in furniture), furniture
     errands = suggest(model, "Wij doen boodschappen en klusjes voor ouderen in de wijk.")
     assert errands[0].code.startswith("98513") and "boodschappen" in errands[0].words
+    # A company's "toezicht" is watching over places, and "surveillance" is a Dutch word for it, not a French "how".
+    guards = [s.code for s in suggest(model, "Wij verzorgen catering en surveillance.")]
+    assert guards[0].startswith("555") and any(c.startswith("797") for c in guards), guards
+    watch = [s.code for s in suggest(model, "Schoonmaakbedrijf; ook surveillance en toezicht op bedrijventerreinen.")]
+    assert watch[0].startswith("797"), watch
     # The likeliest branch stands on whatever words there are: a company that only says it repairs gets one.
     assert suggest(model, "Wij repareren.")
