@@ -28,6 +28,7 @@ from jobs.processes import run_child
 from jobs.settings import Settings
 from storage import repository
 from storage.db import session_scope
+from storage.models import JobRun
 
 logger = logging.getLogger(__name__)
 
@@ -164,25 +165,36 @@ def scrapy_settings(settings: Settings) -> ScrapySettings:
     return result
 
 
+def last_run_id(engine: Engine, feed: str) -> int:
+    """Return the id of the newest job run of ``crawl:<feed>`` (0 when there is none): what a crawl started after it
+    records comes after it."""
+    with session_scope(engine) as session:
+        runs = repository.job_runs(session=session, limit=1, name=f"crawl:{feed}")
+    return (runs[0].id or 0) if runs else 0
+
+
+def run_since(engine: Engine, feed: str, after: int) -> JobRun | None:
+    """Return the newest job run of ``crawl:<feed>`` if it was recorded after the run with id ``after``."""
+    with session_scope(engine) as session:
+        runs = repository.job_runs(session=session, limit=1, name=f"crawl:{feed}")
+    return runs[0] if runs and (runs[0].id or 0) > after else None
+
+
 def crawl(*, settings: Settings, engine: Engine, source: str, arguments: dict[str, str]) -> CrawlOutcome:
     """Run one spider to the end in this process (once per process) and return its recorded outcome."""
     feed = feed_of_arguments(source, arguments)
     where = arguments.get("url") if feed != source else None
-    with session_scope(engine) as session:
-        before = repository.job_runs(session=session, limit=1, name=f"crawl:{feed}")
-    before_id = before[0].id if before else 0
+    before = last_run_id(engine, feed)
     process = CrawlerProcess(scrapy_settings(settings))
     # Scrapy resets its loggers to DEBUG; keep its routine chatter (stats dumps, enabled middlewares) out of cron mail.
     logging.getLogger("scrapy").setLevel(logging.DEBUG if settings.log_level == "DEBUG" else logging.WARNING)
     process.crawl(SPIDERS[source], **arguments)
     process.start()
-    with session_scope(engine) as session:
-        runs = repository.job_runs(session=session, limit=1, name=f"crawl:{feed}")
-    if not runs or (runs[0].id or 0) <= (before_id or 0):
+    run = run_since(engine, feed, before)
+    if run is None:
         return CrawlOutcome(
             source=feed, status="failed", error="the spider did not start (see the log)", address=where
         )
-    run = runs[0]
     return CrawlOutcome(source=feed, status=run.status, counts=dict(run.counts), error=run.error, address=where)
 
 

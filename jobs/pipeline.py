@@ -20,7 +20,7 @@ from crawler.spiders import SOURCES
 from crawler.spiders.ocds import address
 from jobs.analyse import analyse_pending, count_pending
 from jobs.clock import local_week, now_in
-from jobs.crawl import crawl_in_subprocess, feed_name
+from jobs.crawl import crawl_in_subprocess, feed_name, last_run_id, run_since
 from jobs.digest import DigestRun, expire_and_retry, send_digests
 from jobs.locks import LockedError, run_lock
 from jobs.match import match_companies
@@ -50,24 +50,21 @@ class PipelineResult:
     steps: dict[str, str] = field(default_factory=dict)
 
     @property
+    def unfinished(self) -> dict[str, str]:
+        """The steps that did not do all their work, with their status."""
+        return {step: status for step, status in self.steps.items() if status not in ("success", "skipped")}
+
+    @property
     def exit_code(self) -> int:
-        return PARTIAL if any(status != "skipped" and status != "success" for status in self.steps.values()) else OK
+        return PARTIAL if self.unfinished else OK
 
 
-def _last_crawl(engine: Engine, settings: Settings, source: str) -> int:
-    with session_scope(engine) as session:
-        runs = repository.job_runs(session=session, limit=1, name=f"crawl:{feed_name(settings, source)}")
-    return (runs[0].id or 0) if runs else 0
-
-
-def _crawl_status(engine: Engine, settings: Settings, source: str, code: int, *, after: int) -> str:
+def _crawl_status(engine: Engine, feed: str, code: int, *, after: int) -> str:
     """Return a crawl step's status as its job run has it (``runs`` says the same): a crawl that read its source but
     could not store some documents is a success with those left for the retry queue, not a failure."""
     if code == 0:
         return "success"
-    with session_scope(engine) as session:
-        runs = repository.job_runs(session=session, limit=1, name=f"crawl:{feed_name(settings, source)}")
-    run = runs[0] if runs and (runs[0].id or 0) > after else None
+    run = run_since(engine, feed, after)
     if run is not None and run.status == "success" and run.counts.get("failed"):
         return f"success ({run.counts['failed']} not stored)"
     return "failed"
@@ -197,12 +194,13 @@ def run_pipeline(*, engine: Engine, settings: Settings, digest: bool | None = No
     mark_abandoned(engine, settings)
     for source in settings.crawl_sources:
         _check_stop(stopping)
-        before = _last_crawl(engine, settings, source)
+        feed = feed_name(settings, source)
+        before = last_run_id(engine, feed)
         if settings.scrapyd_url:
             code = crawl_on_scrapyd(engine=engine, settings=settings, source=source)
         else:
             code = crawl_in_subprocess(source, [], env=child_environment(settings, crawl_env))
-        status = result.steps[f"crawl:{source}"] = _crawl_status(engine, settings, source, code, after=before)
+        status = result.steps[f"crawl:{source}"] = _crawl_status(engine, feed, code, after=before)
         if status.startswith("success ("):
             logger.warning("Crawl of %s stored what it read but not everything: %s (exit code %d)", source,
                            status.removeprefix("success "), code)  # fmt: skip

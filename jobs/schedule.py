@@ -157,7 +157,7 @@ def build_scheduler(engine: Engine, settings: Settings, stopping: Callable[[], i
             result = run_pipeline(engine=engine, settings=settings, due=missed_digest(digest_trigger),
                                   stopping=stopping)  # fmt: skip
         if result.exit_code:
-            failed = ", ".join(f"{k} {v}" for k, v in result.steps.items() if v not in ("success", "skipped"))
+            failed = ", ".join(f"{step} {status}" for step, status in result.unfinished.items())
             raise RuntimeError(f"not every step did all its work: {failed}")
 
     def digest_job() -> None:

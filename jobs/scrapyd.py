@@ -22,7 +22,14 @@ from scrapy.settings import get_settings_priority
 from sqlalchemy.engine import Engine
 
 from jobs.clock import now_in
-from jobs.crawl import CrawlOutcome, feed_of_arguments, resolve_since, scrapy_settings, spider_arguments
+from jobs.crawl import (
+    CrawlOutcome,
+    feed_of_arguments,
+    last_run_id,
+    resolve_since,
+    scrapy_settings,
+    spider_arguments,
+)
 from jobs.settings import Settings
 from storage import repository
 from storage.db import session_scope
@@ -122,12 +129,6 @@ def job_settings(settings: Settings) -> dict[str, str]:
             if scrapy.getpriority(name) == added and name not in LOCAL_ONLY and scrapy[name] is not None}  # fmt: skip
 
 
-def _last_run_id(engine: Engine, feed: str) -> int:
-    with session_scope(engine) as session:
-        runs = repository.job_runs(session=session, limit=1, name=f"crawl:{feed}")
-    return (runs[0].id or 0) if runs else 0
-
-
 def _job_run(engine: Engine, feed: str, *, after: int, pid: int | None) -> JobRun | None:
     """Return the job run the job created: the one with its process id, else the first one since it was queued."""
     with session_scope(engine) as session:
@@ -188,7 +189,7 @@ def crawl_on_scrapyd(*, engine: Engine, settings: Settings, source: str) -> int:
         logger.error("Crawl of %s not queued: job run %s is still running on %s (pid %s) since %s", source, busy.id,
                      busy.host, busy.pid, since_when)  # fmt: skip
         return 1
-    before = _last_run_id(engine, feed)
+    before = last_run_id(engine, feed)
     job_id = None
     try:
         job_id = client.schedule(source, settings=job_settings(settings), arguments=arguments)

@@ -110,9 +110,10 @@ def companies_unsubscribe(ctx: click.Context, company_id: str) -> None:
     """
     with session_scope(app_from(ctx).engine) as session:
         known = session.get(Company, company_id)
-        already = known is not None and known.unsubscribed_at is not None
-        if repository.unsubscribe(session=session, company_id=company_id) is None:
+        if known is None:
             raise click.BadParameter(f"no company with id {company_id!r}", param_hint="ID")
+        already = known.unsubscribed_at is not None
+        repository.unsubscribe(session=session, company_id=company_id)
     click.echo(f"{company_id} was already unsubscribed." if already else f"{company_id} gets no digests any more.")
 
 
@@ -128,9 +129,10 @@ def companies_resubscribe(ctx: click.Context, company_id: str) -> None:
     """
     with session_scope(app_from(ctx).engine) as session:
         known = session.get(Company, company_id)
-        subscribed = known is not None and known.unsubscribed_at is None
-        if repository.resubscribe(session=session, company_id=company_id) is None:
+        if known is None:
             raise click.BadParameter(f"no company with id {company_id!r}", param_hint="ID")
+        subscribed = known.unsubscribed_at is None
+        repository.resubscribe(session=session, company_id=company_id)
     click.echo(f"{company_id} already gets digests." if subscribed else f"{company_id} gets digests again.")
 
 
