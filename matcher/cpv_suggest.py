@@ -42,20 +42,26 @@ def refine(model: CpvModel, text: str, group: str) -> tuple[str, float] | None:
     return (names[inside[best]], float(cosine[best])) if cosine[best] >= REFINE_FLOOR else None
 
 
-def own_work(text: str) -> str:
+def description_language(text: str) -> str:
+    """Return the language of a company's description among those with word lists; Dutch when it cannot be told."""
+    lang = detect_language(text, default="nl") or "nl"
+    return lang if lang in NOT_THE_WORK else "nl"
+
+
+def own_work(text: str, lang: str | None = None) -> str:
     """Return a company's description without the words for whom, where and when it works (``NOT_THE_WORK`` of
-    the description's language; Dutch when it cannot be told), nor those for how it is organised and who works
+    the description's language ``lang``, detected when not given), nor those for how it is organised and who works
     there (``WORKFORCE``)."""
-    words = NOT_THE_WORK.get(detect_language(text, default="nl") or "nl", NOT_THE_WORK["nl"])
+    words = NOT_THE_WORK[lang or description_language(text)]
     text = REJOINED.sub(r"\1", WORKFORCE.sub(" ", text))
     return _WORD.sub(lambda m: " " if m.group(0).lower() in words else m.group(0), text)
 
 
-def described_groups(model: CpvModel, text: str, *, most: int = 4,
-                     floor: float = 0.3) -> tuple[str, tuple[tuple[str, float], ...]]:  # fmt: skip
+def described_groups(model: CpvModel, text: str, *, most: int = 4, floor: float = 0.3,
+                     lang: str | None = None) -> tuple[str, tuple[tuple[str, float], ...]]:  # fmt: skip
     """Return what of a company's description names its work (``own_work``) and the groups it points to, best
     first: how ``suggest`` reads a description, and what ``eval cpv`` scores."""
-    work = own_work(text)
+    work = own_work(text, lang)
     groups = predict(model, [work], work_only=True, floor=floor, most=most, relative=True)[0]
     if groups and not words_for(model, work, groups[0][0]):
         # Whom it works for is all the company says ("oppas voor kinderen"): then that is what its work is about.
@@ -70,9 +76,10 @@ def suggest(model: CpvModel, text: str, *, most: int = 4, floor: float = 0.3) ->
     Per likely group, the code under it whose labels are closest to the words (full confidence), then the group
     itself (``GROUP_TRUST`` of it); each with the words that led there.
     """
-    work, groups = described_groups(model, text, most=most, floor=floor)
+    lang = description_language(text)
+    work, groups = described_groups(model, text, most=most, floor=floor, lang=lang)
     # In the description's language: "surveillance" says how in French, and is security work in Dutch.
-    how = HOW_NOT_WHAT.get(detect_language(text, default="nl") or "nl", HOW_NOT_WHAT["nl"])
+    how = HOW_NOT_WHAT[lang]
     found: list[Suggestion] = []
     for rank, (group, confidence) in enumerate(groups):
         words = words_for(model, work, group)
