@@ -178,6 +178,32 @@ def test_calendar_attachment_and_signed_links(database_url: str, tmp_path: Path)
     assert later["UID"] == event["UID"]
 
 
+def test_reminder_wording_follows_the_calendar(database_url: str, tmp_path: Path) -> None:
+    # 0 preparation days: the calendar reminds two hours ahead, and the mail says so (not "0 days ahead").
+    _prepare(database_url)
+    with session_scope(get_engine(database_url)) as session:
+        repository.upsert_company(session=session, profile=make_profile(
+            id="english", name="Green Co", language="en", email="hello@green.example", regions=["NL32"],
+            preparation_days=0))  # fmt: skip
+    outbox = tmp_path / "box"
+    env = {"KANSENRADAR_OUTBOX": str(outbox), "KANSENRADAR_SMTP_FROM": "Kansenradar <radar@kansen.example>"}
+    result = CliRunner().invoke(cli, ["--database-url", database_url, "digest", "--week", "2026-W48"], env=env)
+    assert result.exit_code == 0, result.output
+    texts = {}
+    for company in ("english", "groen-noord"):
+        message = email.message_from_bytes((outbox / "2026-W48" / f"{company}.eml").read_bytes(),
+                                           policy=email.policy.default)  # fmt: skip
+        texts[company] = message.get_body(preferencelist=("plain",)).get_content()
+        html = message.get_body(preferencelist=("html",)).get_content()
+        (alarm,) = Calendar.from_ical(next(message.iter_attachments()).get_content()).walk("VALARM")
+        texts[company + " alarm"] = alarm.decoded("TRIGGER")
+        assert ("two hours ahead" in html) == (company == "english")
+    assert "with a reminder two hours ahead.\n\n" in texts["english"] and "reminder 0 days" not in texts["english"]
+    assert texts["english alarm"] == timedelta(hours=-2)
+    assert "met een herinnering 10 dagen van tevoren.\n\n" in texts["groen-noord"]
+    assert texts["groen-noord alarm"] == timedelta(days=-10)
+
+
 def test_only_earlier_weeks_are_retried(database_url: str, tmp_path: Path) -> None:
     _prepare(database_url)
     engine = get_engine(database_url)

@@ -110,6 +110,10 @@ def test_a_good_fit_is_a_bid_with_reasons() -> None:
     quick = Profile(**{**GREEN.__dict__, "preparation_days": 1})
     (match,) = rank([quick], [tender(deadline=NOW + timedelta(days=1))], model(), as_of=NOW)
     assert "Nog 1 dag tot de deadline (29 nov 2026); jullie hebben 1 dag nodig" in match.reasons
+    # No preparation time needed: the time left, without "you need 0 days".
+    ready = Profile(**{**GREEN.__dict__, "preparation_days": 0})
+    (match,) = rank([ready], [tender(deadline=NOW + timedelta(days=1))], model(), as_of=NOW)
+    assert "Nog 1 dag tot de deadline (29 nov 2026)" in match.reasons
 
 
 def test_a_value_that_cannot_be_compared_is_only_stated() -> None:
