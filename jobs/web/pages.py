@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from email.utils import parseaddr
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -254,7 +255,15 @@ async def company_page(request: Request) -> Response:
     regions = [(code, region_label(code, lang) or code) for code in profile.regions]
     since = i18n.moment(company.unsubscribed_at, settings.zone, lang) if company.unsubscribed_at else None
     return page("company.html.j2", lang=lang, company=company, profile=profile, matches=shown, cpv=cpv,
-                guessed=guessed, regions=regions, capacity=_capacity(company, lang), since=since)  # fmt: skip
+                guessed=guessed, regions=regions, capacity=_capacity(company, lang), since=since,
+                contact=_contact(settings))  # fmt: skip
+
+
+def _contact(settings: Settings) -> str | None:
+    """Return the address a company can write to: the digests' sender, unless it is the placeholder on localhost."""
+    address = parseaddr(settings.smtp_from)[1]
+    domain = address.rpartition("@")[2].lower()
+    return None if not domain or domain == "localhost" or domain.endswith(".localhost") else address
 
 
 ROUTES = [

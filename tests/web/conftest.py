@@ -135,7 +135,8 @@ def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         _prepare(url, folder)
         port = free_port(0)
         base = f"http://127.0.0.1:{port}"
-        env = {"KANSENRADAR_SECRET_KEY": SECRET, "KANSENRADAR_PUBLIC_URL": base, "PYTHONPATH": str(PROJECT_ROOT)}
+        env = {"KANSENRADAR_SECRET_KEY": SECRET, "KANSENRADAR_PUBLIC_URL": base, "PYTHONPATH": str(PROJECT_ROOT),
+               "KANSENRADAR_SMTP_FROM": "Kansenradar <radar@kansen.example>"}  # fmt: skip
         log = folder / "serve.log"
         try:
             with ExitStack() as stack:
