@@ -105,12 +105,17 @@ def get_engine(url: str, *, echo: bool = False, create: bool = True) -> Engine:
                                "use sqlite:///path.db or postgresql://user:password@host/dbname")  # fmt: skip
     path = sqlite_path(parsed)
     if path is not None:
+        if path.is_dir():
+            raise DatabaseURLError(f"{path} is a folder, not a database file (name a file in it, such as "
+                                   f"{path / 'kansenradar.db'})")  # fmt: skip
         if not create and not path.is_file():
             raise DatabaseMissingError(f"no database at {path} (a crawl or `kansenradar db upgrade` creates it)")
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise DatabaseURLError(f"cannot create the folder of {path}: {exc.strerror or exc}") from None
+        if create:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseURLError(f"cannot create the folder of {path}: {exc.strerror or exc}") from None
+            _check_writable(parsed, path)
     elif backend == "postgresql" and parsed.get_driver_name() in ("", "psycopg2"):
         # psycopg 3 is the driver the project installs; plain postgresql:// would ask for psycopg2.
         parsed = parsed.set(drivername="postgresql+psycopg")
@@ -123,6 +128,16 @@ def get_engine(url: str, *, echo: bool = False, create: bool = True) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
     return engine
+
+
+def _check_writable(url: URL, path: Path) -> None:
+    # Before any work, not at the first write deep in a crawl: SQLite opens a database it may not change, and
+    # fails only when a statement writes (its journal is made beside the file, so the folder must be writable too).
+    if url.query.get("mode") == "ro":
+        raise DatabaseUnavailableError(f"the URL opens {path} read-only (mode=ro), and this command writes")
+    for place in (path, path.parent):
+        if place.exists() and not os.access(place, os.W_OK):
+            raise DatabaseUnavailableError(f"cannot use {path}: this user may not write {place}")
 
 
 def describe(engine: Engine) -> str:

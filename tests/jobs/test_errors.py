@@ -67,6 +67,24 @@ def test_a_database_folder_that_cannot_be_created(tmp_path: Path) -> None:
     _check(result, 2, "KANSENRADAR_DATABASE_URL", "cannot create the folder")
 
 
+@pytest.mark.parametrize("command", [["notices"], ["db", "upgrade"], ["companies", "list"]])
+def test_a_folder_named_as_the_database(tmp_path: Path, command: list[str]) -> None:
+    # Not "no database at" (it is there, as a folder) nor SQLite's "unable to open database file".
+    (tmp_path / "data.db").mkdir()
+    result = CliRunner().invoke(cli, ["--database-url", f"sqlite:///{tmp_path / 'data.db'}", *command])
+    _check(result, 2, "KANSENRADAR_DATABASE_URL", "data.db is a folder, not a database file", "data.db/kansenradar.db")
+
+
+def test_a_database_opened_read_only_says_why_it_cannot_write(tmp_path: Path) -> None:
+    url = _db(tmp_path)
+    read_only = f"sqlite:///file:{tmp_path / 'ok.db'}?mode=ro&uri=true"
+    assert CliRunner().invoke(cli, ["--database-url", read_only, "notices"]).exit_code == 0  # reading is fine
+    (tmp_path / "c.csv").write_text("id,name,description,cpv\nkeuken,Keuken,Catering,5552\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--database-url", read_only, "companies", "import", str(tmp_path / "c.csv")])
+    _check(result, 2, "KANSENRADAR_DATABASE_URL", f"the URL opens {tmp_path / 'ok.db'} read-only (mode=ro), and this")
+    assert rows(url, "SELECT COUNT(*) FROM company") == [(0,)]
+
+
 def test_postgresql_without_the_postgres_extra(tmp_path: Path) -> None:
     # As on an installation without `pip install 'kansenradar[postgres]'`: psycopg cannot be imported.
     code = "import sys; sys.modules['psycopg'] = None; from jobs.cli import cli; cli()"
