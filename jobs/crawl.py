@@ -51,10 +51,17 @@ class CrawlOutcome:
         return self.status == "success" and not self.counts.get("failed")
 
     def summary(self) -> str:
-        """Return a one-line summary for people and logs."""
+        """Return a one-line summary for people and logs.
+
+        >>> CrawlOutcome("files", "success", {"new": 2, "updated": 0, "failed": 1}).summary()
+        'crawl files: success; new 2, failed 1'
+        >>> CrawlOutcome("files", "failed", error="the spider did not start (see the log)").summary()
+        'crawl files: failed (the spider did not start (see the log))'
+        """
         counts = ", ".join(f"{name} {value}" for name, value in self.counts.items() if value or name == "new")
         where = f" ({self.address})" if self.address else ""
-        return f"crawl {self.source}{where}: {self.status}; {counts}" + (f" ({self.error})" if self.error else "")
+        line = f"crawl {self.source}{where}: {self.status}" + (f"; {counts}" if counts else "")
+        return line + (f" ({self.error})" if self.error else "")
 
 
 def feed_name(settings: Settings, source: str, url: str | None = None) -> str:
