@@ -128,7 +128,8 @@ class JobRunRecorder:
                 problems.append(f"{count} document{'s' if count != 1 else ''} not stored "
                                 "(listed by `kansenradar runs --failed`)")  # fmt: skip
             watermark = self._watermark(session, spider, stats)
-            run = session.get(JobRun, self.run_id)
+            # No run when spider_opened failed (the database refused it): nothing to finish.
+            run = session.get(JobRun, self.run_id) if self.run_id is not None else None
             if run is not None:
                 repository.finish_job_run(session=session, run=run, status=status, counts=counts,
                                           watermark=watermark, error="; ".join(problems) or None)  # fmt: skip
