@@ -38,7 +38,7 @@ from matcher.tfidf import fit_keeping, restore_union, union_state
 logger = logging.getLogger(__name__)
 
 # Raise when training or features change: a stored model of another version is trained again.
-CPV_MODEL_VERSION = "cpv-8"
+CPV_MODEL_VERSION = "cpv-9"
 # Significant digits of the classes: the group (a notice inside a company's group fits it fully). A model per
 # division as well was trained until cpv-4 and never asked.
 LEVELS = (3,)

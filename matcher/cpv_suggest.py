@@ -81,10 +81,13 @@ def suggest(model: CpvModel, text: str, *, most: int = 4, floor: float = 0.3) ->
     # In the description's language: "surveillance" says how in French, and is security work in Dutch.
     how = HOW_NOT_WHAT[lang]
     found: list[Suggestion] = []
-    for rank, (group, confidence) in enumerate(groups):
-        words = words_for(model, work, group)
-        if rank and how.issuperset(words):
-            # Only the model's prior for the group, or words that say how rather than what ("herstellen").
+    said = [words_for(model, work, group) for group, _confidence in groups]
+    # The likeliest group stays when no group has more than such words to go on: a description says something.
+    what = [not how.issuperset(words) for words in said]
+    for rank, ((group, confidence), words) in enumerate(zip(groups, said, strict=True)):
+        if not what[rank] and (rank or any(what)):
+            # Only the model's prior for the group, or words that say how rather than what ("herstellen",
+            # "onderhouden": bicycles are maintained too, not only parks).
             continue
         # Within a group, whom the work is for does tell codes apart (welfare for the elderly, for children).
         fine = refine(model, text, group)

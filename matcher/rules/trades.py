@@ -174,7 +174,7 @@ TRADE_WORDS: tuple[tuple[str, str], ...] = (
     ("85312110", "childcare nursery after-school care playgroup"),
     ("85312110", "Kinderbetreuung Kita Kindertagesstätte Hort Nachmittagsbetreuung"),
     ("85312110", "garde d'enfants crèche accueil périscolaire halte-garderie"),
-    ("50100000", "bicycle repair bike repair cycle workshop"),
+    ("50100000", "bicycle repair bike repair bicycles bikes cycle workshop"),
     ("50100000", "Fahrradreparatur Fahrradwerkstatt Fahrräder reparieren"),
     ("50100000", "réparation de vélos atelier vélo"),
     ("50850000", "furniture repair upholstery reupholstering furniture restoration"),

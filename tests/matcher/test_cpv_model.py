@@ -233,5 +233,9 @@ def test_a_word_for_how_the_work_is_done_adds_no_branch_of_its_own() -> None:
     assert guards[0].startswith("555") and any(c.startswith("797") for c in guards), guards
     watch = [s.code for s in suggest(model, "Schoonmaakbedrijf; ook surveillance en toezicht op bedrijventerreinen.")]
     assert watch[0].startswith("797"), watch
+    # Nor does the likeliest, where other words name the work: bicycles are maintained too, not only parks (773).
+    bikes = [s.code for s in suggest(model, "Wij onderhouden de fietsen van de gemeente.")]
+    assert bikes[0].startswith("501") and not any(c.startswith("773") for c in bikes), bikes
+    assert suggest(model, "We repair bikes and teach young people the trade.")[0].code.startswith("501")
     # The likeliest branch stands on whatever words there are: a company that only says it repairs gets one.
     assert suggest(model, "Wij repareren.")
