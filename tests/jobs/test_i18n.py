@@ -77,7 +77,7 @@ def test_catalogs_and_templates_speak_the_readers_language() -> None:
     assert catalog("nl").ngettext(*plural, 3) % {"num": 3, **values} == "3 kansen in week 49 voor X"
     assert catalog("en").ngettext(*plural, 3) % {"num": 3, **values} == "3 opportunities in week 49 for X"
     source = '{{ _("Dear %(name)s,", name=who) }} {{ 280000|money }}'
-    assert templates("nl").from_string(source).render(who="<b>") == "Beste <b>, €\xa0280.000"
+    assert templates("nl").from_string(source).render(who="<b>") == "Beste mensen van <b>, €\xa0280.000"
     assert templates("en").from_string(source).render(who="x") == "Dear x, €280,000"
 
 
