@@ -31,15 +31,18 @@ class Suggestion:
 
 
 def refine(model: CpvModel, text: str, group: str) -> tuple[str, float] | None:
-    """Return the code under ``group`` whose label (or trade words) is closest to ``text``, with the cosine."""
+    """Return the code under ``group`` whose label (or trade words) is closest to ``text``, with the cosine; none
+    when the group's own label or trade words are closest (bicycle repair is the vehicle-repair group itself, not
+    its car or motorcycle repair codes)."""
     names, rows = model.label_rows
-    inside = np.flatnonzero(np.array([name.startswith(group) and len(name) > len(group) for name in names]))
+    inside = np.flatnonzero(np.array([name.startswith(group) for name in names]))
     if not inside.size:
         return None
     query = sparse.csr_matrix(normalize(sparse.csr_matrix(model.vectorizer.transform([text]), dtype=np.float32)))
     cosine = np.asarray((rows[inside] @ query.T).toarray()).ravel()
     best = int(np.argmax(cosine))
-    return (names[inside[best]], float(cosine[best])) if cosine[best] >= REFINE_FLOOR else None
+    name = names[inside[best]]
+    return (name, float(cosine[best])) if cosine[best] >= REFINE_FLOOR and name != group else None
 
 
 def description_language(text: str) -> str:
@@ -84,11 +87,15 @@ def suggest(model: CpvModel, text: str, *, most: int = 4, floor: float = 0.3) ->
     said = [words_for(model, work, group) for group, _confidence in groups]
     # The likeliest group stays when no group has more than such words to go on: a description says something.
     what = [not how.issuperset(words) for words in said]
-    for rank, ((group, confidence), words) in enumerate(zip(groups, said, strict=True)):
-        if not what[rank] and (rank or any(what)):
-            # Only the model's prior for the group, or words that say how rather than what ("herstellen",
-            # "onderhouden": bicycles are maintained too, not only parks).
-            continue
+    # Not on the model's prior for a group alone, nor on words that say how rather than what ("herstellen",
+    # "onderhouden": bicycles are maintained too, not only parks).
+    kept = [(group, confidence, words)
+            for rank, ((group, confidence), words) in enumerate(zip(groups, said, strict=True))
+            if what[rank] or not (rank or any(what))]  # fmt: skip
+    # Relative to the likeliest group kept, as ``described_groups`` gives them: its work fits fully.
+    scale = 1.0 / kept[0][1] if kept else 1.0
+    for group, likely, words in kept:
+        confidence = round(min(1.0, likely * scale), 4)
         # Within a group, whom the work is for does tell codes apart (welfare for the elderly, for children).
         fine = refine(model, text, group)
         if fine is not None:

@@ -184,7 +184,7 @@ TRADE_WORDS: tuple[tuple[str, str], ...] = (
 
 # Words that say how work is done, or how much of it, but not what work: "wij herstellen kleding" is a tailor, and
 # "herstellen" alone pointed at road repair ("Herstellen van wegen"), "toezicht" at the supervision of methane. A
-# company's likeliest branch stands on whatever words it has; a further branch needs a word of its own beyond these.
+# branch needs a word of its own beyond these, unless no branch has one: then the likeliest stands on what there is.
 _HOW_NOT_WHAT_WORDS: dict[str, str] = {
     "nl": "herstellen herstel repareren reparatie reparaties onderhouden onderhoud maken toezicht verzorgen leveren "
     "doen werken klein kleine groot grote oud oude nieuw nieuwe",

@@ -234,8 +234,11 @@ def test_a_word_for_how_the_work_is_done_adds_no_branch_of_its_own() -> None:
     watch = [s.code for s in suggest(model, "Schoonmaakbedrijf; ook surveillance en toezicht op bedrijventerreinen.")]
     assert watch[0].startswith("797"), watch
     # Nor does the likeliest, where other words name the work: bicycles are maintained too, not only parks (773).
-    bikes = [s.code for s in suggest(model, "Wij onderhouden de fietsen van de gemeente.")]
-    assert bikes[0].startswith("501") and not any(c.startswith("773") for c in bikes), bikes
-    assert suggest(model, "We repair bikes and teach young people the trade.")[0].code.startswith("501")
+    # The branch kept first fits fully; bicycle repair is the vehicle-repair group itself, not its car (501121),
+    # motorcycle (50115) or tyre (501165) repair.
+    bikes = suggest(model, "Wij onderhouden de fietsen van de gemeente.")
+    assert (bikes[0].code, bikes[0].confidence) == ("501", 1.0) and not any(s.code.startswith("773") for s in bikes)
+    assert suggest(model, "We repair bikes and teach young people the trade.")[0].code == "501"
+    assert suggest(model, "Fietsenmaker: wij repareren fietsen.")[0].code == "501"
     # The likeliest branch stands on whatever words there are: a company that only says it repairs gets one.
     assert suggest(model, "Wij repareren.")
