@@ -13,7 +13,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from storage.db import database_lock, sqlite_path
+from storage.db import database_lock
+from storage.sqlite import sqlite_path
 
 ADVISORY_KEY = 0x4B52_4144  # "KRAD": the PostgreSQL advisory lock of Kansenradar runs
 

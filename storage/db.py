@@ -9,8 +9,6 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
-from urllib.parse import unquote, urlsplit
 
 from alembic import command
 from alembic.config import Config
@@ -19,7 +17,6 @@ from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.engine.url import URL
 from sqlalchemy.exc import (
     ArgumentError,
     DatabaseError,
@@ -32,6 +29,7 @@ from sqlalchemy.exc import (
 from sqlmodel import Session, create_engine
 
 from storage.exceptions import DatabaseMissingError, DatabaseUnavailableError, DatabaseURLError, MigrationError
+from storage.sqlite import check_writable, sqlite_begin, sqlite_path, sqlite_pragmas
 from storage.types import dumps_json
 
 logger = logging.getLogger(__name__)
@@ -39,52 +37,6 @@ logger = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # PostgreSQL advisory lock keys: one for migrations, one (in jobs) for runs.
 MIGRATION_LOCK_KEY = 0x4B52_4D47  # "KRMG"
-
-
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # SQLite ignores foreign keys unless asked per connection; a busy timeout lets a second process wait
-    # for a writer instead of failing at once. WAL lets readers (a report) run beside a writer (a crawl), and
-    # with synchronous=NORMAL a commit no longer waits for two fsyncs. A checkpoint every 10 000 pages (40 MB of
-    # log) rather than 1 000: a crawl's batch of 500 notices is ~4 MB, and a checkpoint after each made storing a
-    # quarter slower.
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA wal_autocheckpoint=10000")
-    cursor.execute("PRAGMA journal_size_limit=67108864")  # the log is cut back to 64 MB after a checkpoint
-    cursor.close()
-    # pysqlite starts transactions late and commits at a RELEASE SAVEPOINT of its own accord, which would make a
-    # savepoint (one notice of a batch) durable on its own. Let SQLAlchemy emit BEGIN itself (its documented recipe).
-    dbapi_connection.isolation_level = None
-
-
-def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
-
-
-def sqlite_path(url: str | URL) -> Path | None:
-    """Return the file of an SQLite URL, a ``file:`` URI's too, or ``None`` (in memory, or another database).
-
-    >>> sqlite_path("sqlite:///data/k.db"), sqlite_path("sqlite:///file:/data/k.db?mode=ro&uri=true")
-    (PosixPath('data/k.db'), PosixPath('/data/k.db'))
-    >>> sqlite_path("sqlite://"), sqlite_path("sqlite:///file:mem?mode=memory&uri=true")
-    (None, None)
-    """
-    parsed = make_url(url) if isinstance(url, str) else url
-    database = parsed.database
-    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
-        return None
-    if database.startswith("file:"):
-        # The locks and the missing-file check belong beside the file a URI names, not in the working folder.
-        # SQLAlchemy has already split the URI's query (mode=..., uri=true) off into parsed.query.
-        uri = urlsplit(database)
-        mode = parsed.query.get("mode", ())
-        if "memory" in ([mode] if isinstance(mode, str) else mode) or uri.path in ("", ":memory:"):
-            return None
-        return Path(unquote(uri.path)).expanduser()
-    return Path(database).expanduser()
 
 
 def get_engine(url: str, *, echo: bool = False, create: bool = True) -> Engine:
@@ -104,6 +56,8 @@ def get_engine(url: str, *, echo: bool = False, create: bool = True) -> Engine:
         raise DatabaseURLError(f"unsupported database {backend!r} in {parsed.render_as_string()!r}: "
                                "use sqlite:///path.db or postgresql://user:password@host/dbname")  # fmt: skip
     path = sqlite_path(parsed)
+    if path is not None and not str(parsed.database).startswith("file:"):
+        parsed = parsed.set(database=str(path))  # "~/k.db" is opened where it is checked, not in a folder named "~"
     if path is not None:
         if path.is_dir():
             raise DatabaseURLError(f"{path} is a folder, not a database file (name a file in it, such as "
@@ -115,7 +69,7 @@ def get_engine(url: str, *, echo: bool = False, create: bool = True) -> Engine:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise DatabaseURLError(f"cannot create the folder of {path}: {exc.strerror or exc}") from None
-            _check_writable(parsed, path)
+            check_writable(parsed, path)
     elif backend == "postgresql" and parsed.get_driver_name() in ("", "psycopg2"):
         # psycopg 3 is the driver the project installs; plain postgresql:// would ask for psycopg2.
         parsed = parsed.set(drivername="postgresql+psycopg")
@@ -125,19 +79,9 @@ def get_engine(url: str, *, echo: bool = False, create: bool = True) -> Engine:
         hint = " (install it with: pip install 'kansenradar[postgres]')" if backend == "postgresql" else ""
         raise DatabaseURLError(f"no driver for {parsed.drivername!r}{hint}: {exc}") from None
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "connect", sqlite_pragmas)
+        event.listen(engine, "begin", sqlite_begin)
     return engine
-
-
-def _check_writable(url: URL, path: Path) -> None:
-    # Before any work, not at the first write deep in a crawl: SQLite opens a database it may not change, and
-    # fails only when a statement writes (its journal is made beside the file, so the folder must be writable too).
-    if url.query.get("mode") == "ro":
-        raise DatabaseUnavailableError(f"the URL opens {path} read-only (mode=ro), and this command writes")
-    for place in (path, path.parent):
-        if place.exists() and not os.access(place, os.W_OK):
-            raise DatabaseUnavailableError(f"cannot use {path}: this user may not write {place}")
 
 
 def describe(engine: Engine) -> str:

@@ -16,7 +16,8 @@ class DatabaseMissingError(StorageError):
 
 class DatabaseUnavailableError(StorageError):
     """Raised when the database cannot be opened or reached (not a database, unreachable server, no permission),
-    from ``storage.db.check_connection`` and ``storage.db.ensure_schema``."""
+    from ``storage.db.check_connection`` and ``storage.db.ensure_schema``; or, from ``storage.db.get_engine``, when
+    an SQLite database a command would write is read-only."""
 
 
 class MigrationError(StorageError):

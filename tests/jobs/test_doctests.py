@@ -9,10 +9,10 @@ import importlib
 import pytest
 
 MODULES = ["jobs.tender_view", "jobs.sectors", "jobs.ics", "jobs.language", "jobs.report", "jobs.report_labels",
-           "jobs.report_formats", "jobs.report_groups", "jobs.cli.crawl", "jobs.mail_address", "storage.db",
+           "jobs.report_formats", "jobs.report_groups", "jobs.cli.crawl", "jobs.mail_address",
            "crawler.parsers.common", "crawler.parsers.codes", "crawler.parsers.tedxml", "crawler.parsers.tedxml_types",
            "crawler.spiders.ted", "storage.repository.feedback", "storage.deadlines", "jobs.agreement",
-           "jobs.crawl"]  # fmt: skip
+           "jobs.crawl", "storage.sqlite"]  # fmt: skip
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -3,6 +3,7 @@ usage) or 1 (a step failed), and shows no traceback unless asked with --log-leve
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -81,8 +82,35 @@ def test_a_database_opened_read_only_says_why_it_cannot_write(tmp_path: Path) ->
     assert CliRunner().invoke(cli, ["--database-url", read_only, "notices"]).exit_code == 0  # reading is fine
     (tmp_path / "c.csv").write_text("id,name,description,cpv\nkeuken,Keuken,Catering,5552\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["--database-url", read_only, "companies", "import", str(tmp_path / "c.csv")])
-    _check(result, 2, "KANSENRADAR_DATABASE_URL", f"the URL opens {tmp_path / 'ok.db'} read-only (mode=ro), and this")
+    _check(result, 2, "KANSENRADAR_DATABASE_URL", f"the URL opens {tmp_path / 'ok.db'} read-only", "command writes")
     assert rows(url, "SELECT COUNT(*) FROM company") == [(0,)]
+
+
+def test_sqlite_uri_parameters_count_only_where_sqlite_reads_them(tmp_path: Path) -> None:
+    url = _db(tmp_path)
+    immutable = f"sqlite:///file:{tmp_path / 'ok.db'}?immutable=1&uri=true"
+    _check(CliRunner().invoke(cli, ["--database-url", immutable, "db", "upgrade"]), 2, "read-only (mode=ro or immu")
+    # Without uri=true SQLite never sees mode=ro (SQLAlchemy leaves it out and warns): the database is writable.
+    with pytest.warns(Warning, match="uri=true"):
+        result = CliRunner().invoke(cli, ["--database-url", f"{url}?mode=ro", "db", "upgrade"])
+    assert result.exit_code == 0, result.output
+
+
+def test_a_home_relative_database_is_made_in_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["--database-url", "sqlite:///~/data/k.db", "db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "home" / "data" / "k.db").is_file() and not (tmp_path / "~").exists()
+
+
+def test_a_database_this_user_may_not_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # As a user other than the owner meets it (root may write anything, so the permission is what os.access says).
+    url = _db(tmp_path)
+    monkeypatch.setattr(os, "access", lambda path, mode: Path(path) != tmp_path / "ok.db")
+    result = CliRunner().invoke(cli, ["--database-url", url, "db", "upgrade"])
+    _check(result, 2, "KANSENRADAR_DATABASE_URL", f"this user may not write {tmp_path / 'ok.db'}")
+    assert CliRunner().invoke(cli, ["--database-url", url, "notices"]).exit_code == 0  # reading needs no write
 
 
 def test_postgresql_without_the_postgres_extra(tmp_path: Path) -> None:
