@@ -193,11 +193,13 @@ def reasons_for(profile: Profile, tender: Tender, parts: dict[str, float], kind:
         # translator can reorder (pieces glued together could not be).
         left_text = catalog.ngettext("{days} day", "{days} days", left).format(days=left)
         need_text = catalog.ngettext("{need} day", "{need} days", need).format(need=need)
-        # Tight as the score's time part has it: by the time left, not by the calendar. A company that needs no
-        # preparation time is not told it needs "0 days".
-        line = (_("{left} to the deadline ({date})") if not need
-                else _("{left} to the deadline ({date}); you need {need}") if days >= need
-                else _("{left} to the deadline ({date}); you need {need} — tight"))  # fmt: skip
+        # Tight as the score's time part has it: by the time left, not by the calendar, and under a day even for a
+        # company that needs no preparation time (which is not told it needs "0 days").
+        if not need:
+            line = _("{left} to the deadline ({date})") if days >= 1 else _("{left} to the deadline ({date}) — tight")
+        else:
+            line = (_("{left} to the deadline ({date}); you need {need}") if days >= need
+                    else _("{left} to the deadline ({date}); you need {need} — tight"))  # fmt: skip
         # A lot may close on another day than the notice's first deadline (the one listings show): say whose it is.
         out.append((where if tender.own_deadline else "") + line.format(left=left_text, date=date, need=need_text))
     if tender.certificates:

@@ -114,6 +114,9 @@ def test_a_good_fit_is_a_bid_with_reasons() -> None:
     ready = Profile(**{**GREEN.__dict__, "preparation_days": 0})
     (match,) = rank([ready], [tender(deadline=NOW + timedelta(days=1))], model(), as_of=NOW)
     assert "Nog 1 dag tot de deadline (29 nov 2026)" in match.reasons
+    # Under a day is tight for them too, as the score's time part has it.
+    (match,) = rank([ready], [tender(deadline=NOW + timedelta(hours=8))], model(), as_of=NOW)
+    assert match.parts["time"] < 1 and "Nog 0 dagen tot de deadline (28 nov 2026) — krap" in match.reasons
 
 
 def test_a_value_that_cannot_be_compared_is_only_stated() -> None:
