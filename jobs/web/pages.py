@@ -260,10 +260,13 @@ async def company_page(request: Request) -> Response:
 
 
 def _contact(settings: Settings) -> str | None:
-    """Return the address a company can write to: the digests' sender, unless it is the placeholder on localhost."""
+    """Return the address a company can write to: the digests' sender, unless it is the placeholder on localhost
+    or a no-reply mailbox."""
     address = parseaddr(settings.smtp_from)[1]
-    domain = address.rpartition("@")[2].lower()
-    return None if not domain or domain == "localhost" or domain.endswith(".localhost") else address
+    local, _at, domain = address.lower().rpartition("@")
+    if not domain or domain == "localhost" or domain.endswith(".localhost"):
+        return None
+    return None if local.replace("-", "").replace("_", "") in ("noreply", "donotreply") else address
 
 
 ROUTES = [

@@ -206,7 +206,7 @@ def test_the_company_page_lists_open_tenders_only(served: Served) -> None:
     page_url = tokens.company_url(served.settings, company_id="groen-noord")
     assert NOTICE_TITLE in http(page_url).text
     # Where to write when something is wrong: the digests' sender.
-    assert 'Schrijf de beheerder van Kansenradar: <a href="mailto:radar@kansen.example">' in http(page_url).text
+    assert 'Mail de beheerder van Kansenradar: <a href="mailto:radar@kansen.example">' in http(page_url).text
     engine = get_engine(served.database_url)
     with session_scope(engine) as session:
         notice = session.exec(select(Notice).where(Notice.notice_id == "123456-2026")).one()

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from jobs.cli import cli
 from jobs.settings import Settings, describe_error
 from jobs.web import tokens
+from jobs.web.pages import _contact
 
 SECRET = "unit-test-secret-key-" + "s" * 24
 
@@ -108,3 +109,18 @@ def test_serve_and_links_without_a_key_are_one_line_config_errors(sqlite_url: st
     short = CliRunner().invoke(cli, ["--database-url", sqlite_url, "serve"], env={"KANSENRADAR_SECRET_KEY": "tiny-1"})
     assert short.exit_code == 2 and "KANSENRADAR_SECRET_KEY: too short" in short.output
     assert "tiny-1" not in short.output
+
+
+@pytest.mark.parametrize(
+    ("sender", "shown"),
+    [
+        ("Kansenradar <radar@kansen.example>", "radar@kansen.example"),
+        ("Kansenradar <kansenradar@localhost>", None),  # the default: nobody reads that mailbox
+        ("k@LOCALHOST", None),
+        ("k@host.localhost", None),
+        ("Kansenradar <no-reply@kansen.example>", None),  # a mailbox nobody reads either
+        ("noreply@kansen.example", None),
+    ],
+)
+def test_the_company_page_names_the_sender_to_write_to(sender: str, shown: str | None) -> None:
+    assert _contact(Settings(smtp_from=sender)) == shown  # type: ignore[call-arg]
