@@ -88,7 +88,11 @@ class JobRunRecorder:
         return watermark
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        assert self.engine is not None and self.crawler.stats is not None
+        assert self.crawler.stats is not None
+        if self.engine is None or self.run_id is None:
+            # spider_opened failed (the database refused the run; its error is in the log): nothing to record into.
+            logger.error("Crawl %s not recorded: its job run could not be started", spider.feed)
+            return
         if reason == "finished" and hasattr(spider, "record_missing_retries"):
             # Only a crawl that ran to its end knows a retried document is gone; a cancelled one may not have
             # asked yet. Done before the counts are read: these count as failed.
@@ -128,8 +132,7 @@ class JobRunRecorder:
                 problems.append(f"{count} document{'s' if count != 1 else ''} not stored "
                                 "(listed by `kansenradar runs --failed`)")  # fmt: skip
             watermark = self._watermark(session, spider, stats)
-            # No run when spider_opened failed (the database refused it): nothing to finish.
-            run = session.get(JobRun, self.run_id) if self.run_id is not None else None
+            run = session.get(JobRun, self.run_id)
             if run is not None:
                 repository.finish_job_run(session=session, run=run, status=status, counts=counts,
                                           watermark=watermark, error="; ".join(problems) or None)  # fmt: skip

@@ -23,6 +23,8 @@ from crawler.extensions import JobRunRecorder
 from crawler.items import NoticeItem, NoticeRow
 from crawler.pipelines import StoragePipeline
 from crawler.spiders.files import Files
+from storage.db import get_engine, upgrade
+from storage.exceptions import DatabaseUnavailableError
 from storage.repository import FailedDocument
 from tests.dbutil import job_runs, rows
 from tests.factories import make_record
@@ -65,6 +67,22 @@ def test_a_batch_whose_commit_fails_is_queued_and_fails_the_run(
     assert status == "failed" and counts["failed"] == 2
     queued = rows(database_url, "SELECT key, status, attempts FROM crawl_failure ORDER BY key")
     assert queued == [("in/1.xml", "pending", 1), ("in/2.xml", "pending", 1)]
+
+
+def test_a_crawl_the_database_refused_ends_without_recording(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    # As on a Scrapyd host whose database URL opens it read-only: the run cannot start, and closing says so.
+    url = f"sqlite:///{tmp_path / 'k.db'}"
+    upgrade(get_engine(url))
+    read_only = f"sqlite:///file:{tmp_path / 'k.db'}?mode=ro&uri=true"
+    scrapy_crawler = get_crawler(Files, {"KANSENRADAR_DATABASE_URL": read_only})
+    spider = Files.from_crawler(scrapy_crawler, paths=str(tmp_path))
+    scrapy_crawler.spider = spider
+    recorder = JobRunRecorder.from_crawler(scrapy_crawler)
+    with pytest.raises(DatabaseUnavailableError, match="read-only"):
+        recorder.spider_opened(spider)
+    recorder.spider_closed(spider, "finished")
+    assert "Crawl files not recorded: its job run could not be started" in caplog.text
+    assert job_runs(url, "crawl:files") == []
 
 
 def _zip(path: Path, members: dict[str, bytes]) -> None:
