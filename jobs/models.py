@@ -37,7 +37,7 @@ from matcher.cpv_model import from_state as cpv_from_state
 from matcher.cpv_model import to_state as cpv_to_state
 from matcher.cpv_suggest import suggest
 from matcher.rules.audiences import ALIKE, AUDIENCE_PHRASES, AUDIENCE_WORDS, AUDIENCE_WORK
-from matcher.rules.trades import NOT_THE_WORK, REJOINED, WORKFORCE_PHRASES
+from matcher.rules.trades import HOW_NOT_WHAT, NOT_THE_WORK, REJOINED, WORKFORCE_PHRASES
 from matcher.scoring import SCORING_VERSION, WEIGHTS
 from matcher.tenders import notice_text
 from matcher.text import TEXT_MODEL_VERSION, TextModel, fit_text_model
@@ -245,7 +245,8 @@ def scoring_fingerprint(engine: Engine, weights: dict[str, float] | None) -> byt
     # The audience words are data that scoring reads: a changed word scores everything again, as a code change does.
     audiences = [AUDIENCE_WORDS, AUDIENCE_PHRASES, AUDIENCE_WORK, sorted(ALIKE), UNNAMED]
     # So are the words a description is read without: a company's codes inferred under other words are read again.
-    description = [{lang: sorted(words) for lang, words in NOT_THE_WORK.items()}, WORKFORCE_PHRASES, REJOINED.pattern]
+    description = [{lang: sorted(words) for lang, words in NOT_THE_WORK.items()}, WORKFORCE_PHRASES, REJOINED.pattern,
+                   {lang: sorted(words) for lang, words in HOW_NOT_WHAT.items()}]  # fmt: skip
     parts = {"models": models, "shipped_cpv": _shipped_digest(), "learned": weights, "hand": WEIGHTS,
              "scoring": SCORING_VERSION, "audiences": audiences, "description": description,
              "version": _version()}  # fmt: skip

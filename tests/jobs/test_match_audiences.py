@@ -90,5 +90,8 @@ def test_a_changed_way_of_reading_descriptions_changes_the_scoring_fingerprint(
     monkeypatch.setattr(jobs.models, "WORKFORCE_PHRASES", (*jobs.models.WORKFORCE_PHRASES, "buurtcoöperatie"))
     after_phrase = scoring_fingerprint(engine, None)
     monkeypatch.setattr(jobs.models, "REJOINED", re.compile(r"\b(re|her)-(?=integr)", re.IGNORECASE))
-    assert len({before, after_phrase, scoring_fingerprint(engine, None)}) == 3
+    after_pattern = scoring_fingerprint(engine, None)
+    how = {**jobs.models.HOW_NOT_WHAT, "nl": jobs.models.HOW_NOT_WHAT["nl"] | {"opknappen"}}
+    monkeypatch.setattr(jobs.models, "HOW_NOT_WHAT", how)
+    assert len({before, after_phrase, after_pattern, scoring_fingerprint(engine, None)}) == 4
     engine.dispose()
