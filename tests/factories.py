@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from storage.records import CompanyProfile, NoticeRecord
 
@@ -63,3 +64,9 @@ def make_profile(**overrides: Any) -> CompanyProfile:
     }
     data.update(overrides)
     return CompanyProfile.model_validate(data)
+
+
+def local_today() -> date:
+    """Return today where the crawls count their days (KANSENRADAR_TIMEZONE's default): not the machine's UTC date,
+    which is a day behind between midnight in Amsterdam and midnight UTC."""
+    return datetime.now(ZoneInfo("Europe/Amsterdam")).date()

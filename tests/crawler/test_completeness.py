@@ -17,6 +17,7 @@ import pytest
 from crawler.spiders.ocds import feed_of
 from tests.crawler.test_spiders_e2e import _env, _search_page, _ted_notices
 from tests.dbutil import job_runs, rows, scalar
+from tests.factories import local_today
 from tests.replay import Reply, Seen, replay_server, run_cli
 from tests.shared import shared
 
@@ -197,9 +198,7 @@ def test_ted_packages_by_date_ask_only_for_finished_months(tmp_path: Path, datab
         server.route("GET", "/packages/monthly/2026-11", Reply(404))
         run_cli("crawl", "ted_packages", "--since", "2026-10-15", env={**env}, cwd=tmp_path)
     asked = sorted(r.path for r in server.requests if "monthly" in r.path)
-    from datetime import date
-
-    today = date.today()
+    today = local_today()
     assert all(tuple(map(int, p.rsplit("/", 1)[1].split("-"))) < (today.year, today.month) for p in asked)
     assert "/packages/monthly/2026-10" in asked
 
@@ -276,9 +275,9 @@ def test_one_bad_release_costs_itself_not_its_page(tmp_path: Path, database_url:
 def test_a_monthly_package_is_read_once(tmp_path: Path, database_url: str) -> None:
     # The watermark stayed inside the month read (its newest notice), so every daily crawl fetched last month's
     # package (hundreds of megabytes) again until the next month ended.
-    from datetime import date, timedelta
+    from datetime import timedelta
 
-    today = date.today()
+    today = local_today()
     last_month = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
     package = io.BytesIO()
     with tarfile.open(fileobj=package, mode="w:gz") as archive:

@@ -14,6 +14,7 @@ from storage import repository
 from storage.db import ensure_schema, get_engine, session_scope
 from tests.crawler.test_spiders_e2e import _env
 from tests.dbutil import job_runs, rows
+from tests.factories import local_today
 from tests.replay import Reply, replay_server, run_cli
 
 
@@ -26,7 +27,7 @@ def _package(ocid: str, published: date) -> dict[str, object]:
 
 
 def test_two_ocds_addresses_keep_their_own_watermarks(tmp_path: Path, database_url: str) -> None:
-    today = date.today()
+    today = local_today()
     newer, older = today - timedelta(days=2), today - timedelta(days=9)  # both inside the first crawl's 14 days
     with replay_server() as server:
         # The installation's own address (KANSENRADAR_OCDS_URL) publishes later than the second one.
@@ -63,7 +64,7 @@ def test_two_ocds_addresses_keep_their_own_watermarks(tmp_path: Path, database_u
 def test_the_own_address_given_with_url_is_the_own_source(tmp_path: Path, database_url: str) -> None:
     with replay_server() as server:
         own = f"{server.base}/own"
-        server.route("GET", "/own", Reply.json(_package("ocds-own-1", date.today() - timedelta(days=1))))
+        server.route("GET", "/own", Reply.json(_package("ocds-own-1", local_today() - timedelta(days=1))))
         env = {**_env(database_url, server.base), "KANSENRADAR_OCDS_URL": own}
         result = run_cli("crawl", "ocds", "--url", own, env=env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
