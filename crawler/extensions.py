@@ -143,3 +143,41 @@ class JobRunRecorder:
             logger.warning("Crawl %s: %d %s left out, not %s (--since and --until set the period)", spider.feed,
                            counts["outside"], "notice" if counts["outside"] == 1 else "notices", window)  # fmt: skip
         self.engine.dispose()
+
+
+class CloseWhenIdle:
+    """Let a crawl stopped mid-way (SIGTERM, Ctrl-C) close.
+
+    Scrapy (2.19) lowers its count of items in progress for an item yielded by ``start()`` without looking whether a
+    closing spider has become idle: a crawl stopped while such an item was being stored (a notice read from a folder
+    or archive) waited for ever in "Closing spider (shutdown)". This looks every half second while the spider runs,
+    as Scrapy does after an item that came from a response.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.looking: Any = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CloseWhenIdle:
+        extension = cls(crawler)
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def spider_opened(self, spider: Spider) -> None:
+        # Imported here: importing the reactor at module level would install the default one before Scrapy's.
+        from twisted.internet.task import LoopingCall
+
+        self.looking = LoopingCall(self.close_if_idle)
+        self.looking.start(0.5, now=False)
+
+    def spider_closed(self, spider: Spider) -> None:
+        if self.looking is not None and self.looking.running:
+            self.looking.stop()
+
+    def close_if_idle(self) -> None:
+        """Fire the scraper's closing once it is idle, if it is closing and Scrapy has not fired it."""
+        slot = getattr(getattr(self.crawler.engine, "scraper", None), "slot", None)
+        if slot is not None and slot.closing is not None and not slot.closing.called and slot.is_idle():
+            slot.closing.callback(self.crawler.spider)

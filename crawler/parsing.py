@@ -22,6 +22,7 @@ from typing import Any
 
 from crawler.archives import read_file
 from crawler.exceptions import NotATenderError, ParseError
+from crawler.lifetime import start_worker
 from crawler.parsers import parse_parts
 from storage.rows import NoticeRow
 
@@ -171,7 +172,8 @@ async def _in_workers(head: list[Document], iterator: Iterator[Document], source
     # at a time: Scrapy runs the callbacks of two downloaded packages side by side, and two pools of a worker per
     # core would only compete for the same cores (and hold two packages' documents in flight).
     async with _pool_lock():
-        pool = ProcessPoolExecutor(max_workers=count, mp_context=get_context("spawn"))
+        pool = ProcessPoolExecutor(max_workers=count, mp_context=get_context("spawn"), initializer=start_worker,
+                                  initargs=(os.getpid(),))  # fmt: skip
         try:
             # The first batches go out before the head is parsed here, so the workers start (a second interpreter
             # each) while this process works instead of after it.

@@ -36,6 +36,7 @@ ITEM_PIPELINES = {"crawler.pipelines.StoragePipeline": 300}
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,  # no listening port on a cron host
     "crawler.extensions.JobRunRecorder": 500,
+    "crawler.extensions.CloseWhenIdle": 510,
 }
 
 REMOTE_CONTROL_ENABLED = False  # default True (Scrapy 2.19): no listening port on a cron host or crawl worker

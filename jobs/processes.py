@@ -7,21 +7,19 @@ SIGTERM or SIGINT, so no crawl keeps writing after the run that owned it has gon
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import logging
 import os
 import signal
 import subprocess
-import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from types import FrameType
 from typing import Any
 
+from crawler.lifetime import die_with_parent
+
 logger = logging.getLogger(__name__)
 
-PR_SET_PDEATHSIG = 1
 # How long a child may take to close its crawl and record it (Scrapy finishes the downloads in flight, each
 # bounded by the connect timeout) before it is killed.
 GRACE_SECONDS = 45.0
@@ -39,15 +37,6 @@ class Interrupted(BaseException):
     def __init__(self, signum: int) -> None:
         super().__init__(f"stopped by {signal.Signals(signum).name}")
         self.signum = signum
-
-
-def _die_with_parent(parent: int) -> None:
-    # Runs in the child between fork and exec: ask the kernel for SIGTERM when the parent goes away.
-    if sys.platform.startswith("linux"):
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-    if os.getppid() != parent:  # the parent died before the request was in place
-        os._exit(1)
 
 
 def _terminate(process: subprocess.Popen[Any]) -> None:
@@ -72,7 +61,7 @@ def stop(process: subprocess.Popen[Any], grace: float = GRACE_SECONDS) -> None:
 def run_child(command: Sequence[str], *, env: dict[str, str] | None = None) -> int:
     """Run a command as a child that dies with this process; return its exit code."""
     parent = os.getpid()
-    process = subprocess.Popen(list(command), env=env, preexec_fn=lambda: _die_with_parent(parent))
+    process = subprocess.Popen(list(command), env=env, preexec_fn=lambda: die_with_parent(parent))
     _children.add(process)
     try:
         return process.wait()

@@ -362,3 +362,51 @@ def test_scheduled_run_waits_for_a_hand_command_instead_of_skipping_the_day(tmp_
     # A hand `match` holds the lock when the run job fires.
     _scheduled_job_waits_for_the_lock(tmp_path, database_url, "run", {
         "KANSENRADAR_SCHEDULE_RUN": "every 2s", "KANSENRADAR_SCHEDULE_DIGEST": "0 6 1 1 *"})  # fmt: skip
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", ["SIGTERM", "Ctrl-C"])
+def test_a_crawl_of_an_archive_stopped_mid_way_closes_and_records_itself(
+    tmp_path: Path, database_url: str, how: str
+) -> None:
+    # It waited for ever in "Closing spider (shutdown)" (Scrapy never saw its last notice stored), and Ctrl-C, which
+    # reaches every process of the terminal's group, left tracebacks of the parsing workers and no summary.
+    archives = [str(shared("notices", "corpus", name)) for name in ("ted-xml.tar.gz", "eforms.tar.gz")]
+    env = {"KANSENRADAR_DATABASE_URL": database_url, "KANSENRADAR_WORKERS": "2"}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("KANSENRADAR_")}
+    crawl = subprocess.Popen([sys.executable, "-m", "jobs", "crawl", "files", *archives], cwd=tmp_path,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                             env={**clean, **env, "PYTHONPATH": str(PROJECT_ROOT)})  # fmt: skip
+    try:
+        wait_for(lambda: crawl.poll() is None and _stored(database_url), timeout=120)
+        workers = [int(entry.name) for entry in Path("/proc").iterdir() if entry.name.isdigit()
+                   and _parent(int(entry.name)) == crawl.pid]  # fmt: skip
+        if how == "SIGTERM":
+            crawl.send_signal(signal.SIGTERM)
+        else:
+            os.killpg(crawl.pid, signal.SIGINT)
+        out, err = crawl.communicate(timeout=60)
+    finally:
+        if crawl.poll() is None:
+            os.killpg(crawl.pid, signal.SIGKILL)
+            crawl.communicate()
+    assert crawl.returncode == 1, err
+    assert out.startswith("crawl files: failed; fetched") and out.rstrip().endswith("(closed: shutdown)"), out
+    assert "Traceback" not in err and "never retrieved" not in err, err
+    assert rows(database_url, "SELECT status FROM job_run WHERE name = 'crawl:files'") == [("failed",)]
+    wait_for(lambda: not any(_alive(pid) for pid in workers), timeout=30)
+
+
+def _parent(pid: int) -> int:
+    try:
+        return int((Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _stored(url: str) -> int:
+    """Return how many notices are stored; 0 before the crawl has made the database and its tables."""
+    try:
+        return int(scalar(url, "SELECT count(*) FROM notice"))
+    except Exception:  # no database or no table yet: nothing stored
+        return 0
