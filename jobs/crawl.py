@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -180,11 +181,14 @@ def last_run_id(engine: Engine, feed: str) -> int:
     return (runs[0].id or 0) if runs else 0
 
 
-def run_since(engine: Engine, feed: str, after: int) -> JobRun | None:
-    """Return the newest job run of ``crawl:<feed>`` if it was recorded after the run with id ``after``."""
+def run_since(engine: Engine, feed: str, after: int, *, pid: int | None = None) -> JobRun | None:
+    """Return the newest job run of ``crawl:<feed>`` recorded after the run with id ``after``; with ``pid``, the
+    newest that process of this host recorded (another crawl of the feed may have started beside it)."""
     with session_scope(engine) as session:
-        runs = repository.job_runs(session=session, limit=1, name=f"crawl:{feed}")
-    return runs[0] if runs and (runs[0].id or 0) > after else None
+        runs = repository.job_runs(session=session, limit=1 if pid is None else 50, name=f"crawl:{feed}")
+    here = socket.gethostname()
+    mine = [run for run in runs if (run.id or 0) > after and (pid is None or (run.pid, run.host) == (pid, here))]
+    return mine[0] if mine else None
 
 
 def crawl(*, settings: Settings, engine: Engine, source: str, arguments: dict[str, str]) -> CrawlOutcome:
@@ -197,7 +201,7 @@ def crawl(*, settings: Settings, engine: Engine, source: str, arguments: dict[st
     logging.getLogger("scrapy").setLevel(logging.DEBUG if settings.log_level == "DEBUG" else logging.WARNING)
     process.crawl(SPIDERS[source], **arguments)
     process.start()
-    run = run_since(engine, feed, before)
+    run = run_since(engine, feed, before, pid=os.getpid())  # this crawl's own run, not another beside it
     if run is None:
         return CrawlOutcome(
             source=feed, status="failed", error="the spider did not start (see the log)", address=where

@@ -73,3 +73,22 @@ def test_a_schedule_sends_the_digest_its_job_missed(database_url: str) -> None:
     assert not due(engine, settings, monday.replace(hour=9))  # sent this week
     assert not due(engine, settings, monday.replace(hour=6) + timedelta(days=7))  # next week, before its time
     engine.dispose()
+
+
+def test_a_crawl_reads_its_own_run_not_one_started_beside_it(database_url: str) -> None:
+    # Two crawls of one feed at once: each printed the other's counts and exit code (the newest run of the name).
+    from jobs.crawl import last_run_id, run_since
+    from storage import repository
+    from storage.db import session_scope
+
+    engine = get_engine(database_url)
+    upgrade(engine)
+    before = last_run_id(engine, "files")
+    with session_scope(engine) as session:
+        mine = repository.start_job_run(session=session, name="crawl:files").id
+        other = repository.start_job_run(session=session, name="crawl:files")
+        other.pid = os.getpid() + 1  # a second crawl, started after this one
+    found, newest = run_since(engine, "files", before, pid=os.getpid()), run_since(engine, "files", before)
+    engine.dispose()
+    assert found is not None and found.id == mine
+    assert newest is not None and newest.id != mine  # what it printed before
