@@ -10,15 +10,21 @@ import click
 from sqlalchemy.engine import Engine
 
 from jobs.settings import Settings
-from storage.db import check_connection, ensure_schema, get_engine
+from storage.db import check_connection, current_revision, describe, ensure_schema, get_engine
+from storage.exceptions import DatabaseMissingError
 
 logger = logging.getLogger(__name__)
 
 
-def _ready(engine: Engine) -> Engine:
-    """Return ``engine`` once it connects and its schema is current; dispose of it when either fails."""
+def _ready(engine: Engine, *, new: bool = True) -> Engine:
+    """Return ``engine`` once it connects and its schema is current; dispose of it when either fails. Without
+    ``new``, a database without Kansenradar's schema (an empty one, or another application's) is refused, not set up.
+    """
     try:
         check_connection(engine)
+        if not new and current_revision(engine) is None:
+            raise DatabaseMissingError(f"no Kansenradar database at {describe(engine)} (a crawl or `kansenradar db "
+                                       "upgrade` creates one)")  # fmt: skip
         ensure_schema(engine)
     except BaseException:
         engine.dispose()
@@ -47,7 +53,7 @@ class App:
         """Return an engine for commands that only read: an existing database, never a new one at a typo's path."""
         if "engine" in self.__dict__:
             return self.engine
-        return _ready(get_engine(self.settings.database_url, create=False))
+        return _ready(get_engine(self.settings.database_url, create=False), new=False)
 
     def close(self) -> None:
         """Release the engines' connections."""

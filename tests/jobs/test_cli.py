@@ -11,10 +11,11 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import inspect
 
 from jobs.cli import cli
 from jobs.demo_web import why_no_browser
-from storage.db import head_revision
+from storage.db import get_engine, head_revision
 from tests.dbutil import store
 from tests.factories import make_record
 
@@ -35,6 +36,23 @@ def test_every_command_has_help(path: tuple[str, ...], flag: str) -> None:
     result = CliRunner().invoke(cli, [*path, flag])
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("Usage: kansenradar")
+
+
+def test_reading_commands_never_set_up_another_database(database_url: str) -> None:
+    # An empty database, or another application's, at a mistyped URL: read, not given Kansenradar's tables.
+    engine = get_engine(database_url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE invoices (id integer)")
+    try:
+        for command in (["notices"], ["companies", "list"], ["runs"], ["report", "coverage"]):
+            result = CliRunner().invoke(cli, ["--database-url", database_url, *command])
+            assert result.exit_code == 2 and "no Kansenradar database at" in result.stderr, (command, result.output)
+        with engine.connect() as connection:
+            assert set(inspect(connection).get_table_names()) == {"invoices"}
+    finally:
+        with engine.begin() as connection:
+            connection.exec_driver_sql("DROP TABLE invoices")  # the shared PostgreSQL test database stays clean
+        engine.dispose()
 
 
 def test_version() -> None:
