@@ -224,6 +224,14 @@ def _refuse_unknown(at: str | None) -> None:
         )
 
 
+def _refuse_downgrade(at: str | None, revision: str) -> None:
+    """Refuse to "upgrade" to a revision older than the database's: Alembic does nothing, and said nothing."""
+    known = [script.revision for script in _scripts().walk_revisions()]  # newest first
+    if at is not None and revision in known and at in known and known.index(revision) > known.index(at):
+        raise MigrationError(f"the database is at revision {at}, newer than {revision}: Kansenradar does not "
+                             "downgrade a database (restore a backup instead)")  # fmt: skip
+
+
 def upgrade(engine: Engine, revision: str = "head") -> str | None:
     """Bring the schema to ``revision`` (default: the newest) and return the revision it is at."""
     return upgrade_from(engine, revision)[1]
@@ -237,6 +245,7 @@ def upgrade_from(engine: Engine, revision: str = "head") -> tuple[str | None, st
         with database_lock(engine, key=MIGRATION_LOCK_KEY, suffix=".migrate.lock", blocking=True):
             before = current_revision(engine)
             _refuse_unknown(before)
+            _refuse_downgrade(before, revision)
             command.upgrade(_alembic_config(engine), revision)
             after = current_revision(engine)
     except (SQLAlchemyError, OSError) as exc:

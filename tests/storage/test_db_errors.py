@@ -32,6 +32,18 @@ def test_a_migration_whose_statement_fails_is_a_migration_error(database_url: st
         engine.dispose()
 
 
+def test_an_upgrade_to_an_older_revision_is_refused(database_url: str) -> None:
+    # Alembic's upgrade to an older revision does nothing: the command said "at revision 0014" and exited 0.
+    engine = get_engine(database_url)
+    try:
+        upgrade(engine, "0009")
+        with pytest.raises(MigrationError, match="at revision 0009, newer than 0005: Kansenradar does not downgrade"):
+            upgrade(engine, "0005")
+        assert upgrade(engine, "0009") == "0009" and upgrade(engine) == storage.db.head_revision()
+    finally:
+        engine.dispose()
+
+
 @pytest.mark.parametrize(
     "error",
     [
