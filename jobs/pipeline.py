@@ -30,6 +30,7 @@ from jobs.scrapyd import crawl_on_scrapyd
 from jobs.settings import Settings, SettingsError
 from storage import repository
 from storage.db import session_scope
+from storage.sqlite import sqlite_path
 from storage.types import utcnow
 
 logger = logging.getLogger(__name__)
@@ -167,6 +168,11 @@ def check_settings(settings: Settings, *, digest: bool | None = None) -> None:
             address(settings.ocds_url)  # a Scrapyd run keys its job run by it before any worker could say it is bad
         except SpiderArgumentError as exc:
             raise ConfigurationError(f"KANSENRADAR_OCDS_URL: {str(exc).removeprefix('url: ')}") from None
+    path = sqlite_path(settings.database_url) if settings.scrapyd_url and settings.crawl_sources else None
+    if path is not None and not path.is_absolute():
+        # A Scrapyd worker runs in a folder of its own: it would store its crawl in a database of its own there.
+        raise ConfigurationError(f"KANSENRADAR_SCRAPYD_URL: crawl workers cannot share the SQLite database {path} "
+                                 "(a path relative to this folder); give them one PostgreSQL")  # fmt: skip
     if digest is not False:
         from jobs.web.tokens import links_enabled
 

@@ -39,10 +39,11 @@ def run_command(ctx: click.Context, digest: bool | None) -> None:  # fmt: skip
         3  another run holds the lock
     """
     # Every step's libraries (Scrapy, spaCy, scikit-learn) load only when a run starts.
-    from jobs.pipeline import LockedError, run_lock, run_pipeline
+    from jobs.pipeline import LockedError, check_settings, run_lock, run_pipeline
     from jobs.processes import Interrupted, stop_children_on_signals
 
     app = app_from(ctx)
+    check_settings(app.settings, digest=digest)  # before the database is opened (or made) at all
     progress = _progress if sys.stderr.isatty() else None  # bars for people, plain lines for cron
     try:
         with stop_children_on_signals(), run_lock(app.engine):

@@ -246,6 +246,14 @@ def test_a_wrong_scrapyd_password_is_one_line_without_the_password(
     assert "wrong-secret" not in result.stderr + result.stdout and "Traceback" not in result.stderr
 
 
+def test_scrapyd_workers_cannot_share_a_relative_sqlite_path(tmp_path: Path) -> None:
+    # Each worker runs in a folder of its own, and would write its crawl to a database of its own there.
+    env = {"KANSENRADAR_DATABASE_URL": "sqlite:///x.db", "KANSENRADAR_SCRAPYD_URL": "http://127.0.0.1:9/"}
+    result = run_cli("run", "--no-digest", env=env, cwd=tmp_path, timeout=60)
+    assert result.returncode == 2 and "KANSENRADAR_SCRAPYD_URL: crawl workers cannot share" in result.stderr
+    assert not (tmp_path / "x.db").exists()
+
+
 def test_scrapyd_url_must_be_http(tmp_path: Path, sqlite_url: str) -> None:
     env = {"KANSENRADAR_DATABASE_URL": sqlite_url, "KANSENRADAR_SCRAPYD_URL": "scrapyd-host:6800"}
     result = run_cli("run", env=env, cwd=tmp_path, timeout=60)
