@@ -202,6 +202,11 @@ def coverage(*, engine: Engine, group_by: str = "buyer", buyer: str | None = Non
             name = spellings.add(row.buyer_name or "?")  # counted by buyer, however its name is written
             buyers.setdefault(name, GroupCoverage(name)).add(found, read, euros)
             peers.setdefault(name, _peer(row))
+            # The period is that of every notice read: the one the peers and the top and bottom were counted in,
+            # also when the selected buyer published only on one day of it.
+            if row.publication_date:
+                first_day = min(first_day or row.publication_date, row.publication_date)
+                last_day = max(last_day or row.publication_date, row.publication_date)
             if wanted and wanted not in name:
                 continue
             selected.add(name)
@@ -209,9 +214,6 @@ def coverage(*, engine: Engine, group_by: str = "buyer", buyer: str | None = Non
             key = name if group_by == "buyer" else _key(row, group_by)
             groups.setdefault(key, GroupCoverage(key)).add(found, read, euros)
             total.add(found, read, euros)
-            if row.publication_date:
-                first_day = min(first_day or row.publication_date, row.publication_date)
-                last_day = max(last_day or row.publication_date, row.publication_date)
             month = row.publication_date.strftime("%Y-%m") if row.publication_date else "?"
             months[month][0] += 1
             months[month][1] += bool(found)

@@ -184,7 +184,10 @@ def test_numbers_agree_with_a_hand_count_in_every_format(url: str) -> None:
 
 def test_filters_grouping_and_peers(url: str, tmp_path: Path) -> None:
     data = json.loads(_report(url, "--format", "json", "--buyer", "waterschap", "--group-by", "month"))
-    assert data["total"]["tenders"] == 1 and [g["group"] for g in data["groups"]] == ["2026-11"]
+    # Over the period the peers were counted in (every notice's), not only the buyer's own days.
+    assert data["total"]["tenders"] == 1 and data["period"] == {"from": "2026-08-14", "to": "2026-11-20"}
+    assert [(g["group"], g["tenders"]) for g in data["groups"]] == [
+        ("2026-08", 0), ("2026-09", 0), ("2026-10", 0), ("2026-11", 1)]  # fmt: skip
     # The buyer against its peers: local authorities in the Netherlands (Utrecht's four tenders count too).
     (standing,) = data["standings"]
     assert (standing["buyer"], standing["peer_group"], standing["tenders"]) == (
