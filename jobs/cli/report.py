@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from jobs.cli.base import CONTEXT_SETTINGS, ConfigError
 from jobs.output import check_period, date_option, writable_folder
 from jobs.report import GROUPS, coverage
 from jobs.report_formats import to_csv, to_html, to_json
+
+logger = logging.getLogger(__name__)
 
 
 @click.group("report", context_settings=CONTEXT_SETTINGS)
@@ -48,6 +51,8 @@ def coverage_command(ctx: click.Context, buyer: str | None, start: date | None, 
         if problem:
             raise ConfigError(f"--output {output}: {problem}")
     report = coverage(engine=app_from(ctx).reader, group_by=group_by, buyer=buyer, start=start, end=end, lang=lang)
+    if buyer and not report.standings:
+        logger.warning("No buyer in the period has %r in its name: the report counts no tenders", buyer)
     if output_format == "csv":
         text = to_csv(report, excel=excel)
     elif output_format == "json":
