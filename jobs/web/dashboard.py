@@ -139,7 +139,9 @@ async def coverage(request: Request) -> Response:
     if filters.output in ("csv", "excel"):
         # The byte-order mark makes spreadsheets read UTF-8, as `report coverage --format csv` writes it.
         body = report_formats.to_csv(computed, excel=filters.output == "excel")
-        return _download(body, "text/csv; charset=utf-8", f"{name}.csv")
+        # Two files of one report side by side in a downloads folder: the Dutch-Excel one says so in its name.
+        suffix = "-excel" if filters.output == "excel" else ""
+        return _download(body, "text/csv; charset=utf-8", f"{name}{suffix}.csv")
     if filters.output == "json":
         return _download(report_formats.to_json(computed), "application/json", f"{name}.json")
     alt = catalog(filters.lang).gettext("Tenders per month, with and without an inclusive clause")

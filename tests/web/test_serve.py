@@ -139,7 +139,10 @@ def test_coverage_downloads_are_the_report_commands_numbers(served: Served) -> N
                                                                     "group_by=month&lang=en")):  # fmt: skip
         csv_reply = http(f"{served.base}/coverage?{query}&format=csv")
         assert csv_reply.status == 200 and csv_reply.headers["content-type"].startswith("text/csv")
-        assert "attachment" in csv_reply.headers["content-disposition"]
+        group = query.split("&")[0].removeprefix("group_by=")
+        assert csv_reply.headers["content-disposition"] == f'attachment; filename="kansenradar-coverage-{group}.csv"'
+        excel = http(f"{served.base}/coverage?{query}&format=excel").headers["content-disposition"]
+        assert excel == f'attachment; filename="kansenradar-coverage-{group}-excel.csv"'  # not the same name
         assert csv_reply.body.startswith(b"\xef\xbb\xbf")
         written = served.folder / "coverage.csv"  # a file keeps the CSV's CRLF line ends as they are
         served.run("report", "coverage", "--format", "csv", "--output", str(written), *args)
