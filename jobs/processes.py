@@ -34,9 +34,10 @@ class Interrupted(BaseException):
     step when one fails, and a stop the operator asked for is no step failing (a run went on to send the digests).
     """
 
-    def __init__(self, signum: int) -> None:
+    def __init__(self, signum: int, *, crawling: bool = False) -> None:
         super().__init__(f"stopped by {signal.Signals(signum).name}")
         self.signum = signum
+        self.crawling = crawling  # whether crawl children were running (and were stopped)
 
 
 def _terminate(process: subprocess.Popen[Any]) -> None:
@@ -88,8 +89,12 @@ def stop_children_on_signals() -> Iterator[None]:
 
     def handle(signum: int, _frame: FrameType | None) -> None:
         # ``run_child`` waits for the children (and kills them after the grace time) as the exception unwinds.
-        logger.warning("Received %s: stopping %d child process(es)", signal.Signals(signum).name, stop_children())
-        raise Interrupted(signum)
+        name, stopped = signal.Signals(signum).name, stop_children()
+        if stopped:
+            logger.warning("Received %s: stopping %d child process%s", name, stopped, "" if stopped == 1 else "es")
+        else:
+            logger.warning("Received %s: stopping", name)
+        raise Interrupted(signum, crawling=bool(stopped))
 
     previous = {signum: signal.signal(signum, handle) for signum in (signal.SIGTERM, signal.SIGINT)}
     try:

@@ -216,8 +216,9 @@ def serve(engine: Engine, settings: Settings) -> bool:
             logger.warning("Received %s again: still stopping", signal.Signals(signum).name)
             return
         signalled.append(signum)
-        logger.info("Received %s, stopping the scheduler and %d child process(es)", signal.Signals(signum).name,
-                    stop_children())  # fmt: skip
+        stopped = stop_children()
+        logger.info("Received %s, stopping the scheduler%s", signal.Signals(signum).name,
+                    f" and {stopped} child process{'' if stopped == 1 else 'es'}" if stopped else "")  # fmt: skip
         if scheduler.running:
             scheduler.shutdown(wait=False)
 

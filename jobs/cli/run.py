@@ -51,7 +51,7 @@ def run_command(ctx: click.Context, digest: bool | None) -> None:  # fmt: skip
     except LockedError as exc:
         raise Locked(f"not started: {exc}") from None
     except Interrupted as exc:
-        click.echo(f"Run {exc}; its crawls were stopped.", err=True)
+        click.echo(f"Run {exc}" + ("; its crawls were stopped." if exc.crawling else "."), err=True)
         ctx.exit(FAILED)
     click.echo("Run: " + ", ".join(f"{step} {status}" for step, status in result.steps.items()))
     ctx.exit(result.exit_code)

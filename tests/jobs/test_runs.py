@@ -53,6 +53,9 @@ def test_a_signal_during_a_step_stops_the_run_before_match_and_digest(
     env = {"KANSENRADAR_CRAWL_SOURCES": "none"}
     result = CliRunner().invoke(cli, ["--database-url", database_url, "run", "--digest"], env=env)
     assert result.exit_code == 1 and "stopped by SIGTERM" in result.stderr, result.output
+    # No crawl was running: none is said to have been stopped.
+    assert "Run stopped by SIGTERM.\n" in result.stderr and "crawls were stopped" not in result.stderr
+    assert "Received SIGTERM: stopping" in result.stderr and "0 child" not in result.stderr
     recorded = rows(database_url, "SELECT name, status, error FROM job_run ORDER BY id")
     assert recorded == [("analyse", "failed", "interrupted: stopped by SIGTERM")]  # no match, no digest
 
