@@ -65,7 +65,7 @@ class StoragePipeline:
         if not items or self.engine is None:
             return
         try:
-            with session_scope(self.engine) as session:
+            with session_scope(self.engine, writes=True) as session:
                 results = repository.store_notices(session=session, items=[item.row for item in items])
         except SQLAlchemyError as exc:
             # Raised from close_spider, Scrapy would only log it: the batch would be lost and the run a success.

@@ -129,9 +129,12 @@ def check_connection(engine: Engine) -> None:
 
 
 @contextmanager
-def session_scope(engine: Engine) -> Iterator[Session]:
-    """Yield a session that commits when the block ends and rolls back everything if it raises."""
-    session = Session(engine, expire_on_commit=False)
+def session_scope(engine: Engine, *, writes: bool = False) -> Iterator[Session]:
+    """Yield a session that commits when the block ends and rolls back everything if it raises. With ``writes``
+    (a batch of a crawl), an SQLite transaction takes the write lock as it begins, to wait for another writer rather
+    than fail."""
+    bind = engine.execution_options(sqlite_immediate=True) if writes and engine.dialect.name == "sqlite" else engine
+    session = Session(bind, expire_on_commit=False)
     try:
         yield session
         session.commit()

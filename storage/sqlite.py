@@ -34,7 +34,11 @@ def sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # A transaction that reads, then writes, fails at once ("database is locked") when another process wrote in
+    # between: SQLite cannot wait for the lock without breaking the snapshot it read. One that will write takes the
+    # write lock when it begins (IMMEDIATE), and so waits its turn (busy_timeout) behind another crawl's batch.
+    immediate = connection.get_execution_options().get("sqlite_immediate", False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def sqlite_path(url: str | URL) -> Path | None:

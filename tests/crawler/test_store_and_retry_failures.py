@@ -33,7 +33,7 @@ from tests.shared import shared
 
 
 @contextmanager
-def _commit_fails(engine: Engine) -> Iterator[Session]:
+def _commit_fails(engine: Engine, **_options: object) -> Iterator[Session]:
     # The work inside succeeds; the commit at the end does not, as when another process holds the SQLite lock.
     with Session(engine) as session:
         yield session

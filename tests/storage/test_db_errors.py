@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -124,3 +125,23 @@ def test_a_version_table_with_two_revisions_is_a_migration_error(engine: Engine)
         connection.execute(text("INSERT INTO alembic_version (version_num) VALUES ('0012')"))
     with pytest.raises(MigrationError, match="schema revision is unclear: .*more than one head"):
         ensure_schema(engine)
+
+
+def test_a_writing_sqlite_session_takes_the_write_lock_as_it_begins(tmp_path: Path) -> None:
+    # Two crawls at once lost a whole batch to "database is locked": a transaction that had read could not wait for
+    # the other's write lock. A writing one holds it from its start; another writer waits (here: 0 s, so it fails).
+    engine = get_engine(f"sqlite:///{tmp_path / 'k.db'}")
+    upgrade(engine)
+    other = sqlite3.connect(tmp_path / "k.db", timeout=0, isolation_level=None)
+    try:
+        with storage.db.session_scope(engine, writes=True) as session:
+            session.execute(text("SELECT 1"))
+            with pytest.raises(sqlite3.OperationalError, match="database is locked"):
+                other.execute("BEGIN IMMEDIATE")
+        with storage.db.session_scope(engine) as session:  # a reading one leaves it to writers
+            session.execute(text("SELECT 1"))
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+    finally:
+        other.close()
+        engine.dispose()
