@@ -6,7 +6,7 @@ import json
 import logging
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import scrapy
@@ -87,6 +87,7 @@ class TenderSpider(scrapy.Spider):
         self.retrying: set[str] = set()
         self.retry_entries: dict[str, FailedDocument] = {}  # what each key in ``retrying`` was queued as
         self.queued: set[str] = set()  # every key in the queue, given up or not: a success removes it
+        self.given_up: dict[str, datetime] = {}  # keys given up on, with when they were last tried
 
     @property
     def feed(self) -> str:
@@ -142,7 +143,9 @@ class TenderSpider(scrapy.Spider):
         engine = get_engine(url)
         try:
             with session_scope(engine) as session:
-                self.queued = {entry.key for entry in repository.list_failures(session=session, source=self.feed)}
+                entries = repository.list_failures(session=session, source=self.feed)
+                self.queued = {entry.key for entry in entries}
+                self.given_up = {entry.key: entry.last_attempt_at for entry in entries if entry.status == "gave_up"}
                 return list(repository.due_failures(session=session, source=self.feed))
         finally:
             engine.dispose()

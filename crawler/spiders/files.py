@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +13,8 @@ from crawler.base import TenderSpider, by_container
 from crawler.exceptions import ParseError, SpiderArgumentError
 from crawler.parsing import Document, parse_all
 from storage.repository import FailedDocument
+
+logger = logging.getLogger(__name__)
 
 
 class Files(TenderSpider):
@@ -33,6 +37,7 @@ class Files(TenderSpider):
     def __init__(self, *args: Any, paths: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.paths = [Path(p) for p in str(paths or "").splitlines() if p.strip()]
+        self.passed_over = 0  # documents given up on earlier, unchanged since, not read again
         if not self.paths:
             raise SpiderArgumentError("paths: give at least one file, folder or archive")
 
@@ -46,22 +51,48 @@ class Files(TenderSpider):
                 # archive it read whole (queued as its own member: it could not be opened).
                 if str(file) in self.retrying or f"{file}#{file}" in self.retrying:
                     continue
+                changed = self._changed_since(file)
                 if not is_archive(file.name):
-                    yield file, str(file), str(file)  # read where it is parsed
+                    if changed(str(file)):
+                        yield file, str(file), str(file)  # read where it is parsed
                     continue
                 data = read_file(file)
                 if isinstance(data, ParseError):
-                    yield data, str(file), str(file)
+                    if changed(f"{file}#{file}"):
+                        yield data, str(file), str(file)
                     continue
                 for document, body in iter_archive(data, name=str(file)):
-                    if f"{file}#{document}" not in self.retrying:
-                        yield body, document, f"{file}#{document}"
+                    key = f"{file}#{document}"
+                    if key not in self.retrying and changed(key):
+                        yield body, document, key
+
+    def _changed_since(self, file: Path) -> Any:
+        """Return whether a document of ``file`` is to be read: not one given up on, unless the file changed since
+        it was last tried. A drop folder is read whole every day: a broken file in it failed (and failed the run)
+        again every day after the retry queue had given up on it."""
+        modified: list[datetime] = []
+
+        def changed(key: str) -> bool:
+            tried = self.given_up.get(key)
+            if tried is None:
+                return True
+            if not modified:
+                modified.append(datetime.fromtimestamp(file.stat().st_mtime, UTC))
+            if modified[0] > tried:
+                return True
+            self.passed_over += 1
+            return False
+
+        return changed
 
     async def listing(self) -> AsyncIterator[Any]:
         # A folder of thousands of notices is parsed on every core; this process reads and stores.
         async for parsed in parse_all(self._documents(), self.source, processes=self.parse_processes):
             for item in self.items_of(parsed, filter_dates=True):
                 yield item
+        if self.passed_over:
+            logger.warning("Passed over %d document(s) given up on earlier and unchanged since (`kansenradar runs "
+                           "--failed` lists them; a changed file is read again)", self.passed_over)  # fmt: skip
 
     def retries(self, entries: list[FailedDocument]) -> Iterator[Any]:
         # A document of a file crawl is re-read from disk, if it is still there; the queued members of an archive

@@ -5,8 +5,10 @@ queued members of one package or archive are retried from one download or readin
 from __future__ import annotations
 
 import io
+import os
 import sqlite3
 import tarfile
+import time
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -213,3 +215,22 @@ def test_a_crawl_whose_documents_all_fail_fails(tmp_path: Path, database_url: st
     later = run_cli("crawl", "files", "later", env=env, cwd=tmp_path)
     assert "new 0" in later.stdout and "failed 2" in later.stdout, later.stdout
     assert job_runs(database_url, "crawl:files")[-1][0] == "success"
+
+
+def test_a_drop_folder_passes_over_a_file_given_up_on_until_it_changes(tmp_path: Path, database_url: str) -> None:
+    # Read whole every day, a drop folder failed the run every day for a file the retry queue had given up on.
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    (folder / "583624-2023.xml").write_bytes(shared("notices", "eforms-real", "583624-2023.xml").read_bytes())
+    broken = folder / "broken.xml"
+    broken.write_text("<broken")
+    env = {"KANSENRADAR_DATABASE_URL": database_url, "KANSENRADAR_RETRY_LIMIT": "2"}
+    codes = [run_cli("crawl", "files", str(folder), env=env, cwd=tmp_path).returncode for _ in range(2)]
+    passed = run_cli("crawl", "files", str(folder), env=env, cwd=tmp_path)
+    assert codes == [1, 1] and passed.returncode == 0, passed.stderr
+    assert "Passed over 1 document(s) given up on earlier and unchanged since" in passed.stderr
+    assert rows(database_url, "SELECT status, attempts FROM crawl_failure") == [("gave_up", 2)]
+    later = time.time() + 5
+    os.utime(broken, (later, later))  # changed: read (and failing) again
+    again = run_cli("crawl", "files", str(folder), env=env, cwd=tmp_path)
+    assert again.returncode == 1 and "broken.xml: not well-formed XML" in again.stderr
