@@ -145,7 +145,9 @@ class TenderSpider(scrapy.Spider):
             with session_scope(engine) as session:
                 entries = repository.list_failures(session=session, source=self.feed)
                 self.queued = {entry.key for entry in entries}
-                self.given_up = {entry.key: entry.last_attempt_at for entry in entries if entry.status == "gave_up"}
+                # Given up because they could not be read: one that could not be stored (a locked database) is fine.
+                self.given_up = {e.key: e.last_attempt_at for e in entries
+                                 if e.status == "gave_up" and not e.last_error.startswith("not stored")}  # fmt: skip
                 return list(repository.due_failures(session=session, source=self.feed))
         finally:
             engine.dispose()

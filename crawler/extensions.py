@@ -114,7 +114,8 @@ class JobRunRecorder:
         problems += [f"listings failed: {listing_failed}"] if listing_failed else []
         problems += [f"batches not stored: {store_failed}"] if store_failed else []
         problems += self.errors[:5]
-        with session_scope(self.engine) as session:
+        # It reads (the queue, the watermark), then writes: on SQLite it takes the write lock first, as a batch does.
+        with session_scope(self.engine, writes=True) as session:
             failed_keys = {failure.key for failure in failures}
             resolved = [key for key in getattr(spider, "resolved", []) if key not in failed_keys]
             retried = len(retrying)
@@ -170,7 +171,9 @@ class CloseWhenIdle:
         from twisted.internet.task import LoopingCall
 
         self.looking = LoopingCall(self.close_if_idle)
-        self.looking.start(0.5, now=False)
+        self.looking.start(0.5, now=False).addErrback(
+            lambda failure: logger.error("Closing check stopped: %s", failure.getErrorMessage())
+        )
 
     def spider_closed(self, spider: Spider) -> None:
         if self.looking is not None and self.looking.running:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
 import signal
 import sys
@@ -11,12 +10,16 @@ import sys
 PR_SET_PDEATHSIG = 1
 
 
+# Resolved once, here: between fork and exec (``preexec_fn``) a child may not start a process, as looking the
+# library up by name does (ldconfig), nor take locks another thread of the parent held.
+_PRCTL = ctypes.CDLL(None, use_errno=True).prctl if sys.platform.startswith("linux") else None
+
+
 def die_with_parent(parent: int) -> None:
     """In a child process: ask the kernel for SIGTERM when the parent (pid ``parent``) goes away, even by ``kill -9``
     (Linux ``PR_SET_PDEATHSIG``); exit at once if it is gone already."""
-    if sys.platform.startswith("linux"):
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if _PRCTL is not None:
+        _PRCTL(PR_SET_PDEATHSIG, signal.SIGTERM)
     if os.getppid() != parent:  # the parent died before the request was in place
         os._exit(1)
 

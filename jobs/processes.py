@@ -62,7 +62,10 @@ def stop(process: subprocess.Popen[Any], grace: float = GRACE_SECONDS) -> None:
 def run_child(command: Sequence[str], *, env: dict[str, str] | None = None) -> int:
     """Run a command as a child that dies with this process; return its exit code."""
     parent = os.getpid()
-    process = subprocess.Popen(list(command), env=env, preexec_fn=lambda: die_with_parent(parent))
+    # In a session of its own: Ctrl-C reaches the terminal's whole process group, and a crawl that got SIGINT and
+    # then this process's SIGTERM took the second signal as "stop now", without recording its run.
+    process = subprocess.Popen(list(command), env=env, preexec_fn=lambda: die_with_parent(parent),
+                               start_new_session=True)  # fmt: skip
     _children.add(process)
     try:
         return process.wait()

@@ -51,7 +51,8 @@ class Files(TenderSpider):
                 # archive it read whole (queued as its own member: it could not be opened).
                 if str(file) in self.retrying or f"{file}#{file}" in self.retrying:
                     continue
-                changed = self._changed_since(file)
+                # A file named on its own is read whatever the queue says: the operator asked for it.
+                changed = self._changed_since(file) if path.is_dir() else _always
                 if not is_archive(file.name):
                     if changed(str(file)):
                         yield file, str(file), str(file)  # read where it is parsed
@@ -77,7 +78,13 @@ class Files(TenderSpider):
             if tried is None:
                 return True
             if not modified:
-                modified.append(datetime.fromtimestamp(file.stat().st_mtime, UTC))
+                try:
+                    status = file.stat()
+                except OSError:
+                    return True  # gone since it was listed: reading it says so
+                # The change time too: a copy that keeps its old modification time (cp -p, rsync -a, unzip) or a
+                # file renamed into place still changes it, and it cannot be set back.
+                modified.append(datetime.fromtimestamp(max(status.st_mtime, status.st_ctime), UTC))
             if modified[0] > tried:
                 return True
             self.passed_over += 1
@@ -117,3 +124,7 @@ class Files(TenderSpider):
                 if whole is not None and entry is not whole:
                     self._resolve(whole.key)
                 yield from self.notice_items(body, document=name, key=entry.key)
+
+
+def _always(_key: str) -> bool:
+    return True

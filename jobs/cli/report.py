@@ -52,7 +52,7 @@ def coverage_command(ctx: click.Context, buyer: str | None, start: date | None, 
             raise ConfigError(f"--output {output}: {problem}")
     report = coverage(engine=app_from(ctx).reader, group_by=group_by, buyer=buyer, start=start, end=end, lang=lang)
     if buyer and not report.standings:
-        logger.warning("No buyer in the period has %r in its name: the report counts no tenders", buyer)
+        logger.warning("No buyer in the period has “%s” in its name: the report counts no tenders", buyer)
     if output_format == "csv":
         text = to_csv(report, excel=excel)
     elif output_format == "json":

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import sqlite3
 import tarfile
 import time
@@ -230,7 +231,13 @@ def test_a_drop_folder_passes_over_a_file_given_up_on_until_it_changes(tmp_path:
     assert codes == [1, 1] and passed.returncode == 0, passed.stderr
     assert "Passed over 1 document(s) given up on earlier and unchanged since" in passed.stderr
     assert rows(database_url, "SELECT status, attempts FROM crawl_failure") == [("gave_up", 2)]
-    later = time.time() + 5
-    os.utime(broken, (later, later))  # changed: read (and failing) again
+    named = run_cli("crawl", "files", str(broken), env=env, cwd=tmp_path)  # asked for by name: read
+    assert named.returncode == 1 and "broken.xml: not well-formed XML" in named.stderr
+    # Replaced by a copy that keeps an older modification time (cp -p, rsync -a): changed all the same.
+    replacement = tmp_path / "replacement.xml"
+    replacement.write_text("<still broken")
+    os.utime(replacement, (time.time() - 86400, time.time() - 86400))
+    time.sleep(0.01)
+    shutil.copy2(replacement, broken)
     again = run_cli("crawl", "files", str(folder), env=env, cwd=tmp_path)
     assert again.returncode == 1 and "broken.xml: not well-formed XML" in again.stderr

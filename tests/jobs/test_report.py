@@ -185,7 +185,7 @@ def test_numbers_agree_with_a_hand_count_in_every_format(url: str) -> None:
 def test_a_buyer_name_that_matches_nobody_is_said(url: str) -> None:
     # A typo looked like a buyer without clauses: "0 van de 0 aanbestedingen".
     result = CliRunner().invoke(cli, ["--database-url", url, "report", "coverage", "--buyer", "Nergenshuizen"])
-    assert result.exit_code == 0 and "No buyer in the period has 'Nergenshuizen' in its name" in result.stderr
+    assert result.exit_code == 0 and "No buyer in the period has “Nergenshuizen” in its name" in result.stderr
     assert 'id="no-buyer">Geen aanbesteder in deze periode heeft “Nergenshuizen” in de naam.' in result.stdout
     assert 'id="no-buyer"' not in _report(url, "--buyer", "utrecht")
 
