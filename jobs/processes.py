@@ -86,17 +86,23 @@ def stop_children() -> int:
     return len(running)
 
 
+def children_text(count: int, before: str) -> str:
+    """Return "N child process(es)" after ``before``, or nothing for none: a stop with no crawl running names none.
+
+    >>> children_text(1, " and "), children_text(2, " "), children_text(0, " ")
+    (' and 1 child process', ' 2 child processes', '')
+    """
+    return f"{before}{count} child process{'' if count == 1 else 'es'}" if count else ""
+
+
 @contextmanager
 def stop_children_on_signals() -> Iterator[None]:
     """Within the block, SIGTERM and SIGINT stop every child first, then raise ``Interrupted``."""
 
     def handle(signum: int, _frame: FrameType | None) -> None:
         # ``run_child`` waits for the children (and kills them after the grace time) as the exception unwinds.
-        name, stopped = signal.Signals(signum).name, stop_children()
-        if stopped:
-            logger.warning("Received %s: stopping %d child process%s", name, stopped, "" if stopped == 1 else "es")
-        else:
-            logger.warning("Received %s: stopping", name)
+        stopped = stop_children()
+        logger.warning("Received %s: stopping%s", signal.Signals(signum).name, children_text(stopped, " "))
         raise Interrupted(signum, crawling=bool(stopped))
 
     previous = {signum: signal.signal(signum, handle) for signum in (signal.SIGTERM, signal.SIGINT)}

@@ -32,7 +32,7 @@ from jobs.digest import expire_and_retry, send_digests
 from jobs.locks import LockedError, run_lock
 from jobs.logs import brief
 from jobs.pipeline import Due, digests_done, run_pipeline
-from jobs.processes import Interrupted, stop_children
+from jobs.processes import Interrupted, children_text, stop_children
 from jobs.runs import record_step
 from jobs.settings import Settings
 from storage.types import utcnow
@@ -216,9 +216,8 @@ def serve(engine: Engine, settings: Settings) -> bool:
             logger.warning("Received %s again: still stopping", signal.Signals(signum).name)
             return
         signalled.append(signum)
-        stopped = stop_children()
         logger.info("Received %s, stopping the scheduler%s", signal.Signals(signum).name,
-                    f" and {stopped} child process{'' if stopped == 1 else 'es'}" if stopped else "")  # fmt: skip
+                    children_text(stop_children(), " and "))  # fmt: skip
         if scheduler.running:
             scheduler.shutdown(wait=False)
 

@@ -84,14 +84,11 @@ def suggest(model: CpvModel, text: str, *, most: int = 4, floor: float = 0.3) ->
     # In the description's language: "surveillance" says how in French, and is security work in Dutch.
     how = HOW_NOT_WHAT[lang]
     found: list[Suggestion] = []
-    said = [words_for(model, work, group) for group, _confidence in groups]
-    # The likeliest group stays when no group has more than such words to go on: a description says something.
-    what = [not how.issuperset(words) for words in said]
+    read = [(group, confidence, words_for(model, work, group)) for group, confidence in groups]
     # Not on the model's prior for a group alone, nor on words that say how rather than what ("herstellen",
-    # "onderhouden": bicycles are maintained too, not only parks).
-    kept = [(group, confidence, words)
-            for rank, ((group, confidence), words) in enumerate(zip(groups, said, strict=True))
-            if what[rank] or not (rank or any(what))]  # fmt: skip
+    # "onderhouden": bicycles are maintained too, not only parks); the likeliest group stays when no group has more
+    # to go on: a description says something.
+    kept = [entry for entry in read if not how.issuperset(entry[2])] or read[:1]
     # Relative to the likeliest group kept, as ``described_groups`` gives them: its work fits fully.
     scale = 1.0 / kept[0][1] if kept else 1.0
     for group, likely, words in kept:

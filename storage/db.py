@@ -56,9 +56,9 @@ def get_engine(url: str, *, echo: bool = False, create: bool = True) -> Engine:
         raise DatabaseURLError(f"unsupported database {backend!r} in {parsed.render_as_string()!r}: "
                                "use sqlite:///path.db or postgresql://user:password@host/dbname")  # fmt: skip
     path = sqlite_path(parsed)
-    if path is not None and not str(parsed.database).startswith("file:"):
-        parsed = parsed.set(database=str(path))  # "~/k.db" is opened where it is checked, not in a folder named "~"
     if path is not None:
+        if not str(parsed.database).startswith("file:"):
+            parsed = parsed.set(database=str(path))  # "~/k.db" is opened where it is checked, not in a folder "~"
         if path.is_dir():
             raise DatabaseURLError(f"{path} is a folder, not a database file (name a file in it, such as "
                                    f"{path / 'kansenradar.db'})")  # fmt: skip

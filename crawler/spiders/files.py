@@ -52,45 +52,38 @@ class Files(TenderSpider):
                 if str(file) in self.retrying or f"{file}#{file}" in self.retrying:
                     continue
                 # A file named on its own is read whatever the queue says: the operator asked for it.
-                changed = self._changed_since(file) if path.is_dir() else _always
+                listed = path.is_dir()
                 if not is_archive(file.name):
-                    if changed(str(file)):
+                    if not (listed and self._passed_over(str(file), file)):
                         yield file, str(file), str(file)  # read where it is parsed
                     continue
                 data = read_file(file)
                 if isinstance(data, ParseError):
-                    if changed(f"{file}#{file}"):
+                    if not (listed and self._passed_over(f"{file}#{file}", file)):
                         yield data, str(file), str(file)
                     continue
                 for document, body in iter_archive(data, name=str(file)):
                     key = f"{file}#{document}"
-                    if key not in self.retrying and changed(key):
+                    if key not in self.retrying and not (listed and self._passed_over(key, file)):
                         yield body, document, key
 
-    def _changed_since(self, file: Path) -> Any:
-        """Return whether a document of ``file`` is to be read: not one given up on, unless the file changed since
+    def _passed_over(self, key: str, file: Path) -> bool:
+        """Return whether the document ``key`` of ``file`` is passed over: given up on, and its file unchanged since
         it was last tried. A drop folder is read whole every day: a broken file in it failed (and failed the run)
         again every day after the retry queue had given up on it."""
-        modified: list[datetime] = []
-
-        def changed(key: str) -> bool:
-            tried = self.given_up.get(key)
-            if tried is None:
-                return True
-            if not modified:
-                try:
-                    status = file.stat()
-                except OSError:
-                    return True  # gone since it was listed: reading it says so
-                # The change time too: a copy that keeps its old modification time (cp -p, rsync -a, unzip) or a
-                # file renamed into place still changes it, and it cannot be set back.
-                modified.append(datetime.fromtimestamp(max(status.st_mtime, status.st_ctime), UTC))
-            if modified[0] > tried:
-                return True
-            self.passed_over += 1
+        tried = self.given_up.get(key)
+        if tried is None:
             return False
-
-        return changed
+        try:
+            status = file.stat()
+        except OSError:
+            return False  # gone since it was listed: reading it says so
+        # The change time too: a copy that keeps its old modification time (cp -p, rsync -a, unzip) or a file
+        # renamed into place still changes it, and it cannot be set back.
+        if datetime.fromtimestamp(max(status.st_mtime, status.st_ctime), UTC) > tried:
+            return False
+        self.passed_over += 1
+        return True
 
     async def listing(self) -> AsyncIterator[Any]:
         # A folder of thousands of notices is parsed on every core; this process reads and stores.
@@ -124,7 +117,3 @@ class Files(TenderSpider):
                 if whole is not None and entry is not whole:
                     self._resolve(whole.key)
                 yield from self.notice_items(body, document=name, key=entry.key)
-
-
-def _always(_key: str) -> bool:
-    return True

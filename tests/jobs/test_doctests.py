@@ -12,7 +12,7 @@ MODULES = ["jobs.tender_view", "jobs.sectors", "jobs.ics", "jobs.language", "job
            "jobs.report_formats", "jobs.report_groups", "jobs.cli.crawl", "jobs.mail_address",
            "crawler.parsers.common", "crawler.parsers.codes", "crawler.parsers.tedxml", "crawler.parsers.tedxml_types",
            "crawler.spiders.ted", "storage.repository.feedback", "storage.deadlines", "jobs.agreement",
-           "jobs.crawl", "storage.sqlite"]  # fmt: skip
+           "jobs.crawl", "storage.sqlite", "jobs.processes"]  # fmt: skip
 
 
 @pytest.mark.parametrize("name", MODULES)
